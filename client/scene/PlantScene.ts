@@ -1,0 +1,313 @@
+/**
+ * The Babylon.js scene of one plant: engine, lights, environment, the plant's
+ * glTF loaded with progress, a map from twin id to its node, status discs under
+ * every asset (one draw call: thin instances with a colour per instance), picking,
+ * and orbit / walk navigation. Everything it registers is disposed in dispose().
+ */
+import {
+  ArcRotateCamera,
+  Color3,
+  Color4,
+  DirectionalLight,
+  Engine,
+  HemisphericLight,
+  LoadAssetContainerAsync,
+  Matrix,
+  Mesh,
+  MeshBuilder,
+  PointerEventTypes,
+  Quaternion,
+  ReflectionProbe,
+  Scene,
+  StandardMaterial,
+  TransformNode,
+  UniversalCamera,
+  Vector3,
+  type AbstractMesh,
+  type Nullable,
+  type Observer,
+  type PointerInfo,
+} from "@babylonjs/core";
+import "@babylonjs/loaders/glTF";
+import type { PlantModel } from "../../shared/plant.ts";
+
+export const STATUS_COLORS: readonly [number, number, number][] = [
+  [0.18, 0.8, 0.44], // normal
+  [0.95, 0.77, 0.06], // warning
+  [0.91, 0.3, 0.24], // alarm
+  [0.55, 0.6, 0.62], // unknown
+];
+
+export interface TwinNode {
+  id: string;
+  index: number;
+  node: TransformNode;
+  /** World-space top centre of the asset's bounds: where its label sits. */
+  anchor: Vector3;
+  center: Vector3;
+  radius: number;
+  /** Radius of the status disc on the floor. */
+  footprint: number;
+  /** Line-like assets (pipes) get their disc under the label, not at the centre of their bounds. */
+  linear: boolean;
+}
+
+export class PlantScene {
+  readonly engine: Engine;
+  readonly scene: Scene;
+  readonly orbit: ArcRotateCamera;
+  readonly walk: UniversalCamera;
+  readonly twins = new Map<string, TwinNode>();
+  readonly twinList: TwinNode[] = [];
+  private discs: Mesh | null = null;
+  private discColors: Float32Array | null = null;
+  private selectionRing: Mesh | null = null;
+  private pickObserver: Nullable<Observer<PointerInfo>> = null;
+  private plantCenter = Vector3.Zero();
+  private plantRadius = 50;
+  onPick: (twinId: string | null) => void = () => {};
+
+  constructor(readonly canvas: HTMLCanvasElement) {
+    this.engine = new Engine(canvas, true, { stencil: true, preserveDrawingBuffer: false, antialias: true }, true);
+    const scene = new Scene(this.engine);
+    this.scene = scene;
+    scene.clearColor = new Color4(0.07, 0.09, 0.11, 1);
+    scene.ambientColor = new Color3(0.3, 0.3, 0.3);
+    const hemi = new HemisphericLight("sky", new Vector3(0.2, 1, 0.1), scene);
+    hemi.intensity = 0.75;
+    hemi.groundColor = new Color3(0.25, 0.25, 0.28);
+    const sun = new DirectionalLight("sun", new Vector3(-0.4, -1, -0.3), scene);
+    sun.intensity = 1.6;
+
+    this.orbit = new ArcRotateCamera("orbit", -Math.PI / 2.4, 1.0, 80, Vector3.Zero(), scene);
+    this.orbit.lowerRadiusLimit = 3;
+    this.orbit.upperRadiusLimit = 400;
+    this.orbit.upperBetaLimit = Math.PI / 2 - 0.03;
+    this.orbit.wheelDeltaPercentage = 0.02;
+    this.orbit.panningSensibility = 60;
+    this.orbit.minZ = 0.1;
+    this.orbit.attachControl(canvas, true);
+
+    this.walk = new UniversalCamera("walk", new Vector3(0, 1.7, -20), scene);
+    this.walk.minZ = 0.05;
+    this.walk.speed = 0.5;
+    this.walk.angularSensibility = 3000;
+    this.walk.keysUp = [87, 38]; // W, up
+    this.walk.keysDown = [83, 40]; // S, down
+    this.walk.keysLeft = [65, 37]; // A, left
+    this.walk.keysRight = [68, 39]; // D, right
+    this.walk.checkCollisions = false;
+    scene.activeCamera = this.orbit;
+  }
+
+  /** Load the plant's scene file; progress is 0..1 when the size is known. */
+  async loadAsync(model: PlantModel, onProgress: (fraction: number | null) => void): Promise<void> {
+    const container = await LoadAssetContainerAsync(model.scene, this.scene, {
+      pluginExtension: ".glb",
+      onProgress: (e) => onProgress(e.lengthComputable && e.total > 0 ? e.loaded / e.total : null),
+    });
+    container.addAllToScene();
+    const byName = new Map<string, TransformNode>();
+    for (const n of [...this.scene.transformNodes, ...this.scene.meshes]) byName.set(n.name, n as TransformNode);
+    const missing: string[] = [];
+    model.twins.forEach((tw, index) => {
+      const node = byName.get(tw.node);
+      if (!node) {
+        missing.push(tw.node);
+        return;
+      }
+      node.metadata = { ...(node.metadata ?? {}), twin: tw.id };
+      node.computeWorldMatrix(true);
+      const { min, max } = node.getHierarchyBoundingVectors(true);
+      const footprint = Math.max(max.x - min.x, max.z - min.z);
+      const center = min.add(max).scaleInPlace(0.5);
+      const t: TwinNode = {
+        id: tw.id,
+        index,
+        node,
+        anchor: new Vector3(center.x, max.y + 0.35, center.z),
+        center,
+        radius: Math.max(0.6, Vector3.Distance(min, max) / 2),
+        footprint: /:Pipe;/.test(tw.type) ? 0.6 : Math.min(4, Math.max(0.8, footprint * 0.5 + 0.25)),
+        linear: /:Pipe;/.test(tw.type),
+      };
+      this.twins.set(tw.id, t);
+      this.twinList.push(t);
+    });
+    if (missing.length) console.warn(`Gemba: scene has no node for ${missing.length} twins: ${missing.slice(0, 5).join(", ")}`);
+    for (const m of this.scene.meshes) {
+      m.isPickable = true;
+      // Static plant geometry: freeze what never moves (large win on CPU per frame).
+      m.freezeWorldMatrix();
+      m.doNotSyncBoundingInfo = true;
+    }
+    this.frame();
+    this.buildEnvironment();
+    this.buildStatusDiscs();
+    this.installPicking();
+  }
+
+  private frame(): void {
+    const pts = this.twinList.map((t) => t.center);
+    if (!pts.length) return;
+    const min = pts.reduce((a, p) => Vector3.Minimize(a, p), pts[0]!.clone());
+    const max = pts.reduce((a, p) => Vector3.Maximize(a, p), pts[0]!.clone());
+    this.plantCenter = min.add(max).scaleInPlace(0.5);
+    this.plantCenter.y = 0;
+    this.plantRadius = Math.max(10, Vector3.Distance(min, max) / 2);
+    this.resetView();
+  }
+
+  resetView(): void {
+    this.orbit.target.copyFrom(this.plantCenter);
+    this.orbit.alpha = -Math.PI / 2.3;
+    this.orbit.beta = 0.78;
+    this.orbit.radius = this.plantRadius * 1.6;
+    this.walk.position.set(this.plantCenter.x, 1.7, this.plantCenter.z - this.plantRadius * 0.8);
+    this.walk.setTarget(new Vector3(this.plantCenter.x, 1.4, this.plantCenter.z));
+  }
+
+  /**
+   * PBR metals reflect their environment; with none they render black. A sky dome
+   * rendered once into a reflection probe gives them a local, offline environment.
+   */
+  private buildEnvironment(): void {
+    const sky = MeshBuilder.CreateSphere("_sky", { diameter: 2000, segments: 12, sideOrientation: Mesh.BACKSIDE }, this.scene);
+    const skyMat = new StandardMaterial("_skyMat", this.scene);
+    skyMat.disableLighting = true;
+    skyMat.emissiveColor = new Color3(0.62, 0.68, 0.74);
+    skyMat.backFaceCulling = false;
+    sky.material = skyMat;
+    sky.isPickable = false;
+    sky.infiniteDistance = true;
+    const probe = new ReflectionProbe("_env", 128, this.scene);
+    probe.refreshRate = 0; // RENDER_ONCE
+    probe.position.copyFrom(this.plantCenter).addInPlaceFromFloats(0, 6, 0);
+    probe.renderList?.push(sky, ...this.scene.meshes.filter((m) => m.name.startsWith("_environment") || m.parent?.name === "_environment"));
+    this.scene.environmentTexture = probe.cubeTexture;
+    this.scene.environmentIntensity = 0.9;
+    sky.setEnabled(true);
+  }
+
+  private buildStatusDiscs(): void {
+    const disc = MeshBuilder.CreateDisc("_status", { radius: 1, tessellation: 40 }, this.scene);
+    disc.rotation.x = Math.PI / 2;
+    disc.bakeCurrentTransformIntoVertices();
+    const mat = new StandardMaterial("_statusMat", this.scene);
+    mat.disableLighting = true;
+    mat.emissiveColor = Color3.White();
+    mat.alpha = 0.45;
+    mat.zOffset = -2;
+    disc.material = mat;
+    disc.isPickable = false;
+    const n = this.twinList.length;
+    const matrices = new Float32Array(16 * n);
+    const colors = new Float32Array(4 * n);
+    const m = new Matrix();
+    const q = Quaternion.Identity();
+    const scale = new Vector3();
+    const pos = new Vector3();
+    this.twinList.forEach((t, i) => {
+      const r = t.footprint;
+      const at = t.linear ? t.anchor : t.center;
+      Matrix.ComposeToRef(scale.set(r, 1, r), q, pos.set(at.x, 0.03, at.z), m);
+      m.copyToArray(matrices, i * 16);
+      const c = STATUS_COLORS[3]!;
+      colors.set([c[0], c[1], c[2], 1], i * 4);
+    });
+    disc.thinInstanceSetBuffer("matrix", matrices, 16, true);
+    disc.thinInstanceSetBuffer("color", colors, 4, false);
+    this.discs = disc;
+    this.discColors = colors;
+
+    const ring = MeshBuilder.CreateTorus("_selection", { diameter: 2, thickness: 0.12, tessellation: 48 }, this.scene);
+    const rmat = new StandardMaterial("_selectionMat", this.scene);
+    rmat.disableLighting = true;
+    rmat.emissiveColor = new Color3(0.29, 0.64, 1);
+    ring.material = rmat;
+    ring.isPickable = false;
+    ring.setEnabled(false);
+    this.selectionRing = ring;
+  }
+
+  /** Set the colour of one asset's status disc (index in model.twins order of found nodes). */
+  setStatus(twinId: string, status: number): void {
+    const t = this.twins.get(twinId);
+    if (!t || !this.discs || !this.discColors) return;
+    const i = this.twinList.indexOf(t);
+    const c = STATUS_COLORS[status] ?? STATUS_COLORS[3]!;
+    this.discColors[i * 4] = c[0];
+    this.discColors[i * 4 + 1] = c[1];
+    this.discColors[i * 4 + 2] = c[2];
+    this.discs.thinInstanceBufferUpdated("color");
+  }
+
+  select(twinId: string | null): void {
+    const ring = this.selectionRing;
+    if (!ring) return;
+    const t = twinId ? this.twins.get(twinId) : undefined;
+    if (!t) {
+      ring.setEnabled(false);
+      return;
+    }
+    const r = t.footprint + 0.3;
+    ring.scaling.set(r, 1, r);
+    ring.position.set(t.center.x, 0.08, t.center.z);
+    ring.setEnabled(true);
+  }
+
+  focus(twinId: string): void {
+    const t = this.twins.get(twinId);
+    if (!t) return;
+    if (this.scene.activeCamera === this.orbit) {
+      this.orbit.setTarget(t.center.clone());
+      this.orbit.radius = Math.max(6, t.radius * 5);
+    }
+  }
+
+  private installPicking(): void {
+    this.pickObserver = this.scene.onPointerObservable.add((info) => {
+      if (info.type !== PointerEventTypes.POINTERTAP) return;
+      const mesh = info.pickInfo?.hit ? info.pickInfo.pickedMesh : null;
+      this.onPick(mesh ? this.twinOf(mesh) : null);
+    });
+  }
+
+  twinOf(mesh: AbstractMesh): string | null {
+    let n: TransformNode | null = mesh as unknown as TransformNode;
+    while (n) {
+      const id = (n.metadata as { twin?: string } | null)?.twin;
+      if (id) return id;
+      n = n.parent as TransformNode | null;
+    }
+    return null;
+  }
+
+  setWalkMode(on: boolean): void {
+    const next = on ? this.walk : this.orbit;
+    const prev = on ? this.orbit : this.walk;
+    if (this.scene.activeCamera === next) return;
+    prev.detachControl();
+    if (on) {
+      this.walk.position.copyFrom(this.orbit.position);
+      this.walk.position.y = 1.7;
+      this.walk.setTarget(new Vector3(this.orbit.target.x, 1.5, this.orbit.target.z));
+    }
+    this.scene.activeCamera = next;
+    next.attachControl(true);
+  }
+
+  start(onFrame: () => void): void {
+    this.engine.runRenderLoop(() => {
+      this.scene.render();
+      onFrame();
+    });
+  }
+
+  dispose(): void {
+    if (this.pickObserver) this.scene.onPointerObservable.remove(this.pickObserver);
+    this.engine.stopRenderLoop();
+    this.scene.dispose();
+    this.engine.dispose();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Floating DOM labels over assets: name and the type's label points, bordered in
+ * the asset's status colour. Positions are projected every frame with
+ * preallocated vectors (no per-frame allocation); text changes only when a value does.
+ * DOM text is crisp, costs no texture per tag, and is always rendered as text.
+ */
+import { Matrix, Vector3, type Scene } from "@babylonjs/core";
+import type { PlantModel, PointDef } from "../../shared/plant.ts";
+import type { PlantRoomState } from "../../shared/state.ts";
+import type { TwinNode } from "../scene/PlantScene.ts";
+import { el } from "./dom.ts";
+import { formatValue } from "./format.ts";
+
+interface LabelEntry {
+  twin: TwinNode;
+  root: HTMLDivElement;
+  values: HTMLSpanElement[];
+  defs: PointDef[];
+  text: string[];
+  status: number;
+  visible: boolean;
+  /** Cached size in CSS px (measured after text changes, never per frame). */
+  w: number;
+  h: number;
+  x: number;
+  y: number;
+  dist: number;
+  onScreen: boolean;
+  /** Pipes and other secondary assets only label up close. */
+  minor: boolean;
+}
+
+export class Labels {
+  private readonly entries: LabelEntry[] = [];
+  private readonly out = new Vector3();
+  private readonly identity = Matrix.Identity();
+  private selected: string | null = null;
+  private measureDue = true;
+  private readonly order: LabelEntry[] = [];
+
+  constructor(
+    private readonly container: HTMLElement,
+    model: PlantModel,
+    twins: readonly TwinNode[],
+  ) {
+    const types = new Map(model.types.map((t) => [t.id, t]));
+    const defs = new Map(model.twins.map((t) => [t.id, t]));
+    for (const tn of twins) {
+      const tw = defs.get(tn.id);
+      const type = tw ? types.get(tw.type) : undefined;
+      if (!tw || !type) continue;
+      const root = el("div", "label s3");
+      root.dataset["twin"] = tn.id;
+      root.appendChild(el("div", "name", tn.id));
+      const ldefs = type.label.map((n) => type.points.find((p) => p.name === n)).filter((p): p is PointDef => !!p);
+      const values = ldefs.map((d) => {
+        const row = el("div");
+        row.appendChild(el("span", "muted", `${d.displayName} `));
+        const v = el("span", "val", "—");
+        v.dataset["point"] = d.name;
+        row.appendChild(v);
+        root.appendChild(row);
+        return v;
+      });
+      container.appendChild(root);
+      const minor = /:Pipe;|:Valve;/.test(tw.type);
+      this.entries.push({
+        twin: tn,
+        root,
+        values,
+        defs: ldefs,
+        text: ldefs.map(() => "—"),
+        status: 3,
+        visible: true,
+        w: 0,
+        h: 0,
+        x: 0,
+        y: 0,
+        dist: 0,
+        onScreen: false,
+        minor,
+      });
+    }
+  }
+
+  /** Refresh text and status from room state (called after patches, throttled). */
+  update(state: PlantRoomState): void {
+    this.measureDue = true;
+    for (const e of this.entries) {
+      const ts = state.twins.get(e.twin.id);
+      if (!ts) continue;
+      if (ts.status !== e.status) {
+        e.status = ts.status;
+        e.root.className = `label s${ts.status}${this.selected === e.twin.id ? " selected" : ""}`;
+      }
+      for (let i = 0; i < e.defs.length; i++) {
+        const d = e.defs[i]!;
+        const p = ts.points.get(d.name);
+        const t = p ? formatValue(d, p.v, p.ts > 0) : "—";
+        if (t !== e.text[i]) {
+          e.text[i] = t;
+          e.values[i]!.textContent = t;
+        }
+      }
+    }
+  }
+
+  setSelected(id: string | null): void {
+    this.selected = id;
+    for (const e of this.entries) e.root.classList.toggle("selected", e.twin.id === id);
+  }
+
+  /**
+   * Project anchors to the screen, nearest first; a label that would overlap a
+   * nearer one is hidden, so the overview stays readable. Selected always shows.
+   */
+  layout(scene: Scene): void {
+    const cam = scene.activeCamera;
+    if (!cam) return;
+    const engine = scene.getEngine();
+    const w = engine.getRenderWidth();
+    const h = engine.getRenderHeight();
+    const cw = this.container.clientWidth || w;
+    const sx = cw / w;
+    const viewport = cam.viewport.toGlobal(w, h);
+    const transform = scene.getTransformMatrix();
+    const camPos = cam.globalPosition;
+    if (this.measureDue) {
+      this.measureDue = false;
+      for (const e of this.entries) {
+        if (!e.visible) e.root.style.display = "";
+        e.w = e.root.offsetWidth;
+        e.h = e.root.offsetHeight;
+        if (!e.visible) e.root.style.display = "none";
+      }
+    }
+    this.order.length = 0;
+    for (const e of this.entries) {
+      Vector3.ProjectToRef(e.twin.anchor, this.identity, transform, viewport, this.out);
+      e.dist = Vector3.Distance(camPos, e.twin.anchor);
+      e.x = this.out.x * sx;
+      e.y = this.out.y * sx;
+      e.onScreen = this.out.z > 0 && this.out.z < 1 && e.dist < (e.minor ? 30 : 160) && e.x > -50 && e.x < cw + 50;
+      if (e.onScreen) this.order.push(e);
+    }
+    this.order.sort((a, b) => (a.twin.id === this.selected ? -1 : b.twin.id === this.selected ? 1 : a.dist - b.dist));
+    const placed = this.order;
+    let n = 0;
+    for (const e of this.order) {
+      const scale = Math.max(0.6, Math.min(1.1, 40 / e.dist));
+      const ew = e.w * scale;
+      const eh = e.h * scale;
+      let free = true;
+      for (let j = 0; j < n && free; j++) {
+        const o = placed[j]!;
+        const ow = o.w * Math.max(0.6, Math.min(1.1, 40 / o.dist));
+        const oh = o.h * Math.max(0.6, Math.min(1.1, 40 / o.dist));
+        if (Math.abs(e.x - o.x) < (ew + ow) / 2 && e.y - eh < o.y && o.y - oh < e.y) free = false;
+      }
+      if (free) {
+        placed[n++] = e;
+        if (!e.visible) {
+          e.visible = true;
+          e.root.style.display = "";
+        }
+        e.root.style.transform = `translate(${e.x.toFixed(1)}px, ${e.y.toFixed(1)}px) translate(-50%, -100%) scale(${scale.toFixed(2)})`;
+      } else if (e.visible) {
+        e.visible = false;
+        e.root.style.display = "none";
+      }
+    }
+    for (const e of this.entries) {
+      if (!e.onScreen && e.visible) {
+        e.visible = false;
+        e.root.style.display = "none";
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+// One linter for the whole repo: typed rules (no floating promises), no focused or skipped tests,
+// and an import boundary: client/ never imports server/, server/ never imports client/, shared/ imports neither.
+import tseslint from "typescript-eslint";
+
+const boundary = (forbidden, why) => ({
+  "no-restricted-imports": [
+    "error",
+    { patterns: forbidden.map((group) => ({ group: [group, `${group}/**`], message: why })) },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "bench/results/**", "test-results/**", "playwright-report/**"] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false } }],
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "CallExpression[callee.property.name='only']", message: "No focused tests (.only)." },
+        { selector: "CallExpression[callee.property.name='skip']", message: "No skipped tests (.skip)." },
+        { selector: "CallExpression[callee.name='eval']", message: "No eval." },
+      ],
+    },
+  },
+  { files: ["client/**"], rules: boundary(["**/server", "../server", "../../server"], "client/ must not import server/; put shared code in shared/.") },
+  { files: ["server/**"], rules: boundary(["**/client", "../client", "../../client"], "server/ must not import client/.") },
+  {
+    files: ["shared/**"],
+    rules: boundary(["**/server", "**/client", "../server", "../client"], "shared/ imports neither client/ nor server/."),
+  },
+  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+);

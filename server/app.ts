@@ -1,0 +1,178 @@
+/**
+ * Wires the parts of one Gemba server process: (embedded) MQTT broker, the plant
+ * hub (ingest + working memory), the optional simulator, the Colyseus room server
+ * and the HTTP routes, all on one port. `startGemba` is what `npm start` and the
+ * tests call; `stop` undoes it in reverse order.
+ */
+import http from "node:http";
+import fs from "node:fs";
+import mqtt from "mqtt";
+import { Server, matchMaker } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import { PLANT_ROOM } from "../shared/protocol.ts";
+import type { Health } from "../shared/protocol.ts";
+import { EmbeddedBroker } from "./broker/EmbeddedBroker.ts";
+import type { Config } from "./config.ts";
+import { MqttConnection } from "./ingest/MqttConnection.ts";
+import { installRoutes, type SimControl } from "./http/routes.ts";
+import { definePlantRoom } from "./rooms/PlantRoom.ts";
+import { PlantHub } from "./runtime/PlantHub.ts";
+import { PlantSimulator, FAULTS, type FaultName } from "./sim/PlantSimulator.ts";
+import { SimPublisher } from "./sim/SimPublisher.ts";
+import { systemClock, type Clock } from "./twin/Clock.ts";
+
+export interface GembaServer {
+  url: string;
+  port: number;
+  mqttUrl: string;
+  hub: PlantHub;
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+const pkgVersion = (): string => {
+  try {
+    return (JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
+};
+
+export async function startGemba(config: Config, opts: { log?: (m: string) => void; clock?: Clock } = {}): Promise<GembaServer> {
+  const log = opts.log ?? ((m: string) => console.log(m));
+  const clock = opts.clock ?? systemClock;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (e) {
+        log(`shutdown: ${(e as Error).message}`);
+      }
+    }
+  };
+  try {
+    // 1. Broker
+    let mqttUrl = config.mqttUrl;
+    const embedded = mqttUrl === null;
+    if (embedded) {
+      const broker = new EmbeddedBroker();
+      await broker.start(config.mqttPort);
+      cleanups.push(() => broker.stop());
+      mqttUrl = broker.url;
+      log(`MQTT: embedded broker on ${mqttUrl}`);
+    }
+    const url = mqttUrl!;
+
+    // 2. Plant data connection (read-only) and the plant hub
+    const conn = new MqttConnection({ url, username: config.mqttUsername, password: config.mqttPassword, log });
+    cleanups.push(() => conn.close());
+    try {
+      await conn.connect(embedded ? 5000 : 10_000);
+    } catch (e) {
+      throw new StartupError(`Cannot start: ${(e as Error).message}. Check MQTT_URL, or unset it to use the embedded broker.`);
+    }
+    log(`MQTT: connected to ${url}${embedded ? "" : " (read-only: Gemba subscribes and never publishes here)"}`);
+    const hub = new PlantHub({ plantsDir: config.plantsDir, mqtt: conn, clock, topicPrefix: config.topicPrefix, log });
+    cleanups.push(() => hub.close());
+    let runtime;
+    try {
+      runtime = await hub.get(config.plant);
+    } catch (e) {
+      throw new StartupError(`Cannot start: ${(e as Error).message}`);
+    }
+
+    // 3. Simulator: a separate MQTT client, like any plant-side publisher.
+    let sim: SimControl | null = null;
+    if (config.sim) {
+      const simulator = new PlantSimulator(runtime.plant.model, { seed: config.simSeed, startTime: clock.now() });
+      const pubClient = await mqtt.connectAsync(url, {
+        clientId: `gemba-sim-${process.pid}`,
+        username: config.mqttUsername,
+        password: config.mqttPassword,
+        reconnectPeriod: 1000,
+      });
+      cleanups.push(() => pubClient.endAsync(true));
+      const plantId = runtime.plant.model.id;
+      const publisher = new SimPublisher(
+        simulator,
+        (topic, payload) => {
+          if (pubClient.connected) pubClient.publish(topic, payload, { qos: 0 });
+        },
+        { topicFor: (twin, point) => `${config.topicPrefix}gemba/${plantId}/${twin}/${point}`, clock },
+      );
+      publisher.start();
+      cleanups.push(() => publisher.stop());
+      sim = {
+        running: () => true,
+        faults: () => simulator.activeFaults(),
+        inject: (name, target) => {
+          if (!(FAULTS as readonly string[]).includes(name)) {
+            throw new Error(`Unknown fault "${name}"; known faults: ${FAULTS.join(", ")}.`);
+          }
+          simulator.injectFault(name as FaultName, target);
+          log(`simulator: fault ${name} injected on ${target}`);
+        },
+        clear: (name, target) => simulator.clearFault(name as FaultName | undefined, target),
+        names: FAULTS,
+      };
+      log(`simulator: publishing plant "${plantId}" (seed ${config.simSeed})`);
+    }
+
+    // 4. HTTP + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.
+    const httpServer = http.createServer();
+    const transport = new WebSocketTransport({ server: httpServer, maxPayload: 64 * 1024 });
+    const startedAt = clock.now();
+    const gameServer = new Server({
+      transport,
+      greet: false,
+      gracefullyShutdown: false,
+      express: (app) =>
+        installRoutes(app, {
+          hub,
+          clientDir: config.clientDir,
+          version: pkgVersion(),
+          startedAt,
+          now: () => clock.now(),
+          mqtt: (): Health["mqtt"] => ({ url, embedded, connected: conn.connected, lastError: conn.lastError }),
+          roomStats: () => {
+            const rooms = matchMaker.stats.local;
+            return { rooms: rooms.roomCount, clients: rooms.ccu };
+          },
+          sim,
+          defaultPlant: config.plant,
+        }),
+    });
+    const RoomClass = definePlantRoom({
+      hub,
+      reconnectSeconds: config.reconnectSeconds,
+      patchRateMs: config.patchRateMs,
+      maxClients: config.maxClientsPerRoom,
+      defaultRole: "expert",
+      now: () => clock.now(),
+      log,
+    });
+    gameServer.define(PLANT_ROOM, RoomClass).filterBy(["plant"]);
+    try {
+      await gameServer.listen(config.port, config.host);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new StartupError(
+        err.code === "EADDRINUSE"
+          ? `Cannot start: port ${config.port} is in use; stop the other program or set PORT to a free port.`
+          : `Cannot start the web server on ${config.host}:${config.port}: ${err.message}`,
+      );
+    }
+    cleanups.push(() => gameServer.gracefullyShutdown(false));
+    const addr = httpServer.address();
+    const port = typeof addr === "object" && addr ? addr.port : config.port;
+    const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+    return { url: `http://${shownHost}:${port}`, port, mqttUrl: url, hub, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Configuration from environment variables, validated once at start-up.
+ * Every variable is listed in README.md; a bad value ends start-up with one sentence.
+ */
+import path from "node:path";
+
+export interface Config {
+  host: string;
+  port: number;
+  /** External broker URL, or null to run the embedded broker. */
+  mqttUrl: string | null;
+  mqttPort: number;
+  mqttUsername: string | undefined;
+  mqttPassword: string | undefined;
+  topicPrefix: string;
+  plant: string;
+  plantsDir: string;
+  sim: boolean;
+  simSeed: number;
+  reconnectSeconds: number;
+  patchRateMs: number;
+  clientDir: string;
+  maxClientsPerRoom: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return n;
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === "") return def;
+  if (["on", "1", "true", "yes"].includes(raw)) return true;
+  if (["off", "0", "false", "no"].includes(raw)) return false;
+  throw new ConfigError(`${name} must be "on" or "off", got "${env[name]}".`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
+  const mqttUrl = env["MQTT_URL"]?.trim() || null;
+  if (mqttUrl && !/^(mqtts?|wss?|tcp|tls):\/\/[^\s]+$/.test(mqttUrl)) {
+    throw new ConfigError(`MQTT_URL must look like mqtt://host:1883 or mqtts://host:8883, got "${mqttUrl}".`);
+  }
+  const plant = env["PLANT"]?.trim() || "demo";
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(plant)) {
+    throw new ConfigError(`PLANT must be a plant id (lowercase letters, digits, dashes), got "${plant}".`);
+  }
+  const prefix = env["MQTT_TOPIC_PREFIX"] ?? "";
+  if (/[#+]/.test(prefix)) throw new ConfigError("MQTT_TOPIC_PREFIX cannot contain MQTT wildcards (+ or #).");
+  return {
+    host: env["HOST"]?.trim() || "127.0.0.1",
+    port: int(env, "PORT", 2567, 0, 65535),
+    mqttUrl,
+    mqttPort: int(env, "MQTT_PORT", 1884, 0, 65535),
+    mqttUsername: env["MQTT_USERNAME"] || undefined,
+    mqttPassword: env["MQTT_PASSWORD"] || undefined,
+    topicPrefix: prefix,
+    plant,
+    plantsDir: path.resolve(root, env["PLANTS_DIR"] || "assets/plants"),
+    // The simulator runs by default only against the embedded broker: never publish into a real plant broker unasked.
+    sim: onOff(env, "SIM", mqttUrl === null),
+    simSeed: int(env, "SIM_SEED", 1, 0, 2 ** 31 - 1),
+    reconnectSeconds: int(env, "RECONNECT_SECONDS", 30, 0, 3600),
+    patchRateMs: int(env, "PATCH_RATE_MS", 50, 10, 5000),
+    clientDir: path.resolve(root, env["CLIENT_DIR"] || "dist/client"),
+    maxClientsPerRoom: int(env, "MAX_CLIENTS", 50, 1, 1000),
+  };
+}

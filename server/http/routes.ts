@@ -1,0 +1,148 @@
+/**
+ * HTTP routes beside the Colyseus matchmaker: health, plant models and scenes,
+ * the simulator's fault control, and the built web client. Bodies are validated
+ * with zod; every error is JSON `{ error }` with one sentence.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import express, { type Application, type Request, type Response } from "express";
+import { z } from "zod";
+import type { Health } from "../../shared/protocol.ts";
+import { PlantId } from "../../shared/protocol.ts";
+import { countPoints } from "../../shared/plant.ts";
+import type { PlantHub } from "../runtime/PlantHub.ts";
+import { securityHeaders } from "./securityHeaders.ts";
+
+export interface SimControl {
+  running(): boolean;
+  faults(): { name: string; target: string; since: number }[];
+  inject(name: string, target: string): void;
+  clear(name?: string, target?: string): number;
+  names: readonly string[];
+}
+
+export interface RouteDeps {
+  hub: PlantHub;
+  clientDir: string;
+  version: string;
+  startedAt: number;
+  now: () => number;
+  mqtt: () => Health["mqtt"];
+  roomStats: () => { rooms: number; clients: number };
+  sim: SimControl | null;
+  defaultPlant: string;
+}
+
+const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
+const ClearBody = z.object({ name: z.string().max(64).optional(), target: z.string().max(200).optional() }).strict();
+
+function fail(res: Response, status: number, error: string): void {
+  res.status(status).json({ error });
+}
+
+export function installRoutes(app: Application, deps: RouteDeps): void {
+  app.disable("x-powered-by");
+  app.use(securityHeaders);
+  app.use("/api", express.json({ limit: "16kb" }));
+
+  app.get("/healthz", (_req, res) => {
+    const mqtt = deps.mqtt();
+    const rs = deps.roomStats();
+    const body: Health = {
+      ok: mqtt.connected,
+      version: deps.version,
+      protocol: 1,
+      uptimeSeconds: Math.round((deps.now() - deps.startedAt) / 1000),
+      mqtt,
+      simulator: { running: deps.sim?.running() ?? false, faults: deps.sim?.faults().map((f) => `${f.name}@${f.target}`) ?? [] },
+      rooms: rs.rooms,
+      clients: rs.clients,
+      plants: deps.hub.loaded().map((rt) => ({
+        id: rt.plant.model.id,
+        twins: rt.plant.model.twins.length,
+        points: countPoints(rt.plant.model),
+        ingest: { ...rt.ingest.counters },
+      })),
+    };
+    res.status(body.ok ? 200 : 503).json(body);
+  });
+
+  app.get("/api/plants", (_req, res) => {
+    res.json({ plants: deps.hub.available(), default: deps.defaultPlant });
+  });
+
+  const withPlant = async (req: Request, res: Response) => {
+    const id = PlantId.safeParse(req.params["id"]);
+    if (!id.success) {
+      fail(res, 400, "A plant id is lowercase letters, digits and dashes.");
+      return null;
+    }
+    try {
+      return await deps.hub.get(id.data);
+    } catch (e) {
+      fail(res, 404, (e as Error).message);
+      return null;
+    }
+  };
+
+  app.get("/api/plants/:id", async (req, res) => {
+    const rt = await withPlant(req, res);
+    if (rt) res.json(rt.plant.model);
+  });
+
+  app.get("/plants/:id/scene", async (req, res) => {
+    const rt = await withPlant(req, res);
+    if (!rt) return;
+    res.type(path.extname(rt.plant.scenePath) === ".gltf" ? "model/gltf+json" : "model/gltf-binary");
+    res.setHeader("Cache-Control", "no-cache");
+    res.sendFile(rt.plant.scenePath);
+  });
+
+  app.get("/api/sim/faults", (_req, res) => {
+    if (!deps.sim) return fail(res, 409, "The simulator is not running on this server (SIM=off).");
+    res.json({ faults: deps.sim.faults(), available: deps.sim.names });
+  });
+  app.post("/api/sim/faults", (req, res) => {
+    if (!deps.sim) return fail(res, 409, "The simulator is not running on this server (SIM=off).");
+    const body = FaultBody.safeParse(req.body);
+    if (!body.success) return fail(res, 400, 'Send JSON like {"name": "cavitation", "target": "P101"}.');
+    try {
+      deps.sim.inject(body.data.name, body.data.target);
+    } catch (e) {
+      return fail(res, 400, (e as Error).message);
+    }
+    res.status(201).json({ faults: deps.sim.faults() });
+  });
+  app.delete("/api/sim/faults", (req, res) => {
+    if (!deps.sim) return fail(res, 409, "The simulator is not running on this server (SIM=off).");
+    const body = ClearBody.safeParse(req.body ?? {});
+    if (!body.success) return fail(res, 400, 'Send JSON like {"name": "cavitation", "target": "P101"} or {}.');
+    const cleared = deps.sim.clear(body.data.name, body.data.target);
+    res.json({ cleared, faults: deps.sim.faults() });
+  });
+
+  app.use("/api", (_req, res) => fail(res, 404, "No such API route."));
+
+  // The built web client. Hashed assets can be cached; index.html must not be.
+  if (fs.existsSync(path.join(deps.clientDir, "index.html"))) {
+    app.use(
+      express.static(deps.clientDir, {
+        index: false,
+        setHeaders: (res, file) => {
+          if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+        },
+      }),
+    );
+    app.get(/^\/(?!matchmake|plants|api|healthz).*/, (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
+      res.sendFile(path.join(deps.clientDir, "index.html"));
+    });
+  } else {
+    app.get("/", (_req, res) => {
+      res
+        .status(503)
+        .type("text/plain")
+        .send(`The web client is not built (no ${deps.clientDir}/index.html). Run "npm run build", then start again.`);
+    });
+  }
+}

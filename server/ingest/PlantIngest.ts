@@ -1,0 +1,80 @@
+/**
+ * Ingest for one plant: topic -> binding -> decoded sample -> working memory.
+ * Every message is counted exactly once, under `applied` or under the reason it
+ * was not applied, so counters always add up to what was received.
+ * Pure core: the MQTT connection hands messages in; the clock is passed in.
+ */
+import type { Binding } from "../plant/instance.ts";
+import type { PlantTwin } from "../twin/PlantTwin.ts";
+import { decodeJson, type Rejection } from "./decodeJson.ts";
+import { TopicRouter } from "./TopicRouter.ts";
+
+export const INGEST_OUTCOMES = [
+  "applied",
+  "late",
+  "duplicate",
+  "too-old",
+  "unknown-topic",
+  "unknown-point",
+  "oversized",
+  "malformed",
+  "bad-value",
+  "bad-timestamp",
+  "bad-quality",
+  "future",
+] as const;
+export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
+
+export interface IngestOptions {
+  /** Prepended to every binding topic (isolates tests and multi-tenant brokers). */
+  topicPrefix?: string;
+  /** Largest accepted payload. Default 64 KiB. */
+  maxPayloadBytes?: number;
+  /** Samples stamped further ahead of server time than this are rejected. Default 5 minutes. */
+  maxFutureMs?: number;
+  /** Called for each rejected message (the caller rate-limits logging). */
+  onReject?: (outcome: IngestOutcome, topic: string, detail: string) => void;
+}
+
+export class PlantIngest {
+  readonly router: TopicRouter;
+  readonly counters: Record<IngestOutcome, number> & { received: number };
+  private readonly maxBytes: number;
+  private readonly maxFuture: number;
+
+  constructor(
+    private readonly twin: PlantTwin,
+    bindings: readonly Binding[],
+    private readonly opts: IngestOptions = {},
+  ) {
+    this.router = new TopicRouter(bindings, opts.topicPrefix ?? "");
+    this.maxBytes = opts.maxPayloadBytes ?? 64 * 1024;
+    this.maxFuture = opts.maxFutureMs ?? 5 * 60_000;
+    this.counters = { received: 0 } as Record<IngestOutcome, number> & { received: number };
+    for (const o of INGEST_OUTCOMES) this.counters[o] = 0;
+  }
+
+  get filters(): readonly string[] {
+    return this.router.filters;
+  }
+
+  handle(topic: string, payload: Uint8Array, now: number): IngestOutcome {
+    this.counters.received++;
+    const out = this.process(topic, payload, now);
+    this.counters[out.outcome]++;
+    if (out.outcome !== "applied" && out.detail) this.opts.onReject?.(out.outcome, topic, out.detail);
+    return out.outcome;
+  }
+
+  private process(topic: string, payload: Uint8Array, now: number): { outcome: IngestOutcome; detail?: string } {
+    const route = this.router.match(topic);
+    if (!route) return { outcome: "unknown-topic", detail: "no binding matches this topic" };
+    const index = this.twin.indexOf(route.twin, route.point);
+    if (index === undefined) return { outcome: "unknown-point", detail: `no point ${route.twin}/${route.point}` };
+    const d = decodeJson(payload, route.mapping, this.maxBytes);
+    if (!d.ok) return { outcome: d.reason as Rejection, detail: d.detail };
+    const ts = d.ts ?? now;
+    if (ts > now + this.maxFuture) return { outcome: "future", detail: `timestamp ${new Date(ts).toISOString()} is in the future` };
+    return { outcome: this.twin.apply(index, d.value, ts, d.q, now) };
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * One twin per plant per process: loads a plant directory once, builds its
+ * working memory and ingest, subscribes its topics on the shared MQTT
+ * connection, and hands the same runtime to every room on that plant.
+ */
+import path from "node:path";
+import fs from "node:fs";
+import { PlantIngest, type IngestOutcome } from "../ingest/PlantIngest.ts";
+import type { MqttConnection } from "../ingest/MqttConnection.ts";
+import { loadPlantDir, type LoadedPlant } from "../plant/loadPlant.ts";
+import { PlantTwin } from "../twin/PlantTwin.ts";
+import type { Clock } from "../twin/Clock.ts";
+
+export class UnknownPlantError extends Error {
+  override name = "UnknownPlantError";
+}
+
+export interface PlantRuntime {
+  plant: LoadedPlant;
+  twin: PlantTwin;
+  ingest: PlantIngest;
+}
+
+export interface PlantHubOptions {
+  plantsDir: string;
+  mqtt: MqttConnection;
+  clock: Clock;
+  topicPrefix: string;
+  log: (msg: string) => void;
+}
+
+export class PlantHub {
+  private readonly runtimes = new Map<string, Promise<PlantRuntime>>();
+  private readonly timers: unknown[] = [];
+  private readonly unsubs: (() => Promise<void>)[] = [];
+  private lastRejectLog = 0;
+  private suppressed = 0;
+
+  constructor(private readonly opts: PlantHubOptions) {}
+
+  /** Plant ids that exist on disk (directories with a plant.json). */
+  available(): string[] {
+    try {
+      return fs
+        .readdirSync(this.opts.plantsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && fs.existsSync(path.join(this.opts.plantsDir, d.name, "plant.json")))
+        .map((d) => d.name)
+        .sort();
+    } catch {
+      return [];
+    }
+  }
+
+  loaded(): PlantRuntime[] {
+    return [...this.settled.values()];
+  }
+  private readonly settled = new Map<string, PlantRuntime>();
+
+  get(plantId: string): Promise<PlantRuntime> {
+    let p = this.runtimes.get(plantId);
+    if (!p) {
+      p = this.load(plantId);
+      this.runtimes.set(plantId, p);
+      p.catch(() => this.runtimes.delete(plantId));
+    }
+    return p;
+  }
+
+  private async load(plantId: string): Promise<PlantRuntime> {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(plantId)) throw new UnknownPlantError(`"${plantId}" is not a plant id.`);
+    const dir = path.join(this.opts.plantsDir, plantId);
+    if (!fs.existsSync(path.join(dir, "plant.json"))) {
+      const known = this.available();
+      throw new UnknownPlantError(
+        `unknown plant "${plantId}": no ${path.join(dir, "plant.json")}` + (known.length ? ` (plants here: ${known.join(", ")}).` : "."),
+      );
+    }
+    const plant = await loadPlantDir(dir);
+    if (plant.model.id !== plantId) {
+      throw new UnknownPlantError(`plant directory "${plantId}" declares id "${plant.model.id}"; they must match.`);
+    }
+    const twin = new PlantTwin(plant.model);
+    const ingest = new PlantIngest(twin, plant.bindings, {
+      topicPrefix: this.opts.topicPrefix,
+      onReject: (o, topic, detail) => this.logReject(plantId, o, topic, detail),
+    });
+    const { clock } = this.opts;
+    for (const filter of ingest.filters) {
+      this.unsubs.push(await this.opts.mqtt.subscribe(filter, (topic, payload) => ingest.handle(topic, payload, clock.now())));
+    }
+    this.timers.push(clock.setInterval(() => twin.checkStale(clock.now()), 1000));
+    const rt = { plant, twin, ingest };
+    this.settled.set(plantId, rt);
+    this.opts.log(
+      `plant "${plantId}": ${plant.model.twins.length} assets, ${twin.points.length} points, listening on ${ingest.filters.join(", ")}`,
+    );
+    return rt;
+  }
+
+  /** Bad input is logged, at most once a second with a count of what was suppressed, so a flood cannot fill the disk. */
+  private logReject(plant: string, outcome: IngestOutcome, topic: string, detail: string): void {
+    const now = this.opts.clock.now();
+    if (now - this.lastRejectLog < 1000) {
+      this.suppressed++;
+      return;
+    }
+    const more = this.suppressed ? ` (+${this.suppressed} more rejected since last report)` : "";
+    this.suppressed = 0;
+    this.lastRejectLog = now;
+    this.opts.log(`ingest ${plant}: rejected ${outcome} on "${topic.slice(0, 200)}": ${detail}${more}`);
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) this.opts.clock.clearInterval(t);
+    for (const u of this.unsubs) await u();
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Fault injection from a terminal, against a running Gemba server's simulator:
+ *
+ *   npx tsx server/sim/cli.ts fault <name> <target> [--url http://127.0.0.1:2567]
+ *   npx tsx server/sim/cli.ts clear [name] [target] [--url ...]
+ *   npx tsx server/sim/cli.ts list [--url ...]
+ *
+ * Talks to POST / DELETE / GET /api/sim/faults. The URL can also come from GEMBA_URL.
+ */
+import { pathToFileURL } from "node:url";
+import { FAULTS, isFaultName } from "./PlantSimulator.ts";
+
+const DEFAULT_URL = "http://127.0.0.1:2567";
+
+const USAGE = `Usage:
+  npx tsx server/sim/cli.ts fault <name> <target> [--url ${DEFAULT_URL}]
+  npx tsx server/sim/cli.ts clear [name] [target] [--url ...]
+  npx tsx server/sim/cli.ts list [--url ...]
+Faults: ${FAULTS.join(", ")}.
+Targets: a twin id (P101, XV311, FL1, CV12), or "twin/point" for flatline.`;
+
+export interface CliDeps {
+  fetch?: typeof fetch;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+interface FaultJson {
+  name: string;
+  target: string;
+  since?: number;
+}
+
+class CliError extends Error {}
+
+/** Run the CLI; returns the process exit code (0 ok, 1 failed, 2 usage). */
+export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number> {
+  const out = deps.out ?? ((l: string) => console.log(l));
+  const err = deps.err ?? ((l: string) => console.error(l));
+  const doFetch = deps.fetch ?? fetch;
+  const env = deps.env ?? process.env;
+
+  let url = env.GEMBA_URL ?? DEFAULT_URL;
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--url") {
+      const v = argv[++i];
+      if (!v) {
+        err("--url needs a value, e.g. --url http://127.0.0.1:2567.");
+        return 2;
+      }
+      url = v;
+    } else if (a.startsWith("--url=")) url = a.slice("--url=".length);
+    else if (a === "-h" || a === "--help") {
+      out(USAGE);
+      return 0;
+    } else args.push(a);
+  }
+  url = url.replace(/\/+$/, "");
+  const [cmd, name, target, ...extra] = args;
+
+  try {
+    switch (cmd) {
+      case "fault": {
+        if (!name || !target || extra.length > 0) return usage(err, "fault needs a fault name and a target.");
+        checkName(name);
+        const body = await call(doFetch, url, "POST", { name, target });
+        out(`Injected ${name} on ${target}.`);
+        printFaults(out, body);
+        return 0;
+      }
+      case "clear": {
+        if (extra.length > 0) return usage(err, "clear takes at most a fault name and a target.");
+        if (name) checkName(name);
+        const req: { name?: string; target?: string } = {};
+        if (name) req.name = name;
+        if (target) req.target = target;
+        const body = await call(doFetch, url, "DELETE", req);
+        const cleared = isObject(body) && typeof body.cleared === "number" ? body.cleared : undefined;
+        out(cleared === undefined ? "Cleared." : `Cleared ${cleared} fault${cleared === 1 ? "" : "s"}.`);
+        printFaults(out, body);
+        return 0;
+      }
+      case "list": {
+        if (name) return usage(err, "list takes no arguments.");
+        const body = await call(doFetch, url, "GET");
+        printFaults(out, body, true);
+        return 0;
+      }
+      case undefined:
+        out(USAGE);
+        return 2;
+      default:
+        return usage(err, `Unknown command "${cmd}".`);
+    }
+  } catch (e) {
+    err(e instanceof CliError ? e.message : `Failed: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+function usage(err: (l: string) => void, why: string): number {
+  err(`${why}\n${USAGE}`);
+  return 2;
+}
+
+function checkName(name: string): void {
+  if (!isFaultName(name)) throw new CliError(`Unknown fault "${name}"; use one of ${FAULTS.join(", ")}.`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+async function call(doFetch: typeof fetch, base: string, method: "GET" | "POST" | "DELETE", body?: object): Promise<unknown> {
+  const endpoint = `${base}/api/sim/faults`;
+  let res: Response;
+  try {
+    res = await doFetch(endpoint, {
+      method,
+      headers: body ? { "content-type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : null,
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    throw new CliError(`Cannot reach the Gemba server at ${base} (${cause}); start it with "npm run serve" or pass --url.`);
+  }
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const msg = isObject(json) && typeof json.error === "string" ? json.error : `HTTP ${res.status} ${res.statusText}`.trim();
+    throw new CliError(`The server refused: ${msg}`);
+  }
+  return json;
+}
+
+function printFaults(out: (l: string) => void, body: unknown, always = false): void {
+  const list: unknown = Array.isArray(body) ? body : isObject(body) ? body.faults : undefined;
+  if (!Array.isArray(list)) return;
+  const faults = list.filter((f): f is FaultJson => isObject(f) && typeof f.name === "string" && typeof f.target === "string");
+  if (faults.length === 0) {
+    if (always) out("No active faults.");
+    return;
+  }
+  out("Active faults:");
+  for (const f of faults) {
+    const since = typeof f.since === "number" ? `  since ${new Date(f.since).toISOString()}` : "";
+    out(`  ${f.name.padEnd(13)} ${f.target}${since}`);
+  }
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(`Failed: ${(e as Error).message}`);
+      process.exitCode = 1;
+    },
+  );
+}

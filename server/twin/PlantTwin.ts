@@ -1,0 +1,178 @@
+/**
+ * The plant's working memory: the current value of every point in context (limits,
+ * quality, age, staleness), a bounded history per point, and an asset status per
+ * twin. One instance per plant per server process; every room on the plant reads it.
+ * Pure: the clock is injected, nothing here does I/O.
+ */
+import type { PlantModel, PointDef } from "../../shared/plant.ts";
+import { pointKey } from "../../shared/plant.ts";
+import { AssetStatus, combineStatus, Quality, Severity, severityOf } from "../../shared/status.ts";
+import { PointHistory } from "./PointHistory.ts";
+
+export interface PointSlot {
+  readonly key: string;
+  readonly twin: number;
+  readonly def: PointDef;
+  /** NaN until the first sample. */
+  value: number;
+  ts: number;
+  q: Quality;
+  /** Server time of the last accepted sample (for staleness), 0 when never. */
+  receivedAt: number;
+  stale: boolean;
+  severity: Severity;
+  readonly history: PointHistory;
+}
+
+export interface TwinSlot {
+  readonly id: string;
+  readonly points: number[];
+  status: AssetStatus;
+}
+
+export type ApplyResult = "applied" | "late" | "duplicate" | "too-old";
+
+export interface TwinListener {
+  /** A point's current value, quality or staleness changed. */
+  point(index: number): void;
+  /** A twin's asset status changed. */
+  status(twinIndex: number): void;
+}
+
+export interface PlantTwinOptions {
+  /** How far back full-rate history reaches. Default 30 minutes. */
+  horizonMs?: number;
+  /** A point is stale after this many expected periods without an update. Default 3. */
+  stalePeriods?: number;
+}
+
+export class PlantTwin {
+  readonly points: PointSlot[] = [];
+  readonly twins: TwinSlot[] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly twinByKey = new Map<string, number>();
+  private readonly listeners = new Set<TwinListener>();
+  readonly horizonMs: number;
+  private readonly stalePeriods: number;
+
+  constructor(
+    readonly model: PlantModel,
+    opts: PlantTwinOptions = {},
+  ) {
+    this.horizonMs = opts.horizonMs ?? 30 * 60_000;
+    this.stalePeriods = opts.stalePeriods ?? 3;
+    const types = new Map(model.types.map((t) => [t.id, t]));
+    for (const tw of model.twins) {
+      const ti = this.twins.length;
+      const slot: TwinSlot = { id: tw.id, points: [], status: AssetStatus.UNKNOWN };
+      this.twins.push(slot);
+      this.twinByKey.set(tw.id, ti);
+      for (const def of types.get(tw.type)?.points ?? []) {
+        const key = pointKey(tw.id, def.name);
+        const cap = Math.max(16, Math.ceil((this.horizonMs / 1000 / def.period) * 1.25));
+        this.byKey.set(key, this.points.length);
+        slot.points.push(this.points.length);
+        this.points.push({
+          key,
+          twin: ti,
+          def,
+          value: Number.NaN,
+          ts: 0,
+          q: Quality.GOOD,
+          receivedAt: 0,
+          stale: false,
+          severity: Severity.NORMAL,
+          history: new PointHistory(cap),
+        });
+      }
+    }
+  }
+
+  indexOf(twin: string, point: string): number | undefined {
+    return this.byKey.get(pointKey(twin, point));
+  }
+
+  twinIndex(twin: string): number | undefined {
+    return this.twinByKey.get(twin);
+  }
+
+  subscribe(l: TwinListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /**
+   * Apply one sample. A sample older than the current value goes to history only
+   * ("late"), so out-of-order delivery never rolls the current value back.
+   */
+  apply(index: number, value: number, ts: number, q: Quality, now: number): ApplyResult {
+    const p = this.points[index]!;
+    if (p.receivedAt !== 0 && ts === p.ts && value === p.value && q === p.q) return "duplicate";
+    const kept = p.history.add(ts, value, q);
+    if (p.receivedAt !== 0 && ts < p.ts) return kept ? "late" : "too-old";
+    p.value = value;
+    p.ts = ts;
+    p.q = q;
+    p.receivedAt = now;
+    p.stale = false;
+    p.severity = severityOf(value, p.def.limits);
+    for (const l of this.listeners) l.point(index);
+    this.refreshStatus(p.twin);
+    return "applied";
+  }
+
+  /** Set the quality of a point without a new value (e.g. its source died). */
+  setQuality(index: number, q: Quality, ts: number): void {
+    const p = this.points[index]!;
+    if (p.q === q) return;
+    p.q = q;
+    if (!Number.isNaN(p.value)) p.history.add(Math.max(ts, p.ts), p.value, q);
+    for (const l of this.listeners) l.point(index);
+    this.refreshStatus(p.twin);
+  }
+
+  /** Mark points stale that have been silent for `stalePeriods` periods. Returns how many turned stale. */
+  checkStale(now: number): number {
+    let n = 0;
+    for (let i = 0; i < this.points.length; i++) {
+      const p = this.points[i]!;
+      if (p.stale || p.receivedAt === 0) continue;
+      if (now - p.receivedAt > p.def.period * 1000 * this.stalePeriods) {
+        p.stale = true;
+        n++;
+        for (const l of this.listeners) l.point(i);
+        this.refreshStatus(p.twin);
+      }
+    }
+    return n;
+  }
+
+  private refreshStatus(ti: number): void {
+    const t = this.twins[ti]!;
+    let worst: Severity = Severity.NORMAL;
+    let unknown = false;
+    for (const i of t.points) {
+      const p = this.points[i]!;
+      if (p.receivedAt === 0 || p.stale || p.q === Quality.BAD) {
+        unknown = true;
+        continue;
+      }
+      if (p.severity > worst) worst = p.severity;
+    }
+    const s = combineStatus(worst, unknown);
+    if (s !== t.status) {
+      t.status = s;
+      for (const l of this.listeners) l.status(ti);
+    }
+  }
+
+  /** The value in force at time t for one point (from history). */
+  valueAt(index: number, t: number): { ts: number; v: number; q: number } | undefined {
+    return this.points[index]!.history.at(t);
+  }
+
+  /** Bytes held by history buffers (reported in /healthz). */
+  memoryBytes(): number {
+    return this.points.reduce((n, p) => n + p.history.bytes, 0);
+  }
+}

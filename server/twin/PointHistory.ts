@@ -1,0 +1,145 @@
+/**
+ * A bounded, time-ordered history of one point: a ring buffer of (ts, value, quality).
+ * Late samples are inserted in order; the oldest sample falls off when full.
+ * Pure data structure, no clock.
+ */
+export class PointHistory {
+  private readonly ts: Float64Array;
+  private readonly vs: Float64Array;
+  private readonly qs: Uint8Array;
+  private start = 0;
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    this.ts = new Float64Array(capacity);
+    this.vs = new Float64Array(capacity);
+    this.qs = new Uint8Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get bytes(): number {
+    return this.capacity * 17;
+  }
+
+  private idx(i: number): number {
+    return (this.start + i) % this.capacity;
+  }
+
+  get oldest(): number | undefined {
+    return this.count ? this.ts[this.start] : undefined;
+  }
+
+  get newest(): number | undefined {
+    return this.count ? this.ts[this.idx(this.count - 1)] : undefined;
+  }
+
+  /** Append or insert in time order. Returns false when ts is older than everything kept and the buffer is full. */
+  add(ts: number, value: number, q: number): boolean {
+    const n = this.count;
+    if (n === 0 || ts >= this.ts[this.idx(n - 1)]!) {
+      this.push(ts, value, q);
+      return true;
+    }
+    if (n === this.capacity && ts < this.ts[this.start]!) return false;
+    // binary search insertion point (first index with ts > new ts)
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ts[this.idx(mid)]! <= ts) lo = mid + 1;
+      else hi = mid;
+    }
+    // make room: push the last element, then shift [lo, n-1) right by one
+    const last = this.idx(n - 1);
+    this.push(this.ts[last]!, this.vs[last]!, this.qs[last]!);
+    const m = this.count; // after push (may have dropped the oldest)
+    const shift = m === n ? 1 : 0; // an element fell off the front
+    const at = lo - shift;
+    if (at < 0) return false;
+    for (let i = m - 2; i > at; i--) {
+      const a = this.idx(i);
+      const b = this.idx(i - 1);
+      this.ts[a] = this.ts[b]!;
+      this.vs[a] = this.vs[b]!;
+      this.qs[a] = this.qs[b]!;
+    }
+    const k = this.idx(at);
+    this.ts[k] = ts;
+    this.vs[k] = value;
+    this.qs[k] = q;
+    return true;
+  }
+
+  private push(ts: number, value: number, q: number): void {
+    if (this.count < this.capacity) {
+      const k = this.idx(this.count);
+      this.ts[k] = ts;
+      this.vs[k] = value;
+      this.qs[k] = q;
+      this.count++;
+    } else {
+      this.ts[this.start] = ts;
+      this.vs[this.start] = value;
+      this.qs[this.start] = q;
+      this.start = (this.start + 1) % this.capacity;
+    }
+  }
+
+  /** Index of the last sample with ts <= t, or -1. */
+  private floor(t: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ts[this.idx(mid)]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** The sample in force at time t (last at or before t), or undefined before the first sample. */
+  at(t: number): { ts: number; v: number; q: number } | undefined {
+    const i = this.floor(t);
+    if (i < 0) return undefined;
+    const k = this.idx(i);
+    return { ts: this.ts[k]!, v: this.vs[k]!, q: this.qs[k]! };
+  }
+
+  /** Samples in [t0, t1], reduced to at most `max` points by min/max bucketing (keeps spikes visible). */
+  range(t0: number, t1: number, max = Infinity): { ts: number[]; v: number[] } {
+    const first = Math.max(0, this.floor(t0 - 1e-9) + 1);
+    const last = this.floor(t1);
+    const outT: number[] = [];
+    const outV: number[] = [];
+    const n = last - first + 1;
+    if (n <= 0) return { ts: outT, v: outV };
+    if (n <= max) {
+      for (let i = first; i <= last; i++) {
+        outT.push(this.ts[this.idx(i)]!);
+        outV.push(this.vs[this.idx(i)]!);
+      }
+      return { ts: outT, v: outV };
+    }
+    const buckets = Math.max(1, Math.floor(max / 2));
+    const per = n / buckets;
+    for (let b = 0; b < buckets; b++) {
+      const s = first + Math.floor(b * per);
+      const e = Math.min(last, first + Math.floor((b + 1) * per) - 1);
+      let mi = s;
+      let ma = s;
+      for (let i = s; i <= e; i++) {
+        if (this.vs[this.idx(i)]! < this.vs[this.idx(mi)]!) mi = i;
+        if (this.vs[this.idx(i)]! > this.vs[this.idx(ma)]!) ma = i;
+      }
+      for (const i of mi <= ma ? [mi, ma] : [ma, mi]) {
+        if (outT.length && outT[outT.length - 1] === this.ts[this.idx(i)]) continue;
+        outT.push(this.ts[this.idx(i)]!);
+        outV.push(this.vs[this.idx(i)]!);
+      }
+    }
+    return { ts: outT, v: outV };
+  }
+}

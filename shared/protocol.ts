@@ -1,0 +1,111 @@
+/**
+ * The client <-> server wire contract. Both sides import this file; nothing else
+ * declares a message shape. Each client->server message has a zod schema (a
+ * Standard Schema, so Colyseus validates it before the handler runs) and a size
+ * limit; types are derived from the schemas, never written twice.
+ */
+import { z } from "zod";
+
+/** Bumped on any incompatible change to messages or room state. Sent on join. */
+export const PROTOCOL_VERSION = 1;
+
+/** The one Colyseus room type: a collaboration session on one plant. */
+export const PLANT_ROOM = "plant";
+
+export const DEVICE_KINDS = ["desktop", "headset", "tablet", "phone"] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export const ROLES = ["viewer", "operator", "expert", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A display name: trimmed, 1..40 characters, no control characters. Rendered as text only. */
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1, "Enter a display name.")
+  .max(40, "A display name has at most 40 characters.")
+  // eslint-disable-next-line no-control-regex
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "A display name cannot contain control characters.");
+
+export const PlantId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "A plant id is lowercase letters, digits and dashes.");
+
+/** Options a client passes to `joinOrCreate(PLANT_ROOM, options)`. */
+export const JoinOptions = z.object({
+  protocol: z.number().int(),
+  plant: PlantId,
+  name: DisplayName,
+  device: z.enum(DEVICE_KINDS).default("desktop"),
+  /** A seat id the client held before (reload, reconnect); the server re-binds it when it is still held for this user. */
+  seat: z.string().max(64).optional(),
+});
+export type JoinOptions = z.input<typeof JoinOptions>;
+
+/**
+ * Close / error codes the server uses, with the sentence a UI shows.
+ * Colyseus reserves 4000-4099 for its own use in places; ours start at 4400.
+ */
+export const CloseCode = {
+  PROTOCOL_MISMATCH: 4400,
+  BAD_JOIN: 4401,
+  UNKNOWN_PLANT: 4404,
+  ROOM_FULL: 4409,
+  FLOODING: 4429,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+export function protocolMismatchMessage(clientVersion: number): string {
+  return clientVersion < PROTOCOL_VERSION
+    ? `This page is older than the server (protocol ${clientVersion}, server ${PROTOCOL_VERSION}). Reload the page.`
+    : `The server is older than this page (protocol ${clientVersion}, server ${PROTOCOL_VERSION}). Ask your administrator to update Gemba.`;
+}
+
+/** Client -> server messages, keyed by type. */
+export const ClientMessage = {
+  /** Select an asset (or clear with null). Shared selection is visible to everyone. */
+  select: z.object({ twin: z.string().max(128).nullable() }),
+} as const;
+export type ClientMessageType = keyof typeof ClientMessage;
+export type ClientMessagePayload<K extends ClientMessageType> = z.infer<(typeof ClientMessage)[K]>;
+
+/** Server -> client messages (type -> payload). */
+export interface WelcomeMessage {
+  /** The seat this connection drives; keep it to re-bind after a reload. */
+  seat: string;
+  protocol: number;
+}
+export interface ErrorMessage {
+  code: string;
+  message: string;
+}
+export interface ServerMessages {
+  welcome: WelcomeMessage;
+  error: ErrorMessage;
+}
+
+/** HTTP: GET /healthz */
+export const Health = z.object({
+  ok: z.boolean(),
+  version: z.string(),
+  protocol: z.number(),
+  uptimeSeconds: z.number(),
+  mqtt: z.object({
+    url: z.string(),
+    embedded: z.boolean(),
+    connected: z.boolean(),
+    lastError: z.string().nullable(),
+  }),
+  simulator: z.object({ running: z.boolean(), faults: z.array(z.string()) }),
+  rooms: z.number(),
+  clients: z.number(),
+  plants: z.array(
+    z.object({
+      id: z.string(),
+      twins: z.number(),
+      points: z.number(),
+      ingest: z.record(z.string(), z.number()),
+    }),
+  ),
+});
+export type Health = z.infer<typeof Health>;

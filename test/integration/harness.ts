@@ -1,0 +1,84 @@
+/**
+ * Integration harness: a real Gemba server (startGemba) on a free port against a
+ * real broker, real @colyseus/sdk clients, and a real mqtt.js publisher.
+ * Each test file gets its own topic prefix so runs never see each other's data.
+ */
+import { randomUUID } from "node:crypto";
+import mqtt, { type MqttClient } from "mqtt";
+import { Client, type Room } from "@colyseus/sdk";
+import { loadConfig, type Config } from "../../server/config.ts";
+import { startGemba, type GembaServer } from "../../server/app.ts";
+import { PLANT_ROOM, PROTOCOL_VERSION, type JoinOptions } from "../../shared/protocol.ts";
+import { PlantRoomState } from "../../shared/state.ts";
+
+export const MOSQUITTO = process.env["TEST_MQTT_URL"] ?? "mqtt://127.0.0.1:1883";
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    PORT: "0",
+    MQTT_PORT: "0",
+    MQTT_URL: MOSQUITTO,
+    MQTT_TOPIC_PREFIX: `test-${randomUUID().slice(0, 8)}/`,
+    SIM: "off",
+    RECONNECT_SECONDS: "2",
+    ...env,
+  });
+}
+
+export interface Harness {
+  server: GembaServer;
+  config: Config;
+  logs: string[];
+  endpoint: string;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<Harness> {
+  const config = testConfig(env);
+  const logs: string[] = [];
+  const server = await startGemba(config, { log: (m) => logs.push(m) });
+  return { server, config, logs, endpoint: `ws://127.0.0.1:${server.port}` };
+}
+
+export async function join(h: Harness, name: string, extra: Partial<JoinOptions> = {}): Promise<Room<unknown, PlantRoomState>> {
+  const client = new Client(h.endpoint);
+  const room = await client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop", ...extra }, PlantRoomState);
+  return room;
+}
+
+/** Resolve when `predicate(state)` holds after a patch (or already holds). Rejects with `what` after timeoutMs. */
+export function waitForState(
+  room: Room<unknown, PlantRoomState>,
+  predicate: (s: PlantRoomState) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<PlantRoomState> {
+  return new Promise((resolve, reject) => {
+    if (room.state && predicate(room.state)) return resolve(room.state);
+    const timer = setTimeout(() => {
+      room.onStateChange.remove(check);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+    const check = (s: PlantRoomState) => {
+      if (!predicate(s)) return;
+      clearTimeout(timer);
+      room.onStateChange.remove(check);
+      resolve(s);
+    };
+    room.onStateChange(check);
+  });
+}
+
+export async function publisher(url = MOSQUITTO): Promise<MqttClient> {
+  return mqtt.connectAsync(url, { clientId: `gemba-test-pub-${randomUUID().slice(0, 8)}` });
+}
+
+/** Poll an async condition (for HTTP-visible state with no event to await). */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { AssetStatus, Quality } from "../../shared/status.ts";
+import { PlantTwin } from "../../server/twin/PlantTwin.ts";
+import type { LoadedPlant } from "../../server/plant/loadPlant.ts";
+import { demoPlant } from "./fixtures.ts";
+
+let plant: LoadedPlant;
+beforeAll(async () => {
+  plant = await demoPlant();
+});
+
+function idx(twin: PlantTwin, t: string, p: string): number {
+  const i = twin.indexOf(t, p);
+  if (i === undefined) throw new Error(`no ${t}/${p}`);
+  return i;
+}
+
+describe("PlantTwin (working memory)", () => {
+  it("holds every telemetry point of the demo plant, each asset unknown until data arrives", () => {
+    const twin = new PlantTwin(plant.model);
+    expect(twin.twins.length).toBeGreaterThanOrEqual(40);
+    expect(twin.points.length).toBeGreaterThanOrEqual(300);
+    expect(twin.twins.every((t) => t.status === AssetStatus.UNKNOWN)).toBe(true);
+  });
+
+  it("an out-of-order sample never rolls the current value back, but is kept in history", () => {
+    const twin = new PlantTwin(plant.model);
+    const i = idx(twin, "T101", "level");
+    expect(twin.apply(i, 50, 2000, Quality.GOOD, 2000)).toBe("applied");
+    expect(twin.apply(i, 40, 1000, Quality.GOOD, 2001)).toBe("late");
+    expect(twin.points[i]!.value).toBe(50);
+    expect(twin.valueAt(i, 1500)?.v).toBe(40);
+    expect(twin.apply(i, 50, 2000, Quality.GOOD, 2002)).toBe("duplicate");
+  });
+
+  it("colours an asset by the worst of its points against their limits", () => {
+    const twin = new PlantTwin(plant.model);
+    const ti = twin.twinIndex("T101")!;
+    for (const pi of twin.twins[ti]!.points) twin.apply(pi, 20, 1000, Quality.GOOD, 1000);
+    expect(twin.twins[ti]!.status).toBe(AssetStatus.NORMAL);
+    twin.apply(idx(twin, "T101", "level"), 93, 2000, Quality.GOOD, 2000);
+    expect(twin.twins[ti]!.status).toBe(AssetStatus.WARNING);
+    twin.apply(idx(twin, "T101", "level"), 97, 3000, Quality.GOOD, 3000);
+    expect(twin.twins[ti]!.status).toBe(AssetStatus.ALARM);
+    twin.apply(idx(twin, "T101", "level"), 50, 4000, Quality.GOOD, 4000);
+    expect(twin.twins[ti]!.status).toBe(AssetStatus.NORMAL);
+  });
+
+  it("a silent point turns stale after three expected periods, and fresh data clears it", () => {
+    const twin = new PlantTwin(plant.model);
+    const ti = twin.twinIndex("P101")!;
+    for (const pi of twin.twins[ti]!.points) twin.apply(pi, 1, 1000, Quality.GOOD, 1000);
+    const flow = idx(twin, "P101", "flow");
+    const changed: number[] = [];
+    twin.subscribe({ point: (i) => changed.push(i), status: () => {} });
+    expect(twin.checkStale(3900)).toBe(0);
+    // every P101 point has period 1 s (some types have longer periods)
+    expect(twin.checkStale(4100)).toBe(twin.twins[ti]!.points.length);
+    expect(twin.points[flow]!.stale).toBe(true);
+    expect(twin.twins[ti]!.status).toBe(AssetStatus.UNKNOWN);
+    expect(changed).toContain(flow);
+    twin.apply(flow, 2, 5000, Quality.GOOD, 5000);
+    expect(twin.points[flow]!.stale).toBe(false);
+  });
+
+  it("bad quality makes the asset unknown even with a value in range", () => {
+    const twin = new PlantTwin(plant.model);
+    const ti = twin.twinIndex("XV101")!;
+    for (const pi of twin.twins[ti]!.points) twin.apply(pi, 50, 1000, Quality.GOOD, 1000);
+    expect(twin.twins[ti]!.status).toBe(AssetStatus.NORMAL);
+    twin.setQuality(idx(twin, "XV101", "position"), Quality.BAD, 2000);
+    expect(twin.twins[ti]!.status).toBe(AssetStatus.UNKNOWN);
+  });
+
+  it("reports the memory its history holds, bounded by the horizon", () => {
+    const small = new PlantTwin(plant.model, { horizonMs: 60_000 });
+    const big = new PlantTwin(plant.model, { horizonMs: 30 * 60_000 });
+    expect(big.memoryBytes()).toBeGreaterThan(small.memoryBytes() * 10);
+    expect(big.memoryBytes()).toBeLessThan(64 * 1024 * 1024);
+  });
+});
