@@ -43,14 +43,21 @@ export const JoinOptions = z.object({
 export type JoinOptions = z.input<typeof JoinOptions>;
 
 /**
- * Close / error codes the server uses, with the sentence a UI shows.
- * Colyseus reserves 4000-4099 for its own use in places; ours start at 4400.
+ * Why a join was refused. The matchmaker answers over HTTP, so these are HTTP
+ * statuses; the SDK surfaces them as MatchMakeError.code with our sentence as message.
  */
+export const JoinError = {
+  BAD_JOIN: 400,
+  FORBIDDEN: 403,
+  UNKNOWN_PLANT: 404,
+  ROOM_FULL: 409,
+  PROTOCOL_MISMATCH: 426,
+} as const;
+export type JoinError = (typeof JoinError)[keyof typeof JoinError];
+
+/** WebSocket close codes the server uses on a live connection (Colyseus keeps 4000-4099 for itself). */
 export const CloseCode = {
-  PROTOCOL_MISMATCH: 4400,
-  BAD_JOIN: 4401,
-  UNKNOWN_PLANT: 4404,
-  ROOM_FULL: 4409,
+  KICKED: 4403,
   FLOODING: 4429,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -117,8 +117,12 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     if (!deps.sim) return fail(res, 409, "The simulator is not running on this server (SIM=off).");
     const body = ClearBody.safeParse(req.body ?? {});
     if (!body.success) return fail(res, 400, 'Send JSON like {"name": "cavitation", "target": "P101"} or {}.');
-    const cleared = deps.sim.clear(body.data.name, body.data.target);
-    res.json({ cleared, faults: deps.sim.faults() });
+    try {
+      const cleared = deps.sim.clear(body.data.name, body.data.target);
+      res.json({ cleared, faults: deps.sim.faults() });
+    } catch (e) {
+      fail(res, 400, (e as Error).message);
+    }
   });
 
   app.use("/api", (_req, res) => fail(res, 404, "No such API route."));

@@ -8,7 +8,7 @@ import { Room, ServerError, type Client, generateId } from "@colyseus/core";
 import { MapSchema } from "@colyseus/schema";
 import {
   ClientMessage,
-  CloseCode,
+  JoinError,
   JoinOptions,
   PROTOCOL_VERSION,
   protocolMismatchMessage,
@@ -44,18 +44,18 @@ export async function authorizeJoin(ctx: PlantRoomContext, options: unknown): Pr
   const protocol = raw["protocol"];
   if (protocol !== PROTOCOL_VERSION) {
     throw new ServerError(
-      CloseCode.PROTOCOL_MISMATCH,
+      JoinError.PROTOCOL_MISMATCH,
       typeof protocol === "number" ? protocolMismatchMessage(protocol) : "The client did not say which protocol it speaks. Reload the page.",
     );
   }
   const parsed = JoinOptions.safeParse(options);
   if (!parsed.success) {
-    throw new ServerError(CloseCode.BAD_JOIN, parsed.error.issues.map((i) => i.message).join(" "));
+    throw new ServerError(JoinError.BAD_JOIN, parsed.error.issues.map((i) => i.message).join(" "));
   }
   try {
     await ctx.hub.get(parsed.data.plant);
   } catch (e) {
-    throw new ServerError(CloseCode.UNKNOWN_PLANT, (e as Error).message);
+    throw new ServerError(JoinError.UNKNOWN_PLANT, (e as Error).message);
   }
   return { name: parsed.data.name, device: parsed.data.device, plant: parsed.data.plant, seat: parsed.data.seat };
 }

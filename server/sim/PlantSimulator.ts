@@ -119,7 +119,20 @@ type Kind =
   | "Compressor"
   | "Chiller"
   | "Other";
-const KINDS = new Set<string>(["Tank", "Valve", "Pump", "Pipe", "HeatExchanger", "Filler", "Conveyor", "Capper", "Labeler", "Palletizer", "Compressor", "Chiller"]);
+const KINDS = new Set<string>([
+  "Tank",
+  "Valve",
+  "Pump",
+  "Pipe",
+  "HeatExchanger",
+  "Filler",
+  "Conveyor",
+  "Capper",
+  "Labeler",
+  "Palletizer",
+  "Compressor",
+  "Chiller",
+]);
 /** Elements that pass liquid through: a pump's flow is carried across them. */
 const CONDUIT = new Set<Kind>(["Valve", "Pipe", "HeatExchanger"]);
 
@@ -461,13 +474,39 @@ export class PlantSimulator {
           });
           break;
         case "HeatExchanger":
-          this.hxs.set(id, { id, mode: "none", pFlow: 0, pInHeat: 0, pIn: 15, pOut: 15, mFlow: 0, mIn: AMBIENT, mOut: AMBIENT, drop: 0, duty: 0, qRef: 10, chillers: [] });
+          this.hxs.set(id, {
+            id,
+            mode: "none",
+            pFlow: 0,
+            pInHeat: 0,
+            pIn: 15,
+            pOut: 15,
+            mFlow: 0,
+            mIn: AMBIENT,
+            mOut: AMBIENT,
+            drop: 0,
+            duty: 0,
+            qRef: 10,
+            chillers: [],
+          });
           break;
         case "Pipe":
           this.pipes.set(id, { id, flow: 0, heat: 0, p: 0.2, temp: 15, qRef: 10 });
           break;
         case "Conveyor":
-          this.line.set(id, { kind: "Conveyor", id, n: 0, jam: false, out: 0, in: 0, accept: CONV_MAX_BPS, role: "orphan", state: 0, belt: 0.45 + 0.1 * r(), motorT: 30 });
+          this.line.set(id, {
+            kind: "Conveyor",
+            id,
+            n: 0,
+            jam: false,
+            out: 0,
+            in: 0,
+            accept: CONV_MAX_BPS,
+            role: "orphan",
+            state: 0,
+            belt: 0.45 + 0.1 * r(),
+            motorT: 30,
+          });
           break;
         case "Capper":
         case "Labeler":
@@ -488,7 +527,20 @@ export class PlantSimulator {
           });
           break;
         case "Palletizer":
-          this.line.set(id, { kind: "Palletizer", id, in: 0, accept: PALLETIZER_MAX_BPS, ema: 0, bottles: 0, layer: 0, pallets: 0, cycleTime: 16, layerStart: this.t, state: 0, inLine: false });
+          this.line.set(id, {
+            kind: "Palletizer",
+            id,
+            in: 0,
+            accept: PALLETIZER_MAX_BPS,
+            ema: 0,
+            bottles: 0,
+            layer: 0,
+            pallets: 0,
+            cycleTime: 16,
+            layerStart: this.t,
+            state: 0,
+            inLine: false,
+          });
           break;
         case "Compressor":
           this.comps.set(id, { id, p: 6.6 + 0.8 * r(), running: r() < 0.5, demand: 0.008, dischargeT: 70 });
@@ -689,7 +741,8 @@ export class PlantSimulator {
   private buildTree(id: string, seen: Set<string>): FlowNode {
     const kind = this.kindOf(id);
     const node: FlowNode = { id, kind, children: [], heats: [] };
-    if (kind === "Valve") node.heats = this.outs("heats", id).flatMap((h) => (this.hxs.has(h) ? [this.hxs.get(h)!] : []));
+    if (kind === "Valve")
+      node.heats = this.outs("heats", id).flatMap((h) => (this.hxs.has(h) ? [this.hxs.get(h)!] : []));
     if (kind === "Pump" || CONDUIT.has(kind)) {
       for (const next of this.outs("feeds", id)) {
         if (seen.has(next)) continue;
@@ -1089,7 +1142,8 @@ export class PlantSimulator {
       if (bowlPct < 15 || noBottles) f.starved = true;
       else if (bowlPct > 30) f.starved = false;
       // Speed ramps (60 bpm/s) to a slowly wandering target while production runs.
-      const target = f.blocked || f.starved ? 0 : FILLER_TARGET_BPM + 12 * Math.sin((this.t - this.t0) / 300_000 + f.phase);
+      const target =
+        f.blocked || f.starved ? 0 : FILLER_TARGET_BPM + 12 * Math.sin((this.t - this.t0) / 300_000 + f.phase);
       f.speed += clamp(target - f.speed, -60 * dt, 60 * dt);
       f.out = Math.min(f.speed / 60, accept);
       if (f.out < 1e-6) f.out = 0;
@@ -1386,7 +1440,8 @@ export class PlantSimulator {
     let n = 0;
     for (const f of this.faults) {
       const nameOk = name === undefined || f.name === name;
-      const targetOk = target === undefined || f.target === target || f.requested === target || f.target.startsWith(`${target}/`);
+      const targetOk =
+        target === undefined || f.target === target || f.requested === target || f.target.startsWith(`${target}/`);
       if (nameOk && targetOk) {
         this.applyFault(f.name, f.target, false);
         n++;
@@ -1414,7 +1469,10 @@ export class PlantSimulator {
   private resolveTarget(name: FaultName, target: string): string {
     const need = (rec: TwinRec, kind: Kind): void => {
       if (rec.kind !== kind) {
-        throw new SimError("wrong-type", `Fault "${name}" applies to a ${kind}, but ${rec.twin.id} is a ${typeName(rec.twin.type)}.`);
+        throw new SimError(
+          "wrong-type",
+          `Fault "${name}" applies to a ${kind}, but ${rec.twin.id} is a ${typeName(rec.twin.type)}.`,
+        );
       }
     };
     switch (name) {
@@ -1435,7 +1493,10 @@ export class PlantSimulator {
           return first.id;
         }
         if (rec.kind !== "Conveyor") {
-          throw new SimError("wrong-type", `Fault "line-jam" applies to a Conveyor or a Filler, but ${target} is a ${typeName(rec.twin.type)}.`);
+          throw new SimError(
+            "wrong-type",
+            `Fault "line-jam" applies to a Conveyor or a Filler, but ${target} is a ${typeName(rec.twin.type)}.`,
+          );
         }
         return target;
       }
@@ -1443,7 +1504,10 @@ export class PlantSimulator {
         const slash = target.lastIndexOf("/");
         const twinId = slash >= 0 ? target.slice(0, slash) : target;
         const rec = this.twinOrThrow(twinId);
-        const point = slash >= 0 ? target.slice(slash + 1) : (rec.label.find((l) => rec.points.has(l)) ?? rec.points.keys().next().value);
+        const point =
+          slash >= 0
+            ? target.slice(slash + 1)
+            : (rec.label.find((l) => rec.points.has(l)) ?? rec.points.keys().next().value);
         if (point === undefined || !rec.points.has(point)) {
           throw new SimError("unknown-point", `Twin ${twinId} has no telemetry point "${point ?? ""}".`);
         }
@@ -1462,7 +1526,9 @@ export class PlantSimulator {
         break;
       case "stuck-valve": {
         const v = this.valves.get(target)!;
-        v.stuck = on ? { pos: v.pos, cmd: clamp(Math.round(v.pos >= 50 ? v.pos - 30 : v.pos + 30), 0, 100), since: this.t } : null;
+        v.stuck = on
+          ? { pos: v.pos, cmd: clamp(Math.round(v.pos >= 50 ? v.pos - 30 : v.pos + 30), 0, 100), since: this.t }
+          : null;
         break;
       }
       case "line-jam":
@@ -1479,7 +1545,10 @@ export class PlantSimulator {
 
 function push(m: Map<string, Map<string, string[]>>, rel: string, from: string, to: string): void {
   let byRel = m.get(rel);
-  if (!byRel) m.set(rel, (byRel = new Map()));
+  if (!byRel) {
+    byRel = new Map<string, string[]>();
+    m.set(rel, byRel);
+  }
   const list = byRel.get(from);
   if (list) list.push(to);
   else byRel.set(from, [to]);

@@ -108,7 +108,7 @@ export class SimPublisher {
     this.published++;
     try {
       const r = this.publish(this.opts.topicFor(s.twin, s.point), payload);
-      if (r && typeof (r as Promise<void>).then === "function") (r as Promise<void>).then(undefined, (e: unknown) => this.fail(e));
+      if (r instanceof Promise) r.then(undefined, (e: unknown) => this.fail(e));
     } catch (e) {
       this.fail(e);
     }

@@ -114,7 +114,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-async function call(doFetch: typeof fetch, base: string, method: "GET" | "POST" | "DELETE", body?: object): Promise<unknown> {
+async function call(
+  doFetch: typeof fetch,
+  base: string,
+  method: "GET" | "POST" | "DELETE",
+  body?: object,
+): Promise<unknown> {
   const endpoint = `${base}/api/sim/faults`;
   let res: Response;
   try {
@@ -126,7 +131,9 @@ async function call(doFetch: typeof fetch, base: string, method: "GET" | "POST" 
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-    throw new CliError(`Cannot reach the Gemba server at ${base} (${cause}); start it with "npm run serve" or pass --url.`);
+    throw new CliError(
+      `Cannot reach the Gemba server at ${base} (${cause}); start it with "npm run serve" or pass --url.`,
+    );
   }
   const text = await res.text();
   let json: unknown = undefined;
@@ -136,7 +143,8 @@ async function call(doFetch: typeof fetch, base: string, method: "GET" | "POST" 
     json = undefined;
   }
   if (!res.ok) {
-    const msg = isObject(json) && typeof json.error === "string" ? json.error : `HTTP ${res.status} ${res.statusText}`.trim();
+    const msg =
+      isObject(json) && typeof json.error === "string" ? json.error : `HTTP ${res.status} ${res.statusText}`.trim();
     throw new CliError(`The server refused: ${msg}`);
   }
   return json;
@@ -145,7 +153,9 @@ async function call(doFetch: typeof fetch, base: string, method: "GET" | "POST" 
 function printFaults(out: (l: string) => void, body: unknown, always = false): void {
   const list: unknown = Array.isArray(body) ? body : isObject(body) ? body.faults : undefined;
   if (!Array.isArray(list)) return;
-  const faults = list.filter((f): f is FaultJson => isObject(f) && typeof f.name === "string" && typeof f.target === "string");
+  const faults = list.filter(
+    (f): f is FaultJson => isObject(f) && typeof f.name === "string" && typeof f.target === "string",
+  );
   if (faults.length === 0) {
     if (always) out("No active faults.");
     return;

@@ -27,3 +27,22 @@ export async function joinAs(page: Page, url: string, name: string): Promise<voi
   await page.click("#join-go");
   await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
 }
+
+/** Count distinct (coarsely quantised) colours in what the page actually shows: a flat or blank view has very few. */
+export async function distinctScreenColours(page: Page): Promise<number> {
+  const png = (await page.screenshot()).toString("base64");
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement("canvas");
+    c.width = 128;
+    c.height = 72;
+    const ctx = c.getContext("2d")!;
+    ctx.drawImage(img, 0, 0, 128, 72);
+    const d = ctx.getImageData(0, 0, 128, 72).data;
+    const set = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) set.add((d[i]! >> 4) * 256 + (d[i + 1]! >> 4) * 16 + (d[i + 2]! >> 4));
+    return set.size;
+  }, png);
+}

@@ -37,8 +37,16 @@ function replicate(model: PlantModel, k: number): PlantModel {
   const twins: PlantModel["twins"] = [];
   const relationships: PlantModel["relationships"] = [];
   for (let i = 1; i <= k; i++) {
-    for (const t of model.twins) twins.push({ ...t, id: sfx(i, t.id), name: `${t.name} ${i}`, node: sfx(i, t.node), parent: t.parent && sfx(i, t.parent) });
-    for (const r of model.relationships) relationships.push({ ...r, source: sfx(i, r.source), target: sfx(i, r.target) });
+    for (const t of model.twins)
+      twins.push({
+        ...t,
+        id: sfx(i, t.id),
+        name: `${t.name} ${i}`,
+        node: sfx(i, t.node),
+        parent: t.parent && sfx(i, t.parent),
+      });
+    for (const r of model.relationships)
+      relationships.push({ ...r, source: sfx(i, r.source), target: sfx(i, r.target) });
   }
   return { ...model, twins, relationships };
 }
@@ -53,7 +61,8 @@ beforeAll(async () => {
 function pointDefs(m: PlantModel): Map<string, PointDef> {
   const types = new Map(m.types.map((t) => [t.id, t]));
   const out = new Map<string, PointDef>();
-  for (const tw of m.twins) for (const p of types.get(tw.type)?.points ?? []) if (p.kind === "telemetry") out.set(`${tw.id}/${p.name}`, p);
+  for (const tw of m.twins)
+    for (const p of types.get(tw.type)?.points ?? []) if (p.kind === "telemetry") out.set(`${tw.id}/${p.name}`, p);
   return out;
 }
 
@@ -85,7 +94,9 @@ function sev(key: string, value: number): Severity {
 
 /** Keys of a twin's points currently outside normal. */
 function abnormal(s: PlantSimulator, twin: string): string[] {
-  return [...s.snapshot()].filter(([k, v]) => k.startsWith(`${twin}/`) && sev(k, v) !== Severity.NORMAL).map(([k, v]) => `${k}=${v}`);
+  return [...s.snapshot()]
+    .filter(([k, v]) => k.startsWith(`${twin}/`) && sev(k, v) !== Severity.NORMAL)
+    .map(([k, v]) => `${k}=${v}`);
 }
 
 describe("PlantSimulator: determinism and cadence", () => {
@@ -220,7 +231,8 @@ describe("PlantSimulator: faults", () => {
     const during = run(s, 20).filter((x) => x.twin === "P401");
     expect(avg(during, "flow") / flow0).toBeGreaterThan(0.5);
     expect(avg(during, "flow") / flow0).toBeLessThan(0.7);
-    for (const x of during.filter((y) => y.point === "suctionPressure")) expect(sev("P401/suctionPressure", x.value)).toBe(Severity.ALARM);
+    for (const x of during.filter((y) => y.point === "suctionPressure"))
+      expect(sev("P401/suctionPressure", x.value)).toBe(Severity.ALARM);
     for (const x of during.filter((y) => y.point === "vibration")) expect(x.value).toBeGreaterThan(4.5);
     expect(avg(during, "current")).toBeGreaterThan(current0 + 1.5);
     const cur = during.filter((x) => x.point === "current").map((x) => x.value);
@@ -301,7 +313,12 @@ describe("PlantSimulator: faults", () => {
     expect(b.get("FL2/state")).toBe(1); // the other line is unaffected
     expect(s.clearFault("line-jam", "FL1")).toBe(1);
     expect(
-      until(s, 120, (v) => v("FL1/state") === 1 && v("CV12/state") === 1 && abnormal(s, "CV12").length === 0 && v("FL1/speed") > 300),
+      until(
+        s,
+        120,
+        (v) =>
+          v("FL1/state") === 1 && v("CV12/state") === 1 && abnormal(s, "CV12").length === 0 && v("FL1/speed") > 300,
+      ),
     ).toBeLessThan(60);
     const c = s.snapshot().get("FL1/count")!;
     run(s, 5);
@@ -353,7 +370,11 @@ describe("PlantSimulator: faults", () => {
     s.step();
     s.injectFault("bearing-wear", "P101");
     s.injectFault("stuck-valve", "XV101");
-    expect(s.activeFaults().map((f) => `${f.name}@${f.target}`)).toEqual(["cavitation@P101", "bearing-wear@P101", "stuck-valve@XV101"]);
+    expect(s.activeFaults().map((f) => `${f.name}@${f.target}`)).toEqual([
+      "cavitation@P101",
+      "bearing-wear@P101",
+      "stuck-valve@XV101",
+    ]);
     expect(s.activeFaults()[1]!.since).toBe(START + s.stepMs);
     expect(s.clearFault("cavitation", "P102")).toBe(0);
     expect(s.clearFault(undefined, "P101")).toBe(2);
@@ -385,7 +406,10 @@ describe("SimPublisher", () => {
     const s = sim();
     const clock = fakeClock(START);
     const sent: [string, string][] = [];
-    const pub = new SimPublisher(s, (t, p) => void sent.push([t, p]), { topicFor: (tw, pt) => `gemba/demo/${tw}/${pt}`, clock });
+    const pub = new SimPublisher(s, (t, p) => void sent.push([t, p]), {
+      topicFor: (tw, pt) => `gemba/demo/${tw}/${pt}`,
+      clock,
+    });
     pub.start();
     expect(clock.fn).not.toBeNull();
     for (let i = 0; i < 8; i++) {
@@ -434,17 +458,23 @@ describe("SimPublisher", () => {
 });
 
 describe("sim CLI", () => {
-  function fakeFetch(reply: (url: string, init: RequestInit) => Response | Error): { fetch: typeof fetch; calls: [string, RequestInit][] } {
+  function fakeFetch(reply: (url: string, init: RequestInit) => Response | Error): {
+    fetch: typeof fetch;
+    calls: [string, RequestInit][];
+  } {
     const calls: [string, RequestInit][] = [];
-    const f = (async (url: string | URL | Request, init?: RequestInit) => {
-      calls.push([String(url), init ?? {}]);
-      const r = reply(String(url), init ?? {});
-      if (r instanceof Error) throw r;
-      return r;
+    const f = ((url: string, init?: RequestInit) => {
+      calls.push([url, init ?? {}]);
+      const r = reply(url, init ?? {});
+      return r instanceof Error ? Promise.reject(r) : Promise.resolve(r);
     }) as typeof fetch;
     return { fetch: f, calls };
   }
-  const io = (): { out: string[]; err: string[]; deps: { out: (l: string) => void; err: (l: string) => void; env: Record<string, string> } } => {
+  const io = (): {
+    out: string[];
+    err: string[];
+    deps: { out: (l: string) => void; err: (l: string) => void; env: Record<string, string> };
+  } => {
     const out: string[] = [];
     const err: string[] = [];
     return { out, err, deps: { out: (l) => out.push(l), err: (l) => err.push(l), env: {} } };
@@ -454,17 +484,22 @@ describe("sim CLI", () => {
     const f = fakeFetch((_u, init) =>
       init.method === "DELETE"
         ? Response.json({ cleared: 1, faults: [] })
-        : Response.json({ faults: [{ name: "cavitation", target: "P101", since: START }] }, { status: init.method === "POST" ? 201 : 200 }),
+        : Response.json(
+            { faults: [{ name: "cavitation", target: "P101", since: START }] },
+            { status: init.method === "POST" ? 201 : 200 },
+          ),
     );
     const a = io();
-    expect(await runCli(["fault", "cavitation", "P101", "--url", "http://h:1/"], { ...a.deps, fetch: f.fetch })).toBe(0);
+    expect(await runCli(["fault", "cavitation", "P101", "--url", "http://h:1/"], { ...a.deps, fetch: f.fetch })).toBe(
+      0,
+    );
     expect(f.calls[0]![0]).toBe("http://h:1/api/sim/faults");
     expect(f.calls[0]![1].method).toBe("POST");
-    expect(JSON.parse(String(f.calls[0]![1].body))).toEqual({ name: "cavitation", target: "P101" });
+    expect(JSON.parse(f.calls[0]![1].body as string)).toEqual({ name: "cavitation", target: "P101" });
     expect(a.out[0]).toBe("Injected cavitation on P101.");
     expect(await runCli(["clear", "cavitation"], { ...a.deps, fetch: f.fetch })).toBe(0);
     expect(f.calls[1]![0]).toBe("http://127.0.0.1:2567/api/sim/faults");
-    expect(JSON.parse(String(f.calls[1]![1].body))).toEqual({ name: "cavitation" });
+    expect(JSON.parse(f.calls[1]![1].body as string)).toEqual({ name: "cavitation" });
     expect(a.out).toContain("Cleared 1 fault.");
     expect(await runCli(["list"], { ...a.deps, fetch: f.fetch })).toBe(0);
     expect(f.calls[2]![1].method).toBe("GET");
@@ -475,7 +510,9 @@ describe("sim CLI", () => {
     const down = fakeFetch(() => Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } }));
     const a = io();
     expect(await runCli(["list"], { ...a.deps, fetch: down.fetch })).toBe(1);
-    expect(a.err[0]).toBe('Cannot reach the Gemba server at http://127.0.0.1:2567 (ECONNREFUSED); start it with "npm run serve" or pass --url.');
+    expect(a.err[0]).toBe(
+      'Cannot reach the Gemba server at http://127.0.0.1:2567 (ECONNREFUSED); start it with "npm run serve" or pass --url.',
+    );
     const refusing = fakeFetch(() => Response.json({ error: 'No twin "P999" in plant "demo".' }, { status: 400 }));
     const b = io();
     expect(await runCli(["fault", "cavitation", "P999"], { ...b.deps, fetch: refusing.fetch })).toBe(1);
