@@ -28,11 +28,23 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ["client/**"], rules: boundary(["**/server", "../server", "../../server"], "client/ must not import server/; put shared code in shared/.") },
-  { files: ["server/**"], rules: boundary(["**/client", "../client", "../../client"], "server/ must not import client/.") },
+  {
+    files: ["client/**"],
+    rules: boundary(
+      ["**/server", "../server", "../../server"],
+      "client/ must not import server/; put shared code in shared/.",
+    ),
+  },
+  {
+    files: ["server/**"],
+    rules: boundary(["**/client", "../client", "../../client"], "server/ must not import client/."),
+  },
   {
     files: ["shared/**"],
-    rules: boundary(["**/server", "**/client", "../server", "../client"], "shared/ imports neither client/ nor server/."),
+    rules: boundary(
+      ["**/server", "**/client", "../server", "../client"],
+      "shared/ imports neither client/ nor server/.",
+    ),
   },
   { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
 );

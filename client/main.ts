@@ -47,7 +47,12 @@ function setConnection(state: ConnectionState, detail?: string): void {
 
 async function boot(): Promise<void> {
   const canvas = byId<HTMLCanvasElement>("view");
-  const hook = { ready: false, joined: false, state: () => null as PlantRoomState | null, scene: () => null as PlantScene | null };
+  const hook = {
+    ready: false,
+    joined: false,
+    state: () => null as PlantRoomState | null,
+    scene: () => null as PlantScene | null,
+  };
   window.__gemba = hook;
 
   const params = new URLSearchParams(location.search);

@@ -8,7 +8,10 @@ import { startAppServer } from "../test/e2e/server.ts";
 
 const out = process.argv[2] ?? "docs/screenshots";
 const server = await startAppServer();
-const browser = await chromium.launch({ executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+const browser = await chromium.launch({
+  executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
+  args: CHROMIUM_ARGS,
+});
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));

@@ -35,13 +35,17 @@ export class StartupError extends Error {
 
 const pkgVersion = (): string => {
   try {
-    return (JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    return (JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
+      .version;
   } catch {
     return "0.0.0";
   }
 };
 
-export async function startGemba(config: Config, opts: { log?: (m: string) => void; clock?: Clock } = {}): Promise<GembaServer> {
+export async function startGemba(
+  config: Config,
+  opts: { log?: (m: string) => void; clock?: Clock } = {},
+): Promise<GembaServer> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const clock = opts.clock ?? systemClock;
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -73,7 +77,9 @@ export async function startGemba(config: Config, opts: { log?: (m: string) => vo
     try {
       await conn.connect(embedded ? 5000 : 10_000);
     } catch (e) {
-      throw new StartupError(`Cannot start: ${(e as Error).message}. Check MQTT_URL, or unset it to use the embedded broker.`);
+      throw new StartupError(
+        `Cannot start: ${(e as Error).message}. Check MQTT_URL, or unset it to use the embedded broker.`,
+      );
     }
     log(`MQTT: connected to ${url}${embedded ? "" : " (read-only: Gemba subscribes and never publishes here)"}`);
     const hub = new PlantHub({ plantsDir: config.plantsDir, mqtt: conn, clock, topicPrefix: config.topicPrefix, log });

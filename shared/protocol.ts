@@ -24,7 +24,7 @@ export const DisplayName = z
   .trim()
   .min(1, "Enter a display name.")
   .max(40, "A display name has at most 40 characters.")
-  // eslint-disable-next-line no-control-regex
+
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "A display name cannot contain control characters.");
 
 export const PlantId = z

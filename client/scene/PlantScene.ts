@@ -4,6 +4,7 @@
  * every asset (one draw call: thin instances with a colour per instance), picking,
  * and orbit / walk navigation. Everything it registers is disposed in dispose().
  */
+import type { TransformNode } from "@babylonjs/core";
 import {
   ArcRotateCamera,
   Color3,
@@ -20,7 +21,6 @@ import {
   ReflectionProbe,
   Scene,
   StandardMaterial,
-  TransformNode,
   UniversalCamera,
   Vector3,
   type AbstractMesh,
@@ -108,7 +108,7 @@ export class PlantScene {
     });
     container.addAllToScene();
     const byName = new Map<string, TransformNode>();
-    for (const n of [...this.scene.transformNodes, ...this.scene.meshes]) byName.set(n.name, n as TransformNode);
+    for (const n of [...this.scene.transformNodes, ...this.scene.meshes]) byName.set(n.name, n);
     const missing: string[] = [];
     model.twins.forEach((tw, index) => {
       const node = byName.get(tw.node);
@@ -116,7 +116,8 @@ export class PlantScene {
         missing.push(tw.node);
         return;
       }
-      node.metadata = { ...(node.metadata ?? {}), twin: tw.id };
+      const meta = (node.metadata ?? {}) as Record<string, unknown>;
+      node.metadata = { ...meta, twin: tw.id };
       node.computeWorldMatrix(true);
       const { min, max } = node.getHierarchyBoundingVectors(true);
       const footprint = Math.max(max.x - min.x, max.z - min.z);
@@ -134,7 +135,8 @@ export class PlantScene {
       this.twins.set(tw.id, t);
       this.twinList.push(t);
     });
-    if (missing.length) console.warn(`Gemba: scene has no node for ${missing.length} twins: ${missing.slice(0, 5).join(", ")}`);
+    if (missing.length)
+      console.warn(`Gemba: scene has no node for ${missing.length} twins: ${missing.slice(0, 5).join(", ")}`);
     for (const m of this.scene.meshes) {
       m.isPickable = true;
       // Static plant geometry: freeze what never moves (large win on CPU per frame).
@@ -172,7 +174,11 @@ export class PlantScene {
    * rendered once into a reflection probe gives them a local, offline environment.
    */
   private buildEnvironment(): void {
-    const sky = MeshBuilder.CreateSphere("_sky", { diameter: 2000, segments: 12, sideOrientation: Mesh.BACKSIDE }, this.scene);
+    const sky = MeshBuilder.CreateSphere(
+      "_sky",
+      { diameter: 2000, segments: 12, sideOrientation: Mesh.BACKSIDE },
+      this.scene,
+    );
     const skyMat = new StandardMaterial("_skyMat", this.scene);
     skyMat.disableLighting = true;
     skyMat.emissiveColor = new Color3(0.62, 0.68, 0.74);
@@ -183,7 +189,10 @@ export class PlantScene {
     const probe = new ReflectionProbe("_env", 128, this.scene);
     probe.refreshRate = 0; // RENDER_ONCE
     probe.position.copyFrom(this.plantCenter).addInPlaceFromFloats(0, 6, 0);
-    probe.renderList?.push(sky, ...this.scene.meshes.filter((m) => m.name.startsWith("_environment") || m.parent?.name === "_environment"));
+    probe.renderList?.push(
+      sky,
+      ...this.scene.meshes.filter((m) => m.name.startsWith("_environment") || m.parent?.name === "_environment"),
+    );
     this.scene.environmentTexture = probe.cubeTexture;
     this.scene.environmentIntensity = 0.9;
     sky.setEnabled(true);
@@ -274,7 +283,7 @@ export class PlantScene {
   }
 
   twinOf(mesh: AbstractMesh): string | null {
-    let n: TransformNode | null = mesh as unknown as TransformNode;
+    let n: TransformNode | null = mesh;
     while (n) {
       const id = (n.metadata as { twin?: string } | null)?.twin;
       if (id) return id;

@@ -21,7 +21,7 @@ export async function fetchPlantModel(plantId: string): Promise<PlantModel> {
   const res = await fetch(`/api/plants/${encodeURIComponent(plantId)}`);
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const msg = body && typeof body === "object" && "error" in body ? String((body as { error: unknown }).error) : res.statusText;
+    const msg = body && typeof body === "object" && "error" in body ? String(body.error) : res.statusText;
     throw new Error(`Cannot load plant "${plantId}": ${msg}`);
   }
   const parsed = PlantModel.safeParse(body);
@@ -61,7 +61,7 @@ export class PlantSession {
     if (prev) options.seat = prev;
     let room: Room<unknown, PlantRoomState>;
     try {
-      room = await this.client.joinOrCreate(PLANT_ROOM, options, PlantRoomState);
+      room = await this.client.joinOrCreate<PlantRoomState>(PLANT_ROOM, options, PlantRoomState);
     } catch (e) {
       this.events.onConnection("offline");
       throw new Error((e as Error).message || "Cannot join the plant room.");

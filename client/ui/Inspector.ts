@@ -8,7 +8,12 @@ import { formatAge, formatValue } from "./format.ts";
 export class Inspector {
   private twin: TwinDef | null = null;
   private type: TypeDef | null = null;
-  private cells: { v: HTMLTableCellElement; q: HTMLTableCellElement; age: HTMLTableCellElement; row: HTMLTableRowElement }[] = [];
+  private cells: {
+    v: HTMLTableCellElement;
+    q: HTMLTableCellElement;
+    age: HTMLTableCellElement;
+    row: HTMLTableRowElement;
+  }[] = [];
   onClose: () => void = () => {};
 
   constructor(private readonly model: PlantModel) {

@@ -2,7 +2,12 @@
 import type { PlantRoomState } from "../../shared/state.ts";
 import { byId, el } from "./dom.ts";
 
-const DEVICE_LABEL: Record<string, string> = { desktop: "desktop", headset: "headset", tablet: "tablet", phone: "phone" };
+const DEVICE_LABEL: Record<string, string> = {
+  desktop: "desktop",
+  headset: "headset",
+  tablet: "tablet",
+  phone: "phone",
+};
 
 export class Participants {
   private signature = "";

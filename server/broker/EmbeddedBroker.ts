@@ -17,7 +17,9 @@ export class EmbeddedBroker {
       server.once("error", (err: NodeJS.ErrnoException) => {
         reject(
           err.code === "EADDRINUSE"
-            ? new Error(`port ${port} for the embedded MQTT broker is in use; set MQTT_PORT to a free port, or MQTT_URL to use the broker that is running there.`)
+            ? new Error(
+                `port ${port} for the embedded MQTT broker is in use; set MQTT_PORT to a free port, or MQTT_URL to use the broker that is running there.`,
+              )
             : err,
         );
       });

@@ -54,7 +54,10 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       protocol: 1,
       uptimeSeconds: Math.round((deps.now() - deps.startedAt) / 1000),
       mqtt,
-      simulator: { running: deps.sim?.running() ?? false, faults: deps.sim?.faults().map((f) => `${f.name}@${f.target}`) ?? [] },
+      simulator: {
+        running: deps.sim?.running() ?? false,
+        faults: deps.sim?.faults().map((f) => `${f.name}@${f.target}`) ?? [],
+      },
       rooms: rs.rooms,
       clients: rs.clients,
       plants: deps.hub.loaded().map((rt) => ({
@@ -133,7 +136,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       express.static(deps.clientDir, {
         index: false,
         setHeaders: (res, file) => {
-          if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+          if (file.includes(`${path.sep}assets${path.sep}`))
+            res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
         },
       }),
     );

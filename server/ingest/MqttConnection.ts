@@ -63,7 +63,9 @@ export class MqttConnection {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`cannot reach the MQTT broker at ${this.opts.url}${this.lastError ? ` (${this.lastError})` : ""}`));
+        reject(
+          new Error(`cannot reach the MQTT broker at ${this.opts.url}${this.lastError ? ` (${this.lastError})` : ""}`),
+        );
       }, timeoutMs);
       const onConnect = () => {
         cleanup();

@@ -6,7 +6,7 @@
  */
 import type { Binding } from "../plant/instance.ts";
 import type { PlantTwin } from "../twin/PlantTwin.ts";
-import { decodeJson, type Rejection } from "./decodeJson.ts";
+import { decodeJson } from "./decodeJson.ts";
 import { TopicRouter } from "./TopicRouter.ts";
 
 export const INGEST_OUTCOMES = [
@@ -72,9 +72,10 @@ export class PlantIngest {
     const index = this.twin.indexOf(route.twin, route.point);
     if (index === undefined) return { outcome: "unknown-point", detail: `no point ${route.twin}/${route.point}` };
     const d = decodeJson(payload, route.mapping, this.maxBytes);
-    if (!d.ok) return { outcome: d.reason as Rejection, detail: d.detail };
+    if (!d.ok) return { outcome: d.reason, detail: d.detail };
     const ts = d.ts ?? now;
-    if (ts > now + this.maxFuture) return { outcome: "future", detail: `timestamp ${new Date(ts).toISOString()} is in the future` };
+    if (ts > now + this.maxFuture)
+      return { outcome: "future", detail: `timestamp ${new Date(ts).toISOString()} is in the future` };
     return { outcome: this.twin.apply(index, d.value, ts, d.q, now) };
   }
 }

@@ -14,7 +14,8 @@ export interface JsonMapping {
 
 export type Rejection = "oversized" | "malformed" | "bad-value" | "bad-timestamp" | "bad-quality";
 
-export type Decoded = { ok: true; value: number; ts: number | null; q: Quality } | { ok: false; reason: Rejection; detail: string };
+export type Decoded =
+  { ok: true; value: number; ts: number | null; q: Quality } | { ok: false; reason: Rejection; detail: string };
 
 const pathCache = new Map<string, (string | number)[]>();
 function parsePath(path: string): (string | number)[] {

@@ -6,7 +6,8 @@
  */
 import type { PlantIssue } from "./PlantError.ts";
 
-export const DTMI = /^dtmi:[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?(?::[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?)*;[1-9][0-9]{0,8}(?:\.[1-9][0-9]{0,5})?$/;
+export const DTMI =
+  /^dtmi:[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?(?::[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?)*;[1-9][0-9]{0,8}(?:\.[1-9][0-9]{0,5})?$/;
 const NAME = /^[A-Za-z](?:[A-Za-z0-9_]{0,510}[A-Za-z0-9])?$/;
 const CONTEXTS = new Set(["dtmi:dtdl:context;3", "dtmi:dtdl:context;2"]);
 const EXTENSIONS = new Set([
@@ -115,13 +116,19 @@ function readInterface(d: unknown, file: string, base: string, issues: PlantIssu
       const types = Array.isArray(c["@type"]) ? (c["@type"] as unknown[]) : [c["@type"]];
       const kind = types.find((t) => typeof t === "string" && CONTENT_KINDS.has(t)) as DtdlContent["kind"] | undefined;
       if (!kind) {
-        err(`${p}.@type`, `must include one of Telemetry, Property, Relationship, Component, Command; found ${JSON.stringify(c["@type"])}.`);
+        err(
+          `${p}.@type`,
+          `must include one of Telemetry, Property, Relationship, Component, Command; found ${JSON.stringify(c["@type"])}.`,
+        );
         return;
       }
       const semanticType = (types.find((t) => t !== kind && typeof t === "string") as string | undefined) ?? null;
       const name = c["name"];
       if (typeof name !== "string" || !NAME.test(name)) {
-        err(`${p}.name`, `must be a DTDL name (letters, digits, underscore; starts with a letter), found ${JSON.stringify(name)}.`);
+        err(
+          `${p}.name`,
+          `must be a DTDL name (letters, digits, underscore; starts with a letter), found ${JSON.stringify(name)}.`,
+        );
         return;
       }
       if (seen.has(name)) err(`${p}.name`, `duplicate content name "${name}".`);
@@ -130,7 +137,8 @@ function readInterface(d: unknown, file: string, base: string, issues: PlantIssu
       if (kind === "Telemetry" || kind === "Property" || kind === "Component") {
         const s = c["schema"];
         if (kind === "Component") {
-          if (typeof s !== "string" || !DTMI.test(s)) err(`${p}.schema`, "a Component's schema must be an Interface DTMI.");
+          if (typeof s !== "string" || !DTMI.test(s))
+            err(`${p}.schema`, "a Component's schema must be an Interface DTMI.");
           else schema = s;
         } else if (typeof s === "string") {
           if (!PRIMITIVES.has(s) && !DTMI.test(s)) err(`${p}.schema`, `unknown schema "${s}".`);
@@ -144,7 +152,7 @@ function readInterface(d: unknown, file: string, base: string, issues: PlantIssu
       const unit = c["unit"];
       if (unit !== undefined && typeof unit !== "string") err(`${p}.unit`, "must be a string.");
       if (unit !== undefined && !semanticType) {
-        err(`${p}.unit`, "a unit needs a semantic type in @type (e.g. [\"Telemetry\", \"Temperature\"]).");
+        err(`${p}.unit`, 'a unit needs a semantic type in @type (e.g. ["Telemetry", "Temperature"]).');
       }
       contents.push({
         kind,

@@ -26,7 +26,9 @@ export const TypeMeta = z
   .strict();
 
 /** A JSON field path like "v" or "data.level" or "values[0]". */
-const FieldPath = z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\])*$/, "must be a field path like data.value");
+const FieldPath = z
+  .string()
+  .regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\])*$/, "must be a field path like data.value");
 
 const JsonFields = {
   format: z.literal("json"),

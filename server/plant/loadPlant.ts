@@ -20,14 +20,28 @@ export interface LoadedPlant {
   scenePath: string;
 }
 
-const NUMERIC = new Set(["double", "float", "integer", "long", "boolean", "byte", "short", "unsignedInteger", "unsignedLong"]);
+const NUMERIC = new Set([
+  "double",
+  "float",
+  "integer",
+  "long",
+  "boolean",
+  "byte",
+  "short",
+  "unsignedInteger",
+  "unsignedLong",
+]);
 
 async function readJson(file: string, rel: string, issues: PlantIssue[]): Promise<unknown> {
   let text: string;
   try {
     text = await fs.readFile(file, "utf8");
   } catch (e) {
-    issues.push({ file: rel, path: "", reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found." : String(e) });
+    issues.push({
+      file: rel,
+      path: "",
+      reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found." : String(e),
+    });
     return undefined;
   }
   try {
@@ -68,7 +82,8 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     const doc = await readJson(path.join(modelsDir, f), rel, issues);
     if (doc === undefined) continue;
     for (const iface of readDtdl(doc, rel, issues)) {
-      if (ifaces.has(iface.id)) issues.push({ file: rel, path: "@id", reason: `interface ${iface.id} is defined twice.` });
+      if (ifaces.has(iface.id))
+        issues.push({ file: rel, path: "@id", reason: `interface ${iface.id} is defined twice.` });
       ifaces.set(iface.id, iface);
     }
   }
@@ -88,7 +103,8 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     });
     for (const c of iface.contents) {
       if (c.kind === "Component" && c.schema) {
-        for (const sub of resolveContents(c.schema, [...trail, id])) out.push({ ...sub, name: `${c.name}.${sub.name}` });
+        for (const sub of resolveContents(c.schema, [...trail, id]))
+          out.push({ ...sub, name: `${c.name}.${sub.name}` });
       } else out.push(c);
     }
     return out;
@@ -98,7 +114,11 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     if (known) return known;
     const iface = ifaces.get(id);
     if (!iface) {
-      issues.push({ file: "plant.json", path: where, reason: `unknown interface ${id} (no DTDL file in "${inst.models}" defines it).` });
+      issues.push({
+        file: "plant.json",
+        path: where,
+        reason: `unknown interface ${id} (no DTDL file in "${inst.models}" defines it).`,
+      });
       return undefined;
     }
     const meta = inst.types[id] ?? { label: [], points: {} };
@@ -112,7 +132,8 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
         name: c.name,
         displayName: c.displayName,
         kind: "telemetry",
-        schema: c.schema === "float" || c.schema === "double" ? c.schema : c.schema === "boolean" ? "boolean" : "integer",
+        schema:
+          c.schema === "float" || c.schema === "double" ? c.schema : c.schema === "boolean" ? "boolean" : "integer",
         unit: c.unit,
         symbol: m.symbol ?? unitSymbol(c.unit),
         ...(m.limits ? { limits: m.limits } : {}),
@@ -124,11 +145,20 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     const names = new Set(points.map((p) => p.name));
     for (const pName of Object.keys(meta.points)) {
       if (!names.has(pName)) {
-        issues.push({ file: "plant.json", path: `types["${id}"].points.${pName}`, reason: `${id} has no numeric telemetry "${pName}".` });
+        issues.push({
+          file: "plant.json",
+          path: `types["${id}"].points.${pName}`,
+          reason: `${id} has no numeric telemetry "${pName}".`,
+        });
       }
     }
     meta.label.forEach((l, i) => {
-      if (!names.has(l)) issues.push({ file: "plant.json", path: `types["${id}"].label[${i}]`, reason: `${id} has no telemetry "${l}".` });
+      if (!names.has(l))
+        issues.push({
+          file: "plant.json",
+          path: `types["${id}"].label[${i}]`,
+          reason: `${id} has no telemetry "${l}".`,
+        });
     });
     for (const [pName, m] of Object.entries(meta.points)) {
       const l = m.limits;
@@ -147,30 +177,36 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     return def;
   };
   for (const id of Object.keys(inst.types)) {
-    if (!ifaces.has(id)) issues.push({ file: "plant.json", path: `types["${id}"]`, reason: `unknown interface ${id}.` });
+    if (!ifaces.has(id))
+      issues.push({ file: "plant.json", path: `types["${id}"]`, reason: `unknown interface ${id}.` });
   }
 
   const areaIds = new Set(inst.areas.map((a) => a.id));
   const twinIds = new Set<string>();
   inst.twins.forEach((t, i) => {
-    if (twinIds.has(t.id)) issues.push({ file: "plant.json", path: `twins[${i}].id`, reason: `duplicate twin id "${t.id}".` });
+    if (twinIds.has(t.id))
+      issues.push({ file: "plant.json", path: `twins[${i}].id`, reason: `duplicate twin id "${t.id}".` });
     twinIds.add(t.id);
   });
   inst.twins.forEach((t, i) => {
     typeOf(t.type, `twins[${i}].type`);
-    if (!areaIds.has(t.area)) issues.push({ file: "plant.json", path: `twins[${i}].area`, reason: `unknown area "${t.area}".` });
+    if (!areaIds.has(t.area))
+      issues.push({ file: "plant.json", path: `twins[${i}].area`, reason: `unknown area "${t.area}".` });
     if (t.parent !== null && !twinIds.has(t.parent)) {
       issues.push({ file: "plant.json", path: `twins[${i}].parent`, reason: `unknown parent twin "${t.parent}".` });
     }
   });
   inst.relationships.forEach((r, i) => {
     for (const end of ["source", "target"] as const) {
-      if (!twinIds.has(r[end])) issues.push({ file: "plant.json", path: `relationships[${i}].${end}`, reason: `unknown twin "${r[end]}".` });
+      if (!twinIds.has(r[end]))
+        issues.push({ file: "plant.json", path: `relationships[${i}].${end}`, reason: `unknown twin "${r[end]}".` });
     }
     const src = inst.twins.find((t) => t.id === r.source);
     const iface = src ? ifaces.get(src.type) : undefined;
     if (iface) {
-      const rels = resolveContents(iface.id, []).filter((c) => c.kind === "Relationship").map((c) => c.name);
+      const rels = resolveContents(iface.id, [])
+        .filter((c) => c.kind === "Relationship")
+        .map((c) => c.name);
       if (!rels.includes(r.name)) {
         issues.push({
           file: "plant.json",
@@ -185,18 +221,30 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
       const tw = inst.twins.find((t) => t.id === b.twin);
       if (!tw) issues.push({ file: "plant.json", path: `bindings[${i}].twin`, reason: `unknown twin "${b.twin}".` });
       else if (!types.get(tw.type)?.points.some((p) => p.name === b.point)) {
-        issues.push({ file: "plant.json", path: `bindings[${i}].point`, reason: `twin ${b.twin} has no telemetry "${b.point}".` });
+        issues.push({
+          file: "plant.json",
+          path: `bindings[${i}].point`,
+          reason: `twin ${b.twin} has no telemetry "${b.point}".`,
+        });
       }
     }
     if (/[#+]/.test(b.topic.replace(/\{(twin|point)\}/g, ""))) {
-      issues.push({ file: "plant.json", path: `bindings[${i}].topic`, reason: "MQTT wildcards are not allowed in a binding topic; use {twin} and {point}." });
+      issues.push({
+        file: "plant.json",
+        path: `bindings[${i}].topic`,
+        reason: "MQTT wildcards are not allowed in a binding topic; use {twin} and {point}.",
+      });
     }
   });
   const scenePath = path.resolve(abs, inst.scene);
   try {
     await fs.access(scenePath);
   } catch {
-    issues.push({ file: "plant.json", path: "scene", reason: `scene file "${inst.scene}" not found (run npm run plant:scene).` });
+    issues.push({
+      file: "plant.json",
+      path: "scene",
+      reason: `scene file "${inst.scene}" not found (run npm run plant:scene).`,
+    });
   }
   if (issues.length > 0) throw new PlantError(issues);
 

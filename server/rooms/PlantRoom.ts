@@ -45,7 +45,9 @@ export async function authorizeJoin(ctx: PlantRoomContext, options: unknown): Pr
   if (protocol !== PROTOCOL_VERSION) {
     throw new ServerError(
       JoinError.PROTOCOL_MISMATCH,
-      typeof protocol === "number" ? protocolMismatchMessage(protocol) : "The client did not say which protocol it speaks. Reload the page.",
+      typeof protocol === "number"
+        ? protocolMismatchMessage(protocol)
+        : "The client did not say which protocol it speaks. Reload the page.",
     );
   }
   const parsed = JoinOptions.safeParse(options);

@@ -72,7 +72,8 @@ export class PlantHub {
     if (!fs.existsSync(path.join(dir, "plant.json"))) {
       const known = this.available();
       throw new UnknownPlantError(
-        `unknown plant "${plantId}": no ${path.join(dir, "plant.json")}` + (known.length ? ` (plants here: ${known.join(", ")}).` : "."),
+        `unknown plant "${plantId}": no ${path.join(dir, "plant.json")}` +
+          (known.length ? ` (plants here: ${known.join(", ")}).` : "."),
       );
     }
     const plant = await loadPlantDir(dir);
@@ -86,7 +87,9 @@ export class PlantHub {
     });
     const { clock } = this.opts;
     for (const filter of ingest.filters) {
-      this.unsubs.push(await this.opts.mqtt.subscribe(filter, (topic, payload) => ingest.handle(topic, payload, clock.now())));
+      this.unsubs.push(
+        await this.opts.mqtt.subscribe(filter, (topic, payload) => ingest.handle(topic, payload, clock.now())),
+      );
     }
     this.timers.push(clock.setInterval(() => twin.checkStale(clock.now()), 1000));
     const rt = { plant, twin, ingest };

@@ -10,7 +10,9 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test("a newcomer opens the page, joins by name, sees the plant rendered and live values moving, with nothing fetched off-origin", async ({ page }) => {
+test("a newcomer opens the page, joins by name, sees the plant rendered and live values moving, with nothing fetched off-origin", async ({
+  page,
+}) => {
   const watch = watchPage(page, server.url);
   await joinAs(page, server.url, "Newcomer");
 

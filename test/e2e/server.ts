@@ -21,8 +21,8 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
-  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
     const onData = () => {
@@ -32,7 +32,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
         resolve(m[1]!);
       }
     };
-    proc.stdout!.on("data", onData);
+    proc.stdout.on("data", onData);
     proc.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${out}`));

@@ -14,7 +14,8 @@ afterAll(async () => {
 });
 
 type Health = { ok: boolean; plants: { ingest: Record<string, number> }[] };
-const health = async (): Promise<Health> => (await (await fetch(`http://127.0.0.1:${h.server.port}/healthz`)).json()) as Health;
+const health = async (): Promise<Health> =>
+  (await (await fetch(`http://127.0.0.1:${h.server.port}/healthz`)).json()) as Health;
 
 describe("hostile MQTT input through the real broker", () => {
   it("10,000 malformed messages leave the server up, the twin unchanged and the counters equal to what was sent", async () => {
@@ -59,7 +60,11 @@ describe("hostile MQTT input through the real broker", () => {
     expect(after.ok).toBe(true);
     for (const [why, n] of Object.entries(sent)) expect(c[why]! - before[why]!).toBe(n);
     expect(c["applied"]! - before["applied"]!).toBe(1);
-    const s = await waitForState(room, (st) => st.twins.get("T101")?.points.get("temperature")?.v === 21, "good message after flood");
+    const s = await waitForState(
+      room,
+      (st) => st.twins.get("T101")?.points.get("temperature")?.v === 21,
+      "good message after flood",
+    );
     expect(s.twins.get("T101")!.points.get("level")!.v).toBe(55);
     await room.leave();
   });

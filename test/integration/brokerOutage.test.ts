@@ -61,7 +61,11 @@ describe("external broker outage", () => {
     expect(down.ok).toBe(false);
 
     broker = await startMosquitto(port);
-    await eventually(async () => (((await (await fetch(healthUrl)).json()) as { ok: boolean }).ok ? true : undefined), "reconnect", 20_000);
+    await eventually(
+      async () => (((await (await fetch(healthUrl)).json()) as { ok: boolean }).ok ? true : undefined),
+      "reconnect",
+      20_000,
+    );
     const pub2 = await publisher(url);
     await pub2.publishAsync(topic, JSON.stringify({ v: 31 }));
     await waitForState(room, (s) => s.twins.get("T103")?.points.get("level")?.v === 31, "value after recovery");

@@ -39,9 +39,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Har
   return { server, config, logs, endpoint: `ws://127.0.0.1:${server.port}` };
 }
 
-export async function join(h: Harness, name: string, extra: Partial<JoinOptions> = {}): Promise<Room<unknown, PlantRoomState>> {
+export async function join(
+  h: Harness,
+  name: string,
+  extra: Partial<JoinOptions> = {},
+): Promise<Room<unknown, PlantRoomState>> {
   const client = new Client(h.endpoint);
-  const room = await client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop", ...extra }, PlantRoomState);
+  const room = await client.joinOrCreate(
+    PLANT_ROOM,
+    { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop", ...extra },
+    PlantRoomState,
+  );
   return room;
 }
 
@@ -73,7 +81,11 @@ export async function publisher(url = MOSQUITTO): Promise<MqttClient> {
 }
 
 /** Poll an async condition (for HTTP-visible state with no event to await). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

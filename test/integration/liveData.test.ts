@@ -21,7 +21,11 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
     const room = await join(h, "Ada");
     const ts = Date.now() - 500;
     await pub.publishAsync(`${h.config.topicPrefix}gemba/demo/T101/level`, JSON.stringify({ v: 61.25, ts }));
-    const s = await waitForState(room, (st) => st.twins.get("T101")?.points.get("level")?.v === 61.25, "T101 level 61.25");
+    const s = await waitForState(
+      room,
+      (st) => st.twins.get("T101")?.points.get("level")?.v === 61.25,
+      "T101 level 61.25",
+    );
     expect(s.twins.get("T101")!.points.get("level")!.ts).toBe(ts);
     await room.leave();
   });
@@ -63,33 +67,43 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
     const a = await join(h, "Sel-A");
     const b = await join(h, "Sel-B");
     a.send("select", { twin: "HX201" });
-    await waitForState(b, (s) => [...s.seats.values()].some((x) => x.name === "Sel-A" && x.selection === "HX201"), "selection");
+    await waitForState(
+      b,
+      (s) => [...s.seats.values()].some((x) => x.name === "Sel-A" && x.selection === "HX201"),
+      "selection",
+    );
     await a.leave();
     await b.leave();
   });
 
   it("refuses an old client with a sentence the UI can show", async () => {
     const client = new Client(h.endpoint);
-    await expect(client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION - 1, plant: "demo", name: "Old" })).rejects.toThrow(
-      /older than the server.*Reload the page/,
-    );
+    await expect(
+      client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION - 1, plant: "demo", name: "Old" }),
+    ).rejects.toThrow(/older than the server.*Reload the page/);
   });
 
   it("refuses an unknown plant and a bad display name with clear messages", async () => {
     const client = new Client(h.endpoint);
-    await expect(client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION, plant: "atlantis", name: "X" })).rejects.toThrow(
-      /unknown plant "atlantis"/,
-    );
-    await expect(client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION, plant: "demo", name: "   " })).rejects.toThrow(
-      /Enter a display name/,
-    );
+    await expect(
+      client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION, plant: "atlantis", name: "X" }),
+    ).rejects.toThrow(/unknown plant "atlantis"/);
+    await expect(
+      client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION, plant: "demo", name: "   " }),
+    ).rejects.toThrow(/Enter a display name/);
   });
 
   it("GET /healthz reports ok, the broker, rooms, clients and ingest counters", async () => {
     const room = await join(h, "Health");
     const res = await fetch(`http://127.0.0.1:${h.server.port}/healthz`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { ok: boolean; mqtt: { connected: boolean }; rooms: number; clients: number; plants: { ingest: Record<string, number> }[] };
+    const body = (await res.json()) as {
+      ok: boolean;
+      mqtt: { connected: boolean };
+      rooms: number;
+      clients: number;
+      plants: { ingest: Record<string, number> }[];
+    };
     expect(body.ok).toBe(true);
     expect(body.mqtt.connected).toBe(true);
     expect(body.rooms).toBeGreaterThanOrEqual(1);

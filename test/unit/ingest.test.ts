@@ -18,13 +18,17 @@ beforeAll(async () => {
 
 describe("decodeJson (per-binding field mapping)", () => {
   it("reads value, timestamp and quality from mapped paths, with scale and offset", () => {
-    const d = decodeJson(enc('{"data":{"raw":[5,123]},"t":"2026-11-25T12:00:00Z","q":"uncertain"}'), {
-      value: "data.raw[1]",
-      timestamp: "t",
-      quality: "q",
-      scale: 0.1,
-      offset: 1,
-    }, 1024);
+    const d = decodeJson(
+      enc('{"data":{"raw":[5,123]},"t":"2026-11-25T12:00:00Z","q":"uncertain"}'),
+      {
+        value: "data.raw[1]",
+        timestamp: "t",
+        quality: "q",
+        scale: 0.1,
+        offset: 1,
+      },
+      1024,
+    );
     expect(d).toEqual({ ok: true, value: 13.3, ts: NOW, q: Quality.UNCERTAIN });
   });
 

@@ -44,7 +44,11 @@ describe("plant definition (DTDL v3 + instance file)", () => {
       (d["contents"] as Record<string, unknown>[])[1]!["schema"] = "quantum";
     });
     const issues = await issuesOf(dir);
-    expect(issues).toContainEqual({ file: "models/Pump.json", path: "contents[1].schema", reason: 'unknown schema "quantum".' });
+    expect(issues).toContainEqual({
+      file: "models/Pump.json",
+      path: "contents[1].schema",
+      reason: 'unknown schema "quantum".',
+    });
   });
 
   it("reports every error at once: unknown type, bad relationship target, unknown area", async () => {
@@ -84,6 +88,8 @@ describe("plant definition (DTDL v3 + instance file)", () => {
       out = err.stderr;
     }
     expect(code).toBe(1);
-    expect(out).toContain('plant.json at types["dtmi:gemba:demo:Tank;1"].label[0]: dtmi:gemba:demo:Tank;1 has no telemetry "levle".');
+    expect(out).toContain(
+      'plant.json at types["dtmi:gemba:demo:Tank;1"].label[0]: dtmi:gemba:demo:Tank;1 has no telemetry "levle".',
+    );
   });
 });
