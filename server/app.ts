@@ -163,7 +163,14 @@ export async function startGemba(
     });
     gameServer.define(PLANT_ROOM, RoomClass).filterBy(["plant"]);
     try {
-      await gameServer.listen(config.port, config.host);
+      // Colyseus only logs a listen error; race it against the HTTP server's own error event.
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        gameServer.listen(config.port, config.host).then(() => {
+          httpServer.off("error", reject);
+          resolve();
+        }, reject);
+      });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       throw new StartupError(
