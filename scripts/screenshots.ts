@@ -4,7 +4,7 @@
  */
 import { chromium } from "@playwright/test";
 import { CHROMIUM_ARGS } from "../playwright.config.ts";
-import { startAppServer } from "../test/e2e/server.ts";
+import { startAppServer } from "../test/support/appServer.ts";
 
 const out = process.argv[2] ?? "docs/screenshots";
 const server = await startAppServer();

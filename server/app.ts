@@ -5,6 +5,7 @@
  * tests call; `stop` undoes it in reverse order.
  */
 import http from "node:http";
+import path from "node:path";
 import fs from "node:fs";
 import mqtt from "mqtt";
 import { Server, matchMaker } from "@colyseus/core";
@@ -20,6 +21,7 @@ import { PlantHub } from "./runtime/PlantHub.ts";
 import { PlantSimulator, FAULTS, type FaultName } from "./sim/PlantSimulator.ts";
 import { SimPublisher } from "./sim/SimPublisher.ts";
 import { systemClock, type Clock } from "./twin/Clock.ts";
+import { JournalStore } from "./store/JournalStore.ts";
 
 export interface GembaServer {
   url: string;
@@ -82,7 +84,23 @@ export async function startGemba(
       );
     }
     log(`MQTT: connected to ${url}${embedded ? "" : " (read-only: Gemba subscribes and never publishes here)"}`);
-    const hub = new PlantHub({ plantsDir: config.plantsDir, mqtt: conn, clock, topicPrefix: config.topicPrefix, log });
+    let store: JournalStore;
+    try {
+      store = new JournalStore(path.join(config.dataDir, "gemba.db"));
+    } catch (e) {
+      throw new StartupError(
+        `Cannot open the journal in ${config.dataDir}: ${(e as Error).message} (set DATA_DIR to a writable folder).`,
+      );
+    }
+    cleanups.push(() => store.close());
+    const hub = new PlantHub({
+      plantsDir: config.plantsDir,
+      mqtt: conn,
+      clock,
+      topicPrefix: config.topicPrefix,
+      store,
+      log,
+    });
     cleanups.push(() => hub.close());
     let runtime;
     try {
@@ -157,7 +175,7 @@ export async function startGemba(
       reconnectSeconds: config.reconnectSeconds,
       patchRateMs: config.patchRateMs,
       maxClients: config.maxClientsPerRoom,
-      defaultRole: "expert",
+      defaultRole: config.devRole,
       now: () => clock.now(),
       log,
     });

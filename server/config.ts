@@ -3,6 +3,7 @@
  * Every variable is listed in README.md; a bad value ends start-up with one sentence.
  */
 import path from "node:path";
+import { ROLES, type Role } from "../shared/protocol.ts";
 
 export interface Config {
   host: string;
@@ -21,6 +22,10 @@ export interface Config {
   patchRateMs: number;
   clientDir: string;
   maxClientsPerRoom: number;
+  /** Where the journal database (SQLite) lives. */
+  dataDir: string;
+  /** Role given to development sign-ins that do not ask for one. */
+  devRole: Role;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +48,12 @@ function onOff(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   if (["on", "1", "true", "yes"].includes(raw)) return true;
   if (["off", "0", "false", "no"].includes(raw)) return false;
   throw new ConfigError(`${name} must be "on" or "off", got "${env[name]}".`);
+}
+
+function role(raw: string | undefined): Role {
+  if (!raw) return "expert";
+  if ((ROLES as readonly string[]).includes(raw)) return raw as Role;
+  throw new ConfigError(`DEV_ROLE must be one of ${ROLES.join(", ")}, got "${raw}".`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
@@ -73,5 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     patchRateMs: int(env, "PATCH_RATE_MS", 50, 10, 5000),
     clientDir: path.resolve(root, env["CLIENT_DIR"] || "dist/client"),
     maxClientsPerRoom: int(env, "MAX_CLIENTS", 50, 1, 1000),
+    dataDir: path.resolve(root, env["DATA_DIR"] || "data"),
+    devRole: role(env["DEV_ROLE"]),
   };
 }

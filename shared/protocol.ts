@@ -37,6 +37,8 @@ export const JoinOptions = z.object({
   plant: PlantId,
   name: DisplayName,
   device: z.enum(DEVICE_KINDS).default("desktop"),
+  /** Development sign-in only: the role to take (default: the server's DEV_ROLE). Ignored by real identity modes. */
+  role: z.enum(ROLES).optional(),
   /** A seat id the client held before (reload, reconnect); the server re-binds it when it is still held for this user. */
   seat: z.string().max(64).optional(),
 });
@@ -72,6 +74,15 @@ export function protocolMismatchMessage(clientVersion: number): string {
 export const ClientMessage = {
   /** Select an asset (or clear with null). Shared selection is visible to everyone. */
   select: z.object({ twin: z.string().max(128).nullable() }),
+  /** Acknowledge an alarm (request: resolves with the journal id once stored). */
+  ack: z.object({ alarm: z.string().min(1).max(200) }),
+  /** Shelve an alarm for a while, with a reason (ISA-18.2). */
+  shelve: z.object({
+    alarm: z.string().min(1).max(200),
+    minutes: z.number().int().min(1).max(480),
+    reason: z.string().trim().min(1, "Give a reason for shelving.").max(200),
+  }),
+  unshelve: z.object({ alarm: z.string().min(1).max(200) }),
 } as const;
 export type ClientMessageType = keyof typeof ClientMessage;
 export type ClientMessagePayload<K extends ClientMessageType> = z.infer<(typeof ClientMessage)[K]>;
@@ -86,6 +97,12 @@ export interface ErrorMessage {
   code: string;
   message: string;
 }
+/** Why a request (room.request) was refused: `error.reason` on the client. */
+export interface Refusal {
+  code: "forbidden" | "invalid" | "not-found" | "failed";
+  message: string;
+}
+
 export interface ServerMessages {
   welcome: WelcomeMessage;
   error: ErrorMessage;

@@ -50,6 +50,27 @@ export const SeatState = schema(
 );
 export type SeatState = SchemaType<typeof SeatState>;
 
+export const AlarmState = schema(
+  {
+    id: t.string(),
+    rule: t.string(),
+    twin: t.string(),
+    /** 1 low, 2 medium, 3 high, 4 critical */
+    severity: t.uint8(),
+    /** "normal" | "unack-active" | "ack-active" | "rtn-unack" (ISA-18.2) */
+    state: t.string(),
+    message: t.string(),
+    activeAt: t.float64(),
+    ackedBy: t.string(),
+    ackedAt: t.float64(),
+    shelvedBy: t.string(),
+    /** 0 when not shelved. */
+    shelvedUntil: t.float64(),
+  },
+  "AlarmState",
+);
+export type AlarmState = SchemaType<typeof AlarmState>;
+
 export const PlantRoomState = schema(
   {
     protocol: t.uint16(),
@@ -58,6 +79,8 @@ export const PlantRoomState = schema(
     viewTime: t.float64(),
     seats: t.map(SeatState),
     twins: t.map(TwinState),
+    /** Alarms that are not normal, or shelved (normal, unshelved alarms are removed). */
+    alarms: t.map(AlarmState),
   },
   "PlantRoomState",
 );

@@ -93,6 +93,75 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     if (rt) res.json(rt.plant.model);
   });
 
+  const HistoryQuery = z.object({
+    twin: z.string().max(128),
+    point: z.string().max(128),
+    from: z.coerce.number().finite().optional(),
+    to: z.coerce.number().finite().optional(),
+    max: z.coerce.number().int().min(2).max(5000).default(500),
+  });
+  app.get("/api/plants/:id/history", async (req, res) => {
+    const rt = await withPlant(req, res);
+    if (!rt) return;
+    const q = HistoryQuery.safeParse(req.query);
+    if (!q.success) return fail(res, 400, "Ask for ?twin=…&point=…[&from=ms&to=ms&max=N].");
+    const i = rt.twin.indexOf(q.data.twin, q.data.point);
+    if (i === undefined) return fail(res, 404, `There is no point ${q.data.twin}/${q.data.point}.`);
+    const to = q.data.to ?? deps.now();
+    const from = q.data.from ?? to - 5 * 60_000;
+    const h = rt.twin.points[i]!.history;
+    res.json({
+      twin: q.data.twin,
+      point: q.data.point,
+      from,
+      to,
+      horizon: h.oldest ?? null,
+      ...h.range(from, to, q.data.max),
+    });
+  });
+
+  app.get("/api/plants/:id/snapshot", async (req, res) => {
+    const rt = await withPlant(req, res);
+    if (!rt) return;
+    const t = z.coerce.number().finite().safeParse(req.query["t"]);
+    if (!t.success) return fail(res, 400, "Ask for ?t=<ms since epoch>.");
+    const points: Record<string, { v: number; ts: number; q: number }> = {};
+    let known = 0;
+    rt.twin.points.forEach((p, i) => {
+      const s = rt.twin.valueAt(i, t.data);
+      if (s) {
+        points[p.key] = s;
+        known++;
+      }
+    });
+    res.json({ t: t.data, points, known, total: rt.twin.points.length });
+  });
+
+  const JournalParams = z.object({
+    since: z.coerce.number().finite().optional(),
+    until: z.coerce.number().finite().optional(),
+    kind: z.union([z.string(), z.array(z.string())]).optional(),
+    subject: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  });
+  app.get("/api/plants/:id/journal", async (req, res) => {
+    const rt = await withPlant(req, res);
+    if (!rt) return;
+    const q = JournalParams.safeParse(req.query);
+    if (!q.success) return fail(res, 400, "Ask for ?since=ms&until=ms&kind=…&subject=…&limit=N.");
+    const kinds = q.data.kind === undefined ? undefined : Array.isArray(q.data.kind) ? q.data.kind : [q.data.kind];
+    res.json({
+      entries: rt.store.query({
+        plant: rt.plant.model.id,
+        since: q.data.since,
+        until: q.data.until,
+        kinds,
+        subject: q.data.subject,
+        limit: q.data.limit,
+      }),
+    });
+  });
+
   app.get("/plants/:id/scene", async (req, res) => {
     const rt = await withPlant(req, res);
     if (!rt) return;

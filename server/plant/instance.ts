@@ -51,8 +51,37 @@ export const TemplateBinding = z
 export const PointBinding = z
   .object({ topic: z.string().min(1), twin: z.string(), point: z.string(), ...JsonFields })
   .strict();
-export const Binding = z.union([PointBinding, TemplateBinding]);
+/**
+ * Sparkplug B: one edge node (or one of its devices) of one group. Metrics map to points either by an explicit
+ * `metrics` table (metric name -> "twin/point") or by `metric: "{twin}/{point}"` (the metric name is the point).
+ * Name and reference checks live in server/ingest/sparkplug/validateBindings.ts.
+ */
+export const SparkplugBinding = z
+  .object({
+    format: z.literal("sparkplug"),
+    group: z.string().min(1),
+    node: z.string().min(1),
+    device: z.string().min(1).optional(),
+    metrics: z
+      .record(z.string().min(1), z.string().regex(/^[^/]+\/[^/]+$/, 'is "twin/point"'))
+      .optional(),
+    // A refine, not a literal: zod reports a failed literal inside a union only as "Invalid input".
+    metric: z
+      .string()
+      .refine((m) => m === "{twin}/{point}", 'is "{twin}/{point}" (the metric name is twin/point)')
+      .optional(),
+  })
+  .strict()
+  .refine((b) => (b.metrics === undefined) !== (b.metric === undefined), {
+    message: 'a sparkplug binding needs either "metrics" or "metric", not both.',
+  });
+export type SparkplugBinding = z.infer<typeof SparkplugBinding>;
+
+export const Binding = z.union([PointBinding, TemplateBinding, SparkplugBinding]);
 export type Binding = z.infer<typeof Binding>;
+/** The MQTT-topic bindings (format "json"); TopicRouter handles these. */
+export type JsonBinding = Exclude<Binding, SparkplugBinding>;
+export const isJsonBinding = (b: Binding): b is JsonBinding => b.format !== "sparkplug";
 
 export const TwinLayout = z
   .object({
@@ -100,6 +129,8 @@ export const PlantInstance = z
       .min(1),
     relationships: z.array(z.object({ source: z.string(), name: z.string(), target: z.string() }).strict()).default([]),
     bindings: z.array(Binding).default([]),
+    /** Rules are validated by server/rules (compileRules), which reports paths like rules[2].when. */
+    rules: z.array(z.unknown()).default([]),
   })
   .strict();
 export type PlantInstance = z.infer<typeof PlantInstance>;

@@ -13,10 +13,14 @@ import {
   PROTOCOL_VERSION,
   protocolMismatchMessage,
   type ErrorMessage,
+  type Refusal,
   type Role,
   type WelcomeMessage,
 } from "../../shared/protocol.ts";
-import { PlantRoomState, SeatState } from "../../shared/state.ts";
+import { AlarmState, PlantRoomState, SeatState } from "../../shared/state.ts";
+import { can, type Action } from "../../shared/permissions.ts";
+import type { Actor } from "../alarms/AlarmBook.ts";
+import { AlarmStateSync } from "./AlarmStateSync.ts";
 import type { PlantHub, PlantRuntime } from "../runtime/PlantHub.ts";
 import { pickColor } from "./seatColors.ts";
 import { TwinStateSync } from "./TwinStateSync.ts";
@@ -33,6 +37,7 @@ export interface PlantRoomContext {
 
 export interface SeatAuth {
   name: string;
+  role: Role;
   device: string;
   plant: string;
   seat: string | undefined;
@@ -59,7 +64,17 @@ export async function authorizeJoin(ctx: PlantRoomContext, options: unknown): Pr
   } catch (e) {
     throw new ServerError(JoinError.UNKNOWN_PLANT, (e as Error).message);
   }
-  return { name: parsed.data.name, device: parsed.data.device, plant: parsed.data.plant, seat: parsed.data.seat };
+  return {
+    name: parsed.data.name,
+    role: parsed.data.role ?? ctx.defaultRole,
+    device: parsed.data.device,
+    plant: parsed.data.plant,
+    seat: parsed.data.seat,
+  };
+}
+
+function refusal(code: Refusal["code"], message: string): Refusal {
+  return { code, message };
 }
 
 export function definePlantRoom(ctx: PlantRoomContext) {
@@ -70,6 +85,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
 
     private runtime!: PlantRuntime;
     private sync!: TwinStateSync;
+    private alarmSync!: AlarmStateSync;
     /** Connection (sessionId) -> seat id. */
     private readonly seatOf = new Map<string, string>();
 
@@ -84,8 +100,10 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       state.viewTime = 0;
       state.seats = new MapSchema<SeatState>();
       state.twins = new MapSchema();
+      state.alarms = new MapSchema<AlarmState>();
       this.setState(state);
       this.sync = new TwinStateSync(this.runtime.twin, state);
+      this.alarmSync = new AlarmStateSync(this.runtime.alarms, state);
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
 
@@ -99,6 +117,38 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         }
         seat.selection = msg.twin ?? "";
       });
+
+      // Alarm actions are requests: the client's promise resolves once the change is on disk.
+      const book = this.runtime.alarms;
+      this.onMessage("ack", ClientMessage.ack, (client, msg, mctx) => {
+        const actor = this.permitted(client, "acknowledge", msg.alarm);
+        if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
+        const r = book.ack(msg.alarm, actor);
+        return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
+      });
+      this.onMessage("shelve", ClientMessage.shelve, (client, msg, mctx) => {
+        const actor = this.permitted(client, "shelve", msg.alarm);
+        if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
+        const r = book.shelve(msg.alarm, actor, msg.minutes * 60_000, msg.reason);
+        return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
+      });
+      this.onMessage("unshelve", ClientMessage.unshelve, (client, msg, mctx) => {
+        const actor = this.permitted(client, "shelve", msg.alarm);
+        if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
+        const r = book.unshelve(msg.alarm, actor);
+        return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
+      });
+    }
+
+    /** The acting seat when its role allows the action; otherwise the refusal sentence (and the refusal is journaled). */
+    private permitted(client: Client, action: Action, subject: string): Actor | string {
+      const seat = this.seatFor(client);
+      if (!seat) return "You have no seat in this room.";
+      const actor: Actor = { name: seat.name, seat: seat.id, device: seat.device, role: seat.role };
+      if (can(seat.role, action)) return actor;
+      const reason = `A ${seat.role} cannot ${action === "acknowledge" ? "acknowledge alarms" : action + " alarms"}.`;
+      this.runtime.alarms.recordDenied(subject, actor, action, reason);
+      return reason;
     }
 
     override onBeforePatch(): void {
@@ -114,7 +164,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       const seat = new SeatState();
       seat.id = generateId(12);
       seat.name = auth.name;
-      seat.role = ctx.defaultRole;
+      seat.role = auth.role;
       seat.device = auth.device;
       seat.color = pickColor([...this.state.seats.values()].map((s) => s.color));
       seat.presence = "online";
@@ -124,6 +174,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.seatOf.set(client.sessionId, seat.id);
       const welcome: WelcomeMessage = { seat: seat.id, protocol: PROTOCOL_VERSION };
       client.send("welcome", welcome);
+      this.journal("join", seat, { role: seat.role, room: this.roomId });
       ctx.log(`room ${this.roomId}: ${auth.name} joined from ${auth.device} (seat ${seat.id})`);
     }
 
@@ -144,11 +195,32 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       if (!id) return;
       const seat = this.state.seats.get(id);
       this.state.seats.delete(id);
-      if (seat) ctx.log(`room ${this.roomId}: ${seat.name} left`);
+      if (seat) {
+        this.journal("leave", seat, { room: this.roomId });
+        ctx.log(`room ${this.roomId}: ${seat.name} left`);
+      }
+    }
+
+    /** Everything a user does goes to the plant's journal with actor, device and time. */
+    private journal(kind: string, seat: SeatState, data: Record<string, unknown>): void {
+      try {
+        this.runtime.store.append({
+          ts: ctx.now(),
+          plant: this.state.plant,
+          kind,
+          actor: seat.name,
+          device: seat.device,
+          subject: seat.id,
+          data,
+        });
+      } catch (e) {
+        ctx.log(`journal: could not record ${kind}: ${(e as Error).message}`);
+      }
     }
 
     override onDispose(): void {
       this.sync?.dispose();
+      this.alarmSync?.dispose();
     }
 
     /** Counters for /healthz and benches. */

@@ -10,6 +10,9 @@ import type { MqttConnection } from "../ingest/MqttConnection.ts";
 import { loadPlantDir, type LoadedPlant } from "../plant/loadPlant.ts";
 import { PlantTwin } from "../twin/PlantTwin.ts";
 import type { Clock } from "../twin/Clock.ts";
+import { AlarmBook } from "../alarms/AlarmBook.ts";
+import { LimitAlarms } from "../alarms/LimitAlarms.ts";
+import type { JournalStore } from "../store/JournalStore.ts";
 
 export class UnknownPlantError extends Error {
   override name = "UnknownPlantError";
@@ -19,6 +22,8 @@ export interface PlantRuntime {
   plant: LoadedPlant;
   twin: PlantTwin;
   ingest: PlantIngest;
+  alarms: AlarmBook;
+  store: JournalStore;
 }
 
 export interface PlantHubOptions {
@@ -26,6 +31,7 @@ export interface PlantHubOptions {
   mqtt: MqttConnection;
   clock: Clock;
   topicPrefix: string;
+  store: JournalStore;
   log: (msg: string) => void;
 }
 
@@ -92,7 +98,16 @@ export class PlantHub {
       );
     }
     this.timers.push(clock.setInterval(() => twin.checkStale(clock.now()), 1000));
-    const rt = { plant, twin, ingest };
+    const alarms = new AlarmBook(plantId, this.opts.store, () => clock.now());
+    const limits = new LimitAlarms(twin);
+    // Conditions are collected as data arrives and applied on a short tick, so a burst costs one pass.
+    this.timers.push(
+      clock.setInterval(() => {
+        alarms.applyConditions(limits.drain());
+        alarms.tick(clock.now());
+      }, 250),
+    );
+    const rt: PlantRuntime = { plant, twin, ingest, alarms, store: this.opts.store };
     this.settled.set(plantId, rt);
     this.opts.log(
       `plant "${plantId}": ${plant.model.twins.length} assets, ${twin.points.length} points, listening on ${ingest.filters.join(", ")}`,

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { startAppServer, type RunningServer } from "./server.ts";
+import { startAppServer, type RunningServer } from "../support/appServer.ts";
 import { distinctScreenColours, joinAs, watchPage } from "./page.ts";
 
 let server: RunningServer;

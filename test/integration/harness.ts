@@ -45,11 +45,13 @@ export async function join(
   extra: Partial<JoinOptions> = {},
 ): Promise<Room<unknown, PlantRoomState>> {
   const client = new Client(h.endpoint);
-  const room = await client.joinOrCreate(
+  const room = await client.joinOrCreate<PlantRoomState>(
     PLANT_ROOM,
     { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop", ...extra },
     PlantRoomState,
   );
+  room.onMessage("welcome", () => {});
+  room.onMessage("error", () => {});
   return room;
 }
 

@@ -10,6 +10,8 @@ export interface RunningServer {
   proc: ChildProcess;
   output: () => string;
   stop(): Promise<void>;
+  /** Kill -9: no shutdown handlers run (crash test). */
+  kill(): Promise<void>;
 }
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -42,6 +44,12 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     url,
     proc,
     output: () => out,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once("exit", () => resolve());
+        proc.kill("SIGKILL");
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (proc.exitCode !== null) return resolve();

@@ -1,0 +1,147 @@
+/**
+ * All alarms of one plant: applies condition changes (from rules and from
+ * alarm limits on points) and user actions (acknowledge, shelve) through the
+ * ISA-18.2 lifecycle, writes each change with its journal entry in one
+ * transaction, and tells rooms which alarm changed. Restores itself from the store.
+ */
+import type { JournalStore, NewJournalEntry } from "../store/JournalStore.ts";
+import {
+  acknowledge,
+  conditionActive,
+  conditionCleared,
+  expireShelve,
+  newAlarm,
+  shelve,
+  unshelve,
+  type ActionResult,
+  type AlarmEvent,
+  type AlarmRecord,
+} from "./AlarmLifecycle.ts";
+
+export interface ConditionChange {
+  rule: string;
+  twin: string;
+  active: boolean;
+  at: number;
+  severity: number;
+  message: string;
+  values?: Record<string, number>;
+}
+
+export interface Actor {
+  name: string;
+  seat: string;
+  device: string;
+  role: string;
+}
+
+export type AlarmListener = (alarm: AlarmRecord) => void;
+
+export class AlarmBook {
+  readonly alarms = new Map<string, AlarmRecord>();
+  private readonly listeners = new Set<AlarmListener>();
+
+  constructor(
+    readonly plant: string,
+    private readonly store: JournalStore,
+    private readonly now: () => number,
+  ) {
+    for (const a of store.loadAlarms(plant)) this.alarms.set(a.id, a);
+  }
+
+  subscribe(l: AlarmListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  private commit(a: AlarmRecord, ev: AlarmEvent, actor: Actor | null, extra: Record<string, unknown> = {}): number {
+    const entry: NewJournalEntry = {
+      ts: ev.at,
+      plant: this.plant,
+      kind: ev.kind,
+      actor: actor?.name ?? ("actor" in ev ? ev.actor : "system"),
+      device: actor?.device ?? "",
+      subject: a.id,
+      data: {
+        rule: a.rule,
+        twin: a.twin,
+        state: a.state,
+        severity: a.severity,
+        message: a.message,
+        ...(actor ? { seat: actor.seat, role: actor.role } : {}),
+        ...extra,
+      },
+    };
+    const id = this.store.recordAlarm(this.plant, a, entry);
+    for (const l of this.listeners) l(a);
+    return id;
+  }
+
+  applyConditions(changes: readonly ConditionChange[]): void {
+    for (const c of changes) {
+      const id = `${c.rule}:${c.twin}`;
+      let a = this.alarms.get(id);
+      if (!a) {
+        if (!c.active) continue;
+        a = newAlarm(c.rule, c.twin, c.severity);
+        this.alarms.set(id, a);
+      }
+      a.severity = c.severity;
+      const ev = c.active ? conditionActive(a, c.at, c.message) : conditionCleared(a, c.at);
+      if (ev) this.commit(a, ev, null, c.values ? { values: c.values } : {});
+    }
+  }
+
+  private act(
+    id: string,
+    fn: (a: AlarmRecord) => ActionResult,
+    actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): ActionResult & { journalId?: number } {
+    const a = this.alarms.get(id);
+    if (!a) return { ok: false, message: `There is no alarm "${id}".` };
+    const before = JSON.stringify(a);
+    const r = fn(a);
+    if (!r.ok) return r;
+    try {
+      return { ...r, journalId: this.commit(a, r.event, actor, extra) };
+    } catch (e) {
+      // Not stored means not done: roll the in-memory record back so memory never claims more than disk.
+      Object.assign(a, JSON.parse(before) as AlarmRecord);
+      return { ok: false, message: `Could not store the change: ${(e as Error).message}` };
+    }
+  }
+
+  ack(id: string, actor: Actor): ActionResult & { journalId?: number } {
+    return this.act(id, (a) => acknowledge(a, actor.name, this.now()), actor);
+  }
+
+  shelve(id: string, actor: Actor, durationMs: number, reason: string): ActionResult & { journalId?: number } {
+    return this.act(id, (a) => shelve(a, actor.name, this.now(), durationMs, reason), actor, { reason });
+  }
+
+  unshelve(id: string, actor: Actor): ActionResult & { journalId?: number } {
+    return this.act(id, (a) => unshelve(a, actor.name, this.now()), actor);
+  }
+
+  /** End shelving that has run out. */
+  tick(now: number): void {
+    for (const a of this.alarms.values()) {
+      const ev = expireShelve(a, now);
+      if (ev) this.commit(a, ev, null);
+    }
+  }
+
+  /** Journal an action that was refused (e.g. a viewer tried to acknowledge). */
+  recordDenied(subject: string, actor: Actor, action: string, reason: string): void {
+    this.store.append({
+      ts: this.now(),
+      plant: this.plant,
+      kind: "denied",
+      actor: actor.name,
+      device: actor.device,
+      subject,
+      data: { action, reason, seat: actor.seat, role: actor.role },
+    });
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The journal: one append-only log of everything that happens in a plant
+ * (alarm lifecycle, acknowledgements, joins, later handoffs and annotations),
+ * plus the current alarm records, in SQLite on disk.
+ *
+ * Durability: WAL with synchronous=FULL, and each action is one transaction, so
+ * whatever `append` returned survives kill -9 and power loss. Triggers refuse
+ * UPDATE and DELETE on the journal: an audit trail is not edited.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { AlarmRecord } from "../alarms/AlarmLifecycle.ts";
+
+export interface JournalEntry {
+  id: number;
+  ts: number;
+  plant: string;
+  kind: string;
+  actor: string;
+  device: string;
+  subject: string;
+  data: Record<string, unknown>;
+}
+
+export type NewJournalEntry = Omit<JournalEntry, "id">;
+
+export interface JournalQuery {
+  plant: string;
+  since?: number;
+  until?: number;
+  kinds?: string[];
+  subject?: string;
+  limit?: number;
+}
+
+const SCHEMA_VERSION = 1;
+
+export class JournalStore {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+  private readonly upsertAlarm: Database.Statement;
+
+  constructor(file: string) {
+    if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS journal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts REAL NOT NULL, plant TEXT NOT NULL, kind TEXT NOT NULL,
+        actor TEXT NOT NULL DEFAULT '', device TEXT NOT NULL DEFAULT '', subject TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX IF NOT EXISTS journal_plant_ts ON journal (plant, ts);
+      CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+      CREATE TABLE IF NOT EXISTS alarms (plant TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (plant, id));
+    `);
+    const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
+    if (!v) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+    else if (Number(v.value) > SCHEMA_VERSION) {
+      throw new Error(
+        `${file} was written by a newer Gemba (schema ${v.value}); this one reads schema ${SCHEMA_VERSION}.`,
+      );
+    }
+    this.insert = this.db.prepare(
+      "INSERT INTO journal (ts, plant, kind, actor, device, subject, data) VALUES (@ts, @plant, @kind, @actor, @device, @subject, @data)",
+    );
+    this.upsertAlarm = this.db.prepare(
+      "INSERT INTO alarms (plant, id, record) VALUES (?, ?, ?) ON CONFLICT (plant, id) DO UPDATE SET record = excluded.record",
+    );
+  }
+
+  /** Append one entry; when this returns, it is on disk. */
+  append(e: NewJournalEntry): number {
+    return Number(this.insert.run({ ...e, data: JSON.stringify(e.data) }).lastInsertRowid);
+  }
+
+  /** Store an alarm's new state and the journal entry that explains it, atomically. */
+  recordAlarm(plant: string, alarm: AlarmRecord, entry: NewJournalEntry): number {
+    return this.db.transaction(() => {
+      this.upsertAlarm.run(plant, alarm.id, JSON.stringify(alarm));
+      return this.append(entry);
+    })();
+  }
+
+  loadAlarms(plant: string): AlarmRecord[] {
+    const rows = this.db.prepare("SELECT record FROM alarms WHERE plant = ?").all(plant) as { record: string }[];
+    const out: AlarmRecord[] = [];
+    for (const r of rows) {
+      try {
+        out.push(JSON.parse(r.record) as AlarmRecord);
+      } catch {
+        // A row we cannot read is skipped, never allowed to stop start-up; the journal still has its history.
+      }
+    }
+    return out;
+  }
+
+  query(q: JournalQuery): JournalEntry[] {
+    const where = ["plant = @plant"];
+    if (q.since !== undefined) where.push("ts >= @since");
+    if (q.until !== undefined) where.push("ts <= @until");
+    if (q.subject !== undefined) where.push("subject = @subject");
+    const kinds = q.kinds ?? [];
+    if (kinds.length) where.push(`kind IN (${kinds.map((_, i) => `@k${i}`).join(", ")})`);
+    const params: Record<string, unknown> = {
+      plant: q.plant,
+      since: q.since,
+      until: q.until,
+      subject: q.subject,
+      limit: Math.min(q.limit ?? 1000, 10_000),
+    };
+    kinds.forEach((k, i) => (params[`k${i}`] = k));
+    const rows = this.db
+      .prepare(`SELECT * FROM journal WHERE ${where.join(" AND ")} ORDER BY ts, id LIMIT @limit`)
+      .all(params) as (Omit<JournalEntry, "data"> & { data: string })[];
+    return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Who may do what: one table, read by the server (enforced on every action) and
+ * by the client (to hide what a role cannot do). Roles are cumulative.
+ */
+import type { Role } from "./protocol.ts";
+
+export const ACTIONS = {
+  view: "viewer",
+  talk: "viewer",
+  point: "viewer",
+  select: "viewer",
+  annotate: "operator",
+  acknowledge: "operator",
+  shelve: "operator",
+  present: "expert",
+  summon: "expert",
+  playback: "expert",
+  kick: "admin",
+  configure: "admin",
+} as const satisfies Record<string, Role>;
+export type Action = keyof typeof ACTIONS;
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, expert: 2, admin: 3 };
+
+export function can(role: string, action: Action): boolean {
+  const r = RANK[role as Role];
+  return r !== undefined && r >= RANK[ACTIONS[action]];
+}

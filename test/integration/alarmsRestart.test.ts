@@ -1,0 +1,68 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { Client, type Room } from "@colyseus/sdk";
+import { PLANT_ROOM, PROTOCOL_VERSION, type Role } from "../../shared/protocol.ts";
+import { PlantRoomState } from "../../shared/state.ts";
+import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { MOSQUITTO, publisher, waitForState } from "./harness.ts";
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-data-"));
+const prefix = `test-${randomUUID().slice(0, 8)}/`;
+const env = { MQTT_URL: MOSQUITTO, MQTT_TOPIC_PREFIX: prefix, DATA_DIR: dataDir, SIM: "off" };
+let server: RunningServer | undefined;
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function joinAs(url: string, name: string, role: Role): Promise<Room<unknown, PlantRoomState>> {
+  const client = new Client(url.replace("http", "ws"));
+  const room = await client.joinOrCreate<PlantRoomState>(
+    PLANT_ROOM,
+    { protocol: PROTOCOL_VERSION, plant: "demo", name, role },
+    PlantRoomState,
+  );
+  room.onMessage("welcome", () => {});
+  return room;
+}
+
+const ALARM = "limit.level:T102";
+
+describe("alarms and the journal across a crash", () => {
+  it("an acknowledgement reported as stored survives kill -9; a viewer's attempt is refused and audited", async () => {
+    server = await startAppServer(env);
+    const op = await joinAs(server.url, "Operator Olu", "operator");
+    const pub = await publisher();
+    await pub.publishAsync(`${prefix}gemba/demo/T102/level`, JSON.stringify({ v: 98.5 }));
+    await pub.endAsync();
+    const s = await waitForState(op, (st) => st.alarms.get(ALARM)?.state === "unack-active", "T102 level alarm");
+    expect(s.alarms.get(ALARM)!.message).toContain("above its alarm limit 96");
+
+    const viewer = await joinAs(server.url, "Visitor Vi", "viewer");
+    const refused = await viewer.request("ack", { alarm: ALARM }).then(
+      () => null,
+      (e: { reason?: unknown }) => e.reason,
+    );
+    expect(refused).toEqual({ code: "forbidden", message: "A viewer cannot acknowledge alarms." });
+
+    const stored = (await op.request("ack", { alarm: ALARM })) as { journalId: number };
+    expect(stored.journalId).toBeGreaterThan(0);
+
+    await server.kill(); // no graceful shutdown: SIGKILL right after the reply
+    server = await startAppServer(env);
+    const again = await joinAs(server.url, "Operator Olu", "operator");
+    const after = await waitForState(again, (st) => st.alarms.get(ALARM) !== undefined, "alarm restored after restart");
+    expect(after.alarms.get(ALARM)!.state).toBe("ack-active");
+    expect(after.alarms.get(ALARM)!.ackedBy).toBe("Operator Olu");
+
+    const res = await fetch(`${server.url}/api/plants/demo/journal?subject=${encodeURIComponent(ALARM)}`);
+    const { entries } = (await res.json()) as {
+      entries: { id: number; kind: string; actor: string; data: { role?: string } }[];
+    };
+    expect(entries.map((e) => e.kind)).toEqual(["alarm.active", "denied", "alarm.ack"]);
+    expect(entries[1]).toMatchObject({ actor: "Visitor Vi", data: { role: "viewer" } });
+    expect(entries.find((e) => e.kind === "alarm.ack")!.id).toBe(stored.journalId);
+  });
+});

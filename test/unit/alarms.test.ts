@@ -1,0 +1,125 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { AlarmBook } from "../../server/alarms/AlarmBook.ts";
+import {
+  acknowledge,
+  conditionActive,
+  conditionCleared,
+  newAlarm,
+  shelve,
+} from "../../server/alarms/AlarmLifecycle.ts";
+import { JournalStore } from "../../server/store/JournalStore.ts";
+
+const op = { name: "Olu", seat: "s1", device: "desktop", role: "operator" };
+
+describe("ISA-18.2 alarm lifecycle", () => {
+  it("active → acknowledged → cleared returns to normal", () => {
+    const a = newAlarm("r", "P101", 3);
+    expect(conditionActive(a, 1000, "m")?.kind).toBe("alarm.active");
+    expect(a.state).toBe("unack-active");
+    expect(acknowledge(a, "Olu", 2000).ok).toBe(true);
+    expect(a.state).toBe("ack-active");
+    expect(conditionCleared(a, 3000)?.kind).toBe("alarm.cleared");
+    expect(a.state).toBe("normal");
+  });
+
+  it("active → cleared unacknowledged stays visible until acknowledged", () => {
+    const a = newAlarm("r", "P101", 3);
+    conditionActive(a, 1000, "m");
+    conditionCleared(a, 2000);
+    expect(a.state).toBe("rtn-unack");
+    conditionActive(a, 2500, "m"); // comes back before anyone acknowledged
+    expect(a.state).toBe("unack-active");
+    conditionCleared(a, 2600);
+    expect(acknowledge(a, "Olu", 3000).ok).toBe(true);
+    expect(a.state).toBe("normal");
+  });
+
+  it("acknowledging a normal alarm is refused with a sentence", () => {
+    const a = newAlarm("r", "P101", 3);
+    const r = acknowledge(a, "Olu", 1);
+    expect(r).toEqual({ ok: false, message: "Alarm r:P101 has nothing to acknowledge (it is normal)." });
+  });
+
+  it("shelving has bounds and an expiry", () => {
+    const a = newAlarm("r", "P101", 3);
+    expect(shelve(a, "Olu", 0, 0, "x").ok).toBe(false);
+    expect(shelve(a, "Olu", 0, 9 * 3600_000, "x").ok).toBe(false);
+    expect(shelve(a, "Olu", 1000, 60_000, "maintenance").ok).toBe(true);
+    expect(a.shelvedUntil).toBe(61_000);
+  });
+});
+
+describe("AlarmBook + JournalStore (SQLite on disk)", () => {
+  const tmp = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gemba-j-")), "gemba.db");
+
+  it("stores each change with its journal entry, and a reopened store restores the alarms", () => {
+    const file = tmp();
+    let now = 10_000;
+    const store = new JournalStore(file);
+    const book = new AlarmBook("demo", store, () => now);
+    book.applyConditions([
+      {
+        rule: "limit.level",
+        twin: "T102",
+        active: true,
+        at: 9000,
+        severity: 3,
+        message: "Level high",
+        values: { level: 97 },
+      },
+    ]);
+    now = 11_000;
+    const r = book.ack("limit.level:T102", op);
+    expect(r.ok && r.journalId).toBeGreaterThan(0);
+    store.close();
+
+    const reopened = new JournalStore(file);
+    const book2 = new AlarmBook("demo", reopened, () => now);
+    const a = book2.alarms.get("limit.level:T102")!;
+    expect(a.state).toBe("ack-active");
+    expect(a.ackedBy).toBe("Olu");
+    const kinds = reopened.query({ plant: "demo" }).map((e) => `${e.kind}:${e.actor}`);
+    expect(kinds).toEqual(["alarm.active:system", "alarm.ack:Olu"]);
+    expect(reopened.query({ plant: "demo", kinds: ["alarm.active"] })[0]!.data["values"]).toEqual({ level: 97 });
+    reopened.close();
+  });
+
+  it("the journal is append-only: updates and deletes are refused by the database", () => {
+    const store = new JournalStore(tmp());
+    store.append({ ts: 1, plant: "demo", kind: "join", actor: "A", device: "desktop", subject: "s", data: {} });
+    const db = (store as unknown as { db: { exec(sql: string): void } }).db;
+    expect(() => db.exec("UPDATE journal SET actor = 'B'")).toThrow(/append-only/);
+    expect(() => db.exec("DELETE FROM journal")).toThrow(/append-only/);
+    expect(store.query({ plant: "demo" })).toHaveLength(1);
+    store.close();
+  });
+
+  it("a refused action is journaled as denied, and changes nothing", () => {
+    const store = new JournalStore(tmp());
+    const book = new AlarmBook("demo", store, () => 5);
+    book.applyConditions([{ rule: "r", twin: "P101", active: true, at: 1, severity: 2, message: "m" }]);
+    book.recordDenied("r:P101", { ...op, role: "viewer" }, "acknowledge", "A viewer cannot acknowledge alarms.");
+    expect(book.alarms.get("r:P101")!.state).toBe("unack-active");
+    expect(store.query({ plant: "demo", kinds: ["denied"] })[0]).toMatchObject({ actor: "Olu", subject: "r:P101" });
+    store.close();
+  });
+
+  it("shelving runs out by itself on tick", () => {
+    const store = new JournalStore(tmp());
+    let now = 0;
+    const book = new AlarmBook("demo", store, () => now);
+    book.applyConditions([{ rule: "r", twin: "P101", active: true, at: 0, severity: 2, message: "m" }]);
+    expect(book.shelve("r:P101", op, 60_000, "pump swap").ok).toBe(true);
+    now = 59_000;
+    book.tick(now);
+    expect(book.alarms.get("r:P101")!.shelvedUntil).toBe(60_000);
+    now = 60_000;
+    book.tick(now);
+    expect(book.alarms.get("r:P101")!.shelvedUntil).toBe(0);
+    expect(store.query({ plant: "demo", kinds: ["alarm.unshelve"] })[0]!.actor).toBe("system");
+    store.close();
+  });
+});
