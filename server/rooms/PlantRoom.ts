@@ -17,7 +17,7 @@ import {
   type Role,
   type WelcomeMessage,
 } from "../../shared/protocol.ts";
-import { AlarmState, PlantRoomState, SeatState } from "../../shared/state.ts";
+import { PlantRoomState, SeatState, type AlarmState } from "../../shared/state.ts";
 import { can, type Action } from "../../shared/permissions.ts";
 import type { Actor } from "../alarms/AlarmBook.ts";
 import { AlarmStateSync } from "./AlarmStateSync.ts";

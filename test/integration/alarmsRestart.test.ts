@@ -47,7 +47,7 @@ describe("alarms and the journal across a crash", () => {
     );
     expect(refused).toEqual({ code: "forbidden", message: "A viewer cannot acknowledge alarms." });
 
-    const stored = (await op.request("ack", { alarm: ALARM })) as { journalId: number };
+    const stored = await op.request<{ alarm: string }, { journalId: number }>("ack", { alarm: ALARM });
     expect(stored.journalId).toBeGreaterThan(0);
 
     await server.kill(); // no graceful shutdown: SIGKILL right after the reply
