@@ -12,6 +12,7 @@ import { byId, toast } from "./ui/dom.ts";
 import { Inspector } from "./ui/Inspector.ts";
 import { Labels } from "./ui/Labels.ts";
 import { Participants } from "./ui/Participants.ts";
+import { Alarms } from "./ui/Alarms.ts";
 
 const NAME_KEY = "gemba.displayName";
 
@@ -99,6 +100,15 @@ async function boot(): Promise<void> {
     if (state) inspector.update(state, Date.now());
   };
   scene.onPick = select;
+  const alarms = new Alarms(model, {
+    ack: (id) => session.ack(id),
+    shelve: (id, minutes, reason) => session.shelve(id, minutes, reason),
+    unshelve: (id) => session.unshelve(id),
+    focus: (twin) => {
+      select(twin);
+      scene.focus(twin);
+    },
+  });
   inspector.onClose = () => select(null);
 
   await joinWithRetry(session, plantId, name);
@@ -116,6 +126,7 @@ async function boot(): Promise<void> {
       labels.update(state);
       for (const [id, tw] of state.twins) scene.setStatus(id, tw.status);
       participants.update(state, session.seatId);
+      alarms.update(state, (session.seatId && state.seats.get(session.seatId)?.role) || "viewer");
       inspector.update(state, Date.now());
     } else if (state && now - lastAges > 1000) {
       lastAges = now;

@@ -11,6 +11,7 @@ import {
   type DeviceKind,
   type ErrorMessage,
   type JoinOptions,
+  type Refusal,
   type WelcomeMessage,
 } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
@@ -83,5 +84,31 @@ export class PlantSession {
 
   select(twin: string | null): void {
     this.room?.send("select", { twin });
+  }
+
+  /** Send a request; a refusal becomes an Error with the server's sentence. */
+  private async ask(type: "ack" | "shelve" | "unshelve", payload: object): Promise<void> {
+    const room = this.room;
+    if (!room) throw new Error("Not connected.");
+    try {
+      await room.request(type, payload);
+    } catch (e) {
+      const reason = (e as { reason?: Partial<Refusal> }).reason;
+      const message = reason?.message ?? (e as Error).message;
+      this.events.onError(message);
+      throw new Error(message);
+    }
+  }
+
+  ack(alarm: string): Promise<void> {
+    return this.ask("ack", { alarm });
+  }
+
+  shelve(alarm: string, minutes: number, reason: string): Promise<void> {
+    return this.ask("shelve", { alarm, minutes, reason });
+  }
+
+  unshelve(alarm: string): Promise<void> {
+    return this.ask("unshelve", { alarm });
   }
 }

@@ -3,7 +3,7 @@
  * lookup, {twin}/{point} templates by one compiled pattern each. Also yields the
  * subscription filters to ask the broker for.
  */
-import type { Binding } from "../plant/instance.ts";
+import type { JsonBinding as Binding } from "../plant/instance.ts";
 import type { JsonMapping } from "./decodeJson.ts";
 
 export interface Route {

@@ -62,9 +62,7 @@ export const SparkplugBinding = z
     group: z.string().min(1),
     node: z.string().min(1),
     device: z.string().min(1).optional(),
-    metrics: z
-      .record(z.string().min(1), z.string().regex(/^[^/]+\/[^/]+$/, 'is "twin/point"'))
-      .optional(),
+    metrics: z.record(z.string().min(1), z.string().regex(/^[^/]+\/[^/]+$/, 'is "twin/point"')).optional(),
     // A refine, not a literal: zod reports a failed literal inside a union only as "Invalid input".
     metric: z
       .string()

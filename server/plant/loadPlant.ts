@@ -10,6 +10,7 @@ import { unitSymbol } from "../../shared/units.ts";
 import { readDtdl, type DtdlInterface } from "./dtdl.ts";
 import { PlantError, type PlantIssue } from "./PlantError.ts";
 import { PlantInstance, type Binding } from "./instance.ts";
+import { validateSparkplugBindings } from "../ingest/sparkplug/validateBindings.ts";
 
 export interface LoadedPlant {
   model: PlantModel;
@@ -216,7 +217,9 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
       }
     }
   });
+  issues.push(...validateSparkplugBindings(inst.bindings, inst.twins, types));
   inst.bindings.forEach((b, i) => {
+    if (b.format === "sparkplug") return; // checked by validateSparkplugBindings
     if ("twin" in b) {
       const tw = inst.twins.find((t) => t.id === b.twin);
       if (!tw) issues.push({ file: "plant.json", path: `bindings[${i}].twin`, reason: `unknown twin "${b.twin}".` });

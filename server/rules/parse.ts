@@ -104,12 +104,13 @@ class Parser {
     const e = this.parseExpr();
     const t = this.peek();
     if (t.kind !== "eof") {
-      const hint = t.kind === "ident" && t.text === "for" ? " (only one for per condition; use parentheses)" : "";
-      const orHint =
-        t.kind === "ident" && (t.text === "and" || t.text === "or") && e.k === "for"
-          ? ` (put "... for ${e.ms / 1000}s" in parentheses to combine it)`
-          : "";
-      throw new RuleSyntaxError(`unexpected ${describe(t)}${hint}${orHint}`, t.col);
+      const hint =
+        t.kind === "ident" && t.text === "for"
+          ? "one for per condition; use parentheses to nest them"
+          : t.kind === "ident" && (t.text === "and" || t.text === "or") && e.k === "for"
+            ? `"for" binds looser than "${t.text}"; put the "... for" part in parentheses`
+            : "";
+      throw new RuleSyntaxError(`unexpected ${describe(t)}`, t.col, hint);
     }
     return e;
   }
@@ -170,7 +171,7 @@ class Parser {
     const b = this.parseSum();
     const again = this.peek();
     if (again.kind === "op" && COMPARE.has(again.text)) {
-      throw new RuleSyntaxError("comparisons do not chain (write a < b and b < c)", again.col);
+      throw new RuleSyntaxError("comparisons do not chain", again.col, "write a < b and b < c");
     }
     return this.node({ k: "binary", op: t.text as BinaryOp, a, b, col: t.col, d: Math.max(a.d, b.d) + 1 });
   }
@@ -244,7 +245,7 @@ class Parser {
   private close(open: Token): void {
     const t = this.next();
     if (t.kind === "op" && t.text === ")") return;
-    throw new RuleSyntaxError(`expected ")" to close the "(" at column ${open.col} but found ${describe(t)}`, t.col);
+    throw new RuleSyntaxError(`expected ")" but found ${describe(t)}`, t.col, `to close the "(" at column ${open.col}`);
   }
 
   private parseCall(name: Token): Expr {
@@ -284,14 +285,15 @@ class Parser {
       name = n.text;
       nameCol = n.col;
     } else if (dir === "in" || dir === "out") {
-      throw new RuleSyntaxError(`expected "." and a relationship name after "${dir}" (e.g. ${dir}.feeds)`, t.col);
+      throw new RuleSyntaxError(`expected "." and a relationship name after "${dir}"`, t.col, `e.g. ${dir}.feeds`);
     }
     let type: string | null = null;
     let typeCol = 0;
     if (this.isOp(":")) {
       this.next();
       const n = this.next();
-      if (n.kind !== "ident") throw new RuleSyntaxError(`expected a type name after ":" but found ${describe(n)}`, n.col);
+      if (n.kind !== "ident")
+        throw new RuleSyntaxError(`expected a type name after ":" but found ${describe(n)}`, n.col);
       type = n.text;
       typeCol = n.col;
     }

@@ -21,8 +21,10 @@ export class RuleSyntaxError extends Error {
   constructor(
     readonly reason: string,
     readonly col: number,
+    /** A suggestion shown after the position, e.g. 'did you mean "flow"?'. */
+    readonly hint = "",
   ) {
-    super(col > 0 ? `${reason} at column ${col}` : reason);
+    super(`${reason}${col > 0 ? ` at column ${col}` : ""}${hint ? ` (${hint})` : ""}`);
     this.name = "RuleSyntaxError";
   }
 }
@@ -84,7 +86,7 @@ export function tokenize(src: string): Token[] {
         const unit = src.slice(u0, i);
         const ms = UNIT_MS.get(unit);
         if (ms === undefined) {
-          throw new RuleSyntaxError(`unknown unit "${unit}" after ${numText} (use ms, s, min or h)`, u0 + 1);
+          throw new RuleSyntaxError(`unknown unit "${unit}" after ${numText}`, u0 + 1, "use ms, s, min or h");
         }
         out.push({ kind: "dur", text: src.slice(start, i), value: value * ms, col });
       } else {
@@ -105,7 +107,7 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     if (two === "&&" || two === "||") {
-      throw new RuleSyntaxError(`unexpected "${two}" (write ${two === "&&" ? "and" : "or"})`, col);
+      throw new RuleSyntaxError(`unexpected "${two}"`, col, `write ${two === "&&" ? "and" : "or"}`);
     }
     const one = src[i]!;
     if (ONE_CHAR_OPS.has(one)) {
@@ -113,8 +115,8 @@ export function tokenize(src: string): Token[] {
       i++;
       continue;
     }
-    if (one === "=") throw new RuleSyntaxError('unexpected "=" (compare with ==)', col);
-    if (one === "!") throw new RuleSyntaxError('unexpected "!" (write not, or != to compare)', col);
+    if (one === "=") throw new RuleSyntaxError('unexpected "="', col, "compare with ==");
+    if (one === "!") throw new RuleSyntaxError('unexpected "!"', col, "write not, or != to compare");
     // Show a printable character; describe anything else by its code point.
     const shown = c >= 33 && c <= 126 ? `"${one}"` : `character U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
     throw new RuleSyntaxError(`unexpected ${shown}`, col);

@@ -44,3 +44,21 @@ test("a newcomer opens the page, joins by name, sees the plant rendered and live
   expect(watch.offOrigin).toEqual([]);
   expect(watch.errors).toEqual([]);
 });
+
+test("a simulator fault raises an alarm in the alarms panel, and an operator acknowledges it there", async ({
+  page,
+}) => {
+  const watch = watchPage(page, server.url);
+  await joinAs(page, server.url, "Operator");
+  const res = await page.request.post(`${server.url}/api/sim/faults`, { data: { name: "cavitation", target: "P401" } });
+  expect(res.status()).toBe(201);
+  const row = page.locator('#alarm-list li[data-alarm="limit.suctionPressure:P401"]');
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  await expect(row).toContainText("active · unacknowledged");
+  await expect(page.locator('.label[data-twin="P401"]')).toHaveClass(/s2/);
+  await row.getByRole("button", { name: "Ack" }).click();
+  await expect(row).toContainText("acknowledged by Operator");
+  await page.request.delete(`${server.url}/api/sim/faults`, { data: {} });
+  expect(watch.offOrigin).toEqual([]);
+  expect(watch.errors).toEqual([]);
+});

@@ -3,6 +3,8 @@
  * broker, simulator on) on free ports, and stop it. Used by the browser tests.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 export interface RunningServer {
@@ -19,7 +21,15 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 export async function startAppServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const proc = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", MQTT_PORT: "0", MQTT_URL: "", ...env },
+    // A fresh journal per server unless the test brings one (restart tests do).
+    env: {
+      ...process.env,
+      PORT: "0",
+      MQTT_PORT: "0",
+      MQTT_URL: "",
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "gemba-e2e-")),
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
