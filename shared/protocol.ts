@@ -129,6 +129,7 @@ export const Health = z.object({
       twins: z.number(),
       points: z.number(),
       ingest: z.record(z.string(), z.number()),
+      memory: z.object({ historyBytes: z.number(), fullRateMinutes: z.number(), coarseHours: z.number() }),
     }),
   ),
 });

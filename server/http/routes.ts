@@ -65,6 +65,11 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         twins: rt.plant.model.twins.length,
         points: countPoints(rt.plant.model),
         ingest: { ...rt.ingest.counters },
+        memory: {
+          historyBytes: rt.twin.memoryBytes(),
+          fullRateMinutes: rt.twin.horizonMs / 60_000,
+          coarseHours: rt.twin.coarseHorizonMs / 3600_000,
+        },
       })),
     };
     res.status(body.ok ? 200 : 503).json(body);

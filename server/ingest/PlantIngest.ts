@@ -1,12 +1,15 @@
 /**
  * Ingest for one plant: topic -> binding -> decoded sample -> working memory.
- * Every message is counted exactly once, under `applied` or under the reason it
- * was not applied, so counters always add up to what was received.
+ * JSON topics go through the TopicRouter; Sparkplug B topics (spBv1.0/...) go to
+ * the SparkplugIngest. Every message is counted exactly once, under `applied`,
+ * a Sparkplug state change, or the reason it was not applied, so counters always
+ * add up to what was received.
  * Pure core: the MQTT connection hands messages in; the clock is passed in.
  */
-import type { Binding } from "../plant/instance.ts";
+import { isJsonBinding, type Binding, type SparkplugBinding } from "../plant/instance.ts";
 import type { PlantTwin } from "../twin/PlantTwin.ts";
 import { decodeJson } from "./decodeJson.ts";
+import { SparkplugIngest, type SparkplugOutcome } from "./sparkplug/SparkplugIngest.ts";
 import { TopicRouter } from "./TopicRouter.ts";
 
 export const INGEST_OUTCOMES = [
@@ -22,6 +25,14 @@ export const INGEST_OUTCOMES = [
   "bad-timestamp",
   "bad-quality",
   "future",
+  // Sparkplug B (server/ingest/sparkplug): see SPARKPLUG_OUTCOMES.
+  "unknown-metric",
+  "birth",
+  "death",
+  "stale-death",
+  "seq-gap",
+  "no-birth",
+  "command",
 ] as const;
 export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 
@@ -34,11 +45,20 @@ export interface IngestOptions {
   maxFutureMs?: number;
   /** Called for each rejected message (the caller rate-limits logging). */
   onReject?: (outcome: IngestOutcome, topic: string, detail: string) => void;
+  /** Largest accepted Sparkplug payload. Default 1 MiB (a BIRTH carries every metric of a node). */
+  maxSparkplugPayloadBytes?: number;
+  /** Sparkplug rebirth requests need both (MQTT_WRITES=on); without them the ingest never publishes. */
+  writesEnabled?: boolean;
+  publish?: (topic: string, payload: Uint8Array) => void;
+  log?: (msg: string) => void;
 }
 
 export class PlantIngest {
   readonly router: TopicRouter;
+  /** null when the plant binds no Sparkplug edge node. */
+  readonly sparkplug: SparkplugIngest | null;
   readonly counters: Record<IngestOutcome, number> & { received: number };
+  readonly filters: readonly string[];
   private readonly maxBytes: number;
   private readonly maxFuture: number;
 
@@ -47,19 +67,34 @@ export class PlantIngest {
     bindings: readonly Binding[],
     private readonly opts: IngestOptions = {},
   ) {
-    this.router = new TopicRouter(bindings, opts.topicPrefix ?? "");
+    this.router = new TopicRouter(bindings.filter(isJsonBinding), opts.topicPrefix ?? "");
+    const sp = bindings.filter((b): b is SparkplugBinding => b.format === "sparkplug");
+    this.sparkplug =
+      sp.length === 0
+        ? null
+        : new SparkplugIngest(twin, sp, {
+            topicPrefix: opts.topicPrefix ?? "",
+            maxPayloadBytes: opts.maxSparkplugPayloadBytes,
+            maxFutureMs: opts.maxFutureMs,
+            writesEnabled: opts.writesEnabled,
+            publish: opts.publish,
+            onReject: opts.onReject,
+            log: opts.log,
+          });
+    this.filters = [...this.router.filters, ...(this.sparkplug?.filters ?? [])];
     this.maxBytes = opts.maxPayloadBytes ?? 64 * 1024;
     this.maxFuture = opts.maxFutureMs ?? 5 * 60_000;
     this.counters = { received: 0 } as Record<IngestOutcome, number> & { received: number };
     for (const o of INGEST_OUTCOMES) this.counters[o] = 0;
   }
 
-  get filters(): readonly string[] {
-    return this.router.filters;
-  }
-
   handle(topic: string, payload: Uint8Array, now: number): IngestOutcome {
     this.counters.received++;
+    if (this.sparkplug?.owns(topic)) {
+      const o: SparkplugOutcome = this.sparkplug.handle(topic, payload, now);
+      this.counters[o]++;
+      return o;
+    }
     const out = this.process(topic, payload, now);
     this.counters[out.outcome]++;
     if (out.outcome !== "applied" && out.detail) this.opts.onReject?.(out.outcome, topic, out.detail);

@@ -8,6 +8,7 @@ import type { PlantModel, PointDef } from "../../shared/plant.ts";
 import { pointKey } from "../../shared/plant.ts";
 import { AssetStatus, combineStatus, Quality, Severity, severityOf } from "../../shared/status.ts";
 import { PointHistory } from "./PointHistory.ts";
+import { CoarseHistory } from "./CoarseHistory.ts";
 
 export interface PointSlot {
   readonly key: string;
@@ -22,6 +23,7 @@ export interface PointSlot {
   stale: boolean;
   severity: Severity;
   readonly history: PointHistory;
+  readonly coarse: CoarseHistory;
 }
 
 export interface TwinSlot {
@@ -44,6 +46,10 @@ export interface PlantTwinOptions {
   horizonMs?: number;
   /** A point is stale after this many expected periods without an update. Default 3. */
   stalePeriods?: number;
+  /** How far back the reduced-resolution tier reaches. Default 12 hours. */
+  coarseHorizonMs?: number;
+  /** Bucket width of the reduced-resolution tier. Default 1 minute. */
+  coarseBucketMs?: number;
 }
 
 export class PlantTwin {
@@ -53,6 +59,7 @@ export class PlantTwin {
   private readonly twinByKey = new Map<string, number>();
   private readonly listeners = new Set<TwinListener>();
   readonly horizonMs: number;
+  readonly coarseHorizonMs: number;
   private readonly stalePeriods: number;
 
   constructor(
@@ -61,6 +68,9 @@ export class PlantTwin {
   ) {
     this.horizonMs = opts.horizonMs ?? 30 * 60_000;
     this.stalePeriods = opts.stalePeriods ?? 3;
+    const bucketMs = opts.coarseBucketMs ?? 60_000;
+    const buckets = Math.max(2, Math.ceil((opts.coarseHorizonMs ?? 12 * 3600_000) / bucketMs));
+    this.coarseHorizonMs = buckets * bucketMs;
     const types = new Map(model.types.map((t) => [t.id, t]));
     for (const tw of model.twins) {
       const ti = this.twins.length;
@@ -83,6 +93,7 @@ export class PlantTwin {
           stale: false,
           severity: Severity.NORMAL,
           history: new PointHistory(cap),
+          coarse: new CoarseHistory(buckets, bucketMs),
         });
       }
     }
@@ -109,6 +120,7 @@ export class PlantTwin {
     const p = this.points[index]!;
     if (p.receivedAt !== 0 && ts === p.ts && value === p.value && q === p.q) return "duplicate";
     const kept = p.history.add(ts, value, q);
+    if (q !== Quality.BAD) p.coarse.add(ts, value);
     if (p.receivedAt !== 0 && ts < p.ts) return kept ? "late" : "too-old";
     p.value = value;
     p.ts = ts;
@@ -166,13 +178,36 @@ export class PlantTwin {
     }
   }
 
-  /** The value in force at time t for one point (from history). */
+  /**
+   * The value in force at time t for one point: from full-rate history when t is
+   * inside it, else from the reduced-resolution tier; undefined past both horizons.
+   */
   valueAt(index: number, t: number): { ts: number; v: number; q: number } | undefined {
-    return this.points[index]!.history.at(t);
+    const p = this.points[index]!;
+    const oldest = p.history.oldest;
+    if (oldest !== undefined && t >= oldest) return p.history.at(t);
+    const c = p.coarse.at(t);
+    return c ? { ...c, q: Quality.UNCERTAIN } : undefined;
   }
 
-  /** Bytes held by history buffers (reported in /healthz). */
+  /** Samples of one point in [t0, t1], at most `max`, full-rate where held, reduced resolution before that. */
+  rangeOf(
+    index: number,
+    t0: number,
+    t1: number,
+    max: number,
+  ): { ts: number[]; v: number[]; resolution: "full" | "mixed" | "coarse" } {
+    const p = this.points[index]!;
+    const fineFrom = p.history.oldest ?? Infinity;
+    if (t0 >= fineFrom) return { ...p.history.range(t0, t1, max), resolution: "full" };
+    const coarse = p.coarse.range(t0, Math.min(t1, fineFrom));
+    if (t1 < fineFrom) return { ts: coarse.ts, v: coarse.v, resolution: "coarse" };
+    const fine = p.history.range(fineFrom, t1, Math.max(2, max - coarse.ts.length));
+    return { ts: [...coarse.ts, ...fine.ts], v: [...coarse.v, ...fine.v], resolution: "mixed" };
+  }
+
+  /** Bytes held by both history tiers (reported in /healthz). */
   memoryBytes(): number {
-    return this.points.reduce((n, p) => n + p.history.bytes, 0);
+    return this.points.reduce((n, p) => n + p.history.bytes + p.coarse.bytes, 0);
   }
 }

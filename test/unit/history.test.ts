@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PointHistory } from "../../server/twin/PointHistory.ts";
+import { CoarseHistory } from "../../server/twin/CoarseHistory.ts";
 
 describe("PointHistory (working memory of one point)", () => {
   it("answers 'value at time t' with the sample in force at t", () => {
@@ -45,5 +46,47 @@ describe("PointHistory (working memory of one point)", () => {
     const r = h.range(0, 1_000_000, 50);
     expect(r.ts.length).toBeLessThanOrEqual(50);
     expect(Math.max(...r.v)).toBe(99);
+  });
+});
+
+describe("CoarseHistory (reduced-resolution tier)", () => {
+  it("keeps min, max, mean and last per bucket and answers value-at-t past the full-rate horizon", () => {
+    const c = new CoarseHistory(10, 60_000);
+    for (let s = 0; s < 180; s++) c.add(s * 1000, s < 60 ? 1 : s < 120 ? 5 : 3);
+    const r = c.range(0, 180_000);
+    expect(r.ts).toEqual([30_000, 90_000, 150_000]);
+    expect(r.v).toEqual([1, 5, 3]);
+    expect(c.at(100_000)).toEqual({ ts: 60_000, v: 5 }); // inside a bucket: its mean
+    expect(c.at(-1)).toBeUndefined();
+    expect(c.at(179_500)).toEqual({ ts: 179_000, v: 3 });
+  });
+
+  it("stays bounded and drops what is older than its horizon", () => {
+    const c = new CoarseHistory(3, 1000);
+    for (let t = 0; t < 10_000; t += 100) c.add(t, t);
+    expect(c.oldest).toBe(7000);
+    c.add(1000, 42); // too old: ignored, nothing corrupted
+    expect(c.range(0, 20_000).ts).toHaveLength(3);
+  });
+});
+
+describe("two tiers together", () => {
+  it("valueAt falls back to the coarse tier once full-rate history has rolled over, and says nothing past both", async () => {
+    const { PlantTwin } = await import("../../server/twin/PlantTwin.ts");
+    const { demoPlant } = await import("./fixtures.ts");
+    const twin = new PlantTwin((await demoPlant()).model, {
+      horizonMs: 20_000,
+      coarseHorizonMs: 600_000,
+      coarseBucketMs: 60_000,
+    });
+    const i = twin.indexOf("T101", "level")!;
+    const t0 = 1_700_000_000_000;
+    for (let s = 0; s < 300; s++) twin.apply(i, s, t0 + s * 1000, 0, t0 + s * 1000);
+    expect(twin.valueAt(i, t0 + 299_000)).toMatchObject({ v: 299, q: 0 }); // full rate
+    const old = twin.valueAt(i, t0 + 30_000)!; // rolled out of full rate: coarse, marked uncertain
+    expect(old.q).toBe(1);
+    expect(old.v).toBeLessThanOrEqual(60);
+    expect(twin.valueAt(i, t0 - 3_600_000)).toBeUndefined();
+    expect(twin.rangeOf(i, t0, t0 + 299_000, 100).resolution).toBe("mixed");
   });
 });

@@ -73,8 +73,8 @@ describe("PlantTwin (working memory)", () => {
   });
 
   it("reports the memory its history holds, bounded by the horizon", () => {
-    const small = new PlantTwin(plant.model, { horizonMs: 60_000 });
-    const big = new PlantTwin(plant.model, { horizonMs: 30 * 60_000 });
+    const small = new PlantTwin(plant.model, { horizonMs: 60_000, coarseHorizonMs: 60_000 });
+    const big = new PlantTwin(plant.model, { horizonMs: 30 * 60_000, coarseHorizonMs: 60_000 });
     expect(big.memoryBytes()).toBeGreaterThan(small.memoryBytes() * 10);
     expect(big.memoryBytes()).toBeLessThan(64 * 1024 * 1024);
   });
