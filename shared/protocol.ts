@@ -70,6 +70,28 @@ export function protocolMismatchMessage(clientVersion: number): string {
     : `The server is older than this page (protocol ${clientVersion}, server ${PROTOCOL_VERSION}). Ask your administrator to update Gemba.`;
 }
 
+/** Largest coordinate accepted on the wire (metres from the plant origin): a site, not a planet. */
+export const MAX_COORD = 10_000;
+const Coord = z.number().finite().min(-MAX_COORD).max(MAX_COORD);
+const Vec3 = z.tuple([Coord, Coord, Coord]);
+const Unit = z.number().finite().min(-1.01).max(1.01);
+/** Position + unit quaternion. */
+export const Pose = z
+  .tuple([Coord, Coord, Coord, Unit, Unit, Unit, Unit])
+  .refine(([, , , x, y, z, w]) => Math.abs(Math.hypot(x, y, z, w) - 1) < 0.05, "orientation must be a unit quaternion");
+export type Pose = z.infer<typeof Pose>;
+
+export const MAX_ANNOTATION_TEXT = 1000;
+export const MAX_INK_POINTS = 2000;
+export const AnnotationText = z
+  .string()
+  .max(MAX_ANNOTATION_TEXT, `An annotation's text is at most ${MAX_ANNOTATION_TEXT} characters.`)
+  // eslint-disable-next-line no-control-regex
+  .refine(
+    (s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s),
+    "An annotation cannot contain control characters.",
+  );
+
 /** Client -> server messages, keyed by type. */
 export const ClientMessage = {
   /** Select an asset (or clear with null). Shared selection is visible to everyone. */
@@ -83,6 +105,49 @@ export const ClientMessage = {
     reason: z.string().trim().min(1, "Give a reason for shelving.").max(200),
   }),
   unshelve: z.object({ alarm: z.string().min(1).max(200) }),
+  /** Presence, up to 30 Hz: head/camera, hands, pointer. Plant frame. */
+  pose: z
+    .object({
+      h: Pose,
+      l: Pose.nullable().optional(),
+      r: Pose.nullable().optional(),
+      p: z
+        .object({ o: Vec3, t: Vec3, twin: z.string().max(128).nullable() })
+        .nullable()
+        .optional(),
+    })
+    .strict(),
+  /** "Look here": draws everyone's attention to a spot. */
+  ping: z.object({ at: Vec3, twin: z.string().max(128).nullable() }).strict(),
+  /** Follow another participant's viewpoint (null stops). */
+  follow: z.object({ seat: z.string().max(64).nullable() }).strict(),
+  /** Presenter: bring everyone's view to an asset. */
+  summon: z.object({ twin: z.string().max(128) }).strict(),
+  /** Open an asset in everyone's inspector (without moving their camera). */
+  share: z.object({ twin: z.string().max(128) }).strict(),
+  /** Create an annotation (request: resolves with its id). */
+  annotate: z
+    .object({
+      kind: z.enum(["pin", "ink"]),
+      twin: z.string().max(128),
+      offset: Vec3,
+      text: AnnotationText,
+      points: z
+        .array(Coord)
+        .max(MAX_INK_POINTS * 3)
+        .optional(),
+      alarm: z.string().max(200).optional(),
+    })
+    .strict()
+    .refine((a) => (a.points?.length ?? 0) % 3 === 0, "Ink points come in x, y, z triples."),
+  annotationUpdate: z
+    .object({
+      id: z.string().max(64),
+      text: AnnotationText.optional(),
+      status: z.enum(["open", "resolved"]).optional(),
+    })
+    .strict(),
+  annotationDelete: z.object({ id: z.string().max(64) }).strict(),
 } as const;
 export type ClientMessageType = keyof typeof ClientMessage;
 export type ClientMessagePayload<K extends ClientMessageType> = z.infer<(typeof ClientMessage)[K]>;
@@ -103,9 +168,26 @@ export interface Refusal {
   message: string;
 }
 
+export interface PingMessage {
+  seat: string;
+  at: [number, number, number];
+  twin: string | null;
+}
+export interface SummonMessage {
+  seat: string;
+  twin: string;
+}
+export interface ShareMessage {
+  seat: string;
+  twin: string;
+}
+
 export interface ServerMessages {
   welcome: WelcomeMessage;
   error: ErrorMessage;
+  ping: PingMessage;
+  summon: SummonMessage;
+  share: ShareMessage;
 }
 
 /** HTTP: GET /healthz */

@@ -33,6 +33,38 @@ export const TwinState = schema(
 );
 export type TwinState = SchemaType<typeof TwinState>;
 
+/** A pose in the plant frame (metres, +y up): position and orientation quaternion. */
+export const PoseState = schema(
+  {
+    x: t.float32(),
+    y: t.float32(),
+    z: t.float32(),
+    qx: t.float32(),
+    qy: t.float32(),
+    qz: t.float32(),
+    qw: t.float32(),
+  },
+  "PoseState",
+);
+export type PoseState = SchemaType<typeof PoseState>;
+
+/** A laser pointer in the plant frame: from the hand/camera to what it hits. */
+export const PointerState = schema(
+  {
+    active: t.boolean(),
+    ox: t.float32(),
+    oy: t.float32(),
+    oz: t.float32(),
+    tx: t.float32(),
+    ty: t.float32(),
+    tz: t.float32(),
+    /** Twin under the pointer, "" when none. */
+    twin: t.string(),
+  },
+  "PointerState",
+);
+export type PointerState = SchemaType<typeof PointerState>;
+
 export const SeatState = schema(
   {
     id: t.string(),
@@ -45,6 +77,16 @@ export const SeatState = schema(
     /** Selected twin id, "" when none. */
     selection: t.string(),
     joinedAt: t.float64(),
+    /** Head (XR) or camera (desktop) pose, plant frame. */
+    head: PoseState,
+    left: PoseState,
+    right: PoseState,
+    /** Bit 0: left hand/controller tracked; bit 1: right. */
+    hands: t.uint8(),
+    pointer: PointerState,
+    /** Seat id this participant follows, "" when none. */
+    following: t.string(),
+    speaking: t.boolean(),
   },
   "SeatState",
 );
@@ -71,6 +113,36 @@ export const AlarmState = schema(
 );
 export type AlarmState = SchemaType<typeof AlarmState>;
 
+/**
+ * A mark anchored to an asset: position (and ink points) in the twin node's local
+ * frame, so it stays on the asset when the scene is re-laid out or scaled.
+ */
+export const AnnotationState = schema(
+  {
+    id: t.string(),
+    /** "pin" | "ink" */
+    kind: t.string(),
+    twin: t.string(),
+    ox: t.float32(),
+    oy: t.float32(),
+    oz: t.float32(),
+    /** Ink stroke points, local frame, flattened x,y,z,... */
+    points: t.array("float32"),
+    text: t.string(),
+    author: t.string(),
+    authorSeat: t.string(),
+    color: t.string(),
+    createdAt: t.float64(),
+    updatedAt: t.float64(),
+    /** "open" | "resolved" */
+    status: t.string(),
+    /** Linked alarm id, "" when none. */
+    alarm: t.string(),
+  },
+  "AnnotationState",
+);
+export type AnnotationState = SchemaType<typeof AnnotationState>;
+
 export const PlantRoomState = schema(
   {
     protocol: t.uint16(),
@@ -81,6 +153,9 @@ export const PlantRoomState = schema(
     twins: t.map(TwinState),
     /** Alarms that are not normal, or shelved (normal, unshelved alarms are removed). */
     alarms: t.map(AlarmState),
+    annotations: t.map(AnnotationState),
+    /** Seat id of the presenter, "" when nobody presents. */
+    presenter: t.string(),
   },
   "PlantRoomState",
 );

@@ -1,9 +1,12 @@
 /**
- * The one MQTT connection of a server process to the plant broker. Read-only:
- * it subscribes and never publishes (plant data flows one way, in). Reports its
- * state for /healthz and keeps reconnecting while the broker is away.
+ * The one MQTT connection of a server process to the plant broker. Read-only by
+ * default: it subscribes, and `publish` refuses unless it was built with
+ * `writesEnabled: true` (MQTT_WRITES=on; used only for Sparkplug rebirth requests).
+ * Speaks MQTT 3.1.1 or 5, over TCP or TLS. Reports its state for /healthz and keeps
+ * reconnecting while the broker is away; a certificate or credential the broker
+ * refuses fails the first connect at once, since retrying cannot fix it.
  */
-import mqtt, { type MqttClient } from "mqtt";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
@@ -14,6 +17,51 @@ export interface MqttConnectionOptions {
   password?: string | undefined;
   reconnectPeriodMs?: number;
   log?: (msg: string) => void;
+  /** 4 = MQTT 3.1.1, 5 = MQTT 5. Default 4. */
+  protocolVersion?: 4 | 5;
+  /** TLS (mqtts://): trusted CA, client certificate and key, and whether to verify the broker. */
+  ca?: Buffer | undefined;
+  cert?: Buffer | undefined;
+  key?: Buffer | undefined;
+  rejectUnauthorized?: boolean;
+  /** Without it `publish` throws: Gemba does not write to a plant broker unasked. */
+  writesEnabled?: boolean;
+}
+
+/** TLS verification failures: retrying will not help, so the first connect fails fast on them. */
+const TLS_TRUST_ERRORS = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** A sentence fragment for an error the broker or TLS gave that no retry can fix, or null. */
+function permanentFailure(err: Error & { code?: unknown }, url: string): string | null {
+  if ((typeof err.code === "string" && TLS_TRUST_ERRORS.has(err.code)) || err.message === "TLS not authorized") {
+    return (
+      `the MQTT broker at ${url} presented a certificate this server does not trust (${err.message}); ` +
+      "set MQTT_CA_FILE to the CA that signed it"
+    );
+  }
+  if (typeof err.code === "number") {
+    // CONNACK refusals (3.1.1 return codes 1-5, MQTT 5 reason codes >= 128); mqtt.js does not retry them.
+    const hint =
+      err.code === 1 || err.code === 132
+        ? "; set MQTT_VERSION=3.1.1 for a broker that does not speak MQTT 5"
+        : err.code === 4 || err.code === 5 || err.code === 134 || err.code === 135
+          ? "; check MQTT_USERNAME and MQTT_PASSWORD"
+          : "";
+    return `the MQTT broker at ${url} refused the connection (${err.message})${hint}`;
+  }
+  return null;
 }
 
 export class MqttConnection {
@@ -28,15 +76,22 @@ export class MqttConnection {
   /** Connect; resolves on the first successful connection or rejects with a clear error after `timeoutMs`. */
   async connect(timeoutMs = 10_000): Promise<void> {
     const log = this.opts.log ?? (() => {});
-    const client = mqtt.connect(this.opts.url, {
-      clientId: this.opts.clientId ?? `gemba-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
-      username: this.opts.username,
-      password: this.opts.password,
-      reconnectPeriod: this.opts.reconnectPeriodMs ?? 1000,
+    const o = this.opts;
+    const options: IClientOptions = {
+      clientId: o.clientId ?? `gemba-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
+      username: o.username,
+      password: o.password,
+      protocolVersion: o.protocolVersion ?? 4,
+      reconnectPeriod: o.reconnectPeriodMs ?? 1000,
       connectTimeout: Math.min(timeoutMs, 10_000),
       resubscribe: true,
       clean: true,
-    });
+      rejectUnauthorized: o.rejectUnauthorized ?? true,
+    };
+    if (o.ca) options.ca = o.ca;
+    if (o.cert) options.cert = o.cert;
+    if (o.key) options.key = o.key;
+    const client = mqtt.connect(o.url, options);
     this.client = client;
     client.on("connect", () => {
       if (!this.connected && this.everConnected) log(`MQTT: reconnected to ${this.opts.url}`);
@@ -71,12 +126,36 @@ export class MqttConnection {
         cleanup();
         resolve();
       };
+      const onError = (err: Error) => {
+        const why = permanentFailure(err, this.opts.url);
+        if (!why) return;
+        cleanup();
+        if (this.client === client) this.client = null;
+        void client.endAsync(true).catch(() => {});
+        reject(new Error(why));
+      };
       const cleanup = () => {
         clearTimeout(timer);
         client.off("connect", onConnect);
+        client.off("error", onError);
       };
       client.on("connect", onConnect);
+      client.on("error", onError);
     });
+  }
+
+  /**
+   * Publish one message (QoS 0). Throws unless built with `writesEnabled: true`; a message
+   * offered while disconnected is dropped rather than queued (a late command is a wrong command).
+   */
+  publish(topic: string, payload: Uint8Array | string): boolean {
+    if (this.opts.writesEnabled !== true) {
+      throw new Error(`refusing to publish to "${topic}": MQTT writes are off (set MQTT_WRITES=on to allow them)`);
+    }
+    const c = this.client;
+    if (!c || !this.connected) return false;
+    c.publish(topic, typeof payload === "string" ? payload : Buffer.from(payload), { qos: 0 });
+    return true;
   }
 
   async subscribe(filter: string, handler: MessageHandler): Promise<() => Promise<void>> {

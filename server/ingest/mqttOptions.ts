@@ -60,9 +60,7 @@ export function parseMqttEnv(env: NodeJS.ProcessEnv = process.env, root = proces
   else if (rawVersion === "3.1.1" || rawVersion === "4") protocolVersion = 4;
   else throw new Error(`MQTT_VERSION must be "3.1.1" or "5", got "${rawVersion}".`);
   if (!url && protocolVersion === 5) {
-    throw new Error(
-      "MQTT_VERSION=5 needs an external broker (MQTT_URL): the embedded broker speaks MQTT 3.1.1 only.",
-    );
+    throw new Error("MQTT_VERSION=5 needs an external broker (MQTT_URL): the embedded broker speaks MQTT 3.1.1 only.");
   }
 
   const ca = readFile(env, "MQTT_CA_FILE", root);

@@ -6,6 +6,7 @@
  */
 import { Room, ServerError, type Client, generateId } from "@colyseus/core";
 import { MapSchema } from "@colyseus/schema";
+import type { z } from "zod";
 import {
   ClientMessage,
   JoinError,
@@ -15,12 +16,25 @@ import {
   type ErrorMessage,
   type Refusal,
   type Role,
+  type PingMessage,
+  type ShareMessage,
+  type SummonMessage,
   type WelcomeMessage,
 } from "../../shared/protocol.ts";
-import { PlantRoomState, SeatState, type AlarmState } from "../../shared/state.ts";
+import {
+  PlantRoomState,
+  PointerState,
+  PoseState,
+  SeatState,
+  type AlarmState,
+  type AnnotationState,
+} from "../../shared/state.ts";
 import { can, type Action } from "../../shared/permissions.ts";
 import type { Actor } from "../alarms/AlarmBook.ts";
 import { AlarmStateSync } from "./AlarmStateSync.ts";
+import { AnnotationStateSync } from "./AnnotationStateSync.ts";
+import { MessageCounters, parseRequest, validated } from "./messagePolicy.ts";
+import { applyPose, PoseGate } from "./presence.ts";
 import type { PlantHub, PlantRuntime } from "../runtime/PlantHub.ts";
 import { pickColor } from "./seatColors.ts";
 import { TwinStateSync } from "./TwinStateSync.ts";
@@ -86,65 +100,190 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private runtime!: PlantRuntime;
     private sync!: TwinStateSync;
     private alarmSync!: AlarmStateSync;
+    private annotationSync!: AnnotationStateSync;
     /** Connection (sessionId) -> seat id. */
     private readonly seatOf = new Map<string, string>();
+    readonly counters = new MessageCounters();
+    private readonly poses = new PoseGate();
+    private readonly lastPing = new Map<string, number>();
 
     override async onCreate(options: { plant: string }): Promise<void> {
       this.runtime = await ctx.hub.get(options.plant);
       this.maxClients = ctx.maxClients;
-      // 40 messages/s per client leaves room for 20 Hz poses plus interaction later.
-      this.maxMessagesPerSecond = 40;
+      // Poses at 30 Hz plus interaction fit well under 60/s; a client above it is flooding and is closed.
+      this.maxMessagesPerSecond = 60;
       const state = new PlantRoomState();
       state.protocol = PROTOCOL_VERSION;
       state.plant = options.plant;
       state.viewTime = 0;
+      state.presenter = "";
       state.seats = new MapSchema<SeatState>();
       state.twins = new MapSchema();
       state.alarms = new MapSchema<AlarmState>();
+      state.annotations = new MapSchema<AnnotationState>();
       this.setState(state);
       this.sync = new TwinStateSync(this.runtime.twin, state);
       this.alarmSync = new AlarmStateSync(this.runtime.alarms, state);
+      this.annotationSync = new AnnotationStateSync(this.runtime.annotations, state);
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
+      this.registerMessages();
+    }
 
-      this.onMessage("select", ClientMessage.select, (client, msg) => {
-        const seat = this.seatFor(client);
-        if (!seat) return;
-        if (msg.twin !== null && this.runtime.twin.twinIndex(msg.twin) === undefined) {
-          const err: ErrorMessage = { code: "unknown-twin", message: `There is no asset "${msg.twin}" in this plant.` };
+    private on<K extends keyof typeof ClientMessage>(
+      type: K,
+      handler: (client: Client, msg: z.infer<(typeof ClientMessage)[K]>, seat: SeatState) => void,
+    ): void {
+      this.onMessage(
+        type,
+        validated(
+          type,
+          ClientMessage[type] as unknown as z.ZodType<z.infer<(typeof ClientMessage)[K]>>,
+          this.counters,
+          ctx.now,
+          (client, msg) => {
+            const seat = this.seatFor(client);
+            if (seat) handler(client, msg, seat);
+          },
+        ),
+      );
+    }
+
+    private knownTwin(client: Client, twin: string | null): boolean {
+      if (twin === null || this.runtime.twin.twinIndex(twin) !== undefined) return true;
+      const err: ErrorMessage = { code: "unknown-twin", message: `There is no asset "${twin}" in this plant.` };
+      client.send("error", err);
+      return false;
+    }
+
+    private registerMessages(): void {
+      this.on("select", (client, msg, seat) => {
+        if (this.knownTwin(client, msg.twin)) seat.selection = msg.twin ?? "";
+      });
+      this.on("pose", (_client, msg, seat) => {
+        if (this.poses.admit(seat.id, ctx.now())) applyPose(seat, msg);
+        else this.counters.dropped["pose"] = (this.counters.dropped["pose"] ?? 0) + 1;
+      });
+      this.on("ping", (client, msg, seat) => {
+        const now = ctx.now();
+        if (now - (this.lastPing.get(seat.id) ?? 0) < 1000 || !this.knownTwin(client, msg.twin)) return;
+        this.lastPing.set(seat.id, now);
+        const ping: PingMessage = { seat: seat.id, at: msg.at, twin: msg.twin };
+        this.broadcast("ping", ping);
+        this.journal("ping", seat, { at: msg.at, twin: msg.twin });
+      });
+      this.on("follow", (client, msg, seat) => {
+        if (msg.seat !== null && (msg.seat === seat.id || !this.state.seats.has(msg.seat))) {
+          const err: ErrorMessage = { code: "unknown-seat", message: "That participant is not in the room." };
           client.send("error", err);
           return;
         }
-        seat.selection = msg.twin ?? "";
+        seat.following = msg.seat ?? "";
+      });
+      this.on("summon", (client, msg, seat) => {
+        if (!this.knownTwin(client, msg.twin)) return;
+        if (!can(seat.role, "summon")) {
+          const err: ErrorMessage = { code: "forbidden", message: `A ${seat.role} cannot summon everyone.` };
+          client.send("error", err);
+          this.journal("denied", seat, { action: "summon", twin: msg.twin });
+          return;
+        }
+        this.state.presenter = seat.id;
+        const m: SummonMessage = { seat: seat.id, twin: msg.twin };
+        this.broadcast("summon", m);
+        this.journal("summon", seat, { twin: msg.twin });
+      });
+      this.on("share", (client, msg, seat) => {
+        if (!this.knownTwin(client, msg.twin)) return;
+        seat.selection = msg.twin;
+        const m: ShareMessage = { seat: seat.id, twin: msg.twin };
+        this.broadcast("share", m, { except: client });
+        this.journal("share", seat, { twin: msg.twin });
       });
 
-      // Alarm actions are requests: the client's promise resolves once the change is on disk.
-      const book = this.runtime.alarms;
-      this.onMessage("ack", ClientMessage.ack, (client, msg, mctx) => {
-        const actor = this.permitted(client, "acknowledge", msg.alarm);
+      // Requests: the client's promise resolves once the change is on disk.
+      const alarms = this.runtime.alarms;
+      this.onMessage("ack", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.ack, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const actor = this.permitted(client, "acknowledge", p.data.alarm);
         if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
-        const r = book.ack(msg.alarm, actor);
+        const r = alarms.ack(p.data.alarm, actor);
         return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
       });
-      this.onMessage("shelve", ClientMessage.shelve, (client, msg, mctx) => {
-        const actor = this.permitted(client, "shelve", msg.alarm);
+      this.onMessage("shelve", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.shelve, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const actor = this.permitted(client, "shelve", p.data.alarm);
         if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
-        const r = book.shelve(msg.alarm, actor, msg.minutes * 60_000, msg.reason);
+        const r = alarms.shelve(p.data.alarm, actor, p.data.minutes * 60_000, p.data.reason);
         return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
       });
-      this.onMessage("unshelve", ClientMessage.unshelve, (client, msg, mctx) => {
-        const actor = this.permitted(client, "shelve", msg.alarm);
+      this.onMessage("unshelve", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.unshelve, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const actor = this.permitted(client, "shelve", p.data.alarm);
         if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
-        const r = book.unshelve(msg.alarm, actor);
+        const r = alarms.unshelve(p.data.alarm, actor);
         return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
       });
+
+      const notes = this.runtime.annotations;
+      this.onMessage("annotate", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.annotate, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const seat = this.seatFor(client);
+        if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
+        if (this.runtime.twin.twinIndex(p.data.twin) === undefined)
+          return mctx.reject(refusal("not-found", `There is no asset "${p.data.twin}".`));
+        const r = notes.create(
+          { ...this.actorOf(seat), color: seat.color },
+          {
+            kind: p.data.kind,
+            twin: p.data.twin,
+            offset: p.data.offset,
+            points: p.data.points ?? [],
+            text: p.data.text,
+            alarm: p.data.alarm ?? "",
+          },
+        );
+        if (!r.ok) {
+          if (r.code === "forbidden") this.journal("denied", seat, { action: "annotate", twin: p.data.twin });
+          return mctx.reject(refusal(r.code, r.message));
+        }
+        return { id: r.id, journalId: r.journalId };
+      });
+      this.onMessage("annotationUpdate", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.annotationUpdate, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const seat = this.seatFor(client);
+        if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
+        const r = notes.update(this.actorOf(seat), p.data.id, { text: p.data.text, status: p.data.status });
+        return r.ok ? { id: r.id, journalId: r.journalId } : mctx.reject(refusal(r.code, r.message));
+      });
+      this.onMessage("annotationDelete", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.annotationDelete, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const seat = this.seatFor(client);
+        if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
+        const r = notes.delete(this.actorOf(seat), p.data.id);
+        return r.ok ? { id: r.id, journalId: r.journalId } : mctx.reject(refusal(r.code, r.message));
+      });
+
+      this.onMessage("*", (client, type) => {
+        this.counters.reject(client, String(type).slice(0, 40), "unknown message type.", ctx.now());
+      });
+    }
+
+    private actorOf(seat: SeatState): Actor {
+      return { name: seat.name, seat: seat.id, device: seat.device, role: seat.role };
     }
 
     /** The acting seat when its role allows the action; otherwise the refusal sentence (and the refusal is journaled). */
     private permitted(client: Client, action: Action, subject: string): Actor | string {
       const seat = this.seatFor(client);
       if (!seat) return "You have no seat in this room.";
-      const actor: Actor = { name: seat.name, seat: seat.id, device: seat.device, role: seat.role };
+      const actor = this.actorOf(seat);
       if (can(seat.role, action)) return actor;
       const reason = `A ${seat.role} cannot ${action === "acknowledge" ? "acknowledge alarms" : action + " alarms"}.`;
       this.runtime.alarms.recordDenied(subject, actor, action, reason);
@@ -170,6 +309,16 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       seat.presence = "online";
       seat.selection = "";
       seat.joinedAt = ctx.now();
+      seat.head = new PoseState();
+      seat.head.qw = 1;
+      seat.left = new PoseState();
+      seat.left.qw = 1;
+      seat.right = new PoseState();
+      seat.right.qw = 1;
+      seat.hands = 0;
+      seat.pointer = new PointerState();
+      seat.following = "";
+      seat.speaking = false;
       this.state.seats.set(seat.id, seat);
       this.seatOf.set(client.sessionId, seat.id);
       const welcome: WelcomeMessage = { seat: seat.id, protocol: PROTOCOL_VERSION };
@@ -195,6 +344,10 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       if (!id) return;
       const seat = this.state.seats.get(id);
       this.state.seats.delete(id);
+      this.poses.forget(id);
+      this.lastPing.delete(id);
+      if (this.state.presenter === id) this.state.presenter = "";
+      for (const other of this.state.seats.values()) if (other.following === id) other.following = "";
       if (seat) {
         this.journal("leave", seat, { room: this.roomId });
         ctx.log(`room ${this.roomId}: ${seat.name} left`);
@@ -221,6 +374,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     override onDispose(): void {
       this.sync?.dispose();
       this.alarmSync?.dispose();
+      this.annotationSync?.dispose();
     }
 
     /** Counters for /healthz and benches. */

@@ -28,6 +28,8 @@ export interface CompiledRule {
   readonly message: readonly MessagePart[];
   /** State slots an instance needs: "for" timers and deadband comparisons. */
   readonly timerSlots: number;
+  /** Timer slots [0, whenTimerSlots) belong to "when", the rest to "clear". */
+  readonly whenTimerSlots: number;
   readonly hysteresisSlots: number;
   readonly source: { readonly when: string; readonly clear: string | null };
 }
@@ -163,6 +165,7 @@ export function compileRules(raw: unknown, model: PlantModel): { rules: Compiled
     } catch (e) {
       issues.push(issueFrom(`${at}.when`, e));
     }
+    const whenTimerSlots = checker.timers;
     let clear: BoolNode | null = null;
     if (def.clear !== undefined) {
       try {
@@ -189,6 +192,7 @@ export function compileRules(raw: unknown, model: PlantModel): { rules: Compiled
       deadband: def.deadband ?? 0,
       message,
       timerSlots: checker.timers,
+      whenTimerSlots,
       hysteresisSlots: checker.hysteresis,
       source: { when: def.when, clear: def.clear ?? null },
     });

@@ -12,6 +12,8 @@ import { PlantTwin } from "../twin/PlantTwin.ts";
 import type { Clock } from "../twin/Clock.ts";
 import { AlarmBook } from "../alarms/AlarmBook.ts";
 import { LimitAlarms } from "../alarms/LimitAlarms.ts";
+import { AnnotationBook } from "../collab/AnnotationBook.ts";
+import { randomBytes } from "node:crypto";
 import type { JournalStore } from "../store/JournalStore.ts";
 
 export class UnknownPlantError extends Error {
@@ -23,6 +25,7 @@ export interface PlantRuntime {
   twin: PlantTwin;
   ingest: PlantIngest;
   alarms: AlarmBook;
+  annotations: AnnotationBook;
   store: JournalStore;
 }
 
@@ -107,7 +110,13 @@ export class PlantHub {
         alarms.tick(clock.now());
       }, 250),
     );
-    const rt: PlantRuntime = { plant, twin, ingest, alarms, store: this.opts.store };
+    const annotations = new AnnotationBook(
+      plantId,
+      this.opts.store,
+      () => clock.now(),
+      () => randomBytes(6).toString("hex"),
+    );
+    const rt: PlantRuntime = { plant, twin, ingest, alarms, annotations, store: this.opts.store };
     this.settled.set(plantId, rt);
     this.opts.log(
       `plant "${plantId}": ${plant.model.twins.length} assets, ${twin.points.length} points, listening on ${ingest.filters.join(", ")}`,

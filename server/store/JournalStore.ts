@@ -58,6 +58,7 @@ export class JournalStore {
       CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
       CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
       CREATE TABLE IF NOT EXISTS alarms (plant TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (plant, id));
+      CREATE TABLE IF NOT EXISTS annotations (plant TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (plant, id));
     `);
     const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
     if (!v) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
@@ -85,6 +86,37 @@ export class JournalStore {
       this.upsertAlarm.run(plant, alarm.id, JSON.stringify(alarm));
       return this.append(entry);
     })();
+  }
+
+  /** Store an annotation (or remove it when `record` is null) with its journal entry, atomically. */
+  recordAnnotation(plant: string, id: string, record: object | null, entry: NewJournalEntry): number {
+    return this.db.transaction(() => {
+      if (record) {
+        this.db
+          .prepare(
+            "INSERT INTO annotations (plant, id, record) VALUES (?, ?, ?) ON CONFLICT (plant, id) DO UPDATE SET record = excluded.record",
+          )
+          .run(plant, id, JSON.stringify(record));
+      } else {
+        this.db.prepare("DELETE FROM annotations WHERE plant = ? AND id = ?").run(plant, id);
+      }
+      return this.append(entry);
+    })();
+  }
+
+  loadAnnotations<T>(plant: string): T[] {
+    const rows = this.db.prepare("SELECT record FROM annotations WHERE plant = ? ORDER BY rowid").all(plant) as {
+      record: string;
+    }[];
+    const out: T[] = [];
+    for (const r of rows) {
+      try {
+        out.push(JSON.parse(r.record) as T);
+      } catch {
+        // unreadable rows are skipped; the journal keeps their history
+      }
+    }
+    return out;
   }
 
   loadAlarms(plant: string): AlarmRecord[] {

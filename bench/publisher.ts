@@ -1,0 +1,109 @@
+/**
+ * Bench publisher (a child process, so it never shares the measured event
+ * loop): publishes demo-plant samples `{"v": number, "ts": ms}` at QoS 0 to
+ * the real broker, either as fast as it can (a fixed count) or paced at a
+ * rate. Each payload carries its publish time in `ts` for latency benches.
+ */
+import mqtt, { type MqttClient } from "mqtt";
+import type { PointSpec } from "./common.ts";
+import { mqttPublishBytes, nowMs, onParentMessage, round, toParent } from "./childSide.ts";
+
+export type PublisherMsg =
+  | { type: "config"; url: string; prefix: string; points: PointSpec[]; tsFormat: "float" | "int" }
+  | { type: "burst"; count: number }
+  | { type: "paced"; rate: number; warmupMs: number; durationMs: number };
+
+export interface PublishReport {
+  type: "done";
+  /** All messages published, warm-up included. */
+  sent: number;
+  elapsedMs: number;
+  /** Messages (and their sizes) whose `ts` falls inside the measured window. */
+  window: { from: number; to: number; sent: number; topicBytes: number; payloadBytes: number; mqttBytes: number };
+}
+
+let client: MqttClient | null = null;
+let topics: string[] = [];
+let points: PointSpec[] = [];
+let intTs = false;
+let seq = 0;
+
+function payload(i: number, ts: number): string {
+  const p = points[i]!;
+  const f = 10 ** p.decimals;
+  const v = Math.round((p.base + p.amplitude * Math.sin(seq * 0.001 + i)) * f) / f;
+  return `{"v":${v},"ts":${intTs ? Math.round(ts) : round(ts, 3)}}`;
+}
+
+/** QoS 0 publish; the callback fires once the packet is handed to the socket, which paces a burst. */
+function publishOne(cb?: () => void): { topic: string; body: string; ts: number } {
+  const i = seq % topics.length;
+  const ts = nowMs();
+  const body = payload(i, ts);
+  const topic = topics[i]!;
+  seq++;
+  client!.publish(topic, body, { qos: 0 }, cb);
+  return { topic, body, ts };
+}
+
+async function burst(count: number): Promise<PublishReport> {
+  const t0 = nowMs();
+  const window = { from: t0, to: Infinity, sent: 0, topicBytes: 0, payloadBytes: 0, mqttBytes: 0 };
+  const batch = 1000;
+  for (let sent = 0; sent < count; ) {
+    const n = Math.min(batch, count - sent);
+    await new Promise<void>((resolve) => {
+      for (let k = 0; k < n; k++) publishOne(k === n - 1 ? resolve : undefined);
+    });
+    sent += n;
+  }
+  window.sent = count;
+  return { type: "done", sent: count, elapsedMs: round(nowMs() - t0, 1), window };
+}
+
+async function paced(rate: number, warmupMs: number, durationMs: number): Promise<PublishReport> {
+  const t0 = nowMs();
+  toParent({ type: "started", t0 });
+  const from = t0 + warmupMs;
+  const to = from + durationMs;
+  const window = { from, to, sent: 0, topicBytes: 0, payloadBytes: 0, mqttBytes: 0 };
+  let sent = 0;
+  for (;;) {
+    const now = nowMs();
+    if (now >= to) break;
+    const due = Math.floor(((now - t0) * rate) / 1000);
+    for (; sent < due; sent++) {
+      const m = publishOne();
+      if (m.ts >= from && m.ts < to) {
+        const tb = Buffer.byteLength(m.topic);
+        const pb = Buffer.byteLength(m.body);
+        window.sent++;
+        window.topicBytes += tb;
+        window.payloadBytes += pb;
+        window.mqttBytes += mqttPublishBytes(tb, pb);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  // Let the socket drain before reporting.
+  await new Promise<void>((resolve) => client!.publish(topics[0]!, payload(0, nowMs()), { qos: 0 }, () => resolve()));
+  return { type: "done", sent: sent + 1, elapsedMs: round(nowMs() - t0, 1), window };
+}
+
+onParentMessage(async (raw) => {
+  const m = raw as unknown as PublisherMsg;
+  if (m.type === "config") {
+    points = m.points;
+    topics = m.points.map((p) => `${m.prefix}gemba/demo/${p.key}`);
+    intTs = m.tsFormat === "int";
+    client = await mqtt.connectAsync(m.url, {
+      clientId: `gemba-bench-pub-${process.pid}`,
+      reconnectPeriod: 0,
+    });
+    toParent({ type: "ready" });
+  } else if (m.type === "burst") {
+    toParent(await burst(m.count));
+  } else if (m.type === "paced") {
+    toParent(await paced(m.rate, m.warmupMs, m.durationMs));
+  }
+});

@@ -1,0 +1,64 @@
+/**
+ * One policy for bad input on room messages: validate with the shared schema,
+ * and on failure drop the message, count it, and tell the sender why (at most
+ * once a second per sender), never closing the connection for a malformed
+ * message. Colyseus' own validator closes the socket on the first bad message,
+ * which would turn one glitchy pose into a dropped call; we validate here instead.
+ */
+import type { Client } from "@colyseus/core";
+import type { z } from "zod";
+import type { ErrorMessage, Refusal } from "../../shared/protocol.ts";
+
+export class MessageCounters {
+  readonly accepted: Record<string, number> = {};
+  readonly rejected: Record<string, number> = {};
+  readonly dropped: Record<string, number> = {};
+  private readonly lastTold = new WeakMap<Client, number>();
+
+  reject(client: Client, type: string, message: string, now: number): void {
+    this.rejected[type] = (this.rejected[type] ?? 0) + 1;
+    if (now - (this.lastTold.get(client) ?? 0) < 1000) return;
+    this.lastTold.set(client, now);
+    const err: ErrorMessage = { code: "invalid", message: `Message "${type}" refused: ${message}` };
+    client.send("error", err);
+  }
+}
+
+export function firstIssue(error: z.ZodError): string {
+  const i = error.issues[0];
+  if (!i) return "invalid.";
+  const where = i.path.length ? `${i.path.join(".")}: ` : "";
+  return `${where}${i.message}`;
+}
+
+type Handler<T> = (client: Client, msg: T) => void;
+
+/** Wrap a fire-and-forget handler with validation under the shared policy. */
+export function validated<S extends z.ZodType>(
+  type: string,
+  schema: S,
+  counters: MessageCounters,
+  now: () => number,
+  handler: Handler<z.infer<S>>,
+): (client: Client, raw: unknown) => void {
+  return (client, raw) => {
+    const r = schema.safeParse(raw);
+    if (!r.success) {
+      counters.reject(client, type, firstIssue(r.error), now());
+      return;
+    }
+    counters.accepted[type] = (counters.accepted[type] ?? 0) + 1;
+    handler(client, r.data);
+  };
+}
+
+/** Validate a request payload; a failure becomes a Refusal the client sees as `error.reason`. */
+export function parseRequest<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; refusal: Refusal } {
+  const r = schema.safeParse(raw);
+  return r.success
+    ? { ok: true, data: r.data }
+    : { ok: false, refusal: { code: "invalid", message: firstIssue(r.error) } };
+}
