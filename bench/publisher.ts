@@ -96,6 +96,8 @@ onParentMessage(async (raw) => {
     points = m.points;
     topics = m.points.map((p) => `${m.prefix}gemba/demo/${p.key}`);
     intTs = m.tsFormat === "int";
+    seq = 0;
+    await client?.endAsync(true);
     client = await mqtt.connectAsync(m.url, {
       clientId: `gemba-bench-pub-${process.pid}`,
       reconnectPeriod: 0,

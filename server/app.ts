@@ -148,7 +148,8 @@ export async function startGemba(
 
     // 4. HTTP + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.
     const httpServer = http.createServer();
-    const transport = new WebSocketTransport({ server: httpServer, maxPayload: 64 * 1024 });
+    // 2 MiB: large enough that an oversized annotation reaches validation and gets a clear refusal, not a bare socket close.
+    const transport = new WebSocketTransport({ server: httpServer, maxPayload: 2 * 1024 * 1024 });
     const startedAt = clock.now();
     const gameServer = new Server({
       transport,

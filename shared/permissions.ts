@@ -26,3 +26,8 @@ export function can(role: string, action: Action): boolean {
   const r = RANK[role as Role];
   return r !== undefined && r >= RANK[ACTIONS[action]];
 }
+
+/** "A viewer", "An operator": for refusal sentences. */
+export function aRole(role: string): string {
+  return `${/^[aeiou]/i.test(role) ? "An" : "A"} ${role}`;
+}

@@ -4,7 +4,7 @@
  * plant. Who may change what: operators and above create; the author, or an
  * expert and above, edit, resolve and delete.
  */
-import { can } from "../../shared/permissions.ts";
+import { aRole, can } from "../../shared/permissions.ts";
 import type { Actor } from "../alarms/AlarmBook.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 
@@ -69,7 +69,7 @@ export class AnnotationBook {
     input: Omit<AnnotationRecord, "id" | "author" | "authorSeat" | "color" | "createdAt" | "updatedAt" | "status">,
   ): AnnotationResult {
     if (!can(actor.role, "annotate"))
-      return { ok: false, code: "forbidden", message: `A ${actor.role} cannot annotate.` };
+      return { ok: false, code: "forbidden", message: `${aRole(actor.role)} cannot annotate.` };
     const at = this.now();
     const rec: AnnotationRecord = {
       ...input,

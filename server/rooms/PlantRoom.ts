@@ -29,7 +29,7 @@ import {
   type AlarmState,
   type AnnotationState,
 } from "../../shared/state.ts";
-import { can, type Action } from "../../shared/permissions.ts";
+import { aRole, can, type Action } from "../../shared/permissions.ts";
 import type { Actor } from "../alarms/AlarmBook.ts";
 import { AlarmStateSync } from "./AlarmStateSync.ts";
 import { AnnotationStateSync } from "./AnnotationStateSync.ts";
@@ -183,7 +183,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.on("summon", (client, msg, seat) => {
         if (!this.knownTwin(client, msg.twin)) return;
         if (!can(seat.role, "summon")) {
-          const err: ErrorMessage = { code: "forbidden", message: `A ${seat.role} cannot summon everyone.` };
+          const err: ErrorMessage = { code: "forbidden", message: `${aRole(seat.role)} cannot summon everyone.` };
           client.send("error", err);
           this.journal("denied", seat, { action: "summon", twin: msg.twin });
           return;
@@ -285,7 +285,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       if (!seat) return "You have no seat in this room.";
       const actor = this.actorOf(seat);
       if (can(seat.role, action)) return actor;
-      const reason = `A ${seat.role} cannot ${action === "acknowledge" ? "acknowledge alarms" : action + " alarms"}.`;
+      const reason = `${aRole(seat.role)} cannot ${action === "acknowledge" ? "acknowledge alarms" : action + " alarms"}.`;
       this.runtime.alarms.recordDenied(subject, actor, action, reason);
       return reason;
     }

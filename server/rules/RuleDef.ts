@@ -20,8 +20,13 @@ export const RuleDef = z
     clear: z.string().min(1).optional(),
     /** Text with {point}, {name} and {id} placeholders. */
     message: z.string().min(1).max(500),
-    /** Hysteresis on the top-level ordered comparisons of "when", in the comparison's own units. */
-    deadband: z.number().finite().nonnegative().optional(),
+    /**
+     * Hysteresis on the top-level ordered comparisons of "when": a number applies to all of them (in each
+     * comparison's own units); { point: number } only to comparisons of that point against a constant.
+     */
+    deadband: z
+      .union([z.number().finite().nonnegative(), z.record(z.string(), z.number().finite().nonnegative())])
+      .optional(),
   })
   .strict();
 export type RuleDef = z.infer<typeof RuleDef>;

@@ -384,7 +384,7 @@ export class RuleEngine {
       }
     }
     // Deadband: turn true beyond the threshold by the deadband, turn false only back past it by the deadband.
-    const db = this.cur.rule.deadband;
+    const db = n.db;
     const on = hyst[n.hyst] === 1;
     const d = a - b;
     let r: boolean;

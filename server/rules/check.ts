@@ -37,8 +37,15 @@ export type NumNode =
 
 export type BoolNode =
   | { readonly k: "bconst"; readonly v: boolean }
-  /** hyst: deadband state slot, or -1 when the comparison has no deadband. */
-  | { readonly k: "cmp"; readonly op: CompareOp; readonly a: NumNode; readonly b: NumNode; readonly hyst: number }
+  /** hyst: deadband state slot, or -1 when the comparison has no deadband; db: the deadband. */
+  | {
+      readonly k: "cmp";
+      readonly op: CompareOp;
+      readonly a: NumNode;
+      readonly b: NumNode;
+      readonly hyst: number;
+      readonly db: number;
+    }
   | { readonly k: "beq"; readonly ne: boolean; readonly a: BoolNode; readonly b: BoolNode }
   | { readonly k: "not"; readonly e: BoolNode }
   | { readonly k: "and" | "or"; readonly a: BoolNode; readonly b: BoolNode }
@@ -143,11 +150,13 @@ export function suggest(name: string, candidates: Iterable<string>): string {
 export class Checker {
   timers = 0;
   hysteresis = 0;
+  /** Points of a per-point deadband that matched a comparison. */
+  readonly deadbandUsed = new Set<string>();
 
   constructor(
     private readonly vocab: PlantVocabulary,
-    /** A rule's deadband: top-level ordered comparisons of "when" get a hysteresis slot when > 0. */
-    private readonly deadband: number,
+    /** A rule's deadband: top-level ordered comparisons of "when" get a hysteresis slot (see RuleDef). */
+    private readonly deadband: number | ReadonlyMap<string, number>,
   ) {}
 
   /** Check a condition (a rule's when/clear). `top`: deadband applies to its top-level comparisons. */
@@ -253,9 +262,18 @@ export class Checker {
         e.col,
       );
     }
-    const ordered = op !== "==" && op !== "!=";
-    const hyst = top && ordered && this.deadband > 0 ? this.hysteresis++ : -1;
-    return { t: "bool", n: { k: "cmp", op, a: a.n, b: b.n, hyst } };
+    const db = top && op !== "==" && op !== "!=" ? this.deadbandFor(a.n, b.n) : 0;
+    const hyst = db > 0 ? this.hysteresis++ : -1;
+    return { t: "bool", n: { k: "cmp", op, a: a.n, b: b.n, hyst, db } };
+  }
+
+  private deadbandFor(a: NumNode, b: NumNode): number {
+    if (typeof this.deadband === "number") return this.deadband;
+    const name = a.k === "point" && b.k === "const" ? a.name : b.k === "point" && a.k === "const" ? b.name : null;
+    const db = name === null ? undefined : this.deadband.get(name);
+    if (db === undefined) return 0;
+    this.deadbandUsed.add(name!);
+    return db;
   }
 
   private call(e: Extract<Expr, { k: "call" }>, scope: Scope): Typed {

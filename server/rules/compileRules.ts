@@ -24,7 +24,6 @@ export interface CompiledRule {
   readonly whenForMs: number;
   /** The explicit clear condition; null: clear when `when` (without its for) is false. */
   readonly clear: BoolNode | null;
-  readonly deadband: number;
   readonly message: readonly MessagePart[];
   /** State slots an instance needs: "for" timers and deadband comparisons. */
   readonly timerSlots: number;
@@ -151,7 +150,22 @@ export function compileRules(raw: unknown, model: PlantModel): { rules: Compiled
     const targets = resolveTargets(def, model, vocab, at, issues);
     if (!targets) return;
     const scope: Scope = { types: targets.types, every: true, inRelation: false };
-    const checker = new Checker(vocab, def.deadband ?? 0);
+    const deadband =
+      def.deadband === undefined
+        ? 0
+        : typeof def.deadband === "number"
+          ? def.deadband
+          : new Map(Object.entries(def.deadband));
+    if (deadband instanceof Map) {
+      for (const name of deadband.keys()) {
+        try {
+          new Checker(vocab, 0).point(name, 0, scope);
+        } catch (e) {
+          issues.push(issueFrom(`${at}.deadband.${name}`, e));
+        }
+      }
+    }
+    const checker = new Checker(vocab, deadband);
 
     let when: BoolNode | undefined;
     let whenForMs = 0;
@@ -166,6 +180,17 @@ export function compileRules(raw: unknown, model: PlantModel): { rules: Compiled
       issues.push(issueFrom(`${at}.when`, e));
     }
     const whenTimerSlots = checker.timers;
+    if (when && deadband instanceof Map) {
+      for (const name of deadband.keys()) {
+        if (!checker.deadbandUsed.has(name) && issues.length === before) {
+          issues.push({
+            file: "plant.json",
+            path: `${at}.deadband.${name}`,
+            reason: `no top-level comparison of "${name}" with a constant in "when" to apply it to.`,
+          });
+        }
+      }
+    }
     let clear: BoolNode | null = null;
     if (def.clear !== undefined) {
       try {
@@ -189,7 +214,6 @@ export function compileRules(raw: unknown, model: PlantModel): { rules: Compiled
       when,
       whenForMs,
       clear,
-      deadband: def.deadband ?? 0,
       message,
       timerSlots: checker.timers,
       whenTimerSlots,

@@ -68,7 +68,9 @@ describe("Sparkplug B: Mosquitto → SparkplugIngest → twin → room → @coly
     );
     await edge.publishAsync(
       `${base}/NDATA/Edge1`,
-      Buffer.from(spb.encodePayload({ timestamp: ts + 500, seq: 1, metrics: [{ alias: 1, type: "Double", value: 41.5 }] })),
+      Buffer.from(
+        spb.encodePayload({ timestamp: ts + 500, seq: 1, metrics: [{ alias: 1, type: "Double", value: 41.5 }] }),
+      ),
     );
     const s = await waitForState(
       room,
@@ -81,7 +83,9 @@ describe("Sparkplug B: Mosquitto → SparkplugIngest → twin → room → @coly
     edge.stream.destroy(); // drop without DISCONNECT: the broker publishes the will
     await waitForState(
       room,
-      (st) => st.twins.get("T101")?.points.get("level")?.q === Quality.BAD && st.twins.get("P101")?.points.get("flow")?.q === 2,
+      (st) =>
+        st.twins.get("T101")?.points.get("level")?.q === Quality.BAD &&
+        st.twins.get("P101")?.points.get("flow")?.q === 2,
       "T101 level and P101 flow bad after NDEATH",
     );
     await edge.endAsync(true);

@@ -320,11 +320,7 @@ describe("Sparkplug B: bad input is counted, never thrown", () => {
   it("through PlantIngest: JSON and Sparkplug share one set of counters that adds up to what was received", () => {
     const bindings: Binding[] = [...plant.bindings, ...BINDINGS];
     const pi = new PlantIngest(twin, bindings, { maxPayloadBytes: 1024 });
-    expect(pi.filters).toEqual([
-      "gemba/demo/+/+",
-      "spBv1.0/Plant1/+/Edge1/#",
-      "spBv1.0/Plant1/+/Edge2/#",
-    ]);
+    expect(pi.filters).toEqual(["gemba/demo/+/+", "spBv1.0/Plant1/+/Edge1/#", "spBv1.0/Plant1/+/Edge2/#"]);
     const send = (t: string, p: Uint8Array | string) =>
       pi.handle(t, typeof p === "string" ? new TextEncoder().encode(p) : p, NOW);
     expect(send("gemba/demo/T301/level", '{"v":1}')).toBe("applied");
@@ -380,7 +376,9 @@ describe("Sparkplug bindings in plant.json", () => {
     expect(parse({ format: "sparkplug", group: "G", node: "N", metrics: { a: "T101" } })).toEqual([
       '0.metrics.a: is "twin/point"',
     ]);
-    expect(parse({ format: "sparkplug", group: "G", node: "N", metric: "{point}" })?.[0]).toMatch(/\{twin\}\/\{point\}/);
+    expect(parse({ format: "sparkplug", group: "G", node: "N", metric: "{point}" })?.[0]).toMatch(
+      /\{twin\}\/\{point\}/,
+    );
   });
 
   it("loadPlantDir rejects a plant whose Sparkplug binding names an unknown point", async () => {
