@@ -44,7 +44,9 @@ export function loadMeter() {
 export type Load = ReturnType<ReturnType<typeof loadMeter>>;
 
 /** Child side: receive parent messages; answers clock pings itself. */
-export function onParentMessage(handler: (m: { type: string } & Record<string, unknown>) => void | Promise<void>): void {
+export function onParentMessage(
+  handler: (m: { type: string } & Record<string, unknown>) => void | Promise<void>,
+): void {
   process.on("message", (raw) => {
     const m = raw as { type: string } & Record<string, unknown>;
     if (m.type === "clock") return void process.send?.({ type: "clock", t: nowMs() });

@@ -22,7 +22,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, "..");
 export const RESULTS_DIR = path.join(here, "results");
 
-
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export function machineInfo() {
@@ -122,16 +121,12 @@ export async function demoPoints(): Promise<PointSpec[]> {
   return out;
 }
 
-
-
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
-
-
 
 // ---------------------------------------------------------------------------
 // Child processes. Messages are plain objects with a `type`; the parent awaits
@@ -212,7 +207,6 @@ export function spawnChild(script: string): Child {
     },
   };
 }
-
 
 // ---------------------------------------------------------------------------
 // Output

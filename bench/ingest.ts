@@ -8,9 +8,17 @@
  * between the first and the last change, so start-up and the quiet tail do not
  * count. Variants alternate order over the repetitions; medians are reported.
  */
+import path from "node:path";
 import mqtt from "mqtt";
+import { topicMatches } from "../server/ingest/MqttConnection.ts";
+import { PlantIngest } from "../server/ingest/PlantIngest.ts";
+import { decodeJson } from "../server/ingest/decodeJson.ts";
+import { LimitAlarms } from "../server/alarms/LimitAlarms.ts";
+import { loadPlantDir } from "../server/plant/loadPlant.ts";
+import { PlantTwin } from "../server/twin/PlantTwin.ts";
 import {
   BROKER,
+  ROOT,
   demoPoints,
   loadMeter,
   median,
@@ -31,7 +39,7 @@ export interface IngestParams {
 }
 
 type Variant = "gemba" | "bare" | "bare+parse";
-const VARIANTS: Variant[] = process.env["ONLY_GEMBA"] ? ["gemba"] : ["gemba", "bare", "bare+parse"];
+const VARIANTS: Variant[] = ["gemba", "bare", "bare+parse"];
 
 interface RunResult {
   variant: Variant;
@@ -62,8 +70,8 @@ async function measure(
   let cpu0 = 0;
   let loadAtLast: Load | null = null;
   let cpuAtLast = 0;
-  let report: PublishReport | null = null;
-  void done.then((r) => (report = r));
+  const got: { report?: PublishReport } = {};
+  void done.then((r) => (got.report = r));
   const t0 = performance.now();
   for (;;) {
     await sleep(5);
@@ -82,7 +90,7 @@ async function measure(
       last = c;
       lastAt = now;
     }
-    if (report && now - Math.max(lastAt, t0) > 500) break;
+    if (got.report && now - Math.max(lastAt, t0) > 500) break;
     if (now - t0 > 60_000) throw new Error("ingest bench: no end of stream within 60 s");
   }
   const span = (lastAt - firstAt) / 1000;
@@ -90,7 +98,7 @@ async function measure(
     first: first - base,
     last: last - base,
     rate: span > 0 ? (last - first) / span : Number.NaN,
-    report: report!,
+    report: got.report,
     load: loadAtLast ?? { eventLoopUtilization: Number.NaN, cpuCoreFraction: Number.NaN },
     cpuMs: cpuAtLast,
   };
@@ -104,6 +112,95 @@ function cpuMs(): number {
 async function configure(pub: Child, prefix: string, points: PointSpec[]): Promise<void> {
   pub.send({ type: "config", url: BROKER, prefix, points, tsFormat: "float" });
   await pub.next("ready");
+}
+
+/**
+ * CPU cost per message of the server's own steps, without broker or sockets:
+ * what the MQTT connection's dispatch (topic filter match) and PlantIngest.handle
+ * (route, decode, apply to a twin with its limit-alarm listener) add on top of
+ * mqtt.js, beside JSON.parse of the same payloads. Best of 3 passes; every pass
+ * carries newer timestamps so each sample is applied, as on a live server.
+ */
+async function handlerCost(points: PointSpec[], messages: number) {
+  const plant = await loadPlantDir(path.join(ROOT, "assets/plants/demo"));
+  const prefix = uniquePrefix("cpu");
+  const topics = points.map((pt) => `${prefix}gemba/demo/${pt.key}`);
+  const filter = `${prefix}gemba/demo/+/+`;
+  const t0 = Date.now() - 60_000;
+  const passes = [0, 1, 2].map((pass) => {
+    const out: Buffer[] = [];
+    for (let k = 0; k < messages; k++) {
+      const pt = points[k % points.length]!;
+      out.push(Buffer.from(`{"v":${pt.base + (k % 7) * 0.01},"ts":${t0 + (pass * messages + k) * 0.01}}`));
+    }
+    return out;
+  });
+  const time = (fn: (payload: Buffer, topic: string, now: number, k: number) => void): number => {
+    let best = Infinity;
+    for (const payloads of passes) {
+      const now = Date.now();
+      const c0 = process.cpuUsage();
+      for (let k = 0; k < messages; k++) fn(payloads[k]!, topics[k % topics.length]!, now, k);
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, (c.user + c.system) / messages);
+    }
+    return round(best, 3);
+  };
+  let sink = 0;
+  const jsonParseUs = time((payload) => {
+    sink += (JSON.parse(payload.toString("utf8")) as { v: number }).v;
+  });
+  const topicMatchUs = time((_p, topic) => {
+    if (topicMatches(filter, topic)) sink++;
+  });
+  // The steps inside PlantIngest.handle, one by one (separate twins so every apply is a first apply).
+  const twinForSteps = new PlantTwin(plant.model);
+  const probe = new PlantIngest(new PlantTwin(plant.model), plant.bindings, { topicPrefix: prefix });
+  const routeUs = time((_p, topic) => {
+    const r = probe.router.match(topic);
+    if (r && twinForSteps.indexOf(r.twin, r.point) !== undefined) sink++;
+  });
+  const mapping = probe.router.match(topics[0]!)!.mapping;
+  const decodeUs = time((payload) => {
+    if (decodeJson(payload, mapping, 65_536).ok) sink++;
+  });
+  const steps = new LimitAlarms(twinForSteps);
+  const indexOfTopic = topics.map((t) => {
+    const r = probe.router.match(t)!;
+    return twinForSteps.indexOf(r.twin, r.point)!;
+  });
+  const applyUs = time((payload, _topic, now, k) => {
+    const d = decodeFast(payload);
+    twinForSteps.apply(indexOfTopic[k % indexOfTopic.length]!, d.v, d.ts, 0, now);
+  });
+  const applyOverheadUs = time((payload) => {
+    const d = decodeFast(payload);
+    sink += d.v;
+  });
+  steps.dispose();
+  const twin = new PlantTwin(plant.model);
+  const alarms = new LimitAlarms(twin);
+  const ingest = new PlantIngest(twin, plant.bindings, { topicPrefix: prefix });
+  const handleUs = time((payload, topic, now) => ingest.handle(topic, payload, now));
+  alarms.dispose();
+  return {
+    messages,
+    jsonParseUsPerMsg: jsonParseUs,
+    topicMatchUsPerMsg: topicMatchUs,
+    routeUsPerMsg: routeUs,
+    decodeJsonUsPerMsg: decodeUs,
+    applyUsPerMsg: round(applyUs - applyOverheadUs, 3),
+    ingestHandleUsPerMsg: handleUs,
+    outcomes: Object.fromEntries(Object.entries(ingest.counters).filter(([, v]) => v > 0)),
+    checksum: sink,
+  };
+}
+
+/** Pull v and ts out of a bench payload without JSON.parse, to time twin.apply alone (its cost is subtracted). */
+function decodeFast(payload: Buffer): { v: number; ts: number } {
+  const s = payload.toString("latin1");
+  const c = s.indexOf(',"ts":');
+  return { v: Number(s.slice(5, c)), ts: Number(s.slice(c + 6, -1)) };
 }
 
 export async function runIngest(p: IngestParams) {
@@ -186,10 +283,18 @@ export async function runIngest(p: IngestParams) {
       medianEventLoopUtilization: round(median(rs.map((r) => r.load.eventLoopUtilization)), 3),
     };
   });
+  const cost = await handlerCost(points, p.count);
   const rate = (v: Variant) => summary.find((s) => s.variant === v)!.medianRatePerS;
+  const cpu = (v: Variant) => summary.find((s) => s.variant === v)!.medianCpuUsPerMsg;
+  const loss = (v: Variant) => summary.find((s) => s.variant === v)!.medianHandledOverSent;
   const ratios = {
     gembaOverBare: round(rate("gemba") / rate("bare"), 3),
     gembaOverBareParse: round(rate("gemba") / rate("bare+parse"), 3),
+    /** Messages per CPU-second, Gemba over bare: the throughput ratio on a core of its own. */
+    capacityGembaOverBare: round(cpu("bare") / cpu("gemba"), 3),
+    handledOverSent: { gemba: loss("gemba"), bare: loss("bare") },
+    /** The bare subscriber keeps up with the publisher, so its rate is the publisher's: see publisher msgs/s. */
+    bareIsPublisherBound: summary.find((s) => s.variant === "bare")!.medianEventLoopUtilization < 0.95,
     goal: "gembaOverBare >= 0.8",
     goalMet: rate("gemba") / rate("bare") >= 0.8,
   };
@@ -199,14 +304,27 @@ export async function runIngest(p: IngestParams) {
     "× bare": round(s.medianRatePerS / rate("bare"), 2),
     "handled/sent": s.medianHandledOverSent,
     "CPU µs/msg": s.medianCpuUsPerMsg,
+    "msgs per CPU-s × bare": round(cpu("bare") / s.medianCpuUsPerMsg, 2),
     "loop util": s.medianEventLoopUtilization,
     "publisher msgs/s": s.medianPublishRatePerS,
   }));
+  const breakdown = [
+    { step: "JSON.parse of the payload (baseline)", "CPU µs/msg": cost.jsonParseUsPerMsg },
+    { step: "MqttConnection dispatch: topicMatches(filter, topic)", "CPU µs/msg": cost.topicMatchUsPerMsg },
+    { step: "  of which TopicRouter.match + PlantTwin.indexOf", "CPU µs/msg": cost.routeUsPerMsg },
+    { step: "  of which decodeJson (JSON.parse included)", "CPU µs/msg": cost.decodeJsonUsPerMsg },
+    { step: "  of which PlantTwin.apply (history, limits, listeners)", "CPU µs/msg": cost.applyUsPerMsg },
+    { step: "PlantIngest.handle (all of the above, in one call)", "CPU µs/msg": cost.ingestHandleUsPerMsg },
+  ];
   return {
     params: { ...p, points: points.length, qos: 0, broker: BROKER, pollMs: 5 },
     runs,
     summary,
+    handlerCost: cost,
     ratios,
     table,
+    extraTables: [
+      { title: "Ingest: CPU per message of the server's own steps (no broker, best of 3)", rows: breakdown },
+    ],
   };
 }

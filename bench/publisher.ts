@@ -4,6 +4,7 @@
  * the real broker, either as fast as it can (a fixed count) or paced at a
  * rate. Each payload carries its publish time in `ts` for latency benches.
  */
+import type { Socket } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 import type { PointSpec } from "./common.ts";
 import { mqttPublishBytes, nowMs, onParentMessage, round, toParent } from "./childSide.ts";
@@ -19,7 +20,16 @@ export interface PublishReport {
   sent: number;
   elapsedMs: number;
   /** Messages (and their sizes) whose `ts` falls inside the measured window. */
-  window: { from: number; to: number; sent: number; topicBytes: number; payloadBytes: number; mqttBytes: number };
+  window: {
+    from: number;
+    to: number;
+    sent: number;
+    topicBytes: number;
+    payloadBytes: number;
+    mqttBytes: number;
+    /** PUBLISH packet bytes had the topics no bench prefix (as a plant would publish them). */
+    mqttBytesUnprefixed: number;
+  };
 }
 
 let client: MqttClient | null = null;
@@ -27,6 +37,8 @@ let topics: string[] = [];
 let points: PointSpec[] = [];
 let intTs = false;
 let seq = 0;
+let prefixBytes = 0;
+const noDelay = process.env["BENCH_PUB_NAGLE"] !== "on";
 
 function payload(i: number, ts: number): string {
   const p = points[i]!;
@@ -48,9 +60,17 @@ function publishOne(cb?: () => void): { topic: string; body: string; ts: number 
 
 async function burst(count: number): Promise<PublishReport> {
   const t0 = nowMs();
-  const window = { from: t0, to: Infinity, sent: 0, topicBytes: 0, payloadBytes: 0, mqttBytes: 0 };
+  const window = {
+    from: t0,
+    to: Infinity,
+    sent: 0,
+    topicBytes: 0,
+    payloadBytes: 0,
+    mqttBytes: 0,
+    mqttBytesUnprefixed: 0,
+  };
   const batch = 1000;
-  for (let sent = 0; sent < count; ) {
+  for (let sent = 0; sent < count;) {
     const n = Math.min(batch, count - sent);
     await new Promise<void>((resolve) => {
       for (let k = 0; k < n; k++) publishOne(k === n - 1 ? resolve : undefined);
@@ -66,7 +86,7 @@ async function paced(rate: number, warmupMs: number, durationMs: number): Promis
   toParent({ type: "started", t0 });
   const from = t0 + warmupMs;
   const to = from + durationMs;
-  const window = { from, to, sent: 0, topicBytes: 0, payloadBytes: 0, mqttBytes: 0 };
+  const window = { from, to, sent: 0, topicBytes: 0, payloadBytes: 0, mqttBytes: 0, mqttBytesUnprefixed: 0 };
   let sent = 0;
   for (;;) {
     const now = nowMs();
@@ -81,6 +101,7 @@ async function paced(rate: number, warmupMs: number, durationMs: number): Promis
         window.topicBytes += tb;
         window.payloadBytes += pb;
         window.mqttBytes += mqttPublishBytes(tb, pb);
+        window.mqttBytesUnprefixed += mqttPublishBytes(tb - prefixBytes, pb);
       }
     }
     await new Promise((r) => setTimeout(r, 1));
@@ -97,11 +118,15 @@ onParentMessage(async (raw) => {
     topics = m.points.map((p) => `${m.prefix}gemba/demo/${p.key}`);
     intTs = m.tsFormat === "int";
     seq = 0;
+    prefixBytes = Buffer.byteLength(m.prefix);
     await client?.endAsync(true);
     client = await mqtt.connectAsync(m.url, {
       clientId: `gemba-bench-pub-${process.pid}`,
       reconnectPeriod: 0,
     });
+    // Without this, Nagle's algorithm and the broker's delayed ACK hold small publishes up to ~40 ms
+    // at 10k msgs/s: a publisher artefact that would hide what the receivers add.
+    if (noDelay) (client.stream as unknown as Socket).setNoDelay(true);
     toParent({ type: "ready" });
   } else if (m.type === "burst") {
     toParent(await burst(m.count));

@@ -1,25 +1,44 @@
 /**
  * Page bootstrap: start loading the plant at once, ask for a display name, join
- * the plant room, and keep labels, status colours, participants and the
- * inspector in step with the room state.
+ * the plant room, and keep the 3D view and the panels in step with the room:
+ * labels and status colours, participants and their avatars and pointers,
+ * alarms, annotations, pings, follow, share and summon.
  */
-import { DisplayName } from "../shared/protocol.ts";
+import { Quaternion, Vector3 } from "@babylonjs/core";
+import { DisplayName, type ClientMessage } from "../shared/protocol.ts";
+import { can } from "../shared/permissions.ts";
 import type { PlantRoomState } from "../shared/state.ts";
+import type { z } from "zod";
+import { AnnotationMarks } from "./scene/AnnotationMarks.ts";
+import { Avatars } from "./scene/Avatars.ts";
 import { PlantScene } from "./scene/PlantScene.ts";
 import { detectDevice } from "./session/device.ts";
 import { fetchDefaultPlant, fetchPlantModel, PlantSession, type ConnectionState } from "./session/PlantSession.ts";
-import { byId, toast } from "./ui/dom.ts";
+import { PresenceSender, type PoseMessage } from "./session/PresenceSender.ts";
+import { Alarms } from "./ui/Alarms.ts";
+import { byId, el, toast } from "./ui/dom.ts";
 import { Inspector } from "./ui/Inspector.ts";
 import { Labels } from "./ui/Labels.ts";
+import { askNoteText, NotesPanel } from "./ui/NotesPanel.ts";
 import { Participants } from "./ui/Participants.ts";
-import { Alarms } from "./ui/Alarms.ts";
+import { ScreenTags } from "./ui/ScreenTags.ts";
+import { chime } from "./ui/sound.ts";
+import { installXr } from "./xr/index.ts";
 
 const NAME_KEY = "gemba.displayName";
 
 /** Test and debugging hook: read-only view of what the page shows. */
 declare global {
   interface Window {
-    __gemba?: { ready: boolean; joined: boolean; state: () => PlantRoomState | null; scene: () => PlantScene | null };
+    __gemba?: {
+      ready: boolean;
+      joined: boolean;
+      seat: () => string | null;
+      state: () => PlantRoomState | null;
+      scene: () => PlantScene | null;
+      following: () => string | null;
+      posesSent: () => number;
+    };
   }
 }
 
@@ -46,13 +65,20 @@ function setConnection(state: ConnectionState, detail?: string): void {
   if (detail && state !== "live") toast(detail);
 }
 
+type Mode = "none" | "point" | "pin" | "ink";
+
 async function boot(): Promise<void> {
   const canvas = byId<HTMLCanvasElement>("view");
-  const hook = {
+  let following: string | null = null;
+  let sender: PresenceSender | null = null;
+  const hook: NonNullable<Window["__gemba"]> = {
     ready: false,
     joined: false,
-    state: () => null as PlantRoomState | null,
-    scene: () => null as PlantScene | null,
+    seat: () => null,
+    state: () => null,
+    scene: () => null,
+    following: () => following,
+    posesSent: () => sender?.sent ?? 0,
   };
   window.__gemba = hook;
 
@@ -76,6 +102,9 @@ async function boot(): Promise<void> {
 
   let state: PlantRoomState | null = null;
   let dirty = false;
+  const tags = new ScreenTags(byId("labels"));
+  const avatars = new Avatars(scene.scene);
+  let pingSeq = 0;
   const session = new PlantSession({
     onState: (s) => {
       state = s;
@@ -83,23 +112,67 @@ async function boot(): Promise<void> {
     },
     onConnection: setConnection,
     onError: (m) => toast(m),
+    onPing: (m) => {
+      const seat = state?.seats.get(m.seat);
+      const at = new Vector3(...m.at);
+      const id = `ping.${pingSeq++}`;
+      const mark = el("div", "ping");
+      mark.style.borderColor = seat?.color ?? "#fff";
+      mark.title = `${seat?.name ?? "Someone"}: look here`;
+      tags.set(id, mark, () => at, { edge: true });
+      setTimeout(() => tags.delete(id), 5000);
+      if (m.seat !== session.seatId) {
+        chime();
+        toast(`${seat?.name ?? "Someone"}: look here${m.twin ? ` (${m.twin})` : ""}`, 4000);
+      }
+    },
+    onSummon: (m) => {
+      const who = state?.seats.get(m.seat)?.name ?? "The presenter";
+      stopFollowing();
+      select(m.twin);
+      scene.focus(m.twin);
+      if (m.seat !== session.seatId) toast(`${who} brought everyone to ${m.twin}.`, 4000);
+    },
+    onShare: (m) => {
+      const who = state?.seats.get(m.seat)?.name ?? "Someone";
+      select(m.twin, false);
+      toast(`${who} shared ${m.twin} with everyone.`, 4000);
+    },
   });
   hook.state = () => state;
+  hook.seat = () => session.seatId;
 
   const name = await askName();
   const model = await loading;
   const labels = new Labels(byId("labels"), model, scene.twinList);
   const participants = new Participants();
   const inspector = new Inspector(model);
+  const marks = new AnnotationMarks(scene);
+  const me = () => {
+    const seat = session.seatId ? state?.seats.get(session.seatId) : undefined;
+    return { seat: session.seatId, name, role: seat?.role ?? "viewer" };
+  };
 
-  const select = (id: string | null) => {
+  function select(id: string | null, tell = true): void {
     inspector.show(id);
     labels.setSelected(id);
     scene.select(id);
-    session.select(id);
+    if (tell) session.select(id);
     if (state) inspector.update(state, Date.now());
-  };
-  scene.onPick = select;
+    refreshInspectorActions();
+  }
+  function refreshInspectorActions(): void {
+    byId("btn-summon").hidden = !can(me().role, "summon");
+  }
+  scene.onPick = (id) => select(id);
+  inspector.onClose = () => select(null);
+  byId("btn-share").addEventListener("click", () => {
+    if (inspector.current) session.send("share", { twin: inspector.current });
+  });
+  byId("btn-summon").addEventListener("click", () => {
+    if (inspector.current) session.send("summon", { twin: inspector.current });
+  });
+
   const alarms = new Alarms(model, {
     ack: (id) => session.ack(id),
     shelve: (id, minutes, reason) => session.shelve(id, minutes, reason),
@@ -109,25 +182,200 @@ async function boot(): Promise<void> {
       scene.focus(twin);
     },
   });
-  inspector.onClose = () => select(null);
+  const notes = new NotesPanel({
+    show: (id) => {
+      const n = state?.annotations.get(id);
+      if (!n) return;
+      select(n.twin);
+      scene.focus(n.twin);
+    },
+    setStatus: async (id, status) => {
+      await session.ask("annotationUpdate", { id, status });
+    },
+    remove: async (id) => {
+      await session.ask("annotationDelete", { id });
+    },
+  });
+
+  // ---- modes: point, pin, ink -------------------------------------------------------------
+  let mode: Mode = "none";
+  const modeButtons: Record<Exclude<Mode, "none">, HTMLElement> = {
+    point: byId("btn-point"),
+    pin: byId("btn-pin"),
+    ink: byId("btn-ink"),
+  };
+  function setMode(next: Mode): void {
+    mode = mode === next ? "none" : next;
+    for (const [m, b] of Object.entries(modeButtons)) b.setAttribute("aria-pressed", String(m === mode));
+    document.body.classList.toggle("mode-pin", mode === "pin");
+    document.body.classList.toggle("mode-ink", mode === "ink");
+    scene.onTapOverride = mode === "pin" ? placePin : null;
+    if (mode === "ink") scene.orbit.detachControl();
+    else if (scene.scene.activeCamera === scene.orbit) scene.orbit.attachControl(true);
+  }
+  modeButtons.point.addEventListener("click", () => setMode("point"));
+  modeButtons.pin.addEventListener("click", () => setMode("pin"));
+  modeButtons.ink.addEventListener("click", () => setMode("ink"));
+
+  function placePin(hit: { twin: string; point: Vector3 } | null): boolean {
+    if (!hit) {
+      toast("Click on an asset to pin a note to it.");
+      return true;
+    }
+    const offset = marks.localOffset(hit.twin, hit.point);
+    if (!offset) return true;
+    setMode("none");
+    askNoteText("Pin a note", `On ${hit.twin}`, async (text) => {
+      await session.ask("annotate", { kind: "pin", twin: hit.twin, offset, text });
+    });
+    return true;
+  }
+
+  // Ink: drag across an asset; points are kept in that asset's local frame.
+  let stroke: { twin: string; pts: number[] } | null = null;
+  canvas.addEventListener("pointerdown", (e) => {
+    if (mode !== "ink") return;
+    const hit = scene.pickAt(e.offsetX, e.offsetY);
+    if (!hit?.twin) return;
+    stroke = { twin: hit.twin, pts: [] };
+    canvas.setPointerCapture(e.pointerId);
+  });
+  canvas.addEventListener("pointermove", (e) => {
+    mouse.x = e.offsetX;
+    mouse.y = e.offsetY;
+    if (mode !== "ink" || !stroke || stroke.pts.length >= 6000) return;
+    const hit = scene.pickAt(e.offsetX, e.offsetY);
+    if (!hit) return;
+    const local = marks.localOffset(stroke.twin, hit.point);
+    if (local) stroke.pts.push(...local);
+  });
+  canvas.addEventListener("pointerup", () => {
+    if (mode !== "ink" || !stroke) return;
+    const s = stroke;
+    stroke = null;
+    if (s.pts.length < 6) return;
+    const offset: [number, number, number] = [s.pts[0]!, s.pts[1]!, s.pts[2]!];
+    askNoteText("Ink mark", `On ${s.twin} (optional note)`, async (text) => {
+      await session.ask("annotate", { kind: "ink", twin: s.twin, offset, text, points: s.pts });
+    });
+  });
+
+  // ---- presence: camera pose and pointer at 20 Hz -----------------------------------------
+  const mouse = { x: -1, y: -1 };
+  const camPos = new Vector3();
+  const camRot = new Quaternion();
+  let pointerHit: { twin: string | null; point: Vector3 } | null = null;
+  const xr = installXr(scene, { select: (t) => select(t) });
+  const readPose = (): PoseMessage | null => {
+    const xp = xr.poses();
+    if (xp) return { h: xp.head, l: xp.left, r: xp.right, p: xp.pointer };
+    const cam = scene.scene.activeCamera;
+    if (!cam) return null;
+    cam.getWorldMatrix().decompose(undefined, camRot, camPos);
+    const r = (v: number) => Math.round(v * 1000) / 1000;
+    const msg: PoseMessage = { h: [r(camPos.x), r(camPos.y), r(camPos.z), camRot.x, camRot.y, camRot.z, camRot.w] };
+    pointerHit = mode === "point" && mouse.x >= 0 ? scene.pickAt(mouse.x, mouse.y) : null;
+    if (pointerHit) {
+      msg.p = {
+        o: [r(camPos.x), r(camPos.y - 0.25), r(camPos.z)],
+        t: [r(pointerHit.point.x), r(pointerHit.point.y), r(pointerHit.point.z)],
+        twin: pointerHit.twin,
+      };
+    }
+    return msg;
+  };
+  sender = new PresenceSender(readPose, (m) => session.send("pose", m));
+
+  const ping = () => {
+    const sel = inspector.current ? scene.twins.get(inspector.current) : undefined;
+    const hit =
+      pointerHit ??
+      (sel ? { twin: sel.id, point: sel.anchor } : scene.pickAt(canvas.clientWidth / 2, canvas.clientHeight / 2));
+    if (!hit) {
+      toast("Point at something, or select an asset, then press “Look here”.");
+      return;
+    }
+    const msg: z.input<(typeof ClientMessage)["ping"]> = {
+      at: [hit.point.x, hit.point.y, hit.point.z],
+      twin: hit.twin,
+    };
+    session.send("ping", msg);
+  };
+  byId("btn-ping").addEventListener("click", ping);
+
+  // ---- follow ------------------------------------------------------------------------------
+  function follow(seat: string): void {
+    following = seat;
+    session.send("follow", { seat });
+    const s = state?.seats.get(seat);
+    byId("following-name").textContent = s?.name ?? "";
+    byId("following").hidden = false;
+    byId("btn-walk").setAttribute("aria-pressed", "true");
+    scene.setWalkMode(true);
+    scene.walk.detachControl();
+  }
+  function stopFollowing(): void {
+    if (!following) return;
+    following = null;
+    session.send("follow", { seat: null });
+    byId("following").hidden = true;
+    scene.walk.attachControl(true);
+  }
+  byId("btn-unfollow").addEventListener("click", stopFollowing);
+  byId("participant-list").addEventListener("click", (e) => {
+    const b = (e.target as HTMLElement).closest("button[data-follow]");
+    const seat = b?.getAttribute("data-follow");
+    if (seat) follow(seat);
+  });
+  scene.scene.onBeforeRenderObservable.add(() => {
+    if (!following) return;
+    const h = avatars.headOf(following);
+    if (!h) return;
+    scene.walk.position.copyFrom(h.pos);
+    scene.walk.rotationQuaternion ??= new Quaternion();
+    scene.walk.rotationQuaternion.copyFrom(h.rot);
+  });
 
   await joinWithRetry(session, plantId, name);
   hook.joined = true;
+  avatars.mySeat = session.seatId;
+  sender.start();
 
-  // UI refresh: at most 10 times a second, only when a patch arrived; the inspector's ages tick each second.
+  // ---- per-frame and per-patch UI ----------------------------------------------------------
   let lastUi = 0;
   let lastAges = 0;
+  const noteTags = new Set<string>();
+  const seatTags = new Set<string>();
+  const tagSig = new Map<string, string>();
+  /** Replace a tag's element only when what it shows changed. */
+  const changed = (id: string, sig: string) => {
+    if (tagSig.get(id) === sig && tags.has(id)) return false;
+    tagSig.set(id, sig);
+    return true;
+  };
   scene.start(() => {
     labels.layout(scene.scene);
+    tags.layout(scene.scene);
     const now = performance.now();
     if (state && dirty && now - lastUi > 100) {
       dirty = false;
       lastUi = now;
+      avatars.mySeat = session.seatId;
       labels.update(state);
       for (const [id, tw] of state.twins) scene.setStatus(id, tw.status);
       participants.update(state, session.seatId);
-      alarms.update(state, (session.seatId && state.seats.get(session.seatId)?.role) || "viewer");
       inspector.update(state, Date.now());
+      const who = me();
+      alarms.update(state, who.role);
+      notes.update(state, who);
+      avatars.update(state.seats.values());
+      marks.update(state.annotations.values());
+      syncTags(state);
+      refreshInspectorActions();
+      if (following && !state.seats.has(following)) {
+        toast("The person you followed left.");
+        stopFollowing();
+      }
     } else if (state && now - lastAges > 1000) {
       lastAges = now;
       inspector.update(state, Date.now());
@@ -135,9 +383,55 @@ async function boot(): Promise<void> {
   });
   hook.ready = true;
 
+  function syncTags(s: PlantRoomState): void {
+    for (const seat of s.seats.values()) {
+      if (seat.id === session.seatId) continue;
+      const id = `seat.${seat.id}`;
+      if (!changed(id, `${seat.name}|${seat.color}|${seat.speaking}|${seat.presence}|${seat.device}`)) continue;
+      const tag = el("div", `tag${seat.speaking ? " speaking" : ""}`);
+      tag.style.borderColor = seat.color;
+      tag.dataset["seat"] = seat.id;
+      tag.appendChild(document.createTextNode(seat.name));
+      tag.appendChild(el("span", "dev", seat.presence === "reconnecting" ? "reconnecting…" : seat.device));
+      const headOf = () => {
+        const hd = avatars.headOf(seat.id);
+        return hd ? hd.pos.add(new Vector3(0, 0.35, 0)) : null;
+      };
+      tags.set(id, tag, headOf);
+      seatTags.add(id);
+    }
+    for (const id of [...seatTags]) {
+      if (!s.seats.has(id.slice(5))) {
+        tags.delete(id);
+        seatTags.delete(id);
+      }
+    }
+    for (const n of s.annotations.values()) {
+      const id = `note.${n.id}`;
+      if (!n.text || n.status === "resolved") {
+        tags.delete(id);
+        noteTags.delete(id);
+        continue;
+      }
+      if (!changed(id, `${n.text}|${n.color}`)) continue;
+      const tag = el("div", "note-tag", n.text);
+      tag.style.borderLeftColor = n.color;
+      tag.dataset["note"] = n.id;
+      tags.set(id, tag, () => marks.worldOf(n.id), { maxDist: 45 });
+      noteTags.add(id);
+    }
+    for (const id of [...noteTags]) {
+      if (!s.annotations.has(id.slice(5))) {
+        tags.delete(id);
+        noteTags.delete(id);
+      }
+    }
+  }
+
   window.addEventListener("resize", () => scene.engine.resize());
   const walkBtn = byId("btn-walk");
   const toggleWalk = () => {
+    stopFollowing();
     const on = walkBtn.getAttribute("aria-pressed") !== "true";
     walkBtn.setAttribute("aria-pressed", String(on));
     scene.setWalkMode(on);
@@ -146,10 +440,23 @@ async function boot(): Promise<void> {
   walkBtn.addEventListener("click", toggleWalk);
   byId("btn-home").addEventListener("click", () => scene.resetView());
   window.addEventListener("keydown", (e) => {
-    if (e.target instanceof HTMLInputElement) return;
+    if (
+      e.target instanceof HTMLInputElement ||
+      e.target instanceof HTMLTextAreaElement ||
+      e.target instanceof HTMLSelectElement
+    )
+      return;
     if (e.key === "f" || e.key === "F") toggleWalk();
     else if (e.key === "Home") scene.resetView();
-    else if (e.key === "Escape") select(null);
+    else if (e.key === "p" || e.key === "P") setMode("point");
+    else if (e.key === "n" || e.key === "N") setMode("pin");
+    else if (e.key === "i" || e.key === "I") setMode("ink");
+    else if (e.key === "l" || e.key === "L") ping();
+    else if (e.key === "Escape") {
+      if (following) stopFollowing();
+      else if (mode !== "none") setMode(mode);
+      else select(null);
+    }
   });
 }
 

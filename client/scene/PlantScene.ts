@@ -66,10 +66,15 @@ export class PlantScene {
   private plantCenter = Vector3.Zero();
   private plantRadius = 50;
   onPick: (twinId: string | null) => void = () => {};
+  /** While set, taps go here instead of selecting (pin placement). Return true to consume. */
+  onTapOverride: ((hit: { twin: string; point: Vector3 } | null) => boolean) | null = null;
 
   constructor(readonly canvas: HTMLCanvasElement) {
     this.engine = new Engine(canvas, true, { stencil: true, preserveDrawingBuffer: false, antialias: true }, true);
     const scene = new Scene(this.engine);
+    // The plant frame is glTF's (right-handed, +y up, metres): with this, Babylon world = plant frame,
+    // so poses, pins and twin positions need no conversion on the wire.
+    scene.useRightHandedSystem = true;
     this.scene = scene;
     scene.clearColor = new Color4(0.07, 0.09, 0.11, 1);
     scene.ambientColor = new Color3(0.3, 0.3, 0.3);
@@ -139,9 +144,9 @@ export class PlantScene {
       console.warn(`Gemba: scene has no node for ${missing.length} twins: ${missing.slice(0, 5).join(", ")}`);
     for (const m of this.scene.meshes) {
       m.isPickable = true;
-      // Static plant geometry: freeze what never moves (large win on CPU per frame).
+      // Static plant geometry: freeze what never moves (large win on CPU per frame). Bounding info
+      // stays synced: picking tests it first, and a stale box makes clicks miss.
       m.freezeWorldMatrix();
-      m.doNotSyncBoundingInfo = true;
     }
     this.frame();
     this.buildEnvironment();
@@ -277,8 +282,13 @@ export class PlantScene {
   private installPicking(): void {
     this.pickObserver = this.scene.onPointerObservable.add((info) => {
       if (info.type !== PointerEventTypes.POINTERTAP) return;
-      const mesh = info.pickInfo?.hit ? info.pickInfo.pickedMesh : null;
-      this.onPick(mesh ? this.twinOf(mesh) : null);
+      // Pick ourselves at the tap position: the same predicate as pointing, so what you point at is what you tap.
+      const hit = this.pickAt(this.scene.pointerX, this.scene.pointerY);
+      const twin = hit?.twin ?? null;
+      if (this.onTapOverride) {
+        if (this.onTapOverride(twin && hit ? { twin, point: hit.point.clone() } : null)) return;
+      }
+      this.onPick(twin);
     });
   }
 
@@ -290,6 +300,32 @@ export class PlantScene {
       n = n.parent as TransformNode | null;
     }
     return null;
+  }
+
+  /** Pick what is under a screen position (CSS px): the twin and the world point, or null. */
+  pickAt(x: number, y: number): { twin: string | null; point: Vector3 } | null {
+    const r = this.scene.pick(x, y, (m) => m.isPickable && m.isEnabled());
+    if (!r?.hit || !r.pickedPoint || !r.pickedMesh) return null;
+    return { twin: this.twinOf(r.pickedMesh), point: r.pickedPoint };
+  }
+
+  /** Where an asset's centre appears on screen (CSS px), or null when it is behind the camera. */
+  screenOf(twinId: string): { x: number; y: number } | null {
+    const t = this.twins.get(twinId);
+    const cam = this.scene.activeCamera;
+    if (!t || !cam) return null;
+    const e = this.engine;
+    // Fresh matrices, not the last frame's: the camera may have moved since it was drawn.
+    const vp = cam.getViewMatrix(true).multiply(cam.getProjectionMatrix(true));
+    const p = Vector3.Project(
+      t.center,
+      Matrix.IdentityReadOnly,
+      vp,
+      cam.viewport.toGlobal(e.getRenderWidth(), e.getRenderHeight()),
+    );
+    if (p.z <= 0 || p.z >= 1) return null;
+    const k = this.canvas.clientWidth / e.getRenderWidth();
+    return { x: p.x * k, y: p.y * k };
   }
 
   setWalkMode(on: boolean): void {

@@ -5,12 +5,17 @@
  */
 import { Client, type Room } from "@colyseus/sdk";
 import { PlantModel } from "../../shared/plant.ts";
+import type { z } from "zod";
 import {
+  ClientMessage,
   PLANT_ROOM,
   PROTOCOL_VERSION,
   type DeviceKind,
   type ErrorMessage,
   type JoinOptions,
+  type PingMessage,
+  type ShareMessage,
+  type SummonMessage,
   type Refusal,
   type WelcomeMessage,
 } from "../../shared/protocol.ts";
@@ -41,6 +46,9 @@ export interface SessionEvents {
   onState(state: PlantRoomState): void;
   onConnection(state: ConnectionState, detail?: string): void;
   onError(message: string): void;
+  onPing?(m: PingMessage): void;
+  onSummon?(m: SummonMessage): void;
+  onShare?(m: ShareMessage): void;
 }
 
 export class PlantSession {
@@ -73,6 +81,9 @@ export class PlantSession {
       sessionStorage.setItem(`gemba.seat.${plant}`, m.seat);
     });
     room.onMessage("error", (m: ErrorMessage) => this.events.onError(m.message));
+    room.onMessage("ping", (m: PingMessage) => this.events.onPing?.(m));
+    room.onMessage("summon", (m: SummonMessage) => this.events.onSummon?.(m));
+    room.onMessage("share", (m: ShareMessage) => this.events.onShare?.(m));
     room.onStateChange((s) => this.events.onState(s));
     room.onDrop(() => this.events.onConnection("reconnecting", "Connection lost; reconnecting…"));
     room.onReconnect(() => this.events.onConnection("live"));
@@ -86,12 +97,20 @@ export class PlantSession {
     this.room?.send("select", { twin });
   }
 
+  /** Fire-and-forget message (validated by the server; a refusal arrives as an "error" message). */
+  send<K extends keyof typeof ClientMessage>(type: K, payload: z.input<(typeof ClientMessage)[K]>): void {
+    this.room?.send(type, payload);
+  }
+
   /** Send a request; a refusal becomes an Error with the server's sentence. */
-  private async ask(type: "ack" | "shelve" | "unshelve", payload: object): Promise<void> {
+  async ask<T = unknown>(
+    type: "ack" | "shelve" | "unshelve" | "annotate" | "annotationUpdate" | "annotationDelete",
+    payload: object,
+  ): Promise<T> {
     const room = this.room;
     if (!room) throw new Error("Not connected.");
     try {
-      await room.request(type, payload);
+      return await room.request<object, T>(type, payload);
     } catch (e) {
       const reason = (e as { reason?: Partial<Refusal> }).reason;
       const message = reason?.message ?? (e as Error).message;
@@ -100,15 +119,15 @@ export class PlantSession {
     }
   }
 
-  ack(alarm: string): Promise<void> {
-    return this.ask("ack", { alarm });
+  async ack(alarm: string): Promise<void> {
+    await this.ask("ack", { alarm });
   }
 
-  shelve(alarm: string, minutes: number, reason: string): Promise<void> {
-    return this.ask("shelve", { alarm, minutes, reason });
+  async shelve(alarm: string, minutes: number, reason: string): Promise<void> {
+    await this.ask("shelve", { alarm, minutes, reason });
   }
 
-  unshelve(alarm: string): Promise<void> {
-    return this.ask("unshelve", { alarm });
+  async unshelve(alarm: string): Promise<void> {
+    await this.ask("unshelve", { alarm });
   }
 }

@@ -28,6 +28,13 @@ export class Participants {
         li.appendChild(el("span", "pname", s.name + (s.id === mySeat ? " (you)" : "")));
         if (s.presence === "reconnecting") li.appendChild(el("span", "reconnecting-tag", "reconnecting…"));
         li.appendChild(el("span", "device", DEVICE_LABEL[s.device] ?? s.device));
+        if (s.id !== mySeat) {
+          const b = el("button", "", "Follow");
+          b.type = "button";
+          b.title = `See what ${s.name} sees`;
+          b.dataset["follow"] = s.id;
+          li.appendChild(b);
+        }
         return li;
       }),
     );

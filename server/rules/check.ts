@@ -120,18 +120,22 @@ export class PlantVocabulary {
   }
 }
 
-/** Edit distance, for "did you mean" hints (names are short; O(n·m) is fine). */
+/** Edit distance with adjacent transpositions ("flwo" → "flow" is 1), for "did you mean" hints. */
 function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1;
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost));
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) =>
+    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
-    prev = cur;
   }
-  return prev[b.length]!;
+  return d[x.length]![y.length]!;
 }
 
 export function suggest(name: string, candidates: Iterable<string>): string {
@@ -163,7 +167,7 @@ export class Checker {
   condition(e: Expr, scope: Scope, top: boolean): BoolNode {
     const r = this.check(e, scope, top);
     if (r.t !== "bool") {
-      throw new RuleSyntaxError("the expression is a number, not a condition", e.col, "compare it, e.g. flow > 5");
+      throw new RuleSyntaxError("the expression is a number, not a condition", e.start, "compare it, e.g. flow > 5");
     }
     return r.n;
   }
@@ -225,14 +229,14 @@ export class Checker {
 
   private num(e: Expr, scope: Scope, what: string): NumNode {
     const r = this.check(e, scope, false);
-    if (r.t !== "num") throw new RuleSyntaxError(`${what} needs a number but got a condition`, e.col);
+    if (r.t !== "num") throw new RuleSyntaxError(`${what} needs a number but got a condition`, e.start);
     return r.n;
   }
 
   private bool(e: Expr, scope: Scope, what: string, top: boolean): BoolNode {
     const r = this.check(e, scope, top);
     if (r.t !== "bool") {
-      throw new RuleSyntaxError(`${what} needs a condition but got a number`, e.col, "compare it, e.g. running == 1");
+      throw new RuleSyntaxError(`${what} needs a condition but got a number`, e.start, "compare it, e.g. running == 1");
     }
     return r.n;
   }
@@ -311,10 +315,10 @@ export class Checker {
         const point = this.pointArg(e.fn, a0!, scope);
         const w = this.expr(a1!);
         if (w.k !== "dur") {
-          throw new RuleSyntaxError(`the window of ${e.fn}() must be a duration`, w.col, "e.g. 10s, 500ms or 2min");
+          throw new RuleSyntaxError(`the window of ${e.fn}() must be a duration`, w.start, "e.g. 10s, 500ms or 2min");
         }
         if (w.ms <= 0 || w.ms > MAX_WINDOW_MS) {
-          throw new RuleSyntaxError(`the window of ${e.fn}() must be more than 0 and at most 1h`, w.col);
+          throw new RuleSyntaxError(`the window of ${e.fn}() must be more than 0 and at most 1h`, w.start);
         }
         return { t: "num", n: { k: "window", fn: e.fn, point, ms: w.ms }, dur: false };
       }
@@ -349,7 +353,7 @@ export class Checker {
 
   private pointArg(fn: string, a: Arg, scope: Scope): string {
     const e = this.expr(a);
-    if (e.k !== "ref") throw new RuleSyntaxError(`the first argument of ${fn}() must be a point name`, e.col);
+    if (e.k !== "ref") throw new RuleSyntaxError(`the first argument of ${fn}() must be a point name`, e.start);
     this.point(e.name, e.col, scope);
     return e.name;
   }

@@ -5,7 +5,7 @@
  */
 import type { PlantModel, TypeDef } from "../../shared/plant.ts";
 import type { PlantIssue } from "../plant/PlantError.ts";
-import { Checker, PlantVocabulary, suggest, type BoolNode, type Scope } from "./check.ts";
+import { Checker, MAX_FOR_MS, PlantVocabulary, suggest, type BoolNode, type Scope } from "./check.ts";
 import { parseExpression } from "./parse.ts";
 import { RuleDef, type RuleSeverity } from "./RuleDef.ts";
 import { RuleSyntaxError } from "./tokenize.ts";
@@ -174,7 +174,7 @@ export function compileRules(raw: unknown, model: PlantModel): { rules: Compiled
       if (ast.k === "for") {
         whenForMs = ast.ms;
         when = checker.condition(ast.e, scope, true);
-        if (whenForMs > 24 * 3_600_000) throw new RuleSyntaxError('a "for" duration is at most 24h', ast.col);
+        if (whenForMs > MAX_FOR_MS) throw new RuleSyntaxError('a "for" duration is at most 24h', ast.col);
       } else when = checker.condition(ast, scope, true);
     } catch (e) {
       issues.push(issueFrom(`${at}.when`, e));

@@ -23,17 +23,24 @@ import { RuleSyntaxError, tokenize, type Token } from "./tokenize.ts";
 export type BinaryOp = "+" | "-" | "*" | "/" | "<" | "<=" | ">" | ">=" | "==" | "!=" | "and" | "or";
 export type RelDir = "in" | "out" | "upstream" | "downstream";
 
+/** col: where the node's operator or name is; start: its first character (an opening parenthesis included). */
+interface At {
+  col: number;
+  start: number;
+  /** Depth of the tree below this node. */
+  d: number;
+}
 export type Expr =
-  | { k: "num"; value: number; col: number; d: number }
-  | { k: "dur"; ms: number; text: string; col: number; d: number }
-  | { k: "bool"; value: boolean; col: number; d: number }
-  | { k: "ref"; name: string; col: number; d: number }
-  | { k: "neg" | "not"; e: Expr; col: number; d: number }
-  | { k: "binary"; op: BinaryOp; a: Expr; b: Expr; col: number; d: number }
-  | { k: "for"; e: Expr; ms: number; col: number; d: number }
-  | { k: "call"; fn: string; args: Arg[]; col: number; d: number };
+  | ({ k: "num"; value: number } & At)
+  | ({ k: "dur"; ms: number; text: string } & At)
+  | ({ k: "bool"; value: boolean } & At)
+  | ({ k: "ref"; name: string } & At)
+  | ({ k: "neg" | "not"; e: Expr } & At)
+  | ({ k: "binary"; op: BinaryOp; a: Expr; b: Expr } & At)
+  | ({ k: "for"; e: Expr; ms: number } & At)
+  | ({ k: "call"; fn: string; args: Arg[] } & At);
 
-export interface RelExpr {
+export interface RelExpr extends At {
   k: "rel";
   dir: RelDir;
   /** Relationship name; null for upstream/downstream without one (they walk "feeds"). */
@@ -42,8 +49,6 @@ export interface RelExpr {
   /** Type short name filter, or null. */
   type: string | null;
   typeCol: number;
-  col: number;
-  d: number;
 }
 export type Arg = Expr | RelExpr;
 
@@ -126,7 +131,7 @@ class Parser {
       if (t.kind !== "dur") {
         throw new RuleSyntaxError(`expected a duration like 5s after "for" but found ${describe(t)}`, t.col);
       }
-      out = this.node({ k: "for", e, ms: t.value, col: kw.col, d: e.d + 1 });
+      out = this.node({ k: "for", e, ms: t.value, col: kw.col, start: e.start, d: e.d + 1 });
     }
     this.leave();
     return out;
@@ -137,7 +142,7 @@ class Parser {
     while (this.isWord("or")) {
       const op = this.next();
       const b = this.parseAnd();
-      a = this.node({ k: "binary", op: "or", a, b, col: op.col, d: Math.max(a.d, b.d) + 1 });
+      a = this.node({ k: "binary", op: "or", a, b, col: op.col, start: a.start, d: Math.max(a.d, b.d) + 1 });
     }
     return a;
   }
@@ -147,7 +152,7 @@ class Parser {
     while (this.isWord("and")) {
       const op = this.next();
       const b = this.parseNot();
-      a = this.node({ k: "binary", op: "and", a, b, col: op.col, d: Math.max(a.d, b.d) + 1 });
+      a = this.node({ k: "binary", op: "and", a, b, col: op.col, start: a.start, d: Math.max(a.d, b.d) + 1 });
     }
     return a;
   }
@@ -158,7 +163,7 @@ class Parser {
       this.enter(op.col);
       const e = this.parseNot();
       this.leave();
-      return this.node({ k: "not", e, col: op.col, d: e.d + 1 });
+      return this.node({ k: "not", e, col: op.col, start: op.col, d: e.d + 1 });
     }
     return this.parseCompare();
   }
@@ -173,7 +178,8 @@ class Parser {
     if (again.kind === "op" && COMPARE.has(again.text)) {
       throw new RuleSyntaxError("comparisons do not chain", again.col, "write a < b and b < c");
     }
-    return this.node({ k: "binary", op: t.text as BinaryOp, a, b, col: t.col, d: Math.max(a.d, b.d) + 1 });
+    const d = Math.max(a.d, b.d) + 1;
+    return this.node({ k: "binary", op: t.text as BinaryOp, a, b, col: t.col, start: a.start, d });
   }
 
   private parseSum(): Expr {
@@ -181,7 +187,15 @@ class Parser {
     while (this.isOp("+") || this.isOp("-")) {
       const op = this.next();
       const b = this.parseProduct();
-      a = this.node({ k: "binary", op: op.text as BinaryOp, a, b, col: op.col, d: Math.max(a.d, b.d) + 1 });
+      a = this.node({
+        k: "binary",
+        op: op.text as BinaryOp,
+        a,
+        b,
+        col: op.col,
+        start: a.start,
+        d: Math.max(a.d, b.d) + 1,
+      });
     }
     return a;
   }
@@ -191,7 +205,15 @@ class Parser {
     while (this.isOp("*") || this.isOp("/")) {
       const op = this.next();
       const b = this.parseUnary();
-      a = this.node({ k: "binary", op: op.text as BinaryOp, a, b, col: op.col, d: Math.max(a.d, b.d) + 1 });
+      a = this.node({
+        k: "binary",
+        op: op.text as BinaryOp,
+        a,
+        b,
+        col: op.col,
+        start: a.start,
+        d: Math.max(a.d, b.d) + 1,
+      });
     }
     return a;
   }
@@ -202,8 +224,8 @@ class Parser {
       this.enter(op.col);
       const e = this.parseUnary();
       this.leave();
-      if (e.k === "num") return { k: "num", value: -e.value, col: op.col, d: e.d };
-      return this.node({ k: "neg", e, col: op.col, d: e.d + 1 });
+      if (e.k === "num") return { k: "num", value: -e.value, col: op.col, start: op.col, d: e.d };
+      return this.node({ k: "neg", e, col: op.col, start: op.col, d: e.d + 1 });
     }
     return this.parsePrimary();
   }
@@ -212,11 +234,12 @@ class Parser {
     const t = this.next();
     switch (t.kind) {
       case "num":
-        return { k: "num", value: t.value, col: t.col, d: 0 };
+        return { k: "num", value: t.value, col: t.col, start: t.col, d: 0 };
       case "dur":
-        return { k: "dur", ms: t.value, text: t.text, col: t.col, d: 0 };
+        return { k: "dur", ms: t.value, text: t.text, col: t.col, start: t.col, d: 0 };
       case "ident": {
-        if (t.text === "true" || t.text === "false") return { k: "bool", value: t.text === "true", col: t.col, d: 0 };
+        if (t.text === "true" || t.text === "false")
+          return { k: "bool", value: t.text === "true", col: t.col, start: t.col, d: 0 };
         if (KEYWORDS.has(t.text)) throw new RuleSyntaxError(`unexpected "${t.text}"`, t.col);
         if (this.isOp("(")) return this.parseCall(t);
         let name = t.text;
@@ -228,13 +251,13 @@ class Parser {
           }
           name += `.${part.text}`;
         }
-        return { k: "ref", name, col: t.col, d: 0 };
+        return { k: "ref", name, col: t.col, start: t.col, d: 0 };
       }
       case "op":
         if (t.text === "(") {
           const e = this.parseExpr();
           this.close(t);
-          return e;
+          return { ...e, start: t.col };
         }
         throw new RuleSyntaxError(`unexpected ${describe(t)}`, t.col);
       case "eof":
@@ -262,7 +285,7 @@ class Parser {
     this.close(open);
     this.leave();
     const d = args.reduce((m, a) => Math.max(m, a.d), 0) + 1;
-    return this.node({ k: "call", fn: name.text, args, col: name.col, d });
+    return this.node({ k: "call", fn: name.text, args, col: name.col, start: name.col, d });
   }
 
   private parseRel(): RelExpr {
@@ -297,6 +320,6 @@ class Parser {
       type = n.text;
       typeCol = n.col;
     }
-    return { k: "rel", dir, name, nameCol, type, typeCol, col: t.col, d: 0 };
+    return { k: "rel", dir, name, nameCol, type, typeCol, col: t.col, start: t.col, d: 0 };
   }
 }

@@ -11,12 +11,12 @@ import { MqttConnection } from "../../server/ingest/MqttConnection.ts";
 import { parseMqttEnv } from "../../server/ingest/mqttOptions.ts";
 import { MOSQUITTO, publisher } from "./harness.ts";
 
-/** Subscribe and resolve with the first payload on `topic`. */
-async function firstMessage(conn: MqttConnection, topic: string): Promise<Promise<string>> {
+/** Subscribe; `got` resolves with the first payload on `topic`. (Wrapped: an async function cannot return a bare promise.) */
+async function firstMessage(conn: MqttConnection, topic: string): Promise<{ got: Promise<string> }> {
   let resolve!: (s: string) => void;
   const got = new Promise<string>((r) => (resolve = r));
   await conn.subscribe(topic, (_t, payload) => resolve(payload.toString()));
-  return got;
+  return { got };
 }
 
 describe("parseMqttEnv", () => {
@@ -84,14 +84,15 @@ describe("MQTT 3.1.1 and MQTT 5 against the real Mosquitto", () => {
   it.each([
     ["3.1.1", 4],
     ["5", 5],
-  ] as const)("MQTT_VERSION=%s connects and receives data", async (version) => {
+  ] as const)("MQTT_VERSION=%s connects and receives data", async (version, protocolVersion) => {
     const env = parseMqttEnv({ MQTT_URL: MOSQUITTO, MQTT_VERSION: version });
+    expect(env.protocolVersion).toBe(protocolVersion);
     const conn = new MqttConnection({ url: MOSQUITTO, ...env });
     const pub = await publisher();
     try {
       await conn.connect(5000);
       const topic = `test-${randomUUID().slice(0, 8)}/v${version}`;
-      const got = await firstMessage(conn, topic);
+      const { got } = await firstMessage(conn, topic);
       await pub.publishAsync(topic, `hello over ${version}`);
       expect(await got).toBe(`hello over ${version}`);
     } finally {
@@ -126,7 +127,7 @@ describe("MQTT 3.1.1 and MQTT 5 against the real Mosquitto", () => {
       await ro.connect(5000);
       await rw.connect(5000);
       const topic = `test-${randomUUID().slice(0, 8)}/writes`;
-      const got = await firstMessage(ro, topic);
+      const { got } = await firstMessage(ro, topic);
       expect(() => ro.publish(topic, "no")).toThrow(/MQTT writes are off/);
       expect(rw.publish(topic, new TextEncoder().encode("yes"))).toBe(true);
       expect(await got).toBe("yes");
@@ -185,7 +186,8 @@ describe("TLS: a private Mosquitto with a self-signed CA", () => {
         `keyfile ${f("server.key")}`,
         "allow_anonymous true",
         "persistence false",
-        "log_dest stdout",
+        // stderr: stdout into a pipe is block-buffered, and the "running" line would never arrive.
+        "log_dest stderr",
         // Started as root, Mosquitto drops to the "mosquitto" user, which cannot read this private temp dir.
         `user ${os.userInfo().username}`,
       ].join("\n") + "\n",
@@ -222,7 +224,7 @@ describe("TLS: a private Mosquitto with a self-signed CA", () => {
     const pub = await mqtt.connectAsync(url, { ca: env.ca, clientId: `gemba-test-tlspub-${randomUUID().slice(0, 8)}` });
     try {
       await conn.connect(5000);
-      const got = await firstMessage(conn, "plant/tls");
+      const { got } = await firstMessage(conn, "plant/tls");
       await pub.publishAsync("plant/tls", "sealed");
       expect(await got).toBe("sealed");
     } finally {

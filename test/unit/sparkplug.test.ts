@@ -391,7 +391,11 @@ describe("Sparkplug bindings in plant.json", () => {
     const err = await loadPlantDir(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PlantError);
     expect((err as PlantError).issues).toEqual([
-      { file: "plant.json", path: 'bindings[1].metrics["x"]', reason: 'twin T101 has no telemetry "nope".' },
+      {
+        file: "plant.json",
+        path: `bindings[${doc.bindings.length - 1}].metrics["x"]`,
+        reason: 'twin T101 has no telemetry "nope".',
+      },
     ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -1,0 +1,62 @@
+/**
+ * `npm run bench [-- ingest|latency|bytes ...]`: runs the benches (all by
+ * default), prints each one's table and writes bench/results/<name>.json with
+ * the machine, the parameters, the raw numbers and the ratios to the baselines.
+ * Traffic goes only to the local broker and to servers on 127.0.0.1; each bench
+ * stops its own server and children. Whole run: about 2.5 minutes.
+ */
+import os from "node:os";
+import { runBytes } from "./bytes.ts";
+import { machineInfo, printTable, round, writeResult } from "./common.ts";
+import { runIngest } from "./ingest.ts";
+import { runLatency } from "./latency.ts";
+
+const BENCHES = {
+  ingest: () => runIngest({ count: 200_000, reps: 5 }),
+  latency: () =>
+    runLatency({ rates: [1000, 10_000], clients: 20, warmupMs: 1000, durationMs: 10_000, patchRatesMs: [50, 16] }),
+  bytes: () => runBytes({ rates: [1000, 10_000], warmupMs: 1000, durationMs: 10_000 }),
+} as const;
+type BenchName = keyof typeof BENCHES;
+
+const TITLES: Record<BenchName, string> = {
+  ingest: "Ingest: tag updates/s into the twin vs a bare mqtt.js subscriber (same process, same stream; median)",
+  latency: "Latency: publish -> client decode (20 SDK clients) vs publish -> bare mqtt.js subscriber",
+  bytes: "Bytes: WebSocket bytes per SDK client vs raw MQTT bytes of the same stream",
+};
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const unknown = asked.filter((a) => !(a in BENCHES));
+  if (unknown.length) {
+    console.error(`Unknown bench ${unknown.join(", ")}; choose from ${Object.keys(BENCHES).join(", ")}.`);
+    process.exit(2);
+  }
+  const names = (asked.length ? asked : Object.keys(BENCHES)) as BenchName[];
+  for (const name of names) {
+    const machine = machineInfo();
+    const t0 = performance.now();
+    console.log(`\n== ${name} (load average ${machine.loadAvg1mAtStart} on ${machine.cores} cores) ==`);
+    const result = await BENCHES[name]();
+    const seconds = round((performance.now() - t0) / 1000, 1);
+    printTable(TITLES[name], result.table);
+    if ("extraTables" in result) for (const t of result.extraTables) printTable(t.title, t.rows);
+    console.log(`goal: ${result.ratios.goal} -> ${result.ratios.goalMet ? "met" : "MISSED"}`);
+    const file = writeResult(name, {
+      bench: name,
+      machine,
+      loadAvg1mAtEnd: round(os.loadavg()[0]!, 2),
+      seconds,
+      ...result,
+    });
+    console.log(`wrote ${file} (${seconds} s)`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

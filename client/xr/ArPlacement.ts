@@ -1,0 +1,180 @@
+/**
+ * AR placement: a hit test from where the user looks against the real surfaces
+ * the device detected (planes, meshes), a reticle on the surface, and a WebXR
+ * anchor where the plant is put down, so the device keeps the miniature plant
+ * fixed to the table as its tracking refines. Re-placing drops the old anchor.
+ *
+ * The placement is kept relative to the anchor: when the anchor's pose updates,
+ * the plant follows; after a grab, the offset to the anchor is re-measured.
+ */
+import {
+  Color3,
+  MeshBuilder,
+  Quaternion,
+  StandardMaterial,
+  Vector3,
+  WebXRAnchorSystem,
+  WebXRHitTest,
+  type IWebXRAnchor,
+  type IWebXRHitResult,
+  type Matrix,
+  type Mesh,
+  type Scene,
+  type WebXRFeaturesManager,
+} from "@babylonjs/core";
+import { copyPlacement, placement, rotateY, wrapAngle, type Placement } from "./placementMath.ts";
+import type { Subscriptions } from "./Subscriptions.ts";
+
+export class ArPlacement {
+  readonly reticle: Mesh;
+  private hitTest: WebXRHitTest | null = null;
+  private anchors: WebXRAnchorSystem | null = null;
+  private anchor: IWebXRAnchor | null = null;
+  /** Last surface hit: valid while `hasHit`. */
+  readonly hit = new Vector3();
+  hasHit = false;
+  /** Placement relative to the anchor (position in the anchor's frame, yaw added). */
+  private readonly rel: Placement = placement();
+  private readonly anchorPos = new Vector3();
+  private anchorYaw = 0;
+  private readonly tmpQ = new Quaternion();
+  private readonly tmpS = new Vector3();
+  private readonly r2: [number, number] = [0, 0];
+  anchorCount = 0;
+  placed = false;
+
+  constructor(
+    scene: Scene,
+    private readonly onAnchorMoved: () => void,
+  ) {
+    const ring = MeshBuilder.CreateTorus("_xrReticle", { diameter: 0.16, thickness: 0.012, tessellation: 32 }, scene);
+    const mat = new StandardMaterial("_xrReticleMat", scene);
+    mat.disableLighting = true;
+    mat.emissiveColor = new Color3(1, 1, 1);
+    ring.material = mat;
+    ring.isPickable = false;
+    ring.setEnabled(false);
+    this.reticle = ring;
+  }
+
+  /** Turn on hit test and anchors for the next session (must happen before it starts). */
+  enable(features: WebXRFeaturesManager, subs: Subscriptions): void {
+    this.hitTest = features.enableFeature(WebXRHitTest, "latest", {
+      entityTypes: ["plane", "mesh"],
+    });
+    this.anchors = features.enableFeature(WebXRAnchorSystem, "latest", {
+      doNotRemoveAnchorsOnSessionEnded: false,
+    });
+    subs.observe(this.hitTest.onHitTestResultObservable, (results) => this.onHits(results));
+    subs.observe(this.anchors.onAnchorUpdatedObservable, (a) => {
+      if (a === this.anchor) this.readAnchor(a);
+    });
+    subs.observe(this.anchors.onAnchorRemovedObservable, () => {
+      this.anchorCount = this.anchors?.anchors.length ?? 0;
+    });
+  }
+
+  disable(features: WebXRFeaturesManager): void {
+    this.anchor = null;
+    this.anchorCount = 0;
+    this.placed = false;
+    this.hasHit = false;
+    this.reticle.setEnabled(false);
+    if (this.hitTest) features.disableFeature(WebXRHitTest.Name);
+    if (this.anchors) features.disableFeature(WebXRAnchorSystem.Name);
+    this.hitTest = null;
+    this.anchors = null;
+  }
+
+  private onHits(results: IWebXRHitResult[]): void {
+    const first = results[0];
+    this.hasHit = !!first;
+    if (first) this.hit.copyFrom(first.position);
+    const show = this.hasHit && !this.placed;
+    if (this.reticle.isEnabled() !== show) this.reticle.setEnabled(show);
+    if (show) this.reticle.position.copyFrom(this.hit);
+  }
+
+  /** Start over: show the reticle again; the next place() moves the plant and its anchor. */
+  replace(): void {
+    this.placed = false;
+  }
+
+  /**
+   * Put the plant at the reticle, facing `yaw`, and anchor it there.
+   * Returns false when no surface is under the reticle.
+   */
+  place(pl: Placement, yaw: number): boolean {
+    if (!this.hasHit) return false;
+    pl.x = this.hit.x;
+    pl.y = this.hit.y;
+    pl.z = this.hit.z;
+    pl.yaw = yaw;
+    this.placed = true;
+    this.reticle.setEnabled(false);
+    this.setAnchorFrom(pl);
+    return true;
+  }
+
+  /** After the plant was grabbed and moved: re-measure its offset to the anchor. */
+  rebase(pl: Placement): void {
+    if (!this.anchor) return;
+    rotateY(-this.anchorYaw, pl.x - this.anchorPos.x, pl.z - this.anchorPos.z, this.r2);
+    this.rel.x = this.r2[0];
+    this.rel.y = pl.y - this.anchorPos.y;
+    this.rel.z = this.r2[1];
+    this.rel.yaw = wrapAngle(pl.yaw - this.anchorYaw);
+    this.rel.scale = pl.scale;
+  }
+
+  /** The anchored placement now (after an anchor update). */
+  current(out: Placement): Placement {
+    rotateY(this.anchorYaw, this.rel.x, this.rel.z, this.r2);
+    out.x = this.anchorPos.x + this.r2[0];
+    out.y = this.anchorPos.y + this.rel.y;
+    out.z = this.anchorPos.z + this.r2[1];
+    out.yaw = this.anchorYaw + this.rel.yaw;
+    out.scale = this.rel.scale;
+    return out;
+  }
+
+  private setAnchorFrom(pl: Placement): void {
+    const system = this.anchors;
+    // Until the anchor exists, the plant sits where it was put; the relative offset is then zero.
+    this.anchorPos.set(pl.x, pl.y, pl.z);
+    this.anchorYaw = pl.yaw;
+    copyPlacement(pl, this.rel);
+    this.rel.x = this.rel.y = this.rel.z = this.rel.yaw = 0;
+    if (!system) return;
+    const previous = this.anchor;
+    this.anchor = null;
+    previous?.remove();
+    const q = Quaternion.RotationYawPitchRoll(pl.yaw, 0, 0);
+    system.addAnchorAtPositionAndRotationAsync(new Vector3(pl.x, pl.y, pl.z), q).then(
+      (a) => {
+        this.anchor = a;
+        this.anchorCount = system.anchors.length;
+        this.readAnchor(a);
+      },
+      (e: unknown) => console.warn("Gemba XR: the device refused an anchor; the plant stays put without one.", e),
+    );
+  }
+
+  private readAnchor(a: IWebXRAnchor): void {
+    const m: Matrix = a.transformationMatrix;
+    m.decompose(this.tmpS, this.tmpQ, this.anchorPos);
+    // Heading of the anchor's forward (+z) axis.
+    this.anchorYaw = Math.atan2(m.m[8]!, m.m[10]!);
+    this.anchorCount = this.anchors?.anchors.length ?? this.anchorCount;
+    this.onAnchorMoved();
+  }
+
+  get hasAnchor(): boolean {
+    return this.anchor !== null;
+  }
+
+  dispose(): void {
+    this.reticle.material?.dispose();
+    this.reticle.dispose();
+  }
+}

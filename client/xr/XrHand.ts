@@ -1,0 +1,180 @@
+/**
+ * One tracked input (controller or hand) as the XR code sees it: press state from
+ * the session's select/squeeze events, thumbstick and face buttons from its
+ * gamepad, its heading for grab gestures, and a procedural look (a laser ray and
+ * a small controller body; hand joints come from Babylon's hand tracking with our
+ * own sphere). Nothing here downloads a model, and nothing allocates per frame.
+ */
+import {
+  Color3,
+  Mesh,
+  MeshBuilder,
+  Ray,
+  StandardMaterial,
+  Vector3,
+  type Scene,
+  type TransformNode,
+  type WebXRInputSource,
+} from "@babylonjs/core";
+import type { HandPoint } from "./placementMath.ts";
+
+export interface HandLooks {
+  rayMat: StandardMaterial;
+  bodyMat: StandardMaterial;
+}
+
+export function createHandLooks(scene: Scene): HandLooks {
+  const rayMat = new StandardMaterial("_xrRayMat", scene);
+  rayMat.disableLighting = true;
+  rayMat.emissiveColor = new Color3(0.45, 0.78, 1);
+  rayMat.alpha = 0.55;
+  const bodyMat = new StandardMaterial("_xrBodyMat", scene);
+  bodyMat.diffuseColor = new Color3(0.16, 0.18, 0.21);
+  bodyMat.emissiveColor = new Color3(0.1, 0.22, 0.34);
+  bodyMat.specularColor = new Color3(0.2, 0.2, 0.2);
+  return { rayMat, bodyMat };
+}
+
+/** Thumbstick thresholds: a deliberate push, and a release with hysteresis. */
+const PUSH = 0.7;
+const RELEASE = 0.3;
+
+export class XrHand {
+  readonly side: XRHandedness;
+  readonly isHand: boolean;
+  readonly ray = new Ray(Vector3.Zero(), new Vector3(0, 0, 1), 1000);
+  readonly point: HandPoint = { x: 0, y: 0, z: 0, yaw: 0 };
+  private readonly rayMesh: Mesh;
+  private readonly body: Mesh | null;
+  selecting = false;
+  squeezing = false;
+  /** A two-hand gesture happened during this press: its release is not a click. */
+  gestureDuringPress = false;
+  /** Thumbstick: "forward" held (teleport aim), and turn re-armed after a flick. */
+  aiming = false;
+  private turnArmed = true;
+  private prevA = false;
+  private prevB = false;
+
+  constructor(
+    readonly source: WebXRInputSource,
+    scene: Scene,
+    looks: HandLooks,
+  ) {
+    this.side = source.inputSource.handedness;
+    this.isHand = !!source.inputSource.hand;
+    // A unit-length beam along the pointer's forward (+z left-handed, -z right-handed), scaled to the ray length.
+    const f = scene.useRightHandedSystem ? -1 : 1;
+    const ray = MeshBuilder.CreateCylinder(
+      `_xrRay.${source.uniqueId}`,
+      { height: 1, diameterTop: 0.004, diameterBottom: 0.008, tessellation: 6 },
+      scene,
+    );
+    ray.rotation.x = (f * Math.PI) / 2;
+    ray.position.z = 0.5 * f;
+    ray.bakeCurrentTransformIntoVertices();
+    ray.material = looks.rayMat;
+    ray.isPickable = false;
+    ray.parent = source.pointer;
+    this.rayMesh = ray;
+    if (!this.isHand) {
+      const box = MeshBuilder.CreateBox(
+        `_xrBody.${source.uniqueId}`,
+        { width: 0.045, height: 0.035, depth: 0.12 },
+        scene,
+      );
+      const ring = MeshBuilder.CreateTorus(
+        `_xrRing.${source.uniqueId}`,
+        { diameter: 0.07, thickness: 0.012, tessellation: 20 },
+        scene,
+      );
+      ring.position.set(0, 0.01, 0.07 * f);
+      ring.rotation.x = (f * Math.PI) / 2.6;
+      const merged = Mesh.MergeMeshes([box, ring], true, true) ?? box;
+      merged.name = `_xrBody.${source.uniqueId}`;
+      merged.material = looks.bodyMat;
+      merged.isPickable = false;
+      merged.parent = source.grip ?? source.pointer;
+      this.body = merged;
+    } else {
+      this.body = null;
+    }
+  }
+
+  /** The node a wrist panel rides on. */
+  get wrist(): TransformNode {
+    return this.source.grip ?? this.source.pointer;
+  }
+
+  setRayLength(m: number): void {
+    this.rayMesh.scaling.z = m;
+  }
+
+  setRayVisible(on: boolean): void {
+    this.rayMesh.isVisible = on;
+  }
+
+  /** Per frame: pointer ray and a position + heading for grab gestures. */
+  update(): void {
+    this.source.getWorldPointerRayToRef(this.ray);
+    const w = this.wrist.getWorldMatrix().m;
+    this.point.x = w[12]!;
+    this.point.y = w[13]!;
+    this.point.z = w[14]!;
+    // Heading from the pointer's forward axis (row 2 of the world matrix), flattened.
+    const d = this.ray.direction;
+    if (Math.abs(d.x) + Math.abs(d.z) > 1e-3) this.point.yaw = Math.atan2(d.x, d.z);
+  }
+
+  private get pad(): Gamepad | null | undefined {
+    return this.source.inputSource.gamepad;
+  }
+
+  /** Thumbstick y (forward is negative), 0 without a thumbstick. */
+  get stickY(): number {
+    return this.pad?.axes[3] ?? 0;
+  }
+
+  get stickX(): number {
+    return this.pad?.axes[2] ?? 0;
+  }
+
+  /** Teleport aim: stick pushed forward; ends (returns "release") when the stick comes back. */
+  aimState(): "idle" | "aiming" | "release" {
+    const y = this.stickY;
+    if (!this.aiming && y < -PUSH && Math.abs(this.stickX) < 0.5) this.aiming = true;
+    else if (this.aiming && y > -RELEASE) {
+      this.aiming = false;
+      return "release";
+    }
+    return this.aiming ? "aiming" : "idle";
+  }
+
+  /** Snap turn: -1 / +1 once per flick of the stick sideways, else 0. */
+  turn(): -1 | 0 | 1 {
+    const x = this.stickX;
+    if (this.aiming) return 0;
+    if (this.turnArmed && Math.abs(x) > PUSH) {
+      this.turnArmed = false;
+      return x > 0 ? 1 : -1;
+    }
+    if (Math.abs(x) < RELEASE) this.turnArmed = true;
+    return 0;
+  }
+
+  /** Rising edges of the lower (A/X) and upper (B/Y) face buttons. */
+  faceButtons(): number {
+    const b = this.pad?.buttons;
+    const a = !!b?.[4]?.pressed;
+    const bb = !!b?.[5]?.pressed;
+    const out = (a && !this.prevA ? 1 : 0) | (bb && !this.prevB ? 2 : 0);
+    this.prevA = a;
+    this.prevB = bb;
+    return out;
+  }
+
+  dispose(): void {
+    this.rayMesh.dispose(false, false);
+    this.body?.dispose(false, false);
+  }
+}

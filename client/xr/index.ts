@@ -1,0 +1,61 @@
+/**
+ * WebXR entry point for the page (immersive VR and AR). Contract with main.ts:
+ * `installXr` wires the "Enter VR" / "Enter AR" buttons and returns a controller
+ * whose `poses()` gives head, hands and pointer in the plant frame while in XR,
+ * which the presence sender uses instead of the desktop camera.
+ */
+import type { TransformNode } from "@babylonjs/core";
+import type { PlantModel } from "../../shared/plant.ts";
+import type { PlantRoomState } from "../../shared/state.ts";
+import type { PlantScene } from "../scene/PlantScene.ts";
+import { XrExperience, type XrDebugView } from "./XrExperience.ts";
+
+export type Pose7 = [number, number, number, number, number, number, number];
+
+export interface XrPoses {
+  head: Pose7;
+  left: Pose7 | null;
+  right: Pose7 | null;
+  pointer: { o: [number, number, number]; t: [number, number, number]; twin: string | null } | null;
+}
+
+export interface XrHooks {
+  /** Select (or clear) an asset, exactly as a desktop click does. */
+  select(twin: string | null): void;
+  /** The live room state, read by the in-XR panel (at most 5 times a second). */
+  state?(): PlantRoomState | null;
+  /** The plant model: names, types, units and limits for the in-XR panel. */
+  model?: PlantModel;
+  /** The page's current selection (desktop, shared, or from XR), so the in-XR panel follows it. */
+  selection?(): string | null;
+}
+
+export interface XrController {
+  readonly mode: "vr" | "ar" | null;
+  poses(): XrPoses | null;
+  dispose(): void;
+  /** "walk" (1:1) or "tabletop" (1:50 on a virtual table, or on a real one in AR). */
+  readonly scaleMode?: "walk" | "tabletop";
+  /** Parent of everything in plant coordinates; parent other plant-frame content (avatars, marks) to it. */
+  readonly plantFrame?: TransformNode;
+  enterAsync?(mode: "vr" | "ar"): Promise<void>;
+  exitAsync?(): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    /** Test and debugging hook: read-only view of the XR state. */
+    __gemba_xr?: XrDebugView;
+  }
+}
+
+export function installXr(scene: PlantScene, hooks: XrHooks): XrController {
+  const xr = new XrExperience(scene, hooks);
+  Object.defineProperty(window, "__gemba_xr", { configurable: true, get: () => xr.debug });
+  const dispose = xr.dispose.bind(xr);
+  xr.dispose = () => {
+    delete window.__gemba_xr;
+    dispose();
+  };
+  return xr;
+}
