@@ -74,7 +74,7 @@ export async function startGemba(
     const url = mqttUrl!;
 
     // 2. Plant data connection (read-only) and the plant hub
-    const conn = new MqttConnection({ url, username: config.mqttUsername, password: config.mqttPassword, log });
+    const conn = new MqttConnection({ url, ...config.mqtt, log });
     cleanups.push(() => conn.close());
     try {
       await conn.connect(embedded ? 5000 : 10_000);
@@ -83,7 +83,14 @@ export async function startGemba(
         `Cannot start: ${(e as Error).message}. Check MQTT_URL, or unset it to use the embedded broker.`,
       );
     }
-    log(`MQTT: connected to ${url}${embedded ? "" : " (read-only: Gemba subscribes and never publishes here)"}`);
+    log(
+      `MQTT: connected to ${url}` +
+        (embedded
+          ? ""
+          : config.mqtt.writesEnabled
+            ? " (MQTT_WRITES=on: only Sparkplug rebirth requests are published)"
+            : " (read-only: Gemba subscribes and never publishes here)"),
+    );
     let store: JournalStore;
     try {
       store = new JournalStore(path.join(config.dataDir, "gemba.db"));
@@ -115,8 +122,13 @@ export async function startGemba(
       const simulator = new PlantSimulator(runtime.plant.model, { seed: config.simSeed, startTime: clock.now() });
       const pubClient = await mqtt.connectAsync(url, {
         clientId: `gemba-sim-${process.pid}`,
-        username: config.mqttUsername,
-        password: config.mqttPassword,
+        username: config.mqtt.username,
+        password: config.mqtt.password,
+        protocolVersion: config.mqtt.protocolVersion,
+        ca: config.mqtt.ca,
+        cert: config.mqtt.cert,
+        key: config.mqtt.key,
+        rejectUnauthorized: config.mqtt.rejectUnauthorized,
         reconnectPeriod: 1000,
       });
       cleanups.push(() => pubClient.endAsync(true));

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { ROLES, type Role } from "../shared/protocol.ts";
+import { parseMqttEnv, type MqttEnv } from "./ingest/mqttOptions.ts";
 
 export interface Config {
   host: string;
@@ -11,8 +12,8 @@ export interface Config {
   /** External broker URL, or null to run the embedded broker. */
   mqttUrl: string | null;
   mqttPort: number;
-  mqttUsername: string | undefined;
-  mqttPassword: string | undefined;
+  /** Protocol version, credentials, TLS and the write switch for the plant broker. */
+  mqtt: MqttEnv;
   topicPrefix: string;
   plant: string;
   plantsDir: string;
@@ -50,6 +51,14 @@ function onOff(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   throw new ConfigError(`${name} must be "on" or "off", got "${env[name]}".`);
 }
 
+function mqttEnv(env: NodeJS.ProcessEnv, root: string): MqttEnv {
+  try {
+    return parseMqttEnv(env, root);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
 function role(raw: string | undefined): Role {
   if (!raw) return "expert";
   if ((ROLES as readonly string[]).includes(raw)) return raw as Role;
@@ -72,8 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     port: int(env, "PORT", 2567, 0, 65535),
     mqttUrl,
     mqttPort: int(env, "MQTT_PORT", 1884, 0, 65535),
-    mqttUsername: env["MQTT_USERNAME"] || undefined,
-    mqttPassword: env["MQTT_PASSWORD"] || undefined,
+    mqtt: mqttEnv(env, root),
     topicPrefix: prefix,
     plant,
     plantsDir: path.resolve(root, env["PLANTS_DIR"] || "assets/plants"),

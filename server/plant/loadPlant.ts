@@ -10,6 +10,7 @@ import { unitSymbol } from "../../shared/units.ts";
 import { readDtdl, type DtdlInterface } from "./dtdl.ts";
 import { PlantError, type PlantIssue } from "./PlantError.ts";
 import { PlantInstance, type Binding } from "./instance.ts";
+import { compileRules, type CompiledRule } from "../rules/index.ts";
 import { validateSparkplugBindings } from "../ingest/sparkplug/validateBindings.ts";
 
 export interface LoadedPlant {
@@ -19,6 +20,8 @@ export interface LoadedPlant {
   dir: string;
   /** Absolute path of the scene file. */
   scenePath: string;
+  /** The plant's rules, compiled and checked against the model. */
+  rules: CompiledRule[];
 }
 
 const NUMERIC = new Set([
@@ -269,5 +272,8 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     relationships: inst.relationships,
     scene: `/plants/${inst.id}/scene`,
   };
-  return { model, instance: inst, bindings: inst.bindings, dir: abs, scenePath };
+  // Rules need the resolved model (types, points, relationships) to be checked.
+  const compiled = compileRules(inst.rules, model);
+  if (compiled.issues.length > 0) throw new PlantError(compiled.issues);
+  return { model, instance: inst, bindings: inst.bindings, dir: abs, scenePath, rules: compiled.rules };
 }

@@ -14,6 +14,10 @@ import { AlarmBook } from "../alarms/AlarmBook.ts";
 import { LimitAlarms } from "../alarms/LimitAlarms.ts";
 import { AnnotationBook } from "../collab/AnnotationBook.ts";
 import { randomBytes } from "node:crypto";
+import { RuleEngine, type RuleTransition } from "../rules/index.ts";
+
+/** Rule severities as the alarm book stores them (1 low … 4 critical). */
+const SEVERITY: Record<RuleTransition["severity"], number> = { low: 1, medium: 2, high: 3, critical: 4 };
 import type { JournalStore } from "../store/JournalStore.ts";
 
 export class UnknownPlantError extends Error {
@@ -36,6 +40,8 @@ export interface PlantHubOptions {
   topicPrefix: string;
   store: JournalStore;
   log: (msg: string) => void;
+  /** MQTT_WRITES=on: lets Sparkplug ingest request a rebirth (the only write Gemba ever makes). */
+  writesEnabled?: boolean;
 }
 
 export class PlantHub {
@@ -93,6 +99,11 @@ export class PlantHub {
     const ingest = new PlantIngest(twin, plant.bindings, {
       topicPrefix: this.opts.topicPrefix,
       onReject: (o, topic, detail) => this.logReject(plantId, o, topic, detail),
+      writesEnabled: this.opts.writesEnabled === true,
+      publish: (t, p) => {
+        this.opts.mqtt.publish(t, p);
+      },
+      log: this.opts.log,
     });
     const { clock } = this.opts;
     for (const filter of ingest.filters) {
@@ -103,10 +114,16 @@ export class PlantHub {
     this.timers.push(clock.setInterval(() => twin.checkStale(clock.now()), 1000));
     const alarms = new AlarmBook(plantId, this.opts.store, () => clock.now());
     const limits = new LimitAlarms(twin);
+    const rules = new RuleEngine(plant.rules, twin, plant.model);
     // Conditions are collected as data arrives and applied on a short tick, so a burst costs one pass.
+    // Rules are evaluated on plant time (newest source timestamp), not the server clock.
     this.timers.push(
       clock.setInterval(() => {
         alarms.applyConditions(limits.drain());
+        if (twin.latestTs > 0) {
+          const changes = rules.evaluate(twin.latestTs).map((t) => ({ ...t, severity: SEVERITY[t.severity] }));
+          if (changes.length) alarms.applyConditions(changes);
+        }
         alarms.tick(clock.now());
       }, 250),
     );

@@ -60,6 +60,8 @@ export class PlantTwin {
   private readonly listeners = new Set<TwinListener>();
   readonly horizonMs: number;
   readonly coarseHorizonMs: number;
+  /** Plant time: the newest source timestamp accepted so far (rules run on this clock, so replays and catch-up are exact). */
+  latestTs = 0;
   private readonly stalePeriods: number;
 
   constructor(
@@ -126,6 +128,7 @@ export class PlantTwin {
     p.ts = ts;
     p.q = q;
     p.receivedAt = now;
+    if (ts > this.latestTs) this.latestTs = ts;
     p.stale = false;
     p.severity = severityOf(value, p.def.limits);
     for (const l of this.listeners) l.point(index);
