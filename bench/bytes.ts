@@ -1,8 +1,8 @@
 /**
  * Bytes bench: what one @colyseus/sdk client receives over its WebSocket per
  * second, against the raw MQTT bytes of the same stream, measured at the same
- * time: one SDK client and one bare mqtt.js subscriber on the server's topics
- * share a clients child while a publisher child sends realistic samples
+ * time: one SDK client and one bare mqtt.js subscriber (each in its own child
+ * process) on the server's topics, while a publisher child sends realistic samples
  * (`{"v": <value at the point's decimals>, "ts": <integer ms>}`) at a paced rate.
  *
  * Client bytes are read from the TCP socket under the SDK's WebSocket (frames
@@ -42,12 +42,16 @@ export async function runBytes(p: BytesParams) {
         pub,
         points,
         prefix: s.prefix,
-        setup: async (cli) => {
-          cli.send({ type: "sdk", endpoint: s.endpoint, clients: 1 });
-          await cli.next("ready", 60_000);
-          cli.send({ type: "mqtt", url: BROKER, filter: `${s.prefix}gemba/demo/+/+` });
-          await cli.next("ready");
-        },
+        setups: [
+          async (cli) => {
+            cli.send({ type: "sdk", endpoint: s.endpoint, clients: 1 });
+            await cli.next("ready", 60_000);
+          },
+          async (cli) => {
+            cli.send({ type: "mqtt", url: BROKER, filter: `${s.prefix}gemba/demo/+/+` });
+            await cli.next("ready");
+          },
+        ],
         rate,
         warmupMs: p.warmupMs,
         durationMs: p.durationMs,
@@ -56,8 +60,8 @@ export async function runBytes(p: BytesParams) {
       });
       const secs = p.durationMs / 1000;
       const w = r.pubReport.window;
-      const sdk = r.report.sdk!;
-      const mqtt = r.report.mqtt!;
+      const sdk = r.receivers[0]!.report.sdk!;
+      const mqtt = r.receivers[1]!.report.mqtt!;
       const perS = (x: number) => Math.round(x / secs);
       const client = {
         socketBytesPerS: perS(sdk.socketBytes[0] ?? Number.NaN),

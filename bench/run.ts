@@ -14,7 +14,14 @@ import { runLatency } from "./latency.ts";
 const BENCHES = {
   ingest: () => runIngest({ count: 200_000, reps: 5 }),
   latency: () =>
-    runLatency({ rates: [1000, 10_000], clients: 20, warmupMs: 1000, durationMs: 10_000, patchRatesMs: [50, 16] }),
+    runLatency({
+      rates: [1000, 10_000],
+      clients: 20,
+      warmupMs: 1000,
+      durationMs: 10_000,
+      patchRatesMs: [50, 16],
+      reps: 2,
+    }),
   bytes: () => runBytes({ rates: [1000, 10_000], warmupMs: 1000, durationMs: 10_000 }),
 } as const;
 type BenchName = keyof typeof BENCHES;

@@ -78,6 +78,10 @@ export interface XrDebugView {
   hands: string[];
   /** Times frozen plant meshes were re-synced after the plant frame moved. */
   frameSyncs: number;
+  /** Where the plant sits in local space (scale 1 = walk-in). */
+  placement: { x: number; y: number; z: number; yaw: number; scale: number };
+  /** AR: the hit test currently finds a surface under the reticle. */
+  surface: boolean;
 }
 
 export class XrExperience implements XrController {
@@ -205,6 +209,8 @@ export class XrExperience implements XrController {
       frames: this.frames,
       hands: this.hands.map((h) => `${h.side}:${h.isHand ? "hand" : "controller"}`),
       frameSyncs: this.frame.syncCount,
+      placement: { ...this.frame.current },
+      surface: this.ar.hasHit,
     };
   }
 

@@ -22,9 +22,17 @@ export type SemRoom = "office_small" | "office_large" | "meeting_room" | "living
 // Runs in the page. Coordinates: "device" = iwer's global space (= the session's local-floor space),
 // "world" = the Babylon scene (the plant frame when walking 1:1).
 const PAGE_SOURCE = `
-import { XRDevice, metaQuest3, lookRotation } from "iwer";
+import { XRDevice, XRReferenceSpace, metaQuest3, lookRotation } from "iwer";
 import { SyntheticEnvironmentModule } from "@iwer/sem";
 import { mat4, vec3 } from "gl-matrix";
+
+// iwer 2.5 bug: getOffsetReferenceSpace(originOffset) hands the XRRigidTransform itself to mat4.clone,
+// which yields NaNs, so any teleport (Babylon moves the viewer through offset reference spaces) is lost.
+// The WebXR spec passes an XRRigidTransform; give iwer its matrix.
+const offsetSpace = XRReferenceSpace.prototype.getOffsetReferenceSpace;
+XRReferenceSpace.prototype.getOffsetReferenceSpace = function (t) {
+  return offsetSpace.call(this, t && t.matrix ? t.matrix : t);
+};
 
 const config = window.__iwerConfig || {};
 const device = new XRDevice(metaQuest3, { stereoEnabled: false });
@@ -47,9 +55,17 @@ function worldToDevice(p) {
   return Array.from(vec3.transformMat4(vec3.create(), local, head));
 }
 
+/** A point in a scene node's frame (e.g. "_plantFrame": plant coordinates) into Babylon world. */
+function nodeToWorld(name, p) {
+  const scene = window.__gemba.scene().scene;
+  const node = scene.getTransformNodeByName(name) || scene.getMeshByName(name);
+  return Array.from(vec3.transformMat4(vec3.create(), p, node.computeWorldMatrix(true).m));
+}
+
 window.__iwer = {
   device,
   worldToDevice,
+  nodeToWorld,
   setInputMode(mode) {
     device.primaryInputMode = mode;
   },
@@ -147,6 +163,7 @@ export type InputKind = "controller-left" | "controller-right" | "hand-left" | "
 export interface IwerPage {
   device: unknown;
   worldToDevice(p: [number, number, number]): [number, number, number];
+  nodeToWorld(node: string, p: [number, number, number]): [number, number, number];
   setInputMode(mode: "controller" | "hand"): void;
   pose(kind: InputKind, at: [number, number, number], target?: [number, number, number]): void;
   aimAtWorld(kind: InputKind, worldPoint: [number, number, number]): [number, number, number];

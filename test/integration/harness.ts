@@ -4,6 +4,9 @@
  * Each test file gets its own topic prefix so runs never see each other's data.
  */
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { Client, type Room } from "@colyseus/sdk";
 import { loadConfig, type Config } from "../../server/config.ts";
@@ -21,6 +24,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     MQTT_TOPIC_PREFIX: `test-${randomUUID().slice(0, 8)}/`,
     SIM: "off",
     RECONNECT_SECONDS: "2",
+    // A fresh journal per server: alarms and annotations from other runs must not leak in.
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "gemba-it-")),
     ...env,
   });
 }
