@@ -86,7 +86,7 @@ export const MAX_INK_POINTS = 2000;
 export const AnnotationText = z
   .string()
   .max(MAX_ANNOTATION_TEXT, `An annotation's text is at most ${MAX_ANNOTATION_TEXT} characters.`)
-  // eslint-disable-next-line no-control-regex
+
   .refine(
     (s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s),
     "An annotation cannot contain control characters.",

@@ -3,7 +3,8 @@
  * their twin node's world matrix and local offset every time the set changes,
  * so a pin stays on its asset wherever the scene file puts that asset.
  */
-import { Color3, Matrix, Mesh, MeshBuilder, StandardMaterial, Vector3, type Scene } from "@babylonjs/core";
+import type { Matrix } from "@babylonjs/core";
+import { Color3, Mesh, MeshBuilder, StandardMaterial, Vector3, type Scene } from "@babylonjs/core";
 import type { AnnotationState } from "../../shared/state.ts";
 import type { PlantScene } from "./PlantScene.ts";
 
@@ -68,7 +69,7 @@ export class AnnotationMarks {
       if (n.kind === "ink" && n.points.length >= 6) {
         const pts: Vector3[] = [];
         for (let i = 0; i + 2 < n.points.length; i += 3) {
-          pts.push(Vector3.TransformCoordinates(new Vector3(n.points[i]!, n.points[i + 1]!, n.points[i + 2]!), w));
+          pts.push(Vector3.TransformCoordinates(new Vector3(n.points[i], n.points[i + 1], n.points[i + 2]), w));
         }
         const tube = MeshBuilder.CreateTube(
           `_ink.${n.id}`,

@@ -6,8 +6,8 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { PlantModel } from "../../shared/plant.ts";
 import type { z } from "zod";
+import type { ClientMessage } from "../../shared/protocol.ts";
 import {
-  ClientMessage,
   PLANT_ROOM,
   PROTOCOL_VERSION,
   type DeviceKind,

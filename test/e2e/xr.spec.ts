@@ -1,0 +1,335 @@
+/**
+ * Into the plant in XR, in headless Chromium with Meta's emulator (iwer) as the
+ * headset: enter VR, select an asset with a controller ray and with a hand pinch,
+ * switch to tabletop and move/scale the miniature, place the plant in AR on a
+ * synthetic room's surface with an anchor, and leave XR back to the desktop view.
+ * Every test also checks that nothing leaves the origin and nothing logs an error.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { click, installIwer, semRoom, xrFrames, type InputKind } from "./iwer.ts";
+import { joinAs, watchPage, type PageWatch } from "./page.ts";
+
+let server: RunningServer;
+test.beforeAll(async () => {
+  server = await startAppServer();
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+type V3 = [number, number, number];
+
+/** Natural controller poses (device space, metres): both hands in front of the chest, pointing ahead. */
+async function holdControllers(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.__iwer!.pose("controller-left", [-0.2, 1.3, -0.35], [-0.15, 1.45, -1.3]);
+    window.__iwer!.pose("controller-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
+  });
+}
+
+async function enter(page: Page, mode: "vr" | "ar"): Promise<void> {
+  const button = page.locator(`#btn-xr-${mode}`);
+  await expect(button).toBeVisible();
+  await button.click();
+  await page.waitForFunction((m) => window.__gemba_xr?.mode === m, mode, { timeout: 30_000 });
+  await xrFrames(page, 5);
+}
+
+/**
+ * The nearest asset the given input can see (the ray from it to the asset's centre
+ * hits the asset first) in front of the viewer. Returns its id and centre in Babylon world.
+ */
+async function visibleAsset(page: Page, kind: InputKind): Promise<{ id: string; world: V3 }> {
+  const side = kind.endsWith("right") ? "right" : "left";
+  const found = await page.evaluate((s) => {
+    const ps = window.__gemba!.scene()!;
+    const scene = ps.scene;
+    const cam = scene.activeCamera!;
+    const forward = cam.getForwardRay().direction;
+    // Babylon's classes are bundled away; reach Ray and Vector3 through instances the page already has.
+    const RayCtor = cam.getForwardRay().constructor as new (o: unknown, d: unknown, l: number) => never;
+    const VecCtor = cam.position.constructor as new (x: number, y: number, z: number) => typeof cam.position;
+    const pointer = scene.meshes.filter((m) => m.name.endsWith(`-${s}-pointer`)).pop()!;
+    const from = pointer.getAbsolutePosition().clone();
+    let best: { id: string; world: [number, number, number]; dist: number } | null = null;
+    for (const t of ps.twinList) {
+      const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
+      const to = new VecCtor(w[0], w[1], w[2]);
+      const dir = to.subtract(from);
+      const dist = dir.length();
+      dir.normalize();
+      if (dir.x * forward.x + dir.y * forward.y + dir.z * forward.z < 0.5) continue;
+      const hit = scene.pickWithRay(
+        new RayCtor(from, dir, 1000),
+        (m) => m.isPickable && m.isEnabled() && m.isVisible && !m.name.startsWith("_xr"),
+      );
+      const id = hit?.pickedMesh ? ps.twinOf(hit.pickedMesh) : null;
+      if (id === t.id && (!best || dist < best.dist)) best = { id: t.id, world: w, dist };
+    }
+    return best;
+  }, side);
+  expect(found, "an asset in front of the viewer that the ray can reach").not.toBeNull();
+  return { id: found!.id, world: found!.world };
+}
+
+async function aimAndSelect(page: Page, kind: InputKind): Promise<string> {
+  const target = await visibleAsset(page, kind);
+  await page.evaluate(([k, w]) => window.__iwer!.aimAtWorld(k, w), [kind, target.world] as const);
+  await xrFrames(page, 3);
+  await click(page, kind, kind.startsWith("hand") ? "pinch" : "trigger");
+  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, target.id, { timeout: 10_000 });
+  return target.id;
+}
+
+async function mySeatSelection(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const g = window.__gemba!;
+    const seat = g.seat?.();
+    return (seat && g.state()?.seats.get(seat)?.selection) || null;
+  });
+}
+
+function expectClean(watch: PageWatch): void {
+  expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
+  expect(watch.errors, "console errors").toEqual([]);
+}
+
+test("a headset user enters VR, points the right controller at an asset and pulls the trigger: the wrist panel shows its live points and the desktop selection follows", async ({
+  page,
+}) => {
+  const watch = watchPage(page, server.url);
+  await installIwer(page);
+  await joinAs(page, server.url, "Headset");
+  await holdControllers(page);
+  await enter(page, "vr");
+  let xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(xr.scaleMode).toBe("walk");
+  expect(xr.placement.scale).toBe(1);
+  expect(xr.hands.sort()).toEqual(["left:controller", "right:controller"]);
+  expect(xr.panelText).toContain("Nothing selected");
+
+  const id = await aimAndSelect(page, "controller-right");
+  // The panel names the asset and lists its live points with values (units come from the plant model).
+  await page.waitForFunction(
+    (twin) => {
+      const t = window.__gemba_xr?.panelText ?? "";
+      return t.startsWith(`${twin} · `) && /: -?\d/.test(t);
+    },
+    id,
+    { timeout: 15_000 },
+  );
+  // The desktop side of the page selected it too, and the room knows this seat selected it.
+  await expect(page.locator("#inspector-title")).toContainText(id);
+  await expect.poll(() => mySeatSelection(page), { timeout: 10_000 }).toBe(id);
+  // Values keep moving on the panel (≤ 5 Hz refresh, only on change).
+  const before = (await page.evaluate(() => window.__gemba_xr!.panelText)).split("\n").slice(2).join("\n");
+  await page.waitForFunction(
+    (prev) => (window.__gemba_xr?.panelText ?? "").split("\n").slice(2).join("\n") !== prev,
+    before,
+    { timeout: 20_000 },
+  );
+  xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(xr.selected).toBe(id);
+  expectClean(watch);
+});
+
+test("in VR the thumbstick teleports and snap-turns; leaving XR puts the desktop camera back where it was", async ({
+  page,
+}) => {
+  const watch = watchPage(page, server.url);
+  await installIwer(page);
+  await joinAs(page, server.url, "Walker");
+  const desktop = await page.evaluate(() => {
+    const s = window.__gemba!.scene()!;
+    return {
+      alpha: s.orbit.alpha,
+      beta: s.orbit.beta,
+      radius: s.orbit.radius,
+      target: s.orbit.target.asArray(),
+      active: s.scene.activeCamera!.name,
+    };
+  });
+  await holdControllers(page);
+  await enter(page, "vr");
+  const camera = () =>
+    page.evaluate(() => {
+      const c = window.__gemba!.scene()!.scene.activeCamera!;
+      const f = c.getForwardRay().direction;
+      return { x: c.position.x, z: c.position.z, heading: Math.atan2(f.x, f.z) };
+    });
+  const start = await camera();
+
+  // Teleport: left stick forward aims at the floor (reticle), release jumps there.
+  await page.evaluate(() => window.__iwer!.pose("controller-left", [-0.2, 1.3, -0.35], [-0.2, 0.9, -1.3]));
+  await page.evaluate(() => window.__iwer!.stick("controller-left", 0, -1));
+  await xrFrames(page, 4);
+  await page.evaluate(() => window.__iwer!.stick("controller-left", 0, 0));
+  await xrFrames(page, 4);
+  const moved = await camera();
+  expect(Math.hypot(moved.x - start.x, moved.z - start.z)).toBeGreaterThan(1);
+
+  // Snap turn: right stick flicked right turns the view 45° to the right, once per flick.
+  await page.evaluate(() => window.__iwer!.stick("controller-right", 1, 0));
+  await xrFrames(page, 4);
+  await page.evaluate(() => window.__iwer!.stick("controller-right", 0, 0));
+  await xrFrames(page, 4);
+  const turned = await camera();
+  const delta = Math.atan2(Math.sin(turned.heading - moved.heading), Math.cos(turned.heading - moved.heading));
+  expect(Math.abs(Math.abs(delta) - Math.PI / 4)).toBeLessThan(0.02);
+
+  // Leave through the headset's system menu (the session ends from outside the page).
+  await page.evaluate(() => window.__iwer!.endSession());
+  await page.waitForFunction(() => window.__gemba_xr?.mode === null, null, { timeout: 15_000 });
+  const after = await page.evaluate(() => {
+    const s = window.__gemba!.scene()!;
+    return {
+      alpha: s.orbit.alpha,
+      beta: s.orbit.beta,
+      radius: s.orbit.radius,
+      target: s.orbit.target.asArray(),
+      active: s.scene.activeCamera!.name,
+    };
+  });
+  expect(after.active).toBe(desktop.active);
+  expect(after.alpha).toBeCloseTo(desktop.alpha, 5);
+  expect(after.beta).toBeCloseTo(desktop.beta, 5);
+  expect(after.radius).toBeCloseTo(desktop.radius, 5);
+  after.target.forEach((v, i) => expect(v).toBeCloseTo(desktop.target[i]!, 5));
+  const xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(xr.placement.scale).toBe(1);
+  await expect(page.locator("#btn-xr-vr")).toHaveText("Enter VR");
+  expectClean(watch);
+});
+
+test("tabletop: the plant shrinks to 1:50 on a table, a squeeze drags it, two squeezes scale it, selection still works, and the pose others see stays in plant coordinates", async ({
+  page,
+}) => {
+  const watch = watchPage(page, server.url);
+  await installIwer(page);
+  await joinAs(page, server.url, "Tabletop");
+  await holdControllers(page);
+  await enter(page, "vr");
+
+  // A (right controller) switches walk-in ↔ tabletop.
+  await click(page, "controller-right", "a-button");
+  await page.waitForFunction(() => window.__gemba_xr?.scaleMode === "tabletop");
+  let xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(xr.placement.scale).toBeCloseTo(1 / 50, 6);
+  expect(xr.placement.y).toBeGreaterThan(0.7); // on the table top, not on the floor
+
+  // The head pose sent to the room is in plant coordinates: ~0.8 m above the table is ~40 m above the plant.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const g = window.__gemba!;
+          const seat = g.seat?.();
+          return (seat && g.state()?.seats.get(seat)?.head.y) || 0;
+        }),
+      { timeout: 10_000 },
+    )
+    .toBeGreaterThan(25);
+
+  // One squeeze drags the plant with the hand.
+  const p0 = xr.placement;
+  await page.evaluate(() => window.__iwer!.button("controller-right", "squeeze", 1));
+  await xrFrames(page, 3);
+  await page.evaluate(() => window.__iwer!.pose("controller-right", [0.42, 1.3, -0.35], [0.4, 1.3, -1.3]));
+  await xrFrames(page, 3);
+  await page.evaluate(() => window.__iwer!.button("controller-right", "squeeze", 0));
+  await xrFrames(page, 3);
+  xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(Math.hypot(xr.placement.x - p0.x, xr.placement.z - p0.z)).toBeCloseTo(0.2, 1);
+  expect(xr.placement.scale).toBeCloseTo(p0.scale, 6);
+
+  // Two squeezes, hands moving apart to twice the distance: twice the scale.
+  await holdControllers(page);
+  await page.evaluate(() => {
+    window.__iwer!.button("controller-left", "squeeze", 1);
+    window.__iwer!.button("controller-right", "squeeze", 1);
+  });
+  await xrFrames(page, 3);
+  await page.evaluate(() => {
+    window.__iwer!.pose("controller-left", [-0.41, 1.3, -0.35], [-0.15, 1.45, -1.3]);
+    window.__iwer!.pose("controller-right", [0.43, 1.3, -0.35], [0.2, 1.3, -1.3]);
+  });
+  await xrFrames(page, 3);
+  await page.evaluate(() => {
+    window.__iwer!.button("controller-left", "squeeze", 0);
+    window.__iwer!.button("controller-right", "squeeze", 0);
+  });
+  await xrFrames(page, 3);
+  const scaled = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(scaled.placement.scale / xr.placement.scale).toBeCloseTo(2, 1);
+
+  // Selecting on the miniature works like at 1:1.
+  await holdControllers(page);
+  await xrFrames(page, 2);
+  const id = await aimAndSelect(page, "controller-right");
+  await expect(page.locator("#inspector-title")).toContainText(id);
+  expect(scaled.frameSyncs).toBeGreaterThan(0);
+  expectClean(watch);
+});
+
+test("hand tracking: a pinch with the right hand selects the asset the hand points at", async ({ page }) => {
+  const watch = watchPage(page, server.url);
+  await installIwer(page);
+  await joinAs(page, server.url, "Hands");
+  await page.evaluate(() => {
+    window.__iwer!.setInputMode("hand");
+    window.__iwer!.pose("hand-left", [-0.2, 1.3, -0.35], [-0.15, 1.45, -1.3]);
+    window.__iwer!.pose("hand-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
+  });
+  await enter(page, "vr");
+  await page.waitForFunction(() => (window.__gemba_xr?.hands ?? []).includes("right:hand"), null, { timeout: 15_000 });
+  const id = await aimAndSelect(page, "hand-right");
+  await expect(page.locator("#inspector-title")).toContainText(id);
+  // Hand joints are drawn from our own sphere, not a downloaded hand model.
+  const joints = await page.evaluate(
+    () => window.__gemba!.scene()!.scene.meshes.filter((m) => m.name.includes("-handJoint-") && m.isVisible).length,
+  );
+  expect(joints).toBeGreaterThan(20);
+  expectClean(watch);
+});
+
+test("AR: in a synthetic office the reticle finds a surface, a trigger pull places the plant at tabletop scale with a WebXR anchor, and re-place moves it", async ({
+  page,
+}) => {
+  const watch = watchPage(page, server.url);
+  await installIwer(page, { sem: true });
+  await joinAs(page, server.url, "Passthrough");
+  await page.evaluate((room) => window.__iwer!.loadRoom(room), semRoom("office_small"));
+  await holdControllers(page);
+  // Look down at the floor ahead, where the hit test (from the head) finds a plane.
+  await page.evaluate(() => window.__iwer!.headset([0, 1.6, 0], [0, 0, -1.2]));
+  await enter(page, "ar");
+  let xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(xr.scaleMode).toBe("tabletop");
+  expect(xr.placed).toBe(false);
+  await page.waitForFunction(() => window.__gemba_xr?.surface === true, null, { timeout: 20_000 });
+
+  await click(page, "controller-right");
+  await page.waitForFunction(() => window.__gemba_xr?.placed === true && window.__gemba_xr.anchors === 1, null, {
+    timeout: 20_000,
+  });
+  xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(xr.placement.scale).toBeCloseTo(1 / 50, 6);
+  const first = xr.placement;
+
+  // Re-place: A picks the plant up; look elsewhere, pull the trigger, it moves there with a new anchor.
+  await click(page, "controller-right", "a-button");
+  await page.waitForFunction(() => window.__gemba_xr?.placed === false);
+  await page.evaluate(() => window.__iwer!.headset([0, 1.6, 0], [0.8, 0, -1.2]));
+  await xrFrames(page, 4);
+  await click(page, "controller-right");
+  await page.waitForFunction(() => window.__gemba_xr?.placed === true && window.__gemba_xr.anchors === 1, null, {
+    timeout: 20_000,
+  });
+  xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(Math.hypot(xr.placement.x - first.x, xr.placement.z - first.z)).toBeGreaterThan(0.3);
+
+  await page.evaluate(() => window.__iwer!.endSession());
+  await page.waitForFunction(() => window.__gemba_xr?.mode === null, null, { timeout: 15_000 });
+  expectClean(watch);
+});
