@@ -3,7 +3,7 @@
  * default), prints each one's table and writes bench/results/<name>.json with
  * the machine, the parameters, the raw numbers and the ratios to the baselines.
  * Traffic goes only to the local broker and to servers on 127.0.0.1; each bench
- * stops its own server and children. Whole run: about 2.5 minutes.
+ * stops its own server and children. Whole run: about 4 minutes.
  */
 import os from "node:os";
 import { runBytes } from "./bytes.ts";
@@ -28,7 +28,8 @@ type BenchName = keyof typeof BENCHES;
 
 const TITLES: Record<BenchName, string> = {
   ingest: "Ingest: tag updates/s into the twin vs a bare mqtt.js subscriber (same process, same stream; median)",
-  latency: "Latency: publish -> client decode (20 SDK clients) vs publish -> bare mqtt.js subscriber",
+  latency:
+    "Latency (ms): publish -> decode in 20 SDK clients vs publish -> bare mqtt.js subscriber on the same stream at the same time (median of repetitions)",
   bytes: "Bytes: WebSocket bytes per SDK client vs raw MQTT bytes of the same stream",
 };
 

@@ -82,6 +82,7 @@ export const Pose = z
 export type Pose = z.infer<typeof Pose>;
 
 export const MAX_ANNOTATION_TEXT = 1000;
+export const MAX_SIGNAL_BYTES = 16 * 1024;
 export const MAX_INK_POINTS = 2000;
 export const AnnotationText = z
   .string()
@@ -148,6 +149,21 @@ export const ClientMessage = {
     })
     .strict(),
   annotationDelete: z.object({ id: z.string().max(64) }).strict(),
+  /**
+   * WebRTC signalling for the room's voice call, relayed by the server to the
+   * connection that holds seat `to`. The server stamps `from` itself: a client
+   * cannot speak for another seat. (An SFU would terminate these instead: see README.)
+   */
+  signal: z
+    .object({
+      to: z.string().min(1).max(64),
+      kind: z.enum(["offer", "answer", "ice", "bye"]),
+      /** SDP for offer/answer; a JSON RTCIceCandidateInit for ice; empty for bye. */
+      data: z.string().max(MAX_SIGNAL_BYTES, "A signalling message is at most 16 KB."),
+    })
+    .strict(),
+  /** Voice state of this seat: whether it is in the call, muted, and (from level metering) speaking. */
+  voice: z.object({ inCall: z.boolean(), muted: z.boolean(), speaking: z.boolean() }).strict(),
 } as const;
 export type ClientMessageType = keyof typeof ClientMessage;
 export type ClientMessagePayload<K extends ClientMessageType> = z.infer<(typeof ClientMessage)[K]>;
@@ -182,12 +198,19 @@ export interface ShareMessage {
   twin: string;
 }
 
+export interface SignalMessage {
+  from: string;
+  kind: "offer" | "answer" | "ice" | "bye";
+  data: string;
+}
+
 export interface ServerMessages {
   welcome: WelcomeMessage;
   error: ErrorMessage;
   ping: PingMessage;
   summon: SummonMessage;
   share: ShareMessage;
+  signal: SignalMessage;
 }
 
 /** HTTP: GET /healthz */

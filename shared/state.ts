@@ -87,6 +87,9 @@ export const SeatState = schema(
     /** Seat id this participant follows, "" when none. */
     following: t.string(),
     speaking: t.boolean(),
+    /** In the room's voice call. */
+    inCall: t.boolean(),
+    muted: t.boolean(),
   },
   "SeatState",
 );

@@ -18,6 +18,7 @@ import {
   type Role,
   type PingMessage,
   type ShareMessage,
+  type SignalMessage,
   type SummonMessage,
   type WelcomeMessage,
 } from "../../shared/protocol.ts";
@@ -201,6 +202,26 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         this.journal("share", seat, { twin: msg.twin });
       });
 
+      this.on("signal", (client, msg, seat) => {
+        const target = this.clientForSeat(msg.to);
+        if (!target || msg.to === seat.id) {
+          const err: ErrorMessage = {
+            code: "unknown-seat",
+            message: "That participant is not in the room (any more).",
+          };
+          client.send("error", err);
+          return;
+        }
+        const out: SignalMessage = { from: seat.id, kind: msg.kind, data: msg.data };
+        target.send("signal", out);
+      });
+      this.on("voice", (_client, msg, seat) => {
+        if (seat.inCall !== msg.inCall) this.journal(msg.inCall ? "voice.join" : "voice.leave", seat, {});
+        seat.inCall = msg.inCall;
+        seat.muted = msg.muted;
+        seat.speaking = msg.inCall && !msg.muted && msg.speaking;
+      });
+
       // Requests: the client's promise resolves once the change is on disk.
       const alarms = this.runtime.alarms;
       this.onMessage("ack", (client, raw, mctx) => {
@@ -294,6 +315,12 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.sync.flush();
     }
 
+    /** The connection currently driving a seat. */
+    private clientForSeat(seatId: string): Client | undefined {
+      for (const c of this.clients) if (this.seatOf.get(c.sessionId) === seatId) return c;
+      return undefined;
+    }
+
     private seatFor(client: Client): SeatState | undefined {
       const id = this.seatOf.get(client.sessionId);
       return id ? this.state.seats.get(id) : undefined;
@@ -319,6 +346,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       seat.pointer = new PointerState();
       seat.following = "";
       seat.speaking = false;
+      seat.inCall = false;
+      seat.muted = false;
       this.state.seats.set(seat.id, seat);
       this.seatOf.set(client.sessionId, seat.id);
       const welcome: WelcomeMessage = { seat: seat.id, protocol: PROTOCOL_VERSION };

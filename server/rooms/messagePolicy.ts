@@ -13,12 +13,17 @@ export class MessageCounters {
   readonly accepted: Record<string, number> = {};
   readonly rejected: Record<string, number> = {};
   readonly dropped: Record<string, number> = {};
-  private readonly lastTold = new WeakMap<Client, number>();
+  private readonly lastTold = new WeakMap<Client, Map<string, number>>();
 
+  /** Count a refusal and tell the sender; the same sentence is repeated at most once a second per sender. */
   reject(client: Client, type: string, message: string, now: number): void {
     this.rejected[type] = (this.rejected[type] ?? 0) + 1;
-    if (now - (this.lastTold.get(client) ?? 0) < 1000) return;
-    this.lastTold.set(client, now);
+    let told = this.lastTold.get(client);
+    if (!told) this.lastTold.set(client, (told = new Map()));
+    const key = `${type}|${message}`;
+    if (now - (told.get(key) ?? 0) < 1000) return;
+    if (told.size > 64) told.clear();
+    told.set(key, now);
     const err: ErrorMessage = { code: "invalid", message: `Message "${type}" refused: ${message}` };
     client.send("error", err);
   }

@@ -149,3 +149,46 @@ describe("follow, share and summon", () => {
     await b.leave();
   });
 });
+
+describe("voice signalling through the room", () => {
+  it("relays offers to the addressed seat with the sender stamped by the server", async () => {
+    const a = await join(h, "Caller");
+    const b = await join(h, "Callee");
+    const bSeat = await waitForState(a, () => !!seatOf(a, "Callee"), "callee seat").then(() => seatOf(a, "Callee")!.id);
+    const aSeat = seatOf(a, "Caller")!.id;
+    const got = new Promise<{ from: string; kind: string; data: string }>((resolve) => b.onMessage("signal", resolve));
+    a.send("signal", { to: bSeat, kind: "offer", data: "v=0 fake sdp" });
+    expect(await got).toEqual({ from: aSeat, kind: "offer", data: "v=0 fake sdp" });
+    await a.leave();
+    await b.leave();
+  });
+
+  it("refuses malformed signals, signals to someone not in the room, and attempts to speak for another seat", async () => {
+    const a = await join(h, "Mallory");
+    const b = await join(h, "Victim");
+    const c = await join(h, "Bystander");
+    await waitForState(a, () => !!seatOf(a, "Victim") && !!seatOf(a, "Bystander"), "seats");
+    const victim = seatOf(a, "Victim")!.id;
+    const bystander = seatOf(a, "Bystander")!.id;
+    const errors: string[] = [];
+    a.onMessage("error", (m: ErrorMessage) => errors.push(m.message));
+    let leaked = 0;
+    c.onMessage("signal", () => leaked++);
+    const nextError = () => new Promise<void>((resolve) => a.onMessage("error", () => resolve()));
+
+    let e = nextError();
+    a.send("signal", { to: bystander, kind: "offer", data: "x", from: victim }); // impersonation: "from" is not the client's to give
+    await e;
+    expect(errors.at(-1)).toMatch(/Message "signal" refused/);
+    e = nextError();
+    a.send("signal", { to: "nobody-here", kind: "offer", data: "x" });
+    await e;
+    expect(errors.at(-1)).toBe("That participant is not in the room (any more).");
+    e = nextError();
+    a.send("signal", { to: bystander, kind: "offer", data: "x".repeat(17 * 1024) });
+    await e;
+    expect(errors.at(-1)).toMatch(/at most 16 KB/);
+    expect(leaked).toBe(0);
+    for (const r of [a, b, c]) await r.leave();
+  });
+});
