@@ -20,7 +20,7 @@ const BENCHES = {
       warmupMs: 1000,
       durationMs: 10_000,
       patchRatesMs: [50, 16],
-      reps: 2,
+      reps: 3,
     }),
   bytes: () => runBytes({ rates: [1000, 10_000], warmupMs: 1000, durationMs: 10_000 }),
 } as const;

@@ -13,11 +13,46 @@ export class Inspector {
     q: HTMLTableCellElement;
     age: HTMLTableCellElement;
     row: HTMLTableRowElement;
+    spark: HTMLCanvasElement;
   }[] = [];
+  private sparkTimer: ReturnType<typeof setInterval> | null = null;
+  private sparkSeq = 0;
   onClose: () => void = () => {};
 
   constructor(private readonly model: PlantModel) {
     byId("inspector-close").addEventListener("click", () => this.onClose());
+  }
+
+  /**
+   * Sparklines of the last 5 minutes from working memory (GET /api/plants/:id/history), refreshed
+   * every 5 s while the inspector is open; a late answer for a previous asset is ignored.
+   */
+  private async loadSparklines(): Promise<void> {
+    const tw = this.twin;
+    const type = this.type;
+    if (!tw || !type) return;
+    const seq = ++this.sparkSeq;
+    const to = Date.now();
+    await Promise.all(
+      type.points.map(async (p, i) => {
+        const q = new URLSearchParams({
+          twin: tw.id,
+          point: p.name,
+          from: String(to - 5 * 60_000),
+          to: String(to),
+          max: "120",
+        });
+        try {
+          const res = await fetch(`/api/plants/${encodeURIComponent(this.model.id)}/history?${q.toString()}`);
+          if (!res.ok || seq !== this.sparkSeq) return;
+          const h = (await res.json()) as { ts: number[]; v: number[] };
+          const cell = this.cells[i];
+          if (cell && seq === this.sparkSeq) drawSparkline(cell.spark, h.ts, h.v, to - 5 * 60_000, to, p.limits);
+        } catch {
+          // A missed refresh leaves the previous line; the next one tries again.
+        }
+      }),
+    );
   }
 
   get current(): string | null {
@@ -30,6 +65,9 @@ export class Inspector {
     if (!tw) {
       this.twin = null;
       panel.hidden = true;
+      if (this.sparkTimer) clearInterval(this.sparkTimer);
+      this.sparkTimer = null;
+      this.sparkSeq++;
       return;
     }
     this.twin = tw;
@@ -45,17 +83,43 @@ export class Inspector {
       const v = el("td", "v", "—");
       const q = el("td", "", "");
       const age = el("td", "muted", "");
-      row.append(v, q, age);
-      return { v, q, age, row };
+      const sparkCell = el("td", "spark");
+      const spark = el("canvas");
+      spark.width = 90;
+      spark.height = 20;
+      spark.setAttribute("aria-label", `${p.displayName}, last 5 minutes`);
+      sparkCell.appendChild(spark);
+      row.append(v, sparkCell, q, age);
+      return { v, q, age, row, spark };
     });
     body.replaceChildren(...this.cells.map((c) => c.row));
     panel.hidden = false;
+    if (this.sparkTimer) clearInterval(this.sparkTimer);
+    void this.loadSparklines();
+    this.sparkTimer = setInterval(() => void this.loadSparklines(), 5000);
   }
 
   update(state: PlantRoomState, now: number): void {
     if (!this.twin || !this.type) return;
     const ts = state.twins.get(this.twin.id);
     if (!ts) return;
+    const id = this.twin.id;
+    const active = [...state.alarms.values()].filter((a) => a.twin === id && a.state !== "normal");
+    const box = byId("inspector-alarms");
+    const sig = active.map((a) => `${a.id}|${a.state}|${a.message}`).join(";");
+    if (box.dataset["sig"] !== sig) {
+      box.dataset["sig"] = sig;
+      box.replaceChildren(
+        ...active.map((a) =>
+          el(
+            "li",
+            a.state === "unack-active" || a.state === "rtn-unack" ? "unack" : "",
+            `${a.rule}: ${a.message} (${a.state})`,
+          ),
+        ),
+      );
+      box.hidden = active.length === 0;
+    }
     this.type.points.forEach((def, i) => {
       const c = this.cells[i];
       const p = ts.points.get(def.name);
@@ -68,4 +132,37 @@ export class Inspector {
       c.row.className = `s${sev}${p.q === 2 ? " bad" : ""}${p.stale ? " stale" : ""}`;
     });
   }
+}
+
+/** Draw a sparkline with the warning/alarm band shaded when the point has limits. */
+function drawSparkline(
+  c: HTMLCanvasElement,
+  ts: number[],
+  v: number[],
+  t0: number,
+  t1: number,
+  limits?: { highWarning?: number; highAlarm?: number; lowWarning?: number; lowAlarm?: number },
+): void {
+  const g = c.getContext("2d");
+  if (!g) return;
+  g.clearRect(0, 0, c.width, c.height);
+  if (v.length < 2) return;
+  let lo = Math.min(...v);
+  let hi = Math.max(...v);
+  if (hi - lo < 1e-9) {
+    lo -= 1;
+    hi += 1;
+  }
+  const x = (t: number) => ((t - t0) / (t1 - t0)) * (c.width - 2) + 1;
+  const y = (val: number) => c.height - 2 - ((val - lo) / (hi - lo)) * (c.height - 4);
+  const hw = limits?.highWarning;
+  if (hw !== undefined && hw < hi) {
+    g.fillStyle = "rgba(241, 196, 15, 0.18)";
+    g.fillRect(0, 0, c.width, Math.max(0, y(hw)));
+  }
+  g.strokeStyle = "#7fb8ff";
+  g.lineWidth = 1.2;
+  g.beginPath();
+  v.forEach((val, i) => (i === 0 ? g.moveTo(x(ts[i]!), y(val)) : g.lineTo(x(ts[i]!), y(val))));
+  g.stroke();
 }
