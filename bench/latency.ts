@@ -266,6 +266,7 @@ export async function runLatency(p: LatencyParams) {
       "bare p50": round(r.bare.latency.p50Ms, 1),
       "bare p99": round(r.bare.latency.p99Ms, 1),
       "p99 × bare": round(r.p99OverBareP99, 1),
+      "p99 − bare p99": round(r.sdk.latency.p99Ms - r.bare.latency.p99Ms, 1),
       "SDK seen/sent": r.sdk.seenPerClientOverSent,
       "patches/s": r.server?.flushesPerS ?? "",
       "server loop util": r.server?.load.eventLoopUtilization ?? "",
@@ -286,6 +287,8 @@ export async function runLatency(p: LatencyParams) {
         bareP50Ms: med((r) => r.bare.latency.p50Ms),
         bareP99Ms: med((r) => r.bare.latency.p99Ms),
         p99OverBareP99: round(median(rs.map((r) => r.p99OverBareP99)), 1),
+        /** What the server and clients add at the tail, with the machine's own stalls (seen by the bare subscriber) taken out. */
+        p99MinusBareP99Ms: med((r) => r.sdk.latency.p99Ms - r.bare.latency.p99Ms),
         seenPerClientOverSent: round(median(rs.map((r) => r.sdk.seenPerClientOverSent)), 3),
         patchesPerS: med((r) => r.server?.flushesPerS ?? Number.NaN),
         serverLoopUtil: round(median(rs.map((r) => r.server?.load.eventLoopUtilization ?? Number.NaN)), 3),
@@ -302,6 +305,7 @@ export async function runLatency(p: LatencyParams) {
     "bare p50": s.bareP50Ms,
     "bare p99": s.bareP99Ms,
     "p99 × bare": s.p99OverBareP99,
+    "p99 − bare p99": s.p99MinusBareP99Ms,
     "SDK seen/sent": s.seenPerClientOverSent,
     "patches/s": s.patchesPerS,
     "server loop util": s.serverLoopUtil,
@@ -313,6 +317,7 @@ export async function runLatency(p: LatencyParams) {
     [`p99At${top}OverBare`]: goalRow?.p99OverBareP99 ?? null,
     goal: `median p99 over ${p.reps} repetitions <= 100 ms at ${top} updates/s with ${p.clients} clients (default patch 50 ms)`,
     goalP99Ms: goalRow?.sdkP99Ms ?? null,
+    goalP99MinusBareP99Ms: goalRow?.p99MinusBareP99Ms ?? null,
     goalMet: goalRow ? goalRow.sdkP99Ms <= 100 : null,
   };
   const extraTables = [{ title: "Latency: every repetition (ms)", rows: perRep }];

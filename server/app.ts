@@ -6,6 +6,7 @@
  */
 import http from "node:http";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import mqtt from "mqtt";
 import { Server, matchMaker } from "@colyseus/core";
@@ -22,6 +23,7 @@ import { PlantSimulator, FAULTS, type FaultName } from "./sim/PlantSimulator.ts"
 import { SimPublisher } from "./sim/SimPublisher.ts";
 import { systemClock, type Clock } from "./twin/Clock.ts";
 import { JournalStore } from "./store/JournalStore.ts";
+import { HandoffTickets } from "./handoff/HandoffTickets.ts";
 
 export interface GembaServer {
   url: string;
@@ -158,6 +160,11 @@ export async function startGemba(
       log(`simulator: publishing plant "${plantId}" (seed ${config.simSeed})`);
     }
 
+    const tickets = new HandoffTickets(
+      () => clock.now(),
+      (n) => randomBytes(n),
+    );
+
     // 4. HTTP + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.
     const httpServer = http.createServer();
     // 2 MiB: large enough that an oversized annotation reaches validation and gets a clear refusal, not a bare socket close.
@@ -181,10 +188,12 @@ export async function startGemba(
           },
           sim,
           defaultPlant: config.plant,
+          tickets,
         }),
     });
     const RoomClass = definePlantRoom({
       hub,
+      tickets,
       reconnectSeconds: config.reconnectSeconds,
       patchRateMs: config.patchRateMs,
       maxClients: config.maxClientsPerRoom,

@@ -39,6 +39,10 @@ export const JoinOptions = z.object({
   device: z.enum(DEVICE_KINDS).default("desktop"),
   /** Development sign-in only: the role to take (default: the server's DEV_ROLE). Ignored by real identity modes. */
   role: z.enum(ROLES).optional(),
+  /** Continue a session from another device: a handoff ticket's token (from a link/QR) or 6-digit code. */
+  handoff: z.string().min(6).max(64).optional(),
+  /** Join as a separate participant even if this user already has a seat here (skip the "move it here" offer). */
+  separate: z.boolean().optional(),
   /** A seat id the client held before (reload, reconnect); the server re-binds it when it is still held for this user. */
   seat: z.string().max(64).optional(),
 });
@@ -162,6 +166,12 @@ export const ClientMessage = {
       data: z.string().max(MAX_SIGNAL_BYTES, "A signalling message is at most 16 KB."),
     })
     .strict(),
+  /** Handoff (requests): create a ticket; accept one (pending connection); pull the seat here (same user); join separately; take it back (moved connection). */
+  handoffCreate: z.object({ draft: z.string().max(MAX_ANNOTATION_TEXT).optional() }).strict(),
+  handoffAccept: z.object({}).strict(),
+  handoffPull: z.object({}).strict(),
+  handoffSeparate: z.object({}).strict(),
+  handoffTakeBack: z.object({}).strict(),
   /** Voice state of this seat: whether it is in the call, muted, and (from level metering) speaking. */
   voice: z.object({ inCall: z.boolean(), muted: z.boolean(), speaking: z.boolean() }).strict(),
 } as const;
@@ -204,6 +214,31 @@ export interface SignalMessage {
   data: string;
 }
 
+/** This connection is joined but does not drive a seat yet: it may take over `seat`. */
+export interface PendingMessage {
+  seat: string;
+  name: string;
+  fromDevice: string;
+  /** "ticket": opened a handoff link/code; "same-user": the same user is already here on another device. */
+  reason: "ticket" | "same-user";
+}
+/** This connection now drives `seat` (after a handoff or take-back). */
+export interface DrivingMessage {
+  seat: string;
+  fromDevice: string;
+  draft: string;
+}
+/** This connection no longer drives its seat: it moved to another device. */
+export interface MovedMessage {
+  seat: string;
+  toDevice: string;
+}
+export interface HandoffTicketInfo {
+  token: string;
+  code: string;
+  expiresAt: number;
+}
+
 export interface ServerMessages {
   welcome: WelcomeMessage;
   error: ErrorMessage;
@@ -211,6 +246,9 @@ export interface ServerMessages {
   summon: SummonMessage;
   share: ShareMessage;
   signal: SignalMessage;
+  pending: PendingMessage;
+  driving: DrivingMessage;
+  moved: MovedMessage;
 }
 
 /** HTTP: GET /healthz */

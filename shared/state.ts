@@ -90,6 +90,8 @@ export const SeatState = schema(
     /** In the room's voice call. */
     inCall: t.boolean(),
     muted: t.boolean(),
+    /** Who sits here (stable across devices); dev sign-in: "dev:<name>". */
+    user: t.string(),
   },
   "SeatState",
 );

@@ -82,6 +82,8 @@ export interface XrDebugView {
   placement: { x: number; y: number; z: number; yaw: number; scale: number };
   /** AR: the hit test currently finds a surface under the reticle. */
   surface: boolean;
+  /** What the last trigger pull / pinch did: "asset:<id>", "nothing", "panel:<button>", "placed", "no-surface". */
+  lastClick: string;
 }
 
 export class XrExperience implements XrController {
@@ -132,6 +134,7 @@ export class XrExperience implements XrController {
   private selected: string | null = null;
   private lastSelectionPoll = 0;
   private frames = 0;
+  private lastClick = "";
 
   constructor(
     private readonly plant: PlantScene,
@@ -211,6 +214,7 @@ export class XrExperience implements XrController {
       frameSyncs: this.frame.syncCount,
       placement: { ...this.frame.current },
       surface: this.ar.hasHit,
+      lastClick: this.lastClick,
     };
   }
 
@@ -288,7 +292,6 @@ export class XrExperience implements XrController {
       this.sessionSubs.listen<XRInputSourceEvent>(session, "selectend", (e) => this.press(e, "select", false));
       this.sessionSubs.listen<XRInputSourceEvent>(session, "squeezestart", (e) => this.press(e, "squeeze", true));
       this.sessionSubs.listen<XRInputSourceEvent>(session, "squeezeend", (e) => this.press(e, "squeeze", false));
-      this.sessionSubs.listen<XRInputSourceEvent>(session, "select", (e) => this.click(e));
       this.panel.setVisible(true);
       this.panel.show(this.hooks.selection?.() ?? this.selected);
       this.applyScaleLooks();
@@ -436,23 +439,30 @@ export class XrExperience implements XrController {
     return null;
   }
 
+  /**
+   * Press state from selectstart/selectend and squeezestart/squeezeend. A click is acted on at
+   * selectend, not at "select": the spec fires "select" just before "selectend", but iwer 2.5 fires
+   * it at the press, before "selectstart", and the release is also when we know whether the press
+   * became part of a two-hand gesture.
+   */
   private press(e: XRInputSourceEvent, what: "select" | "squeeze", down: boolean): void {
     const h = this.handFor(e.inputSource);
     if (!h) return;
-    if (what === "squeeze") h.squeezing = down;
-    else {
-      h.selecting = down;
-      if (down) h.gestureDuringPress = false;
+    if (what === "squeeze") {
+      h.squeezing = down;
+      return;
     }
+    const wasDown = h.selecting;
+    h.selecting = down;
+    if (down) h.gestureDuringPress = false;
+    else if (wasDown && !h.gestureDuringPress) this.click(h);
   }
 
   /** A full trigger pull or pinch: place (AR), press a panel button, or select what the ray hits. */
-  private click(e: XRInputSourceEvent): void {
-    const h = this.handFor(e.inputSource);
-    if (!h || h.gestureDuringPress) return;
+  private click(h: XrHand): void {
     h.update();
     if (this._mode === "ar" && !this.ar.placed) {
-      this.placeAr();
+      this.lastClick = this.placeAr() ? "placed" : "no-surface";
       return;
     }
     if (this.panel.root.isEnabled()) {
@@ -460,6 +470,7 @@ export class XrExperience implements XrController {
       if (hit.hit) {
         const uv = hit.getTextureCoordinates();
         const b = uv ? this.panel.buttonAt(uv.x, uv.y) : null;
+        this.lastClick = `panel:${b ?? "-"}`;
         if (b) this.pressButton(b);
         return;
       }
@@ -476,6 +487,7 @@ export class XrExperience implements XrController {
       );
     this.lastPick.twin = twin;
     this.lastPick.at = performance.now();
+    this.lastClick = twin ? `asset:${twin}` : mesh ? `mesh:${mesh.name}` : "nothing";
     this.select(twin);
   }
 
@@ -561,15 +573,16 @@ export class XrExperience implements XrController {
     );
   }
 
-  private placeAr(): void {
+  private placeAr(): boolean {
     const cam = this.helper?.camera;
-    if (!cam) return;
+    if (!cam) return false;
     const dx = cam.position.x - this.ar.hit.x;
     const dz = cam.position.z - this.ar.hit.z;
     // The plant's front (its -z side, where the desktop view starts) faces the viewer.
-    if (!this.ar.place(this.pl, Math.atan2(-dx, -dz))) return;
+    if (!this.ar.place(this.pl, Math.atan2(-dx, -dz))) return false;
     this.frame.set(this.pl);
     this.frame.node.setEnabled(true);
+    return true;
   }
 
   private onAnchorMoved(): void {

@@ -131,7 +131,9 @@ export function grabUpdate(start: Placement, h0: HandPoint, h: HandPoint, out: P
 /**
  * Two-hand gesture: the distance between the hands scales the plant, the turn of
  * the line between them turns it, and the plant point under the hands' midpoint
- * stays under the midpoint. Scale is clamped to [minScale, maxScale].
+ * stays under the midpoint horizontally. Vertically the plant only follows the
+ * midpoint's rise or fall: scaling never sinks it into (or lifts it off) its table.
+ * Scale is clamped to [minScale, maxScale].
  */
 export function twoHandUpdate(
   start: Placement,
@@ -157,7 +159,7 @@ export function twoHandUpdate(
   const m0z = (a0.z + b0.z) / 2;
   rotateY(dYaw, (start.x - m0x) * k, (start.z - m0z) * k, tmp2);
   out.x = (a.x + b.x) / 2 + tmp2[0];
-  out.y = (a.y + b.y) / 2 + (start.y - m0y) * k;
+  out.y = start.y + (a.y + b.y) / 2 - m0y;
   out.z = (a.z + b.z) / 2 + tmp2[1];
   out.yaw = start.yaw + dYaw;
   out.scale = scale;

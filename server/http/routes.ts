@@ -12,6 +12,7 @@ import { PlantId } from "../../shared/protocol.ts";
 import { countPoints } from "../../shared/plant.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
 import { securityHeaders } from "./securityHeaders.ts";
+import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
 
 export interface SimControl {
   running(): boolean;
@@ -31,6 +32,7 @@ export interface RouteDeps {
   roomStats: () => { rooms: number; clients: number };
   sim: SimControl | null;
   defaultPlant: string;
+  tickets: HandoffTickets;
 }
 
 const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
@@ -200,6 +202,24 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     } catch (e) {
       fail(res, 400, (e as Error).message);
     }
+  });
+
+  // Handoff preview: "Continue Ada's session from headset?" Codes are rate-limited per address.
+  app.get("/api/handoff/:key", (req, res) => {
+    const key = z.string().min(6).max(64).safeParse(req.params["key"]);
+    if (!key.success) return fail(res, 400, "That is not a handoff code or link.");
+    const r = deps.tickets.peek(key.data, req.ip ?? req.socket.remoteAddress ?? "?");
+    if (!r.ok) return fail(res, r.code === "rate-limited" ? 429 : r.code === "not-found" ? 404 : 410, r.message);
+    const t = r.ticket;
+    res.setHeader("Cache-Control", "no-store");
+    res.json({
+      token: t.token,
+      name: t.name,
+      fromDevice: t.fromDevice,
+      plant: t.plant,
+      room: t.room,
+      expiresAt: t.expiresAt,
+    });
   });
 
   app.use("/api", (_req, res) => fail(res, 404, "No such API route."));

@@ -17,6 +17,10 @@ import {
   type Refusal,
   type Role,
   type PingMessage,
+  type DrivingMessage,
+  type HandoffTicketInfo,
+  type MovedMessage,
+  type PendingMessage,
   type ShareMessage,
   type SignalMessage,
   type SummonMessage,
@@ -36,12 +40,14 @@ import { AlarmStateSync } from "./AlarmStateSync.ts";
 import { AnnotationStateSync } from "./AnnotationStateSync.ts";
 import { MessageCounters, parseRequest, validated } from "./messagePolicy.ts";
 import { applyPose, PoseGate } from "./presence.ts";
+import type { HandoffTickets, Ticket } from "../handoff/HandoffTickets.ts";
 import type { PlantHub, PlantRuntime } from "../runtime/PlantHub.ts";
 import { pickColor } from "./seatColors.ts";
 import { TwinStateSync } from "./TwinStateSync.ts";
 
 export interface PlantRoomContext {
   hub: PlantHub;
+  tickets: HandoffTickets;
   reconnectSeconds: number;
   patchRateMs: number;
   maxClients: number;
@@ -52,14 +58,22 @@ export interface PlantRoomContext {
 
 export interface SeatAuth {
   name: string;
+  user: string;
   role: Role;
+  handoff: Ticket | null;
+  separate: boolean;
   device: string;
   plant: string;
   seat: string | undefined;
 }
 
 /** Validate join options before a seat is reserved. Throws a ServerError whose message the UI shows. */
-export async function authorizeJoin(ctx: PlantRoomContext, options: unknown): Promise<SeatAuth> {
+/** Development sign-in: the user is the display name (case-insensitive). Real identity modes replace this. */
+export function devUser(name: string): string {
+  return `dev:${name.trim().toLowerCase()}`;
+}
+
+export async function authorizeJoin(ctx: PlantRoomContext, options: unknown, requester = "?"): Promise<SeatAuth> {
   const raw = (options ?? {}) as Record<string, unknown>;
   const protocol = raw["protocol"];
   if (protocol !== PROTOCOL_VERSION) {
@@ -79,8 +93,20 @@ export async function authorizeJoin(ctx: PlantRoomContext, options: unknown): Pr
   } catch (e) {
     throw new ServerError(JoinError.UNKNOWN_PLANT, (e as Error).message);
   }
+  let handoff: Ticket | null = null;
+  if (parsed.data.handoff) {
+    const r = ctx.tickets.peek(parsed.data.handoff, requester);
+    if (!r.ok) throw new ServerError(r.code === "rate-limited" ? JoinError.FORBIDDEN : JoinError.BAD_JOIN, r.message);
+    if (r.ticket.user !== devUser(parsed.data.name)) {
+      throw new ServerError(JoinError.FORBIDDEN, "That handoff belongs to someone else; you cannot take their seat.");
+    }
+    handoff = r.ticket;
+  }
   return {
     name: parsed.data.name,
+    user: devUser(parsed.data.name),
+    handoff,
+    separate: parsed.data.separate === true,
     role: parsed.data.role ?? ctx.defaultRole,
     device: parsed.data.device,
     plant: parsed.data.plant,
@@ -94,16 +120,25 @@ function refusal(code: Refusal["code"], message: string): Refusal {
 
 export function definePlantRoom(ctx: PlantRoomContext) {
   return class PlantRoom extends Room<{ state: PlantRoomState }> {
-    static override async onAuth(_token: string, options: unknown): Promise<SeatAuth> {
-      return authorizeJoin(ctx, options);
+    static override async onAuth(
+      _token: string,
+      options: unknown,
+      context?: { ip?: string; headers?: unknown },
+    ): Promise<SeatAuth> {
+      return authorizeJoin(ctx, options, context?.ip ?? "?");
     }
 
     private runtime!: PlantRuntime;
     private sync!: TwinStateSync;
     private alarmSync!: AlarmStateSync;
     private annotationSync!: AnnotationStateSync;
-    /** Connection (sessionId) -> seat id. */
+    /** Connection (sessionId) -> the seat it drives, waits to take over (pending) or moved away from. */
     private readonly seatOf = new Map<string, string>();
+    private readonly roleOf = new Map<string, "driver" | "pending" | "moved">();
+    /** Seat id -> the one connection driving it. Handoff swaps this in one step: never two, never none. */
+    private readonly driverOf = new Map<string, string>();
+    /** Pending connections' ticket and device. */
+    private readonly pendingInfo = new Map<string, { ticket: Ticket | null; device: string }>();
     readonly counters = new MessageCounters();
     private readonly poses = new PoseGate();
     private readonly lastPing = new Map<string, number>();
@@ -129,6 +164,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
       this.registerMessages();
+      this.registerHandoff();
     }
 
     private on<K extends keyof typeof ClientMessage>(
@@ -317,21 +353,156 @@ export function definePlantRoom(ctx: PlantRoomContext) {
 
     /** The connection currently driving a seat. */
     private clientForSeat(seatId: string): Client | undefined {
-      for (const c of this.clients) if (this.seatOf.get(c.sessionId) === seatId) return c;
-      return undefined;
+      const session = this.driverOf.get(seatId);
+      return session ? this.clients.find((c) => c.sessionId === session) : undefined;
     }
 
+    /** The seat this connection drives (pending and moved connections drive nothing). */
     private seatFor(client: Client): SeatState | undefined {
+      if (this.roleOf.get(client.sessionId) !== "driver") return undefined;
       const id = this.seatOf.get(client.sessionId);
       return id ? this.state.seats.get(id) : undefined;
     }
 
+    /**
+     * The atomic switch: `to` becomes the seat's driver and the previous driver becomes "moved".
+     * One synchronous step between two patches, so observers see the seat's device change, never a gap.
+     */
+    private switchDriver(seat: SeatState, to: Client, device: string, via: string, draft = ""): void {
+      const fromSession = this.driverOf.get(seat.id);
+      const fromDevice = seat.device;
+      this.driverOf.set(seat.id, to.sessionId);
+      this.roleOf.set(to.sessionId, "driver");
+      this.seatOf.set(to.sessionId, seat.id);
+      this.pendingInfo.delete(to.sessionId);
+      seat.device = device;
+      seat.presence = "online";
+      const from = fromSession ? this.clients.find((c) => c.sessionId === fromSession) : undefined;
+      if (fromSession) this.roleOf.set(fromSession, "moved");
+      if (from) {
+        const moved: MovedMessage = { seat: seat.id, toDevice: device };
+        from.send("moved", moved);
+      }
+      const driving: DrivingMessage = { seat: seat.id, fromDevice, draft };
+      to.send("driving", driving);
+      this.journal("handoff", seat, { from: fromDevice, to: device, via });
+    }
+
+    private pendingSeat(client: Client): SeatState | undefined {
+      if (this.roleOf.get(client.sessionId) !== "pending") return undefined;
+      const id = this.seatOf.get(client.sessionId);
+      return id ? this.state.seats.get(id) : undefined;
+    }
+
+    private registerHandoff(): void {
+      this.onMessage("handoffCreate", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.handoffCreate, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const seat = this.seatFor(client);
+        if (!seat) return mctx.reject(refusal("forbidden", "Only the device that holds the seat can move it."));
+        const t = ctx.tickets.create({
+          seat: seat.id,
+          user: seat.user,
+          name: seat.name,
+          room: this.roomId,
+          plant: this.state.plant,
+          fromDevice: seat.device,
+          draft: p.data.draft ?? "",
+        });
+        this.journal("handoff.ticket", seat, { expiresAt: t.expiresAt });
+        const info: HandoffTicketInfo = { token: t.token, code: t.code, expiresAt: t.expiresAt };
+        return info;
+      });
+      this.onMessage("handoffAccept", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.handoffAccept, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const seat = this.pendingSeat(client);
+        const info = this.pendingInfo.get(client.sessionId);
+        if (!seat || !info?.ticket)
+          return mctx.reject(refusal("invalid", "There is no handoff waiting on this device."));
+        const r = ctx.tickets.claim(info.ticket.token, seat.user, client.sessionId);
+        if (!r.ok) return mctx.reject(refusal(r.code === "wrong-user" ? "forbidden" : "invalid", r.message));
+        this.switchDriver(seat, client, info.device, "ticket", r.ticket.draft);
+        return { seat: seat.id };
+      });
+      this.onMessage("handoffPull", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.handoffPull, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const seat = this.pendingSeat(client);
+        const info = this.pendingInfo.get(client.sessionId);
+        if (!seat || !info) return mctx.reject(refusal("invalid", "There is no session of yours to move here."));
+        this.switchDriver(seat, client, info.device, "pull");
+        return { seat: seat.id };
+      });
+      this.onMessage("handoffSeparate", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.handoffSeparate, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const seat = this.pendingSeat(client);
+        const info = this.pendingInfo.get(client.sessionId);
+        if (!seat || !info) return mctx.reject(refusal("invalid", "This device already has a seat."));
+        this.pendingInfo.delete(client.sessionId);
+        const own = this.createSeat(client, {
+          name: seat.name,
+          user: seat.user,
+          role: seat.role as Role,
+          device: info.device,
+        });
+        return { seat: own.id };
+      });
+      this.onMessage("handoffTakeBack", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.handoffTakeBack, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        if (this.roleOf.get(client.sessionId) !== "moved")
+          return mctx.reject(refusal("invalid", "This device has nothing to take back."));
+        const seat = this.state.seats.get(this.seatOf.get(client.sessionId) ?? "");
+        if (!seat) return mctx.reject(refusal("not-found", "That session has ended."));
+        const device = this.deviceOf.get(client.sessionId) ?? "desktop";
+        this.switchDriver(seat, client, device, "take-back");
+        return { seat: seat.id };
+      });
+    }
+
+    /** The device kind each connection joined with (a seat's device follows its driver). */
+    private readonly deviceOf = new Map<string, string>();
+
     override onJoin(client: Client, _options: unknown, auth: SeatAuth): void {
+      this.deviceOf.set(client.sessionId, auth.device);
+      const welcome: WelcomeMessage = { seat: "", protocol: PROTOCOL_VERSION };
+      // Make-before-break: a device continuing a session joins pending on the existing seat; nobody sees it yet.
+      const existing = auth.handoff
+        ? this.state.seats.get(auth.handoff.seat)
+        : auth.separate
+          ? undefined
+          : [...this.state.seats.values()].find((s) => s.user === auth.user && this.driverOf.has(s.id));
+      if (auth.handoff && !existing) {
+        const err: ErrorMessage = { code: "handoff-gone", message: "The session you wanted to continue has ended." };
+        client.send("error", err);
+      }
+      if (existing) {
+        this.seatOf.set(client.sessionId, existing.id);
+        this.roleOf.set(client.sessionId, "pending");
+        this.pendingInfo.set(client.sessionId, { ticket: auth.handoff, device: auth.device });
+        client.send("welcome", welcome);
+        const pending: PendingMessage = {
+          seat: existing.id,
+          name: existing.name,
+          fromDevice: existing.device,
+          reason: auth.handoff ? "ticket" : "same-user",
+        };
+        client.send("pending", pending);
+        return;
+      }
+      const seat = this.createSeat(client, auth);
+      ctx.log(`room ${this.roomId}: ${auth.name} joined from ${auth.device} (seat ${seat.id})`);
+    }
+
+    private createSeat(client: Client, who: { name: string; user: string; role: Role; device: string }): SeatState {
       const seat = new SeatState();
       seat.id = generateId(12);
-      seat.name = auth.name;
-      seat.role = auth.role;
-      seat.device = auth.device;
+      seat.name = who.name;
+      seat.user = who.user;
+      seat.role = who.role;
+      seat.device = who.device;
       seat.color = pickColor([...this.state.seats.values()].map((s) => s.color));
       seat.presence = "online";
       seat.selection = "";
@@ -350,13 +521,16 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       seat.muted = false;
       this.state.seats.set(seat.id, seat);
       this.seatOf.set(client.sessionId, seat.id);
+      this.roleOf.set(client.sessionId, "driver");
+      this.driverOf.set(seat.id, client.sessionId);
       const welcome: WelcomeMessage = { seat: seat.id, protocol: PROTOCOL_VERSION };
       client.send("welcome", welcome);
       this.journal("join", seat, { role: seat.role, room: this.roomId });
-      ctx.log(`room ${this.roomId}: ${auth.name} joined from ${auth.device} (seat ${seat.id})`);
+      return seat;
     }
 
     override async onDrop(client: Client): Promise<void> {
+      // The seat is held for its driver; the avatar stays, marked "reconnecting".
       const seat = this.seatFor(client);
       if (seat) seat.presence = "reconnecting";
       if (ctx.reconnectSeconds > 0) await this.allowReconnection(client, ctx.reconnectSeconds);
@@ -369,8 +543,14 @@ export function definePlantRoom(ctx: PlantRoomContext) {
 
     override onLeave(client: Client): void {
       const id = this.seatOf.get(client.sessionId);
+      const role = this.roleOf.get(client.sessionId);
       this.seatOf.delete(client.sessionId);
-      if (!id) return;
+      this.roleOf.delete(client.sessionId);
+      this.pendingInfo.delete(client.sessionId);
+      this.deviceOf.delete(client.sessionId);
+      // Only the driver's departure frees the seat; a pending or moved device leaving changes nothing for others.
+      if (!id || role !== "driver" || this.driverOf.get(id) !== client.sessionId) return;
+      this.driverOf.delete(id);
       const seat = this.state.seats.get(id);
       this.state.seats.delete(id);
       this.poses.forget(id);

@@ -156,7 +156,9 @@ test("in VR the thumbstick teleports and snap-turns; leaving XR puts the desktop
     page.evaluate(() => {
       const c = window.__gemba!.scene()!.scene.activeCamera!;
       const f = c.getForwardRay().direction;
-      return { x: c.position.x, z: c.position.z, heading: Math.atan2(f.x, f.z) };
+      // The camera's local +x (screen right) in world: row 0 of its world matrix.
+      const m = c.getWorldMatrix().m;
+      return { x: c.position.x, z: c.position.z, heading: Math.atan2(f.x, f.z), fx: f.x, fz: f.z, rx: m[0]!, rz: m[2]! };
     });
   const start = await camera();
 
@@ -177,6 +179,7 @@ test("in VR the thumbstick teleports and snap-turns; leaving XR puts the desktop
   const turned = await camera();
   const delta = Math.atan2(Math.sin(turned.heading - moved.heading), Math.cos(turned.heading - moved.heading));
   expect(Math.abs(Math.abs(delta) - Math.PI / 4)).toBeLessThan(0.02);
+  expect(turned.fx * moved.rx + turned.fz * moved.rz, "turned towards the old right").toBeGreaterThan(0.5);
 
   // Leave through the headset's system menu (the session ends from outside the page).
   await page.evaluate(() => window.__iwer!.endSession());

@@ -8,11 +8,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
+import { WebSocket } from "ws";
 import { Client, type Room } from "@colyseus/sdk";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { startGemba, type GembaServer } from "../../server/app.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION, type JoinOptions } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
+
+// Node 20 has no global WebSocket; the SDK's automatic reconnection looks for one (browsers and Node 22 have it).
+if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
 
 export const MOSQUITTO = process.env["TEST_MQTT_URL"] ?? "mqtt://127.0.0.1:1883";
 

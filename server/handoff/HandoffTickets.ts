@@ -1,0 +1,135 @@
+/**
+ * Handoff tickets: the capability to move a seat to another device. Single use,
+ * short-lived (60 s), bound to the seat, the user and the room. A ticket has a
+ * long random token (for links and QR codes) and a 6-digit code (for typing);
+ * code lookups are rate-limited per requester so guessing is hopeless.
+ * Pure: clock and randomness are injected.
+ */
+export interface Ticket {
+  token: string;
+  code: string;
+  seat: string;
+  user: string;
+  name: string;
+  room: string;
+  plant: string;
+  fromDevice: string;
+  createdAt: number;
+  expiresAt: number;
+  used: boolean;
+  /** An unfinished annotation travelling with the session (text only). */
+  draft: string;
+}
+
+export type TicketResult =
+  | { ok: true; ticket: Ticket }
+  | { ok: false; code: "not-found" | "expired" | "used" | "wrong-user" | "rate-limited"; message: string };
+
+export const TICKET_TTL_MS = 60_000;
+/** Wrong codes a requester may try per minute before being refused outright. */
+export const CODE_ATTEMPTS_PER_MINUTE = 10;
+
+export class HandoffTickets {
+  private readonly byToken = new Map<string, Ticket>();
+  private readonly byCode = new Map<string, Ticket>();
+  private readonly failures = new Map<string, number[]>();
+  readonly counters = { created: 0, claimed: 0, refused: 0, rateLimited: 0 };
+
+  constructor(
+    private readonly now: () => number,
+    private readonly random: (bytes: number) => Buffer,
+  ) {}
+
+  create(t: Omit<Ticket, "token" | "code" | "createdAt" | "expiresAt" | "used">): Ticket {
+    this.sweep();
+    const token = this.random(16).toString("base64url");
+    let code: string;
+    do {
+      code = String(this.random(4).readUInt32BE(0) % 1_000_000).padStart(6, "0");
+    } while (this.byCode.has(code));
+    const at = this.now();
+    const ticket: Ticket = { ...t, token, code, createdAt: at, expiresAt: at + TICKET_TTL_MS, used: false };
+    this.byToken.set(token, ticket);
+    this.byCode.set(code, ticket);
+    this.counters.created++;
+    return ticket;
+  }
+
+  /** Look a ticket up by token or code without using it (for the "Continue …?" preview). */
+  peek(key: string, requester: string): TicketResult {
+    const isCode = /^\d{6}$/.test(key);
+    if (isCode && this.limited(requester)) {
+      this.counters.rateLimited++;
+      return {
+        ok: false,
+        code: "rate-limited",
+        message: "Too many wrong codes from this device; wait a minute and try again.",
+      };
+    }
+    const t = isCode ? this.byCode.get(key) : this.byToken.get(key);
+    if (!t) {
+      if (isCode) this.fail(requester);
+      this.counters.refused++;
+      return {
+        ok: false,
+        code: "not-found",
+        message: "That handoff code is not valid. Check it, or ask for a new one.",
+      };
+    }
+    if (t.used) {
+      this.counters.refused++;
+      return {
+        ok: false,
+        code: "used",
+        message: "That handoff was already used. Ask for a new one on the other device.",
+      };
+    }
+    if (this.now() >= t.expiresAt) {
+      this.counters.refused++;
+      return { ok: false, code: "expired", message: "That handoff expired (they last 60 seconds). Ask for a new one." };
+    }
+    return { ok: true, ticket: t };
+  }
+
+  /** Use a ticket: only once, only before it expires, only by the user it was made for. */
+  claim(key: string, user: string, requester: string): TicketResult {
+    const r = this.peek(key, requester);
+    if (!r.ok) return r;
+    if (r.ticket.user !== user) {
+      this.counters.refused++;
+      return {
+        ok: false,
+        code: "wrong-user",
+        message: "That handoff belongs to someone else; you cannot take their seat.",
+      };
+    }
+    r.ticket.used = true;
+    this.counters.claimed++;
+    return r;
+  }
+
+  private limited(requester: string): boolean {
+    const now = this.now();
+    const recent = (this.failures.get(requester) ?? []).filter((t) => now - t < 60_000);
+    this.failures.set(requester, recent);
+    return recent.length >= CODE_ATTEMPTS_PER_MINUTE;
+  }
+
+  private fail(requester: string): void {
+    const list = this.failures.get(requester) ?? [];
+    list.push(this.now());
+    this.failures.set(requester, list);
+  }
+
+  /** Forget expired tickets (they stay refusable as "not found"). */
+  sweep(): void {
+    const now = this.now();
+    for (const [k, t] of this.byToken) {
+      if (now - t.expiresAt > TICKET_TTL_MS) {
+        this.byToken.delete(k);
+        if (this.byCode.get(t.code) === t) this.byCode.delete(t.code);
+      }
+    }
+    if (this.failures.size > 10_000) this.failures.clear();
+  }
+}
