@@ -3,7 +3,7 @@
  * default), prints each one's table and writes bench/results/<name>.json with
  * the machine, the parameters, the raw numbers and the ratios to the baselines.
  * Traffic goes only to the local broker and to servers on 127.0.0.1; each bench
- * stops its own server and children. Whole run: about 4 minutes.
+ * stops its own server and children. Whole run: 4–5 minutes on 2 busy cores.
  */
 import os from "node:os";
 import { runBytes } from "./bytes.ts";

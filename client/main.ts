@@ -24,6 +24,17 @@ import { Participants } from "./ui/Participants.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { chime } from "./ui/sound.ts";
 import { installXr } from "./xr/index.ts";
+import {
+  closeMoveDialog,
+  confirmContinue,
+  fetchTicket,
+  offerPull,
+  showMoved,
+  showMoveDialog,
+  type TicketPreview,
+} from "./ui/Handoff.ts";
+import type { HandoffTicketInfo } from "../shared/protocol.ts";
+import { installVoice } from "./voice/VoiceCall.ts";
 
 const NAME_KEY = "gemba.displayName";
 
@@ -138,11 +149,59 @@ async function boot(): Promise<void> {
       select(m.twin, false);
       toast(`${who} shared ${m.twin} with everyone.`, 4000);
     },
+    onSignal: (m) => voice.onSignal(m),
+    onPending: (m) => {
+      if (m.reason === "ticket") {
+        // The user already said "Continue" before joining: take the seat over now.
+        session.ask("handoffAccept", {}).catch((e: Error) => toast(e.message));
+        return;
+      }
+      void offerPull(m.fromDevice).then((choice) =>
+        session.ask(choice === "pull" ? "handoffPull" : "handoffSeparate", {}).catch((e: Error) => toast(e.message)),
+      );
+    },
+    onDriving: (m) => {
+      closeMoveDialog();
+      sender?.start();
+      onDrivingHook(m.fromDevice, m.draft);
+    },
+    onMoved: (m) => {
+      closeMoveDialog();
+      sender?.stop();
+      showMoved(m.toDevice, async () => {
+        await session.ask("handoffTakeBack", {});
+      });
+    },
   });
+  // Filled in once the scene and panels exist.
+  let onDrivingHook: (fromDevice: string, draft: string) => void = () => {};
   hook.state = () => state;
   hook.seat = () => session.seatId;
+  const voice = installVoice({
+    scene: scene.scene,
+    mySeat: () => (session.moved ? null : session.seatId),
+    send: (type, payload) => session.send(type, payload),
+    headOf: (seat) => avatars.headOf(seat)?.pos ?? null,
+  });
 
-  const name = await askName();
+  const handoffKey = params.get("handoff");
+  let continuing: TicketPreview | null = null;
+  if (handoffKey) {
+    try {
+      const preview = await fetchTicket(handoffKey);
+      if (await confirmContinue(preview)) continuing = preview;
+    } catch (e) {
+      toast((e as Error).message, 10_000);
+    }
+    history.replaceState(null, "", location.pathname);
+  }
+  let name: string;
+  if (continuing) name = continuing.name;
+  else {
+    const asked = await askName();
+    name = asked.name;
+    continuing = asked.continuing;
+  }
   const model = await loading;
   const labels = new Labels(byId("labels"), model, scene.twinList);
   const participants = new Participants();
@@ -336,7 +395,28 @@ async function boot(): Promise<void> {
     scene.walk.rotationQuaternion.copyFrom(h.rot);
   });
 
-  await joinWithRetry(session, plantId, name);
+  onDrivingHook = (fromDevice, draft) => {
+    // Start where the other device was: its last head pose becomes this camera's pose.
+    const seat = session.seatId ? state?.seats.get(session.seatId) : undefined;
+    if (seat) {
+      byId("btn-walk").setAttribute("aria-pressed", "true");
+      scene.setWalkMode(true);
+      scene.walk.position.set(seat.head.x, seat.head.y, seat.head.z);
+      scene.walk.rotationQuaternion = new Quaternion(seat.head.qx, seat.head.qy, seat.head.qz, seat.head.qw);
+      if (seat.selection) select(seat.selection, false);
+    }
+    if (draft) byId<HTMLTextAreaElement>("note-text").dataset["draft"] = draft;
+    toast(`Continuing here from ${fromDevice}.${draft ? " Your unfinished note is waiting in “Pin note”." : ""}`, 5000);
+  };
+  byId("btn-move").addEventListener("click", () => {
+    const draftBox = byId<HTMLTextAreaElement>("note-text");
+    const draft = byId<HTMLDialogElement>("note-dialog").open ? draftBox.value.trim().slice(0, 1000) : "";
+    void showMoveDialog(() => session.ask<HandoffTicketInfo>("handoffCreate", draft ? { draft } : {}));
+  });
+
+  if (continuing)
+    await session.join(plantId, name, detectDevice(), { handoff: continuing.token, roomId: continuing.room });
+  else await joinWithRetry(session, plantId, name);
   hook.joined = true;
   avatars.mySeat = session.seatId;
   sender.start();
@@ -364,6 +444,7 @@ async function boot(): Promise<void> {
       labels.update(state);
       for (const [id, tw] of state.twins) scene.setStatus(id, tw.status);
       participants.update(state, session.seatId);
+      voice.onSeats(state.seats.values());
       inspector.update(state, Date.now());
       const who = me();
       alarms.update(state, who.role);
@@ -460,9 +541,10 @@ async function boot(): Promise<void> {
   });
 }
 
-function askName(): Promise<string> {
+function askName(): Promise<{ name: string; continuing: TicketPreview | null }> {
   const dialog = byId<HTMLDialogElement>("join");
   const input = byId<HTMLInputElement>("join-name");
+  const codeInput = byId<HTMLInputElement>("join-code");
   const error = byId("join-error");
   input.value = localStorage.getItem(NAME_KEY) ?? "";
   dialog.showModal();
@@ -477,7 +559,23 @@ function askName(): Promise<string> {
         return;
       }
       localStorage.setItem(NAME_KEY, parsed.data);
-      resolve(parsed.data);
+      resolve({ name: parsed.data, continuing: null });
+    });
+    byId("join-continue").addEventListener("click", () => {
+      const code = codeInput.value.replace(/\D/g, "");
+      if (code.length !== 6) {
+        error.textContent = "A handoff code has 6 digits.";
+        codeInput.focus();
+        return;
+      }
+      fetchTicket(code).then(
+        async (preview) => {
+          dialog.close();
+          if (await confirmContinue(preview)) resolve({ name: preview.name, continuing: preview });
+          else dialog.showModal();
+        },
+        (err: Error) => (error.textContent = err.message),
+      );
     });
     dialog.addEventListener("cancel", (e) => e.preventDefault());
   });

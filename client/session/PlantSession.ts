@@ -13,8 +13,12 @@ import {
   type DeviceKind,
   type ErrorMessage,
   type JoinOptions,
+  type DrivingMessage,
+  type MovedMessage,
+  type PendingMessage,
   type PingMessage,
   type ShareMessage,
+  type SignalMessage,
   type SummonMessage,
   type Refusal,
   type WelcomeMessage,
@@ -49,6 +53,17 @@ export interface SessionEvents {
   onPing?(m: PingMessage): void;
   onSummon?(m: SummonMessage): void;
   onShare?(m: ShareMessage): void;
+  onSignal?(m: SignalMessage): void;
+  onPending?(m: PendingMessage): void;
+  onDriving?(m: DrivingMessage): void;
+  onMoved?(m: MovedMessage): void;
+}
+
+export interface JoinExtras {
+  /** Continue a session: the handoff ticket's token or code, and the room it lives in. */
+  handoff?: string;
+  roomId?: string;
+  separate?: boolean;
 }
 
 export class PlantSession {
@@ -63,34 +78,79 @@ export class PlantSession {
     this.client = new Client(endpoint);
   }
 
-  async join(plant: string, name: string, device: DeviceKind): Promise<void> {
+  async join(plant: string, name: string, device: DeviceKind, extras: JoinExtras = {}): Promise<void> {
     this.events.onConnection("joining");
+    this.plant = plant;
+    this.name = name;
+    this.device = device;
     const options: JoinOptions = { protocol: PROTOCOL_VERSION, plant, name, device };
-    const prev = sessionStorage.getItem(`gemba.seat.${plant}`);
-    if (prev) options.seat = prev;
+    if (extras.handoff) options.handoff = extras.handoff;
+    if (extras.separate) options.separate = true;
     let room: Room<unknown, PlantRoomState>;
     try {
-      room = await this.client.joinOrCreate<PlantRoomState>(PLANT_ROOM, options, PlantRoomState);
+      room = extras.roomId
+        ? await this.client.joinById<PlantRoomState>(extras.roomId, options, PlantRoomState)
+        : await this.client.joinOrCreate<PlantRoomState>(PLANT_ROOM, options, PlantRoomState);
     } catch (e) {
       this.events.onConnection("offline");
       throw new Error((e as Error).message || "Cannot join the plant room.");
     }
     this.room = room;
     room.onMessage("welcome", (m: WelcomeMessage) => {
-      this.seatId = m.seat;
-      sessionStorage.setItem(`gemba.seat.${plant}`, m.seat);
+      this.seatId = m.seat || null;
     });
+    room.onMessage("pending", (m: PendingMessage) => this.events.onPending?.(m));
+    room.onMessage("driving", (m: DrivingMessage) => {
+      this.seatId = m.seat;
+      this.moved = false;
+      this.events.onDriving?.(m);
+    });
+    room.onMessage("moved", (m: MovedMessage) => {
+      this.moved = true;
+      this.events.onMoved?.(m);
+    });
+    // Reconnect soon after a drop (headset sleep, Wi-Fi roaming): the server holds the seat for RECONNECT_SECONDS.
+    room.reconnection.minUptime = 1000;
     room.onMessage("error", (m: ErrorMessage) => this.events.onError(m.message));
     room.onMessage("ping", (m: PingMessage) => this.events.onPing?.(m));
     room.onMessage("summon", (m: SummonMessage) => this.events.onSummon?.(m));
     room.onMessage("share", (m: ShareMessage) => this.events.onShare?.(m));
+    room.onMessage("signal", (m: SignalMessage) => this.events.onSignal?.(m));
     room.onStateChange((s) => this.events.onState(s));
     room.onDrop(() => this.events.onConnection("reconnecting", "Connection lost; reconnecting…"));
     room.onReconnect(() => this.events.onConnection("live"));
     room.onLeave((code, reason) => {
-      this.events.onConnection("closed", reason || `Disconnected (code ${code}).`);
+      if (this.leaving) return;
+      // The room is gone (server restart, reconnection window passed): join again as the same person.
+      this.events.onConnection("reconnecting", reason || `Disconnected (code ${code}); joining again…`);
+      void this.rejoin();
     });
     this.events.onConnection("live");
+  }
+
+  private plant = "";
+  private name = "";
+  private device: DeviceKind = "desktop";
+  private leaving = false;
+  /** True once this device handed its seat to another one. */
+  moved = false;
+
+  private async rejoin(): Promise<void> {
+    for (let attempt = 1; attempt <= 30; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * attempt)));
+      try {
+        await this.join(this.plant, this.name, this.device);
+        return;
+      } catch {
+        // keep trying: the server may still be starting
+      }
+    }
+    this.events.onConnection("closed", "Could not reconnect to the server. Reload the page to try again.");
+  }
+
+  async leave(): Promise<void> {
+    this.leaving = true;
+    await this.room?.leave();
   }
 
   select(twin: string | null): void {
@@ -104,7 +164,18 @@ export class PlantSession {
 
   /** Send a request; a refusal becomes an Error with the server's sentence. */
   async ask<T = unknown>(
-    type: "ack" | "shelve" | "unshelve" | "annotate" | "annotationUpdate" | "annotationDelete",
+    type:
+      | "ack"
+      | "shelve"
+      | "unshelve"
+      | "annotate"
+      | "annotationUpdate"
+      | "annotationDelete"
+      | "handoffCreate"
+      | "handoffAccept"
+      | "handoffPull"
+      | "handoffSeparate"
+      | "handoffTakeBack",
     payload: object,
   ): Promise<T> {
     const room = this.room;

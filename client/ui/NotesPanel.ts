@@ -77,7 +77,9 @@ export function askNoteText(title: string, where: string, save: (text: string) =
   const error = byId("note-error");
   byId("note-title").textContent = title;
   byId("note-where").textContent = where;
-  text.value = "";
+  // An unfinished note handed over from another device is offered once.
+  text.value = text.dataset["draft"] ?? "";
+  delete text.dataset["draft"];
   error.textContent = "";
   const form = byId<HTMLFormElement>("note-form");
   const onSubmit = (e: Event) => {

@@ -118,7 +118,17 @@ export class SpatialMixer {
   }
 
   /** The listener's position and orientation (unit forward and up vectors), plant frame. */
-  placeListener(px: number, py: number, pz: number, fx: number, fy: number, fz: number, ux: number, uy: number, uz: number): void {
+  placeListener(
+    px: number,
+    py: number,
+    pz: number,
+    fx: number,
+    fy: number,
+    fz: number,
+    ux: number,
+    uy: number,
+    uz: number,
+  ): void {
     const l = this.ctx.listener;
     if (l.positionX) {
       l.positionX.value = px;

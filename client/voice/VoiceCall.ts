@@ -31,7 +31,7 @@ type Payload<K extends VoiceMessage> = z.input<(typeof ClientMessage)[K]>;
 export interface VoiceDeps {
   /** The Babylon scene: its active camera is the listener; its render loop places the voices. */
   scene: Scene;
-  /** This connection's seat id (null until the room welcomed us). */
+  /** The seat this connection drives: null until the room welcomed us, and after the seat moved to another device. */
   mySeat(): string | null;
   /** Send a room message (PlantSession.send). */
   send<K extends VoiceMessage>(type: K, payload: Payload<K>): void;
@@ -113,7 +113,6 @@ class VoiceCall implements VoiceController {
   private micAnalyser: AnalyserNode | null = null;
   private readonly micBuf = new Float32Array(2048);
   private seats: SeatView[] = [];
-  private peers: ReadonlySet<string> = new Set();
   private readonly links = new Map<string, string>();
   private lastStats: PeerStats[] = [];
   private meterTimer: ReturnType<typeof setInterval> | undefined;
@@ -126,6 +125,8 @@ class VoiceCall implements VoiceController {
   private micLost = false;
   private spatial = true;
   private micPref: string | null = null;
+  /** The seat the call was joined as. */
+  private callSeat: string | null = null;
 
   constructor(private readonly deps: VoiceDeps) {
     const host = deps.host ?? document.getElementById("participants") ?? document.body;
@@ -214,8 +215,8 @@ class VoiceCall implements VoiceController {
       this.deps.transport?.(me, events) ?? new MeshTransport(me, events, { iceServers: this.deps.iceServers ?? [] });
     this.joined = true;
     this.joining = false;
+    this.callSeat = me;
     await this.applyMute();
-    this.peers = new Set();
     this.transport.setPeers(this.peerSet());
     this.meterTimer = setInterval(this.meter, METER_MS);
     this.statsTimer = setInterval(() => void this.pollStatsAsync(), STATS_MS);
@@ -242,7 +243,6 @@ class VoiceCall implements VoiceController {
     this.detector.reset();
     this.links.clear();
     this.lastStats = [];
-    this.peers = new Set();
     this.panel.setStats([], (s) => s);
     this.publish();
     this.render();
@@ -391,22 +391,27 @@ class VoiceCall implements VoiceController {
       });
     }
     this.seats = next;
+    const me = this.deps.mySeat();
+    if (this.joined && me !== this.callSeat) {
+      // Our seat changed under the call (the room was re-joined after a restart) or moved to another
+      // device: links and signalling belong to the old seat. Hang up; join again as the new seat.
+      this.leave();
+      if (me) void this.joinAsync();
+      return;
+    }
     if (this.transport) this.transport.setPeers(this.peerSet());
     this.render();
   }
 
   /**
-   * Others in the call. A seat that is reconnecting keeps its link (audio flows
-   * peer to peer) but gets no new offer: the room cannot relay signals to it.
+   * Others in the call. A seat whose connection dropped ("reconnecting") is left
+   * out: the room cannot relay signals to it, and a page that closed leaves its
+   * link dangling until ICE gives up. It is offered again once it is back online.
    */
   private peerSet(): ReadonlySet<string> {
     const me = this.deps.mySeat();
     const set = new Set<string>();
-    for (const s of this.seats) {
-      if (s.id === me || !s.inCall) continue;
-      if (s.presence === "online" || this.peers.has(s.id)) set.add(s.id);
-    }
-    this.peers = set;
+    for (const s of this.seats) if (s.id !== me && s.inCall && s.presence === "online") set.add(s.id);
     return set;
   }
 

@@ -38,7 +38,11 @@ export interface PanelHandlers {
   setVolume(seat: string, volume: number): void;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
@@ -73,7 +77,10 @@ export class VoicePanel {
   private lastRows: PeerStats[] = [];
   private nameOf: (seat: string) => string = (s) => s;
 
-  constructor(host: HTMLElement, private readonly h: PanelHandlers) {
+  constructor(
+    host: HTMLElement,
+    private readonly h: PanelHandlers,
+  ) {
     this.root = el("section");
     this.root.id = "voice";
     this.root.setAttribute("aria-label", "Voice call");

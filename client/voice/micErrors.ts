@@ -20,5 +20,4 @@ export function micErrorMessage(e: unknown): string {
 export const MIC_ENDED =
   "Your microphone stopped (unplugged?). Others cannot hear you: pick a microphone in the voice panel.";
 
-export const NO_MEDIA_DEVICES =
-  "This page cannot use a microphone: open Gemba over https (or on localhost) to talk.";
+export const NO_MEDIA_DEVICES = "This page cannot use a microphone: open Gemba over https (or on localhost) to talk.";

@@ -11,7 +11,7 @@
  */
 import { AbstractMesh, Matrix, Quaternion, TransformNode, Vector3, type Node, type Scene } from "@babylonjs/core";
 import type { PlantScene } from "../scene/PlantScene.ts";
-import { copyPlacement, placement, type Placement } from "./placementMath.ts";
+import { copyPlacement, frameTranslation, placement, type Placement } from "./placementMath.ts";
 import type { Pose7 } from "./index.ts";
 
 /** Top-level nodes PlantScene creates in plant coordinates (besides the glTF root). */
@@ -31,6 +31,7 @@ export class PlantFrame {
   private readonly tmpPos = new Vector3();
   private readonly tmpQ = new Quaternion();
   private syncs = 0;
+  private readonly t3: [number, number, number] = [0, 0, 0];
   private readonly order: AbstractMesh[] = [];
   private orderFor = -1;
 
@@ -68,15 +69,10 @@ export class PlantFrame {
   /** Put the plant at `pl` (local space). Takes effect on screen at `sync()`. */
   set(pl: Placement): void {
     copyPlacement(pl, this.current);
-    const s = pl.scale;
-    const c = Math.cos(pl.yaw);
-    const sn = Math.sin(pl.yaw);
-    // local = p + R(yaw)·s·(plant − centre): the node's translation is p − R(yaw)·s·centre.
-    const cx = this.centre.x * s;
-    const cz = this.centre.z * s;
-    this.node.position.set(pl.x - (cx * c + cz * sn), pl.y - this.centre.y * s, pl.z - (-cx * sn + cz * c));
+    const t = frameTranslation(pl, this.centre.x, this.centre.y, this.centre.z, this.t3);
+    this.node.position.set(t[0], t[1], t[2]);
     this.node.rotation.set(0, pl.yaw, 0);
-    this.node.scaling.setAll(s);
+    this.node.scaling.setAll(pl.scale);
   }
 
   reset(): void {

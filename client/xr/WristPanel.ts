@@ -197,12 +197,16 @@ export class WristPanel {
     return (["pin", "scale", "exit"] as const)[i] ?? null;
   }
 
-  /** Ride on a wrist (a controller grip or hand): above it, tilted towards the eyes. */
+  /**
+   * Ride on the left hand's pointer space: 11 cm above the controller (or pinch point), 3 cm back
+   * towards the user, face tilted up ~34° so that with the hand held forward at chest height the
+   * panel faces the eyes from about 40 cm.
+   */
   attachTo(node: TransformNode | null): void {
     if (this.pinned) return;
     this.root.parent = node;
     if (node) {
-      this.root.position.set(0, 0.07, -0.05 * this.f);
+      this.root.position.set(0, 0.11, -0.03 * this.f);
       this.root.rotation.set(0.6 * this.f, 0, 0);
       this.root.scaling.setAll(1);
     }

@@ -418,16 +418,16 @@ export class XrExperience implements XrController {
     const h = new XrHand(source, this.plant.scene, this.looks);
     h.setRayLength(this.scaleMode === "walk" ? RAY_WALK : RAY_TABLE);
     this.hands.push(h);
-    if (h.side === "left") this.panel.attachTo(h.wrist);
+    if (h.side === "left") this.panel.attachTo(h.panelMount);
   }
 
   private removeHand(source: WebXRInputSource): void {
     const i = this.hands.findIndex((h) => h.source === source);
     if (i < 0) return;
     const [h] = this.hands.splice(i, 1);
-    if (this.panel.root.parent === h!.wrist) {
+    if (this.panel.root.parent === h!.panelMount) {
       const other = this.hands.find((x) => x.side === "left");
-      if (other) this.panel.attachTo(other.wrist);
+      if (other) this.panel.attachTo(other.panelMount);
       else this.panel.pin(true, null);
     }
     if (this.gestureA === h || this.gestureB === h) this.gestureKind = "none";
@@ -508,7 +508,7 @@ export class XrExperience implements XrController {
 
   private togglePin(): void {
     const left = this.hands.find((h) => h.side === "left");
-    this.panel.pin(!this.panel.pinned, left?.wrist ?? null);
+    this.panel.pin(!this.panel.pinned, left?.panelMount ?? null);
   }
 
   /** VR: switch walk-in / tabletop. AR: pick the plant up for re-placing. */

@@ -101,9 +101,17 @@ export class XrHand {
     }
   }
 
-  /** The node a wrist panel rides on. */
+  /** Where the hand is (grip space when the device has one): presence poses and grab gestures. */
   get wrist(): TransformNode {
     return this.source.grip ?? this.source.pointer;
+  }
+
+  /**
+   * What the wrist panel rides on: the pointer (target ray) space, whose axes mean the same for
+   * controllers and hands (forward along the ray, +y up), unlike grip spaces which are tilted per device.
+   */
+  get panelMount(): TransformNode {
+    return this.source.pointer;
   }
 
   setRayLength(m: number): void {

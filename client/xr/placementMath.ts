@@ -95,6 +95,24 @@ export function plantToLocal(
   return out;
 }
 
+/**
+ * Translation of a node with rotation.y = yaw and uniform scaling = scale that realises the
+ * placement (Babylon composes scale, then rotation, then translation): p − R(yaw)·scale·centre.
+ */
+export function frameTranslation(
+  pl: Placement,
+  cx: number,
+  cy: number,
+  cz: number,
+  out: [number, number, number],
+): [number, number, number] {
+  rotateY(pl.yaw, cx * pl.scale, cz * pl.scale, tmp2);
+  out[0] = pl.x - tmp2[0];
+  out[1] = pl.y - cy * pl.scale;
+  out[2] = pl.z - tmp2[1];
+  return out;
+}
+
 /** Inverse of plantToLocal. */
 export function localToPlant(
   pl: Placement,

@@ -158,7 +158,15 @@ test("in VR the thumbstick teleports and snap-turns; leaving XR puts the desktop
       const f = c.getForwardRay().direction;
       // The camera's local +x (screen right) in world: row 0 of its world matrix.
       const m = c.getWorldMatrix().m;
-      return { x: c.position.x, z: c.position.z, heading: Math.atan2(f.x, f.z), fx: f.x, fz: f.z, rx: m[0]!, rz: m[2]! };
+      return {
+        x: c.position.x,
+        z: c.position.z,
+        heading: Math.atan2(f.x, f.z),
+        fx: f.x,
+        fz: f.z,
+        rx: m[0]!,
+        rz: m[2]!,
+      };
     });
   const start = await camera();
 

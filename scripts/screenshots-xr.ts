@@ -1,0 +1,169 @@
+/**
+ * `npx tsx scripts/screenshots-xr.ts [outDir]` (after `npm run build`): start the app
+ * like `npm start`, open it in headless Chromium with an emulated Meta Quest 3 (iwer),
+ * and save what the headset shows: walk-in VR with an asset selected and the wrist
+ * panel raised (xr-vr.png), the tabletop miniature (xr-tabletop.png), and the plant
+ * placed on a desk of a synthetic office in AR (xr-ar.png). Prints draw calls and
+ * frame times per view, with the desktop view of the same run as the baseline
+ * (SwiftShader: compare ratios, not absolute numbers).
+ */
+import { chromium, type Page } from "@playwright/test";
+import { CHROMIUM_ARGS } from "../playwright.config.ts";
+import { startAppServer } from "../test/support/appServer.ts";
+import { click, installIwer, semRoom, xrFrames } from "../test/e2e/iwer.ts";
+
+const out = process.argv[2] ?? "docs/screenshots";
+const VIEWPORT = { width: 1280, height: 720 };
+
+interface Sample {
+  view: string;
+  drawCalls: number;
+  activeMeshes: number;
+  renderMs: number;
+  frameMs: number;
+}
+
+/** Median draw calls, active meshes, render CPU time and frame interval over `frames` rendered frames. */
+async function measure(page: Page, view: string, frames = 40): Promise<Sample> {
+  const r = await page.evaluate(async (n) => {
+    const scene = window.__gemba!.scene()!.scene;
+    const engine = scene.getEngine() as unknown as { _drawCalls: { fetchNewFrame(): void; current: number } };
+    const rows: { dc: number; am: number; render: number; t: number }[] = [];
+    let t0 = 0;
+    const before = scene.onBeforeRenderObservable.add(() => {
+      engine._drawCalls.fetchNewFrame();
+      t0 = performance.now();
+    });
+    await new Promise<void>((resolve) => {
+      const after = scene.onAfterRenderObservable.add(() => {
+        rows.push({ dc: engine._drawCalls.current, am: scene.getActiveMeshes().length, render: performance.now() - t0, t: performance.now() });
+        if (rows.length >= n) {
+          scene.onAfterRenderObservable.remove(after);
+          resolve();
+        }
+      });
+    });
+    scene.onBeforeRenderObservable.remove(before);
+    // Medians (no named helpers in here: tsx would wrap them in a __name() the page does not have).
+    const cols = [rows.map((x) => x.dc), rows.map((x) => x.am), rows.map((x) => x.render), rows.slice(1).map((row, i) => row.t - rows[i]!.t)];
+    const [dc, am, render, frame] = cols.map((xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+    return { dc: dc!, am: am!, render: render!, frame: frame! };
+  }, frames);
+  return { view, drawCalls: r.dc, activeMeshes: r.am, renderMs: +r.render.toFixed(1), frameMs: +r.frame.toFixed(1) };
+}
+
+async function join(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url + "/");
+  await page.fill("#join-name", name);
+  await page.click("#join-go");
+  await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
+  await page.waitForSelector('.label[data-twin="T201"] .val:not(:text("—"))');
+}
+
+async function enter(page: Page, mode: "vr" | "ar"): Promise<void> {
+  await page.click(`#btn-xr-${mode}`);
+  await page.waitForFunction((m) => window.__gemba_xr?.mode === m, mode, { timeout: 30_000 });
+  await xrFrames(page, 5);
+}
+
+/** Aim the right controller at an asset (plant coordinates → world through the plant frame) and pull the trigger. */
+async function selectAsset(page: Page, twin: string): Promise<void> {
+  await page.evaluate((id) => {
+    const t = window.__gemba!.scene()!.twins.get(id)!;
+    const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
+    window.__iwer!.aimAtWorld("controller-right", w);
+  }, twin);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin, { timeout: 10_000 });
+  // Let the panel's 5 Hz refresh fill in the live values.
+  await page.waitForFunction(() => /: -?\d/.test(window.__gemba_xr?.panelText ?? ""), null, { timeout: 10_000 });
+}
+
+/** Left wrist raised in front of the chest, turned so the panel above it faces the eyes. */
+async function raiseWrist(page: Page): Promise<void> {
+  await page.evaluate(() => window.__iwer!.pose("controller-left", [-0.1, 1.3, -0.3], [-0.02, 1.62, -1.0]));
+  await xrFrames(page, 3);
+}
+
+const server = await startAppServer();
+const browser = await chromium.launch({
+  executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
+  args: CHROMIUM_ARGS,
+});
+const samples: Sample[] = [];
+try {
+  // ---- VR: walk-in and tabletop
+  {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));
+    await installIwer(page);
+    await join(page, server.url, "Ada (headset)");
+    samples.push(await measure(page, "desktop (orbit)"));
+    // Stand in front of the product tank: the spawn point is in front of what the desktop camera looks at.
+    await page.evaluate(() => window.__gemba!.scene()!.focus("T201"));
+    await page.evaluate(() => {
+      window.__iwer!.pose("controller-left", [-0.2, 1.2, -0.3], [-0.15, 1.3, -1.3]);
+      window.__iwer!.pose("controller-right", [0.2, 1.25, -0.3], [0.2, 1.25, -1.3]);
+    });
+    await enter(page, "vr");
+    await selectAsset(page, "T201");
+    await raiseWrist(page);
+    samples.push(await measure(page, "VR walk-in 1:1"));
+    await page.screenshot({ path: `${out}/xr-vr.png` });
+
+    await click(page, "controller-right", "a-button");
+    await page.waitForFunction(() => window.__gemba_xr?.scaleMode === "tabletop");
+    await page.evaluate(() => window.__iwer!.pose("controller-right", [0.2, 1.25, -0.3], [0.2, 1.25, -1.3]));
+    await selectAsset(page, "P101");
+    await raiseWrist(page);
+    samples.push(await measure(page, "VR tabletop 1:50"));
+    await page.screenshot({ path: `${out}/xr-tabletop.png` });
+    await page.close();
+  }
+  // ---- AR: a synthetic small office, the plant on the desk
+  {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));
+    await installIwer(page, { sem: true });
+    await join(page, server.url, "Ada (passthrough)");
+    await page.evaluate((room) => window.__iwer!.loadRoom(room), semRoom("office_small"));
+    await page.evaluate(() => {
+      window.__iwer!.headset([0.05, 1.55, 0.55], [0.06, 0.75, -0.6]);
+      window.__iwer!.pose("controller-left", [-0.2, 1.2, 0.25], [-0.15, 1.0, -0.6]);
+      window.__iwer!.pose("controller-right", [0.22, 1.2, 0.25], [0.1, 0.8, -0.6]);
+    });
+    await enter(page, "ar");
+    await page.waitForFunction(() => window.__gemba_xr?.surface === true, null, { timeout: 20_000 });
+    await click(page, "controller-right");
+    await page.waitForFunction(() => window.__gemba_xr?.placed === true && window.__gemba_xr.anchors === 1, null, {
+      timeout: 20_000,
+    });
+    // Two-hand pinch-in to 1:100 so the plant fits the desk.
+    await page.evaluate(() => {
+      window.__iwer!.button("controller-left", "squeeze", 1);
+      window.__iwer!.button("controller-right", "squeeze", 1);
+    });
+    await xrFrames(page, 3);
+    await page.evaluate(() => {
+      window.__iwer!.pose("controller-left", [-0.1, 1.2, 0.25], [-0.15, 1.0, -0.6]);
+      window.__iwer!.pose("controller-right", [0.12, 1.2, 0.25], [0.1, 0.8, -0.6]);
+    });
+    await xrFrames(page, 3);
+    await page.evaluate(() => {
+      window.__iwer!.button("controller-left", "squeeze", 0);
+      window.__iwer!.button("controller-right", "squeeze", 0);
+      window.__iwer!.pose("controller-left", [-0.2, 1.2, 0.25], [-0.15, 1.0, -0.6]);
+    });
+    await xrFrames(page, 5);
+    await selectAsset(page, "T101");
+    samples.push(await measure(page, "AR placed (1:100)"));
+    await page.screenshot({ path: `${out}/xr-ar.png` });
+    await page.close();
+  }
+  console.table(samples);
+  console.log(`XR screenshots written to ${out}/`);
+} finally {
+  await browser.close();
+  await server.stop();
+}

@@ -1,0 +1,234 @@
+/**
+ * The room's voice call in real Chromium pages against the real server. The fake
+ * capture device plays a short beep twice a second; that is the "speech" here.
+ * Runs in a browser of its own: WebRTC needs the fake-media flags, which the
+ * other specs do not want.
+ */
+import { chromium, expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { CHROMIUM_ARGS } from "../../playwright.config.ts";
+import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { joinAs, watchPage, type PageWatch } from "./page.ts";
+
+let server: RunningServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+test.beforeAll(async () => {
+  server = await startAppServer();
+  browser = await chromium.launch({
+    executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
+    args: [
+      ...CHROMIUM_ARGS,
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
+      "--autoplay-policy=no-user-gesture-required",
+    ],
+  });
+});
+test.afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await server?.stop();
+});
+
+async function person(name: string): Promise<{ page: Page; watch: PageWatch }> {
+  const ctx = await browser.newContext({ viewport: { width: 960, height: 600 } });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  // Count microphone requests: the page may ask only when the person presses "Join voice".
+  await page.addInitScript(() => {
+    const w = window as unknown as { __gumCalls: number };
+    w.__gumCalls = 0;
+    const md = navigator.mediaDevices;
+    const gum = md.getUserMedia.bind(md);
+    md.getUserMedia = (c) => {
+      w.__gumCalls++;
+      return gum(c);
+    };
+  });
+  const watch = watchPage(page, server.url);
+  await joinAs(page, server.url, name);
+  return { page, watch };
+}
+
+const seatOf = (page: Page) => page.evaluate(() => window.__gemba!.seat()!);
+const micRequests = (page: Page) => page.evaluate(() => (window as unknown as { __gumCalls: number }).__gumCalls);
+
+/** Fresh link stats from `page` for its link to `seat` (null when there is none). */
+const link = (page: Page, seat: string) =>
+  page.evaluate(async (s) => (await window.__gemba_voice!.refreshStats()).find((p) => p.seat === s) ?? null, seat);
+const linkStates = (page: Page) =>
+  page.evaluate(async () =>
+    (await window.__gemba_voice!.refreshStats()).map((p) => `${p.seat}:${p.state}`).sort((a, b) => a.localeCompare(b)),
+  );
+
+/** A seat's voice flags in the room state as `page` sees them. */
+const seatFlags = (page: Page, seat: string) =>
+  page.evaluate((id) => {
+    const s = window.__gemba!.state()?.seats.get(id);
+    return s ? { inCall: s.inCall, muted: s.muted, speaking: s.speaking } : null;
+  }, seat);
+
+/** Polls a byte counter once a second and returns how many polls in a row it stayed the same. */
+async function expectCounterStops(read: () => Promise<number>): Promise<number> {
+  let last = -1;
+  let same = 0;
+  await expect
+    .poll(
+      async () => {
+        const v = await read();
+        same = v === last ? same + 1 : 0;
+        last = v;
+        return same;
+      },
+      { intervals: [1000], timeout: 30_000 },
+    )
+    .toBeGreaterThanOrEqual(3);
+  return last;
+}
+
+async function expectCounterGrows(read: () => Promise<number>, by = 500): Promise<void> {
+  const start = await read();
+  await expect.poll(read, { timeout: 20_000 }).toBeGreaterThan(start + by);
+}
+
+test("people in one plant talk: each hears the others, speaking shows, mute sends nothing, a third joins both, leaving hangs up", async () => {
+  const T0 = Date.now();
+  const LOG = (m: string) => console.log(`[${((Date.now() - T0) / 1000).toFixed(1)}s] ${m}`); // TMPLOG
+  test.setTimeout(400_000); // TMPLOG
+  const ada = await person("Ada");
+  const bo = await person("Bo");
+  const a = ada.page;
+  const b = bo.page;
+  const adaId = await seatOf(a);
+  const boId = await seatOf(b);
+  await expect(a.locator("#voice-join")).toBeEnabled();
+  LOG('await expect(a.locator("#voice-join")).toBeEnabled();'); // TMPLOG
+
+  // Nobody is asked for a microphone before pressing "Join voice".
+  expect(await micRequests(a)).toBe(0);
+  await a.click("#voice-join");
+  LOG('await a.click("#voice-join");'); // TMPLOG
+  await expect.poll(() => a.evaluate(() => window.__gemba_voice!.inCall)).toBe(true);
+  LOG("await expect.poll(() => a.evaluate(() => window.__gemba_voice!.inCall)"); // TMPLOG
+  expect(await micRequests(a)).toBe(1);
+  await expect.poll(() => seatFlags(b, adaId)).toMatchObject({ inCall: true });
+  LOG("await expect.poll(() => seatFlags(b, adaId)).toMatchObject({ inCall: t"); // TMPLOG
+  // B sees Ada in the call before joining.
+  await expect(b.locator(`#voice-list li[data-seat="${adaId}"]`)).toBeVisible();
+  LOG('await expect(b.locator(`#voice-list li[data-seat="${adaId}"]`)).toBeVi'); // TMPLOG
+  await b.click("#voice-join");
+  LOG('await b.click("#voice-join");'); // TMPLOG
+
+  // Both links connect and audio flows both ways, into Web Audio on each side.
+  await expect.poll(() => link(a, boId).then((l) => l?.state)).toBe("connected");
+  LOG('await expect.poll(() => link(a, boId).then((l) => l?.state)).toBe("con'); // TMPLOG
+  await expect.poll(() => link(b, adaId).then((l) => l?.state)).toBe("connected");
+  LOG('await expect.poll(() => link(b, adaId).then((l) => l?.state)).toBe("co'); // TMPLOG
+  await expectCounterGrows(() => link(b, adaId).then((l) => l?.inboundBytes ?? 0));
+  LOG("await expectCounterGrows(() => link(b, adaId).then((l) => l?.inboundBy"); // TMPLOG
+  await expectCounterGrows(() => link(a, boId).then((l) => l?.inboundBytes ?? 0));
+  LOG("await expectCounterGrows(() => link(a, boId).then((l) => l?.inboundByt"); // TMPLOG
+  await expect
+    .poll(() => b.evaluate((s) => window.__gemba_voice!.level(s), adaId), { intervals: [50] })
+    .toBeGreaterThan(0.05);
+  await expect
+    .poll(() => a.evaluate((s) => window.__gemba_voice!.level(s), boId), { intervals: [50] })
+    .toBeGreaterThan(0.05);
+  const stats = await link(b, adaId);
+  expect(stats?.rtt).not.toBeNull();
+  expect(stats?.jitter).not.toBeNull();
+  expect(stats?.loss).not.toBeNull();
+
+  // The beeps trip speaking detection: the room says Ada is speaking, and Bo's page shows it.
+  await expect.poll(() => seatFlags(b, adaId).then((f) => f?.speaking), { intervals: [100] }).toBe(true);
+  LOG("await expect.poll(() => seatFlags(b, adaId).then((f) => f?.speaking), "); // TMPLOG
+  await expect(b.locator(`#voice-list li[data-seat="${adaId}"].speaking`)).toBeVisible();
+  LOG('await expect(b.locator(`#voice-list li[data-seat="${adaId}"].speaking`'); // TMPLOG
+  await expect(b.locator(`.tag.speaking[data-seat="${adaId}"]`)).toBeAttached();
+  LOG('await expect(b.locator(`.tag.speaking[data-seat="${adaId}"]`)).toBeAtt'); // TMPLOG
+
+  // Ada mutes with M: she sends nothing (her outbound bytes stop, Bo's inbound from her stops),
+  // while Bo's audio still reaches her.
+  await a.locator("#view").focus();
+  LOG('await a.locator("#view").focus();'); // TMPLOG
+  await a.keyboard.press("m");
+  LOG('await a.keyboard.press("m");'); // TMPLOG
+  await expect.poll(() => a.evaluate(() => window.__gemba_voice!.muted)).toBe(true);
+  LOG("await expect.poll(() => a.evaluate(() => window.__gemba_voice!.muted))"); // TMPLOG
+  await expect(a.locator("#voice-mute")).toHaveAttribute("aria-pressed", "true");
+  LOG('await expect(a.locator("#voice-mute")).toHaveAttribute("aria-pressed",'); // TMPLOG
+  await expect.poll(() => seatFlags(b, adaId)).toEqual({ inCall: true, muted: true, speaking: false });
+  LOG("await expect.poll(() => seatFlags(b, adaId)).toEqual({ inCall: true, m"); // TMPLOG
+  await expectCounterStops(() => link(a, boId).then((l) => l?.outboundBytes ?? -1));
+  LOG("await expectCounterStops(() => link(a, boId).then((l) => l?.outboundBy"); // TMPLOG
+  await expectCounterStops(() => link(b, adaId).then((l) => l?.inboundBytes ?? -1));
+  LOG("await expectCounterStops(() => link(b, adaId).then((l) => l?.inboundBy"); // TMPLOG
+  await expectCounterGrows(() => link(a, boId).then((l) => l?.inboundBytes ?? 0));
+  LOG("await expectCounterGrows(() => link(a, boId).then((l) => l?.inboundByt"); // TMPLOG
+
+  // Unmute: audio flows again.
+  await a.click("#voice-mute");
+  LOG('await a.click("#voice-mute");'); // TMPLOG
+  await expect.poll(() => a.evaluate(() => window.__gemba_voice!.muted)).toBe(false);
+  LOG("await expect.poll(() => a.evaluate(() => window.__gemba_voice!.muted))"); // TMPLOG
+  await expectCounterGrows(() => link(b, adaId).then((l) => l?.inboundBytes ?? 0));
+  LOG("await expectCounterGrows(() => link(b, adaId).then((l) => l?.inboundBy"); // TMPLOG
+
+  // A third person joins the call and is connected to both.
+  const cy = await person("Cy");
+  const c = cy.page;
+  const cyId = await seatOf(c);
+  await c.click("#voice-join");
+  LOG('await c.click("#voice-join");'); // TMPLOG
+  await expect.poll(() => linkStates(c)).toEqual([`${adaId}:connected`, `${boId}:connected`].sort());
+  LOG("await expect.poll(() => linkStates(c)).toEqual([`${adaId}:connected`, "); // TMPLOG
+  await expect.poll(() => linkStates(a)).toEqual([`${boId}:connected`, `${cyId}:connected`].sort());
+  LOG("await expect.poll(() => linkStates(a)).toEqual([`${boId}:connected`, `"); // TMPLOG
+  await expect.poll(() => linkStates(b)).toEqual([`${adaId}:connected`, `${cyId}:connected`].sort());
+  LOG("await expect.poll(() => linkStates(b)).toEqual([`${adaId}:connected`, "); // TMPLOG
+  await expectCounterGrows(() => link(c, adaId).then((l) => l?.inboundBytes ?? 0));
+  LOG("await expectCounterGrows(() => link(c, adaId).then((l) => l?.inboundBy"); // TMPLOG
+  await expectCounterGrows(() => link(c, boId).then((l) => l?.inboundBytes ?? 0));
+  LOG("await expectCounterGrows(() => link(c, boId).then((l) => l?.inboundByt"); // TMPLOG
+
+  // Cy leaves the call: the others hang up on Cy.
+  await c.click("#voice-join");
+  LOG('await c.click("#voice-join");'); // TMPLOG
+  await expect.poll(() => c.evaluate(() => window.__gemba_voice!.inCall)).toBe(false);
+  LOG("await expect.poll(() => c.evaluate(() => window.__gemba_voice!.inCall)"); // TMPLOG
+  await expect.poll(() => linkStates(a)).toEqual([`${boId}:connected`]);
+  LOG("await expect.poll(() => linkStates(a)).toEqual([`${boId}:connected`]);"); // TMPLOG
+  await expect.poll(() => linkStates(b)).toEqual([`${adaId}:connected`]);
+  LOG("await expect.poll(() => linkStates(b)).toEqual([`${adaId}:connected`])"); // TMPLOG
+
+  // Bo leaves the room (closes the page): Ada hangs up on Bo.
+  await b.close();
+  LOG("await b.close();"); // TMPLOG
+  await expect.poll(() => linkStates(a)).toEqual([]);
+  LOG("await expect.poll(() => linkStates(a)).toEqual([]);"); // TMPLOG
+
+  for (const w of [ada.watch, bo.watch, cy.watch]) {
+    expect(w.offOrigin).toEqual([]);
+    expect(w.errors).toEqual([]);
+  }
+});
+
+test("a refused microphone says so and leaves the person out of the call", async () => {
+  const ctx = await browser.newContext();
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  await page.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+  });
+  const watch = watchPage(page, server.url);
+  await joinAs(page, server.url, "Dee");
+  await page.click("#voice-join");
+  await expect(page.locator("#voice-msg")).toContainText("Microphone access was refused");
+  await expect(page.locator("#voice-join")).toHaveText("Join voice");
+  expect(await page.evaluate(() => window.__gemba_voice!.inCall)).toBe(false);
+  const me = await seatOf(page);
+  expect(await seatFlags(page, me)).toMatchObject({ inCall: false });
+  expect(watch.errors).toEqual([]);
+});
