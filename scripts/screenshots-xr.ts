@@ -80,9 +80,9 @@ async function selectAsset(page: Page, twin: string): Promise<void> {
   await page.waitForFunction(() => /: -?\d/.test(window.__gemba_xr?.panelText ?? ""), null, { timeout: 10_000 });
 }
 
-/** Left wrist raised in front of the chest, turned so the panel above it faces the eyes. */
+/** Left hand held forward at chest height: the panel above it faces the eyes from ~40 cm. */
 async function raiseWrist(page: Page): Promise<void> {
-  await page.evaluate(() => window.__iwer!.pose("controller-left", [-0.1, 1.3, -0.3], [-0.02, 1.62, -1.0]));
+  await page.evaluate(() => window.__iwer!.pose("controller-left", [-0.13, 1.28, -0.36], [-0.1, 1.36, -1.3]));
   await xrFrames(page, 3);
 }
 

@@ -110,10 +110,7 @@ export class MqttConnection {
       this.lastError = err.message;
     });
     client.on("message", (topic, payload) => {
-      for (const [filter, handlers] of this.filters) {
-        if (!topicMatches(filter, topic)) continue;
-        for (const h of handlers) h(topic, payload);
-      }
+      for (const h of this.handlersFor(topic)) h(topic, payload);
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -158,6 +155,22 @@ export class MqttConnection {
     return true;
   }
 
+  /**
+   * Handlers for a topic, memoised: a plant publishes the same few thousand topics over and over,
+   * so matching every filter per message (measured: more than the JSON parse) is done once per topic.
+   * Bounded so a stream of random topics cannot grow it without limit.
+   */
+  private readonly route = new Map<string, MessageHandler[]>();
+  private handlersFor(topic: string): MessageHandler[] {
+    let hs = this.route.get(topic);
+    if (hs) return hs;
+    hs = [];
+    for (const [filter, handlers] of this.filters) if (topicMatches(filter, topic)) hs.push(...handlers);
+    if (this.route.size >= 50_000) this.route.clear();
+    this.route.set(topic, hs);
+    return hs;
+  }
+
   async subscribe(filter: string, handler: MessageHandler): Promise<() => Promise<void>> {
     let set = this.filters.get(filter);
     if (!set) {
@@ -166,10 +179,12 @@ export class MqttConnection {
       await this.client?.subscribeAsync(filter, { qos: 0 });
     }
     set.add(handler);
+    this.route.clear();
     return async () => {
       const s = this.filters.get(filter);
       if (!s) return;
       s.delete(handler);
+      this.route.clear();
       if (s.size === 0) {
         this.filters.delete(filter);
         if (this.connected) await this.client?.unsubscribeAsync(filter).catch(() => {});

@@ -8,7 +8,7 @@
  */
 import { isJsonBinding, type Binding, type SparkplugBinding } from "../plant/instance.ts";
 import type { PlantTwin } from "../twin/PlantTwin.ts";
-import { decodeJson } from "./decodeJson.ts";
+import { decodeJson, type JsonMapping } from "./decodeJson.ts";
 import { SparkplugIngest, type SparkplugOutcome } from "./sparkplug/SparkplugIngest.ts";
 import { TopicRouter } from "./TopicRouter.ts";
 
@@ -101,12 +101,22 @@ export class PlantIngest {
     return out.outcome;
   }
 
+  private readonly resolved = new Map<string, { index: number; mapping: JsonMapping }>();
+
   private process(topic: string, payload: Uint8Array, now: number): { outcome: IngestOutcome; detail?: string } {
-    const route = this.router.match(topic);
-    if (!route) return { outcome: "unknown-topic", detail: "no binding matches this topic" };
-    const index = this.twin.indexOf(route.twin, route.point);
-    if (index === undefined) return { outcome: "unknown-point", detail: `no point ${route.twin}/${route.point}` };
-    const d = decodeJson(payload, route.mapping, this.maxBytes);
+    // Known topics skip the regex match and key building (bounded cache; unknown topics are not cached).
+    let hit = this.resolved.get(topic);
+    if (!hit) {
+      const route = this.router.match(topic);
+      if (!route) return { outcome: "unknown-topic", detail: "no binding matches this topic" };
+      const index = this.twin.indexOf(route.twin, route.point);
+      if (index === undefined) return { outcome: "unknown-point", detail: `no point ${route.twin}/${route.point}` };
+      hit = { index, mapping: route.mapping };
+      if (this.resolved.size >= 100_000) this.resolved.clear();
+      this.resolved.set(topic, hit);
+    }
+    const { index } = hit;
+    const d = decodeJson(payload, hit.mapping, this.maxBytes);
     if (!d.ok) return { outcome: d.reason, detail: d.detail };
     const ts = d.ts ?? now;
     if (ts > now + this.maxFuture)

@@ -93,9 +93,9 @@ async function expectCounterGrows(read: () => Promise<number>, by = 500): Promis
 }
 
 test("people in one plant talk: each hears the others, speaking shows, mute sends nothing, a third joins both, leaving hangs up", async () => {
+  // Three pages rendering the plant on SwiftShader share two cores: loading the third takes about a minute here.
+  test.setTimeout(300_000);
   const T0 = Date.now();
-  const LOG = (m: string) => console.log(`[${((Date.now() - T0) / 1000).toFixed(1)}s] ${m}`); // TMPLOG
-  test.setTimeout(400_000); // TMPLOG
   const ada = await person("Ada");
   const bo = await person("Bo");
   const a = ada.page;
@@ -103,32 +103,22 @@ test("people in one plant talk: each hears the others, speaking shows, mute send
   const adaId = await seatOf(a);
   const boId = await seatOf(b);
   await expect(a.locator("#voice-join")).toBeEnabled();
-  LOG('await expect(a.locator("#voice-join")).toBeEnabled();'); // TMPLOG
 
   // Nobody is asked for a microphone before pressing "Join voice".
   expect(await micRequests(a)).toBe(0);
   await a.click("#voice-join");
-  LOG('await a.click("#voice-join");'); // TMPLOG
   await expect.poll(() => a.evaluate(() => window.__gemba_voice!.inCall)).toBe(true);
-  LOG("await expect.poll(() => a.evaluate(() => window.__gemba_voice!.inCall)"); // TMPLOG
   expect(await micRequests(a)).toBe(1);
   await expect.poll(() => seatFlags(b, adaId)).toMatchObject({ inCall: true });
-  LOG("await expect.poll(() => seatFlags(b, adaId)).toMatchObject({ inCall: t"); // TMPLOG
   // B sees Ada in the call before joining.
   await expect(b.locator(`#voice-list li[data-seat="${adaId}"]`)).toBeVisible();
-  LOG('await expect(b.locator(`#voice-list li[data-seat="${adaId}"]`)).toBeVi'); // TMPLOG
   await b.click("#voice-join");
-  LOG('await b.click("#voice-join");'); // TMPLOG
 
   // Both links connect and audio flows both ways, into Web Audio on each side.
   await expect.poll(() => link(a, boId).then((l) => l?.state)).toBe("connected");
-  LOG('await expect.poll(() => link(a, boId).then((l) => l?.state)).toBe("con'); // TMPLOG
   await expect.poll(() => link(b, adaId).then((l) => l?.state)).toBe("connected");
-  LOG('await expect.poll(() => link(b, adaId).then((l) => l?.state)).toBe("co'); // TMPLOG
   await expectCounterGrows(() => link(b, adaId).then((l) => l?.inboundBytes ?? 0));
-  LOG("await expectCounterGrows(() => link(b, adaId).then((l) => l?.inboundBy"); // TMPLOG
   await expectCounterGrows(() => link(a, boId).then((l) => l?.inboundBytes ?? 0));
-  LOG("await expectCounterGrows(() => link(a, boId).then((l) => l?.inboundByt"); // TMPLOG
   await expect
     .poll(() => b.evaluate((s) => window.__gemba_voice!.level(s), adaId), { intervals: [50] })
     .toBeGreaterThan(0.05);
@@ -142,71 +132,52 @@ test("people in one plant talk: each hears the others, speaking shows, mute send
 
   // The beeps trip speaking detection: the room says Ada is speaking, and Bo's page shows it.
   await expect.poll(() => seatFlags(b, adaId).then((f) => f?.speaking), { intervals: [100] }).toBe(true);
-  LOG("await expect.poll(() => seatFlags(b, adaId).then((f) => f?.speaking), "); // TMPLOG
   await expect(b.locator(`#voice-list li[data-seat="${adaId}"].speaking`)).toBeVisible();
-  LOG('await expect(b.locator(`#voice-list li[data-seat="${adaId}"].speaking`'); // TMPLOG
   await expect(b.locator(`.tag.speaking[data-seat="${adaId}"]`)).toBeAttached();
-  LOG('await expect(b.locator(`.tag.speaking[data-seat="${adaId}"]`)).toBeAtt'); // TMPLOG
+
+  // Speaking flips with every beep, yet voice-state messages stay at 5 a second or fewer.
+  const sentAt = async () => ({ n: await a.evaluate(() => window.__gemba_voice!.messagesSent()), t: Date.now() });
+  const sent0 = await sentAt();
 
   // Ada mutes with M: she sends nothing (her outbound bytes stop, Bo's inbound from her stops),
   // while Bo's audio still reaches her.
   await a.locator("#view").focus();
-  LOG('await a.locator("#view").focus();'); // TMPLOG
   await a.keyboard.press("m");
-  LOG('await a.keyboard.press("m");'); // TMPLOG
   await expect.poll(() => a.evaluate(() => window.__gemba_voice!.muted)).toBe(true);
-  LOG("await expect.poll(() => a.evaluate(() => window.__gemba_voice!.muted))"); // TMPLOG
   await expect(a.locator("#voice-mute")).toHaveAttribute("aria-pressed", "true");
-  LOG('await expect(a.locator("#voice-mute")).toHaveAttribute("aria-pressed",'); // TMPLOG
   await expect.poll(() => seatFlags(b, adaId)).toEqual({ inCall: true, muted: true, speaking: false });
-  LOG("await expect.poll(() => seatFlags(b, adaId)).toEqual({ inCall: true, m"); // TMPLOG
   await expectCounterStops(() => link(a, boId).then((l) => l?.outboundBytes ?? -1));
-  LOG("await expectCounterStops(() => link(a, boId).then((l) => l?.outboundBy"); // TMPLOG
   await expectCounterStops(() => link(b, adaId).then((l) => l?.inboundBytes ?? -1));
-  LOG("await expectCounterStops(() => link(b, adaId).then((l) => l?.inboundBy"); // TMPLOG
   await expectCounterGrows(() => link(a, boId).then((l) => l?.inboundBytes ?? 0));
-  LOG("await expectCounterGrows(() => link(a, boId).then((l) => l?.inboundByt"); // TMPLOG
+
+  const sent1 = await sentAt();
+  expect(sent1.n - sent0.n).toBeLessThanOrEqual(1 + (5 * (sent1.t - sent0.t)) / 1000);
 
   // Unmute: audio flows again.
   await a.click("#voice-mute");
-  LOG('await a.click("#voice-mute");'); // TMPLOG
   await expect.poll(() => a.evaluate(() => window.__gemba_voice!.muted)).toBe(false);
-  LOG("await expect.poll(() => a.evaluate(() => window.__gemba_voice!.muted))"); // TMPLOG
   await expectCounterGrows(() => link(b, adaId).then((l) => l?.inboundBytes ?? 0));
-  LOG("await expectCounterGrows(() => link(b, adaId).then((l) => l?.inboundBy"); // TMPLOG
 
   // A third person joins the call and is connected to both.
   const cy = await person("Cy");
   const c = cy.page;
   const cyId = await seatOf(c);
   await c.click("#voice-join");
-  LOG('await c.click("#voice-join");'); // TMPLOG
   await expect.poll(() => linkStates(c)).toEqual([`${adaId}:connected`, `${boId}:connected`].sort());
-  LOG("await expect.poll(() => linkStates(c)).toEqual([`${adaId}:connected`, "); // TMPLOG
   await expect.poll(() => linkStates(a)).toEqual([`${boId}:connected`, `${cyId}:connected`].sort());
-  LOG("await expect.poll(() => linkStates(a)).toEqual([`${boId}:connected`, `"); // TMPLOG
   await expect.poll(() => linkStates(b)).toEqual([`${adaId}:connected`, `${cyId}:connected`].sort());
-  LOG("await expect.poll(() => linkStates(b)).toEqual([`${adaId}:connected`, "); // TMPLOG
   await expectCounterGrows(() => link(c, adaId).then((l) => l?.inboundBytes ?? 0));
-  LOG("await expectCounterGrows(() => link(c, adaId).then((l) => l?.inboundBy"); // TMPLOG
   await expectCounterGrows(() => link(c, boId).then((l) => l?.inboundBytes ?? 0));
-  LOG("await expectCounterGrows(() => link(c, boId).then((l) => l?.inboundByt"); // TMPLOG
 
   // Cy leaves the call: the others hang up on Cy.
   await c.click("#voice-join");
-  LOG('await c.click("#voice-join");'); // TMPLOG
   await expect.poll(() => c.evaluate(() => window.__gemba_voice!.inCall)).toBe(false);
-  LOG("await expect.poll(() => c.evaluate(() => window.__gemba_voice!.inCall)"); // TMPLOG
   await expect.poll(() => linkStates(a)).toEqual([`${boId}:connected`]);
-  LOG("await expect.poll(() => linkStates(a)).toEqual([`${boId}:connected`]);"); // TMPLOG
   await expect.poll(() => linkStates(b)).toEqual([`${adaId}:connected`]);
-  LOG("await expect.poll(() => linkStates(b)).toEqual([`${adaId}:connected`])"); // TMPLOG
 
   // Bo leaves the room (closes the page): Ada hangs up on Bo.
   await b.close();
-  LOG("await b.close();"); // TMPLOG
   await expect.poll(() => linkStates(a)).toEqual([]);
-  LOG("await expect.poll(() => linkStates(a)).toEqual([]);"); // TMPLOG
 
   for (const w of [ada.watch, bo.watch, cy.watch]) {
     expect(w.offOrigin).toEqual([]);
