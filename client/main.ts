@@ -24,6 +24,7 @@ import { Participants } from "./ui/Participants.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { chime } from "./ui/sound.ts";
 import { installXr } from "./xr/index.ts";
+import { Timeline } from "./ui/Timeline.ts";
 import {
   closeMoveDialog,
   confirmContinue,
@@ -232,7 +233,14 @@ async function boot(): Promise<void> {
     if (inspector.current) session.send("summon", { twin: inspector.current });
   });
 
+  const timeline = new Timeline(plantId, {
+    playback: async (m) => {
+      await session.ask("playback", m);
+    },
+  });
+  timeline.onSelfLive = () => (dirty = true);
   const alarms = new Alarms(model, {
+    replay: (activeAt) => timeline.seekBefore(activeAt, 30_000),
     ack: (id) => session.ack(id),
     shelve: (id, minutes, reason) => session.shelve(id, minutes, reason),
     unshelve: (id) => session.unshelve(id),
@@ -441,13 +449,18 @@ async function boot(): Promise<void> {
       dirty = false;
       lastUi = now;
       avatars.mySeat = session.seatId;
-      labels.update(state);
-      for (const [id, tw] of state.twins) scene.setStatus(id, tw.status);
+      // Playback: the panels show the room's view time unless this participant stepped out to live.
+      const past = state.viewTime > 0 && !timeline.selfLive;
+      const view = past ? { twins: state.playback, alarms: state.pastAlarms } : state;
+      labels.update(view);
+      for (const [id, tw] of view.twins) scene.setStatus(id, tw.status);
       participants.update(state, session.seatId);
       voice.onSeats(state.seats.values());
-      inspector.update(state, Date.now());
+      inspector.setViewTime(past ? state.viewTime : 0);
+      inspector.update(view, past ? state.viewTime : Date.now());
       const who = me();
-      alarms.update(state, who.role);
+      alarms.update(view, who.role);
+      timeline.update(state, who.role);
       notes.update(state, who);
       avatars.update(state.seats.values());
       marks.update(state.annotations.values());
@@ -459,7 +472,12 @@ async function boot(): Promise<void> {
       }
     } else if (state && now - lastAges > 1000) {
       lastAges = now;
-      inspector.update(state, Date.now());
+      const past = state.viewTime > 0 && !timeline.selfLive;
+      inspector.update(
+        past ? { twins: state.playback, alarms: state.pastAlarms } : state,
+        past ? state.viewTime : Date.now(),
+      );
+      timeline.update(state, me().role);
     }
   });
   hook.ready = true;

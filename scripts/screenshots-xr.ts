@@ -17,7 +17,10 @@ const VIEWPORT = { width: 1280, height: 720 };
 
 interface Sample {
   view: string;
+  /** Views rendered per frame (the emulator renders 2 eye cameras even in mono: one has a zero viewport). */
+  views: number;
   drawCalls: number;
+  perView: number;
   activeMeshes: number;
   renderMs: number;
   frameMs: number;
@@ -29,6 +32,7 @@ async function measure(page: Page, view: string, frames = 40): Promise<Sample> {
     const scene = window.__gemba!.scene()!.scene;
     const engine = scene.getEngine() as unknown as { _drawCalls: { fetchNewFrame(): void; current: number } };
     const rows: { dc: number; am: number; render: number; t: number }[] = [];
+    const views = Math.max(1, scene.activeCamera?.rigCameras.length ?? 1);
     let t0 = 0;
     const before = scene.onBeforeRenderObservable.add(() => {
       engine._drawCalls.fetchNewFrame();
@@ -47,9 +51,17 @@ async function measure(page: Page, view: string, frames = 40): Promise<Sample> {
     // Medians (no named helpers in here: tsx would wrap them in a __name() the page does not have).
     const cols = [rows.map((x) => x.dc), rows.map((x) => x.am), rows.map((x) => x.render), rows.slice(1).map((row, i) => row.t - rows[i]!.t)];
     const [dc, am, render, frame] = cols.map((xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
-    return { dc: dc!, am: am!, render: render!, frame: frame! };
+    return { dc: dc!, am: am!, render: render!, frame: frame!, views };
   }, frames);
-  return { view, drawCalls: r.dc, activeMeshes: r.am, renderMs: +r.render.toFixed(1), frameMs: +r.frame.toFixed(1) };
+  return {
+    view,
+    views: r.views,
+    drawCalls: r.dc,
+    perView: Math.round(r.dc / r.views),
+    activeMeshes: r.am,
+    renderMs: +r.render.toFixed(1),
+    frameMs: +r.frame.toFixed(1),
+  };
 }
 
 async function join(page: Page, url: string, name: string): Promise<void> {
@@ -82,7 +94,7 @@ async function selectAsset(page: Page, twin: string): Promise<void> {
 
 /** Left hand held forward at chest height: the panel above it faces the eyes from ~40 cm. */
 async function raiseWrist(page: Page): Promise<void> {
-  await page.evaluate(() => window.__iwer!.pose("controller-left", [-0.13, 1.28, -0.36], [-0.1, 1.36, -1.3]));
+  await page.evaluate(() => window.__iwer!.pose("controller-left", [-0.13, 1.31, -0.36], [-0.1, 1.39, -1.3]));
   await xrFrames(page, 3);
 }
 
@@ -116,7 +128,12 @@ try {
     await page.waitForFunction(() => window.__gemba_xr?.scaleMode === "tabletop");
     await page.evaluate(() => window.__iwer!.pose("controller-right", [0.2, 1.25, -0.3], [0.2, 1.25, -1.3]));
     await selectAsset(page, "P101");
-    await raiseWrist(page);
+    // Look down at the table; the left hand (and its panel) off to the side.
+    await page.evaluate(() => {
+      window.__iwer!.headset([0, 1.6, 0], [0.05, 0.75, -1.0]);
+      window.__iwer!.pose("controller-left", [-0.3, 1.25, -0.33], [-0.32, 1.36, -1.3]);
+    });
+    await xrFrames(page, 3);
     samples.push(await measure(page, "VR tabletop 1:50"));
     await page.screenshot({ path: `${out}/xr-tabletop.png` });
     await page.close();
@@ -157,6 +174,12 @@ try {
     });
     await xrFrames(page, 5);
     await selectAsset(page, "T101");
+    // Hands out of the way of the miniature for the picture.
+    await page.evaluate(() => {
+      window.__iwer!.pose("controller-left", [-0.3, 1.22, 0.22], [-0.25, 1.1, -0.6]);
+      window.__iwer!.pose("controller-right", [0.32, 1.05, 0.25], [0.12, 0.78, -0.6]);
+    });
+    await xrFrames(page, 3);
     samples.push(await measure(page, "AR placed (1:100)"));
     await page.screenshot({ path: `${out}/xr-ar.png` });
     await page.close();

@@ -194,6 +194,7 @@ export async function startGemba(
     const RoomClass = definePlantRoom({
       hub,
       tickets,
+      clock,
       reconnectSeconds: config.reconnectSeconds,
       patchRateMs: config.patchRateMs,
       maxClients: config.maxClientsPerRoom,

@@ -166,6 +166,13 @@ export const ClientMessage = {
       data: z.string().max(MAX_SIGNAL_BYTES, "A signalling message is at most 16 KB."),
     })
     .strict(),
+  /** Shared time travel (request, expert role): seek the room to t, play at a speed, pause, or return to live. */
+  playback: z.discriminatedUnion("action", [
+    z.object({ action: z.literal("seek"), t: z.number().finite() }).strict(),
+    z.object({ action: z.literal("play"), speed: z.union([z.literal(1), z.literal(4), z.literal(16)]) }).strict(),
+    z.object({ action: z.literal("pause") }).strict(),
+    z.object({ action: z.literal("live") }).strict(),
+  ]),
   /** Handoff (requests): create a ticket; accept one (pending connection); pull the seat here (same user); join separately; take it back (moved connection). */
   handoffCreate: z.object({ draft: z.string().max(MAX_ANNOTATION_TEXT).optional() }).strict(),
   handoffAccept: z.object({}).strict(),

@@ -161,7 +161,21 @@ export const PlantRoomState = schema(
     annotations: t.map(AnnotationState),
     /** Seat id of the presenter, "" when nobody presents. */
     presenter: t.string(),
+    /** While viewTime > 0: the twin as it was at viewTime (from working memory). Live `twins` keep flowing. */
+    playback: t.map(TwinState),
+    /** While viewTime > 0: alarms as they stood at viewTime (from the journal). */
+    pastAlarms: t.map(AlarmState),
+    /** Playback speed (1, 4, 16) while playing; 0 when paused. */
+    playbackSpeed: t.float32(),
+    /** Seat that controls playback, "" when live. */
+    playbackBy: t.string(),
   },
   "PlantRoomState",
 );
 export type PlantRoomState = SchemaType<typeof PlantRoomState>;
+
+/** What the panels render: live (the room state itself) or the past (`playback` / `pastAlarms`). */
+export interface TwinView {
+  twins: PlantRoomState["twins"];
+  alarms: PlantRoomState["alarms"];
+}

@@ -175,7 +175,8 @@ export class PlantSession {
       | "handoffAccept"
       | "handoffPull"
       | "handoffSeparate"
-      | "handoffTakeBack",
+      | "handoffTakeBack"
+      | "playback",
     payload: object,
   ): Promise<T> {
     const room = this.room;

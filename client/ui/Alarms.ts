@@ -5,7 +5,7 @@
  */
 import type { PlantModel } from "../../shared/plant.ts";
 import { can } from "../../shared/permissions.ts";
-import type { AlarmState, PlantRoomState } from "../../shared/state.ts";
+import type { AlarmState, TwinView } from "../../shared/state.ts";
 import { byId, el } from "./dom.ts";
 
 const STATE_LABEL: Record<string, string> = {
@@ -20,6 +20,8 @@ export interface AlarmActions {
   shelve(id: string, minutes: number, reason: string): Promise<void>;
   unshelve(id: string): Promise<void>;
   focus(twin: string): void;
+  /** Play the room back from shortly before this alarm became active. */
+  replay(activeAt: number): void;
 }
 
 export class Alarms {
@@ -49,7 +51,7 @@ export class Alarms {
     });
   }
 
-  update(state: PlantRoomState, role: string): void {
+  update(state: TwinView, role: string): void {
     const alarms = [...state.alarms.values()].sort(
       (a, b) =>
         Number(a.shelvedUntil > 0) - Number(b.shelvedUntil > 0) || b.severity - a.severity || b.activeAt - a.activeAt,
@@ -80,6 +82,13 @@ export class Alarms {
     show.title = `Select ${a.twin} in the 3D view`;
     show.addEventListener("click", () => this.actions.focus(a.twin));
     actions.appendChild(show);
+    if (a.activeAt > 0 && can(role, "playback")) {
+      const r = el("button", "replay", "−30 s");
+      r.type = "button";
+      r.title = "Play the plant back from 30 seconds before this alarm";
+      r.addEventListener("click", () => this.actions.replay(a.activeAt));
+      actions.appendChild(r);
+    }
     if ((a.state === "unack-active" || a.state === "rtn-unack") && can(role, "acknowledge")) {
       const ack = el("button", "ack", "Ack");
       ack.type = "button";

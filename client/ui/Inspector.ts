@@ -1,6 +1,6 @@
 /** The asset inspector: every live point of the selected asset with unit, quality and age. */
 import type { PlantModel, TwinDef, TypeDef } from "../../shared/plant.ts";
-import type { PlantRoomState } from "../../shared/state.ts";
+import type { TwinView } from "../../shared/state.ts";
 import { QUALITY_NAMES, Severity, severityOf } from "../../shared/status.ts";
 import { byId, el } from "./dom.ts";
 import { formatAge, formatValue } from "./format.ts";
@@ -17,6 +17,14 @@ export class Inspector {
   }[] = [];
   private sparkTimer: ReturnType<typeof setInterval> | null = null;
   private sparkSeq = 0;
+  /** Room view time (0 = live): sparklines end there, so the playback instant is the right edge. */
+  private viewTime = 0;
+
+  setViewTime(t: number): void {
+    if (t === this.viewTime) return;
+    this.viewTime = t;
+    if (this.twin) void this.loadSparklines();
+  }
   onClose: () => void = () => {};
 
   constructor(private readonly model: PlantModel) {
@@ -32,7 +40,7 @@ export class Inspector {
     const type = this.type;
     if (!tw || !type) return;
     const seq = ++this.sparkSeq;
-    const to = Date.now();
+    const to = this.viewTime || Date.now();
     await Promise.all(
       type.points.map(async (p, i) => {
         const q = new URLSearchParams({
@@ -99,7 +107,7 @@ export class Inspector {
     this.sparkTimer = setInterval(() => void this.loadSparklines(), 5000);
   }
 
-  update(state: PlantRoomState, now: number): void {
+  update(state: TwinView, now: number): void {
     if (!this.twin || !this.type) return;
     const ts = state.twins.get(this.twin.id);
     if (!ts) return;

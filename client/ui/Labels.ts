@@ -6,7 +6,7 @@
  */
 import { Matrix, Vector3, type Scene } from "@babylonjs/core";
 import type { PlantModel, PointDef } from "../../shared/plant.ts";
-import type { PlantRoomState } from "../../shared/state.ts";
+import type { TwinView } from "../../shared/state.ts";
 import type { TwinNode } from "../scene/PlantScene.ts";
 import { el } from "./dom.ts";
 import { formatValue } from "./format.ts";
@@ -84,7 +84,7 @@ export class Labels {
   }
 
   /** Refresh text and status from room state (called after patches, throttled). */
-  update(state: PlantRoomState): void {
+  update(state: TwinView): void {
     this.measureDue = true;
     for (const e of this.entries) {
       const ts = state.twins.get(e.twin.id);

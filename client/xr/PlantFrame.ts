@@ -46,18 +46,20 @@ export class PlantFrame {
       // The frame is identity here, so re-parenting moves nothing on screen.
       if (n && !n.parent) n.parent = this.node;
     }
-    if (plant.twinList.length) {
-      const min = new Vector3(Infinity, Infinity, Infinity);
-      const max = new Vector3(-Infinity, -Infinity, -Infinity);
+    // Everything under the frame (floor slab, fences, assets): sizes the table and centres the miniature on it.
+    this.node.computeWorldMatrix(true);
+    const { min, max } = this.node.getHierarchyBoundingVectors(true);
+    if (Number.isFinite(min.x) && max.x - min.x > 0.1) {
+      this.centre.set((min.x + max.x) / 2, 0, (min.z + max.z) / 2);
+      this.size.x = max.x - min.x;
+      this.size.z = max.z - min.z;
+    } else if (plant.twinList.length) {
       for (const t of plant.twinList) {
         min.minimizeInPlace(t.center);
         max.maximizeInPlace(t.center);
       }
       this.centre.set((min.x + max.x) / 2, 0, (min.z + max.z) / 2);
-      this.size.x = max.x - min.x + 8;
-      this.size.z = max.z - min.z + 8;
     }
-    this.node.computeWorldMatrix(true);
     this.applied.copyFrom(this.node.getWorldMatrix());
   }
 

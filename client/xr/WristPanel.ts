@@ -21,6 +21,7 @@ const TEX_W = 1024;
 const TEX_H = Math.round((TEX_W * PANEL_H) / PANEL_W);
 const ROWS = 8;
 const BUTTON_H = 96;
+const MARGIN = 40;
 const SEVERITY_COLORS = ["#e8eef2", "#f3c30f", "#ff6b5e"];
 
 export type PanelButton = "pin" | "scale" | "exit";
@@ -54,23 +55,29 @@ export class WristPanel {
     this.mesh.parent = this.root;
     this.mesh.isPickable = false;
     this.adt = AdvancedDynamicTexture.CreateForMesh(this.mesh, TEX_W, TEX_H, false);
-    this.adt.background = "#0d1419e6";
+    // Opaque: a see-through panel shows the controller behind it through the text.
+    this.adt.background = "#0d1419";
 
+    // Explicit pixel widths: in a vertical StackPanel percentage widths resolve against more than the
+    // texture, and right-aligned values ran off the panel's edge.
+    const inner = TEX_W - 2 * MARGIN;
     const stack = new StackPanel("_xrPanelStack");
+    stack.width = `${inner}px`;
     stack.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
-    stack.paddingLeft = "36px";
-    stack.paddingRight = "36px";
-    stack.paddingTop = "24px";
+    stack.top = "22px";
     this.adt.addControl(stack);
     this.title = text("_xrTitle", 52, "#ffffff", true);
+    this.title.width = `${inner}px`;
     this.title.height = "70px";
     this.sub = text("_xrSub", 32, "#9fb3c1");
+    this.sub.width = `${inner}px`;
     this.sub.height = "48px";
     stack.addControl(this.title);
     stack.addControl(this.sub);
     for (let i = 0; i < ROWS; i++) {
       const row = new Rectangle(`_xrRow${i}`);
       row.thickness = 0;
+      row.width = `${inner}px`;
       row.height = "56px";
       const name = text(`_xrName${i}`, 36, "#b8c7d1");
       const value = text(`_xrValue${i}`, 40, SEVERITY_COLORS[0]!, true);

@@ -150,16 +150,17 @@ export class XrExperience implements XrController {
     this.looks = createHandLooks(scene);
 
     const tableMat = new StandardMaterial("_xrTableMat", scene);
-    tableMat.diffuseColor = new Color3(0.22, 0.25, 0.29);
+    tableMat.diffuseColor = new Color3(0.3, 0.33, 0.37);
+    tableMat.emissiveColor = new Color3(0.1, 0.11, 0.13);
     tableMat.specularColor = new Color3(0.05, 0.05, 0.05);
     this.table = MeshBuilder.CreateBox("_xrTable", { size: 1 }, scene);
     this.table.material = tableMat;
     this.table.isPickable = false;
     this.table.setEnabled(false);
     const floorMat = new StandardMaterial("_xrFloorMat", scene);
-    floorMat.diffuseColor = new Color3(0.3, 0.33, 0.36);
+    floorMat.diffuseColor = new Color3(0.2, 0.22, 0.25);
     floorMat.specularColor = Color3.Black();
-    this.floor = MeshBuilder.CreateDisc("_xrFloor", { radius: 8, tessellation: 48 }, scene);
+    this.floor = MeshBuilder.CreateDisc("_xrFloor", { radius: 30, tessellation: 64 }, scene);
     this.floor.rotation.x = Math.PI / 2;
     this.floor.material = floorMat;
     this.floor.isPickable = false;
@@ -535,8 +536,8 @@ export class XrExperience implements XrController {
       const fx = Math.sin(yaw);
       const fz = Math.cos(yaw);
       const s = TABLETOP_SCALE;
-      const w = this.frame.size.x * s + 0.3;
-      const d = this.frame.size.z * s + 0.3;
+      const w = this.frame.size.x * s + 0.16;
+      const d = this.frame.size.z * s + 0.16;
       // The table stands 0.35 m + half its depth in front of the viewer; the plant's front faces them.
       const dist = 0.35 + d / 2;
       const tx = cam.position.x + fx * dist;

@@ -144,6 +144,46 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     res.json({ t: t.data, points, known, total: rt.twin.points.length });
   });
 
+  // The timeline: how far back working memory reaches, and the events to mark on it.
+  app.get("/api/plants/:id/timeline", async (req, res) => {
+    const rt = await withPlant(req, res);
+    if (!rt) return;
+    let oldest = Infinity;
+    for (const p of rt.twin.points)
+      oldest = Math.min(oldest, p.history.oldest ?? Infinity, p.coarse.oldest ?? Infinity);
+    const now = deps.now();
+    const horizon = oldest === Infinity ? now : oldest;
+    const events = rt.store.query({
+      plant: rt.plant.model.id,
+      since: horizon,
+      until: now,
+      kinds: [
+        "alarm.active",
+        "alarm.cleared",
+        "alarm.ack",
+        "annotation.create",
+        "handoff",
+        "ping",
+        "join",
+        "leave",
+        "summon",
+        "bookmark",
+      ],
+      limit: 2000,
+    });
+    res.json({
+      horizon,
+      now,
+      events: events.map((e) => ({
+        ts: e.ts,
+        kind: e.kind,
+        actor: e.actor,
+        subject: e.subject,
+        twin: e.data["twin"] ?? null,
+      })),
+    });
+  });
+
   const JournalParams = z.object({
     since: z.coerce.number().finite().optional(),
     until: z.coerce.number().finite().optional(),

@@ -50,7 +50,9 @@ export function decodeJson(payload: Uint8Array, map: JsonMapping, maxBytes: numb
   }
   let doc: unknown;
   try {
-    const text = Buffer.isBuffer(payload) ? payload.toString("utf8") : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
+    const text = Buffer.isBuffer(payload)
+      ? payload.toString("utf8")
+      : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
     doc = JSON.parse(text);
   } catch {
     return { ok: false, reason: "malformed", detail: "payload is not valid JSON" };

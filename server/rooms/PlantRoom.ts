@@ -38,15 +38,18 @@ import { aRole, can, type Action } from "../../shared/permissions.ts";
 import type { Actor } from "../alarms/AlarmBook.ts";
 import { AlarmStateSync } from "./AlarmStateSync.ts";
 import { AnnotationStateSync } from "./AnnotationStateSync.ts";
+import { PlaybackSync } from "./PlaybackSync.ts";
 import { MessageCounters, parseRequest, validated } from "./messagePolicy.ts";
 import { applyPose, PoseGate } from "./presence.ts";
 import type { HandoffTickets, Ticket } from "../handoff/HandoffTickets.ts";
+import type { Clock } from "../twin/Clock.ts";
 import type { PlantHub, PlantRuntime } from "../runtime/PlantHub.ts";
 import { pickColor } from "./seatColors.ts";
 import { TwinStateSync } from "./TwinStateSync.ts";
 
 export interface PlantRoomContext {
   hub: PlantHub;
+  clock: Clock;
   tickets: HandoffTickets;
   reconnectSeconds: number;
   patchRateMs: number;
@@ -132,6 +135,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private sync!: TwinStateSync;
     private alarmSync!: AlarmStateSync;
     private annotationSync!: AnnotationStateSync;
+    private playback!: PlaybackSync;
     /** Connection (sessionId) -> the seat it drives, waits to take over (pending) or moved away from. */
     private readonly seatOf = new Map<string, string>();
     private readonly roleOf = new Map<string, "driver" | "pending" | "moved">();
@@ -157,10 +161,15 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       state.twins = new MapSchema();
       state.alarms = new MapSchema<AlarmState>();
       state.annotations = new MapSchema<AnnotationState>();
+      state.playback = new MapSchema();
+      state.pastAlarms = new MapSchema();
+      state.playbackSpeed = 0;
+      state.playbackBy = "";
       this.setState(state);
       this.sync = new TwinStateSync(this.runtime.twin, state);
       this.alarmSync = new AlarmStateSync(this.runtime.alarms, state);
       this.annotationSync = new AnnotationStateSync(this.runtime.annotations, state);
+      this.playback = new PlaybackSync(this.runtime.twin, this.runtime.store, options.plant, state, ctx.clock);
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
       this.registerMessages();
@@ -283,6 +292,36 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
         const r = alarms.unshelve(p.data.alarm, actor);
         return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
+      });
+
+      this.onMessage("playback", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.playback, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const seat = this.seatFor(client);
+        if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
+        if (!can(seat.role, "playback")) {
+          this.journal("denied", seat, { action: "playback" });
+          return mctx.reject(
+            refusal(
+              "forbidden",
+              `${aRole(seat.role)} cannot move the room's time; ask an expert, or leave playback for yourself.`,
+            ),
+          );
+        }
+        const m = p.data;
+        const r =
+          m.action === "seek"
+            ? this.playback.seek(m.t)
+            : m.action === "play"
+              ? this.playback.play(m.speed, seat.id)
+              : m.action === "pause"
+                ? this.playback.pause()
+                : this.playback.live();
+        if (!r.ok) return mctx.reject(refusal("invalid", r.message));
+        if (m.action !== "seek" && m.action !== "pause") this.journal(`playback.${m.action}`, seat, { t: r.t });
+        else if (m.action === "seek") this.journal("playback.seek", seat, { t: r.t });
+        if (r.t > 0) this.state.playbackBy = seat.id;
+        return { t: r.t };
       });
 
       const notes = this.runtime.annotations;
@@ -584,6 +623,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.sync?.dispose();
       this.alarmSync?.dispose();
       this.annotationSync?.dispose();
+      this.playback?.dispose();
     }
 
     /** Counters for /healthz and benches. */

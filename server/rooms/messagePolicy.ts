@@ -19,7 +19,7 @@ export class MessageCounters {
   reject(client: Client, type: string, message: string, now: number): void {
     this.rejected[type] = (this.rejected[type] ?? 0) + 1;
     let told = this.lastTold.get(client);
-    if (!told) this.lastTold.set(client, (told = new Map()));
+    if (!told) this.lastTold.set(client, (told = new Map<string, number>()));
     const key = `${type}|${message}`;
     if (now - (told.get(key) ?? 0) < 1000) return;
     if (told.size > 64) told.clear();

@@ -95,7 +95,6 @@ async function expectCounterGrows(read: () => Promise<number>, by = 500): Promis
 test("people in one plant talk: each hears the others, speaking shows, mute sends nothing, a third joins both, leaving hangs up", async () => {
   // Three pages rendering the plant on SwiftShader share two cores: loading the third takes about a minute here.
   test.setTimeout(300_000);
-  const T0 = Date.now();
   const ada = await person("Ada");
   const bo = await person("Bo");
   const a = ada.page;

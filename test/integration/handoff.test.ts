@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, type Room } from "@colyseus/sdk";
-import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo, type PendingMessage } from "../../shared/protocol.ts";
+import { PROTOCOL_VERSION, type HandoffTicketInfo, type PendingMessage } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { join, startServer, waitForState, type Harness } from "./harness.ts";
 

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MqttClient } from "mqtt";
+import type { Refusal } from "../../shared/protocol.ts";
+import { join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
+
+let h: Harness;
+let pub: MqttClient;
+beforeAll(async () => {
+  h = await startServer();
+  pub = await publisher();
+});
+afterAll(async () => {
+  await pub?.endAsync();
+  await h?.server.stop();
+});
+
+const refusalOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: { reason?: Refusal }) => e.reason ?? null,
+  );
+
+describe("shared playback", () => {
+  it("an expert scrubs the room to t: every client's playback view shows working memory at t, live keeps flowing, back to live clears it", async () => {
+    const expert = await join(h, "Eve", { role: "expert" });
+    const viewer = await join(h, "Vic", { role: "viewer" });
+    const now = Date.now();
+    const topic = `${h.config.topicPrefix}gemba/demo/T101/level`;
+    for (const [dt, v] of [
+      [-60_000, 40],
+      [-30_000, 50],
+      [-10_000, 60],
+    ] as const) {
+      await pub.publishAsync(topic, JSON.stringify({ v, ts: now + dt }));
+    }
+    await waitForState(viewer, (s) => s.twins.get("T101")?.points.get("level")?.v === 60, "live value");
+
+    const t = now - 20_000;
+    await expert.request("playback", { action: "seek", t });
+    const s = await waitForState(
+      viewer,
+      (st) => st.viewTime === t && st.playback.get("T101")?.points.get("level")?.v === 50,
+      "playback at t",
+    );
+    const res = await fetch(`http://127.0.0.1:${h.server.port}/api/plants/demo/snapshot?t=${t}`);
+    const snap = (await res.json()) as { points: Record<string, { v: number }> };
+    expect(s.playback.get("T101")!.points.get("level")!.v).toBe(snap.points["T101/level"]!.v);
+    expect(s.twins.get("T101")!.points.get("level")!.v).toBe(60); // live is untouched
+
+    expect(await refusalOf(viewer.request("playback", { action: "seek", t: now - 5000 }))).toMatchObject({
+      code: "forbidden",
+    });
+    const tooOld = await refusalOf(expert.request("playback", { action: "seek", t: now - 48 * 3600_000 }));
+    expect(tooOld?.code).toBe("invalid");
+    expect(tooOld?.message).toMatch(/Working memory reaches back to .*no data before that/);
+
+    await expert.request("playback", { action: "live" });
+    await waitForState(viewer, (st) => st.viewTime === 0 && st.playback.size === 0, "back to live");
+    await expert.leave();
+    await viewer.leave();
+  });
+});
