@@ -120,6 +120,15 @@ function summary(xs: number[]): Summary {
   };
 }
 
+/** Poll `check` every 250 ms until it is true (page.waitForFunction does not await async predicates). */
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`${what} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function joinRoom(page: Page, url: string, name: string): Promise<string> {
   await page.goto(url + "/");
   await page.fill("#join-name", name);
@@ -186,12 +195,16 @@ async function main(): Promise<void> {
       await p.click("#voice-join");
       await p.waitForFunction(() => window.__gemba_voice?.inCall === true, null, { timeout: 30_000 });
     }
-    await receiver.waitForFunction(
-      async (seat) =>
-        (await window.__gemba_voice!.refreshStats()).some((p) => p.seat === seat && p.state === "connected") &&
-        window.__gemba_voice!.tap(seat) !== null,
-      senderSeat,
-      { timeout: 60_000, polling: 500 },
+    await until(
+      () =>
+        receiver.evaluate(
+          async (seat) =>
+            (await window.__gemba_voice!.refreshStats()).some((p) => p.seat === seat && p.state === "connected") &&
+            window.__gemba_voice!.tap(seat) !== null,
+          senderSeat,
+        ),
+      60_000,
+      "the call did not connect",
     );
     for (const p of [sender, receiver]) await p.evaluate("window.__gemba.scene().engine.stopRenderLoop()");
     const clock = await clockCheck(sender, receiver);

@@ -237,6 +237,9 @@ async function boot(): Promise<void> {
     playback: async (m) => {
       await session.ask("playback", m);
     },
+    bookmark: async (name, t) => {
+      await session.ask("bookmark", { name, t });
+    },
   });
   timeline.onSelfLive = () => (dirty = true);
   const alarms = new Alarms(model, {

@@ -173,6 +173,13 @@ export const ClientMessage = {
     z.object({ action: z.literal("pause") }).strict(),
     z.object({ action: z.literal("live") }).strict(),
   ]),
+  /** A named point in time (request): shared with everyone, persisted in the journal, a playback target. */
+  bookmark: z
+    .object({
+      name: z.string().trim().min(1, "Name the bookmark.").max(80, "A bookmark name has at most 80 characters."),
+      t: z.number().finite().positive(),
+    })
+    .strict(),
   /** Handoff (requests): create a ticket; accept one (pending connection); pull the seat here (same user); join separately; take it back (moved connection). */
   handoffCreate: z.object({ draft: z.string().max(MAX_ANNOTATION_TEXT).optional() }).strict(),
   handoffAccept: z.object({}).strict(),

@@ -176,7 +176,8 @@ export class PlantSession {
       | "handoffPull"
       | "handoffSeparate"
       | "handoffTakeBack"
-      | "playback",
+      | "playback"
+      | "bookmark",
     payload: object,
   ): Promise<T> {
     const room = this.room;

@@ -89,6 +89,11 @@ export class Alarms {
       r.addEventListener("click", () => this.actions.replay(a.activeAt));
       actions.appendChild(r);
     }
+    const report = el("a", "report", "Report");
+    report.href = `/api/plants/${encodeURIComponent(this.model.id)}/incidents/${encodeURIComponent(a.id)}?format=html`;
+    report.title = "Incident report: signals, lifecycle and who did what (HTML; JSON and CSV via ?format=)";
+    report.setAttribute("download", "");
+    actions.appendChild(report);
     if ((a.state === "unack-active" || a.state === "rtn-unack") && can(role, "acknowledge")) {
       const ack = el("button", "ack", "Ack");
       ack.type = "button";

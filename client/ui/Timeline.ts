@@ -22,6 +22,7 @@ export interface TimelineActions {
     msg:
       { action: "seek"; t: number } | { action: "play"; speed: 1 | 4 | 16 } | { action: "pause" } | { action: "live" },
   ): Promise<void>;
+  bookmark(name: string, t: number): Promise<void>;
 }
 
 function hhmmss(t: number): string {
@@ -59,7 +60,16 @@ export class Timeline {
     wrap.append(marks, range);
     const live = this.button("tl-live", "Back to live", "Return the room to live");
     const self = this.button("tl-self", "Leave playback", "See live values yourself while the room plays back");
-    bar.append(label, prev, pause, ...speeds, next, wrap, live, self);
+    const mark = this.button("tl-bookmark", "Bookmark", "Name this moment for everyone (a playback target)");
+    mark.addEventListener("click", () => {
+      const name = prompt("Name this moment", new Date(this.current || Date.now()).toLocaleTimeString());
+      if (name?.trim())
+        void this.actions.bookmark(name.trim(), this.current || Date.now()).then(
+          () => this.refresh(),
+          () => {},
+        );
+    });
+    bar.append(label, prev, pause, ...speeds, next, wrap, live, self, mark);
     document.body.appendChild(bar);
     const banner = el("div");
     banner.id = "playback-banner";

@@ -13,6 +13,7 @@ import { countPoints } from "../../shared/plant.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
 import { securityHeaders } from "./securityHeaders.ts";
 import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
+import { incidentCsv, incidentHtml, type Incident } from "../incidents/IncidentReport.ts";
 
 export interface SimControl {
   running(): boolean;
@@ -182,6 +183,98 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         twin: e.data["twin"] ?? null,
       })),
     });
+  });
+
+  // Incident replay bundle for an alarm: ?format=json (default) | csv | html.
+  app.get("/api/plants/:id/incidents/:alarm", async (req, res) => {
+    const rt = await withPlant(req, res);
+    if (!rt) return;
+    const alarmId = z.string().max(200).safeParse(req.params["alarm"]);
+    const format = z.enum(["json", "csv", "html"]).default("json").safeParse(req.query["format"]);
+    if (!alarmId.success || !format.success)
+      return fail(res, 400, "Ask for /api/plants/<plant>/incidents/<alarm id>?format=json|csv|html.");
+    const plant = rt.plant.model.id;
+    const lifecycle = rt.store.query({
+      plant,
+      subject: alarmId.data,
+      kinds: ["alarm.active", "alarm.cleared", "alarm.ack", "alarm.shelve", "alarm.unshelve", "denied"],
+      limit: 1000,
+    });
+    const first = lifecycle.find((e) => e.kind === "alarm.active");
+    if (!first) return fail(res, 404, `No alarm "${alarmId.data}" in the journal of plant ${plant}.`);
+    const twin = String(first.data["twin"] ?? "");
+    const from = first.ts - 5 * 60_000;
+    const lastClear = lifecycle.filter((e) => e.kind === "alarm.cleared").at(-1);
+    const to = Math.min(deps.now(), (lastClear?.ts ?? deps.now()) + 60_000);
+    // Signals: every point of the alarmed asset, and those the rule read on related assets.
+    const keys = new Set<string>();
+    const tw = rt.twin.twinIndex(twin);
+    if (tw !== undefined) for (const i of rt.twin.twins[tw]!.points) keys.add(rt.twin.points[i]!.key);
+    const values = (first.data["values"] ?? {}) as Record<string, unknown>;
+    for (const k of Object.keys(values)) keys.add(k.includes("/") ? k : `${twin}/${k}`);
+    const signals = [...keys].flatMap((key) => {
+      const [t, p] = key.split("/");
+      const i = t && p ? rt.twin.indexOf(t, p) : undefined;
+      if (i === undefined) return [];
+      const def = rt.twin.points[i]!.def;
+      const r = rt.twin.rangeOf(i, from, to, 600);
+      return [{ key, name: `${t} ${def.displayName}`, unit: def.symbol, ts: r.ts, v: r.v }];
+    });
+    const collaboration = rt.store
+      .query({
+        plant,
+        since: from,
+        until: to,
+        kinds: [
+          "ping",
+          "annotation.create",
+          "annotation.resolve",
+          "alarm.ack",
+          "summon",
+          "share",
+          "handoff",
+          "join",
+          "leave",
+        ],
+        limit: 2000,
+      })
+      .filter(
+        (e) =>
+          e.kind === "alarm.ack" ||
+          e.kind === "join" ||
+          e.kind === "leave" ||
+          e.kind === "handoff" ||
+          e.data["twin"] === twin ||
+          e.subject === alarmId.data,
+      );
+    const inc: Incident = {
+      plant,
+      alarm: {
+        id: alarmId.data,
+        rule: String(first.data["rule"] ?? ""),
+        twin,
+        message: String(first.data["message"] ?? ""),
+        activeAt: first.ts,
+        state: String(lifecycle.at(-1)?.data["state"] ?? ""),
+      },
+      from,
+      to,
+      signals,
+      lifecycle,
+      collaboration,
+      generatedAt: deps.now(),
+    };
+    const base = `incident-${plant}-${alarmId.data.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
+    if (format.data === "csv") {
+      res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="${base}.csv"`);
+      return res.send(incidentCsv(inc));
+    }
+    if (format.data === "html") {
+      res.type("text/html").setHeader("Content-Disposition", `attachment; filename="${base}.html"`);
+      return res.send(incidentHtml(inc));
+    }
+    res.setHeader("Content-Disposition", `attachment; filename="${base}.json"`);
+    res.json(inc);
   });
 
   const JournalParams = z.object({

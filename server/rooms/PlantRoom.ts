@@ -324,6 +324,27 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         return { t: r.t };
       });
 
+      this.onMessage("bookmark", (client, raw, mctx) => {
+        const p = parseRequest(ClientMessage.bookmark, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        const seat = this.seatFor(client);
+        if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
+        if (!can(seat.role, "annotate"))
+          return mctx.reject(refusal("forbidden", `${aRole(seat.role)} cannot add bookmarks.`));
+        if (p.data.t > ctx.now() + 1000) return mctx.reject(refusal("invalid", "A bookmark cannot be in the future."));
+        // Stamped at the bookmarked instant, so the timeline and "next event" find it there.
+        this.runtime.store.append({
+          ts: p.data.t,
+          plant: this.state.plant,
+          kind: "bookmark",
+          actor: seat.name,
+          device: seat.device,
+          subject: p.data.name,
+          data: { t: p.data.t, at: ctx.now() },
+        });
+        return { t: p.data.t };
+      });
+
       const notes = this.runtime.annotations;
       this.onMessage("annotate", (client, raw, mctx) => {
         const p = parseRequest(ClientMessage.annotate, raw);

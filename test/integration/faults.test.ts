@@ -66,6 +66,35 @@ describe("simulator faults through the real broker raise their rule alarms, and 
     expect(cleared).toBe(true);
     // Cleared but not yet acknowledged: ISA-18.2 keeps them visible as "returned, unacknowledged".
     expect(room.state.alarms.get("pump-cavitation:P401")?.state).toBe("rtn-unack");
+
+    // The incident bundle: signals around the alarm, its lifecycle, and what people did.
+    await room.request("annotate", {
+      kind: "pin",
+      twin: "P401",
+      offset: [0, 1, 0],
+      text: "Suction strainer blocked?",
+      alarm: "pump-cavitation:P401",
+    });
+    await room.request("ack", { alarm: "pump-cavitation:P401" });
+    const base = `http://127.0.0.1:${h.server.port}/api/plants/demo/incidents/pump-cavitation:P401`;
+    const inc = (await (await fetch(base)).json()) as {
+      alarm: { activeAt: number; twin: string };
+      from: number;
+      signals: { key: string; ts: number[] }[];
+      lifecycle: { kind: string; actor: string }[];
+      collaboration: { kind: string; data: { text?: string } }[];
+    };
+    expect(inc.alarm.twin).toBe("P401");
+    const flow = inc.signals.find((x) => x.key === "P401/flow")!;
+    expect(flow.ts.some((t) => t < inc.alarm.activeAt) && flow.ts.some((t) => t > inc.alarm.activeAt)).toBe(true);
+    expect(inc.lifecycle.map((e) => e.kind)).toEqual(["alarm.active", "alarm.cleared", "alarm.ack"]);
+    expect(inc.lifecycle[2]!.actor).toBe("Control room");
+    const csv = await (await fetch(`${base}?format=csv`)).text();
+    expect(csv.split("\n")[0]).toBe("time,signal,value,unit");
+    expect(csv).toContain(",P401/suctionPressure,");
+    const html = await (await fetch(`${base}?format=html`)).text();
+    expect(html).toContain("<svg");
+    expect(html).not.toMatch(/<script|https?:\/\//);
     await room.leave();
   }, 120_000);
 });

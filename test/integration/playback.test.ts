@@ -60,3 +60,21 @@ describe("shared playback", () => {
     await viewer.leave();
   });
 });
+
+describe("bookmarks", () => {
+  it("are shared, persisted in the journal, and listed on the timeline at their instant", async () => {
+    const e = await join(h, "Bookmarker", { role: "expert" });
+    const t = Date.now() - 5000;
+    await e.request("bookmark", { name: "Valve swap starts", t });
+    const tl = (await (await fetch(`http://127.0.0.1:${h.server.port}/api/plants/demo/timeline`)).json()) as {
+      events: { kind: string; subject: string; ts: number }[];
+    };
+    expect(tl.events).toContainEqual(
+      expect.objectContaining({ kind: "bookmark", subject: "Valve swap starts", ts: t }),
+    );
+    const v = await join(h, "Viewer2", { role: "viewer" });
+    expect(await refusalOf(v.request("bookmark", { name: "x", t }))).toMatchObject({ code: "forbidden" });
+    await e.leave();
+    await v.leave();
+  });
+});
