@@ -100,20 +100,15 @@ export class ArPlacement {
     this.placed = false;
   }
 
-  /**
-   * Put the plant at the reticle, facing `yaw`, and anchor it there.
-   * Returns false when no surface is under the reticle.
-   */
-  place(pl: Placement, yaw: number): boolean {
-    if (!this.hasHit) return false;
-    pl.x = this.hit.x;
-    pl.y = this.hit.y;
-    pl.z = this.hit.z;
+  /** Put the plant at (x, y, z) facing `yaw` (usually the reticle), and anchor it there. */
+  place(pl: Placement, x: number, y: number, z: number, yaw: number): void {
+    pl.x = x;
+    pl.y = y;
+    pl.z = z;
     pl.yaw = yaw;
     this.placed = true;
     this.reticle.setEnabled(false);
     this.setAnchorFrom(pl);
-    return true;
   }
 
   /** After the plant was grabbed and moved: re-measure its offset to the anchor. */

@@ -82,7 +82,7 @@ export interface XrDebugView {
   placement: { x: number; y: number; z: number; yaw: number; scale: number };
   /** AR: the hit test currently finds a surface under the reticle. */
   surface: boolean;
-  /** What the last trigger pull / pinch did: "asset:<id>", "nothing", "panel:<button>", "placed", "no-surface". */
+  /** What the last trigger pull / pinch did: "asset:<id>", "mesh:<name>", "nothing", "panel:<button>", "placed", "placed-in-front". */
   lastClick: string;
 }
 
@@ -463,7 +463,7 @@ export class XrExperience implements XrController {
   private click(h: XrHand): void {
     h.update();
     if (this._mode === "ar" && !this.ar.placed) {
-      this.lastClick = this.placeAr() ? "placed" : "no-surface";
+      this.lastClick = this.placeAr();
       return;
     }
     if (this.panel.root.isEnabled()) {
@@ -574,16 +574,31 @@ export class XrExperience implements XrController {
     );
   }
 
-  private placeAr(): boolean {
+  /**
+   * Put the plant down at the reticle. Without a detected surface (a device without plane or mesh
+   * detection, or nothing in view) it goes 0.8 m ahead at about table height, still anchored.
+   */
+  private placeAr(): "placed" | "placed-in-front" | "no-camera" {
     const cam = this.helper?.camera;
-    if (!cam) return false;
-    const dx = cam.position.x - this.ar.hit.x;
-    const dz = cam.position.z - this.ar.hit.z;
+    if (!cam) return "no-camera";
+    let x: number;
+    let y: number;
+    let z: number;
+    if (this.ar.hasHit) {
+      x = this.ar.hit.x;
+      y = this.ar.hit.y;
+      z = this.ar.hit.z;
+    } else {
+      const yaw = this.viewerYaw();
+      x = cam.position.x + Math.sin(yaw) * 0.8;
+      y = Math.max(0.4, cam.position.y - 0.7);
+      z = cam.position.z + Math.cos(yaw) * 0.8;
+    }
     // The plant's front (its -z side, where the desktop view starts) faces the viewer.
-    if (!this.ar.place(this.pl, Math.atan2(-dx, -dz))) return false;
+    this.ar.place(this.pl, x, y, z, Math.atan2(x - cam.position.x, z - cam.position.z));
     this.frame.set(this.pl);
     this.frame.node.setEnabled(true);
-    return true;
+    return this.ar.hasHit ? "placed" : "placed-in-front";
   }
 
   private onAnchorMoved(): void {

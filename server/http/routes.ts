@@ -202,7 +202,7 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     });
     const first = lifecycle.find((e) => e.kind === "alarm.active");
     if (!first) return fail(res, 404, `No alarm "${alarmId.data}" in the journal of plant ${plant}.`);
-    const twin = String(first.data["twin"] ?? "");
+    const twin = text(first.data["twin"]);
     const from = first.ts - 5 * 60_000;
     const lastClear = lifecycle.filter((e) => e.kind === "alarm.cleared").at(-1);
     const to = Math.min(deps.now(), (lastClear?.ts ?? deps.now()) + 60_000);
@@ -251,11 +251,11 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       plant,
       alarm: {
         id: alarmId.data,
-        rule: String(first.data["rule"] ?? ""),
+        rule: text(first.data["rule"]),
         twin,
-        message: String(first.data["message"] ?? ""),
+        message: text(first.data["message"]),
         activeAt: first.ts,
-        state: String(lifecycle.at(-1)?.data["state"] ?? ""),
+        state: text(lifecycle.at(-1)?.data["state"]),
       },
       from,
       to,
@@ -380,4 +380,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         .send(`The web client is not built (no ${deps.clientDir}/index.html). Run "npm run build", then start again.`);
     });
   }
+}
+
+function text(v: unknown): string {
+  return typeof v === "string" ? v : "";
 }
