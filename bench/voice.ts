@@ -23,6 +23,7 @@
  * cores would stall the pages' main threads, which a GPU does not do.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS } from "../playwright.config.ts";
@@ -269,6 +270,8 @@ async function main(): Promise<void> {
     const file = writeResult("voice", {
       bench: "voice",
       machine,
+      // Other work on the machine inflates the jitter buffer (NetEq grows it after a CPU stall and shrinks it slowly).
+      loadAvg1mAtEnd: round(os.loadavg()[0]!, 2),
       seconds,
       params: {
         tones: TONES,
@@ -288,6 +291,7 @@ async function main(): Promise<void> {
         added: added.map((x) => round(x, 2)),
       },
     });
+    console.log(`load average ${machine.loadAvg1mAtStart} -> ${round(os.loadavg()[0]!, 2)} on ${machine.cores} cores`);
     console.log(`wrote ${file} (${seconds} s)`);
   } finally {
     await browser.close();

@@ -50,6 +50,8 @@ declare global {
       scene: () => PlantScene | null;
       following: () => string | null;
       posesSent: () => number;
+      /** World position of an annotation's mark (pin head), or null. */
+      noteWorld: (id: string) => [number, number, number] | null;
     };
   }
 }
@@ -91,6 +93,7 @@ async function boot(): Promise<void> {
     scene: () => null,
     following: () => following,
     posesSent: () => sender?.sent ?? 0,
+    noteWorld: () => null,
   };
   window.__gemba = hook;
 
@@ -208,6 +211,10 @@ async function boot(): Promise<void> {
   const participants = new Participants();
   const inspector = new Inspector(model);
   const marks = new AnnotationMarks(scene);
+  hook.noteWorld = (id) => {
+    const w = marks.worldOf(id);
+    return w ? [w.x, w.y, w.z] : null;
+  };
   const me = () => {
     const seat = session.seatId ? state?.seats.get(session.seatId) : undefined;
     return { seat: session.seatId, name, role: seat?.role ?? "viewer" };

@@ -25,6 +25,42 @@ try {
   await page.evaluate(() => window.__gemba!.scene()!.onPick("P101"));
   await page.waitForTimeout(700);
   await page.screenshot({ path: `${out}/inspector.png` });
+
+  // Two participants: Bo (on a Quest) points at the blend tank and pins a note; Ada sees Bo's avatar, pointer and pin.
+  const bo = await browser.newPage({
+    viewport: { width: 1280, height: 720 },
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/36.0 Chrome/134.0 VR Safari/537.36",
+  });
+  await bo.goto(server.url + "/");
+  await bo.fill("#join-name", "Bo (headset)");
+  await bo.click("#join-go");
+  await bo.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
+  await page.evaluate(() => window.__gemba!.scene()!.onPick(null));
+  await bo.evaluate(() => {
+    const s = window.__gemba!.scene()!;
+    s.focus("T201");
+    s.orbit.radius = 9;
+    s.orbit.alpha = 0.6;
+    s.orbit.beta = 1.15;
+  });
+  await page.evaluate(() => {
+    const s = window.__gemba!.scene()!;
+    s.focus("T201");
+    s.orbit.radius = 22;
+    s.orbit.alpha = -0.9;
+    s.orbit.beta = 1.05;
+  });
+  await bo.waitForTimeout(300);
+  const spot = await bo.evaluate(() => window.__gemba!.scene()!.screenOf("T201"));
+  await bo.click("#btn-pin");
+  await bo.mouse.click(spot!.x, spot!.y - 20);
+  await bo.fill("#note-text", "Manway gasket weeping — check before the next CIP");
+  await bo.click("#note-go");
+  await bo.keyboard.press("p");
+  const p201 = await bo.evaluate(() => window.__gemba!.scene()!.screenOf("P201"));
+  await bo.mouse.move(p201!.x, p201!.y);
+  await page.waitForTimeout(2500);
+  await page.screenshot({ path: `${out}/two-participants.png` });
   console.log(`screenshots written to ${out}/`);
 } finally {
   await browser.close();

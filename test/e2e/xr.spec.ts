@@ -131,6 +131,26 @@ test("a headset user enters VR, points the right controller at an asset and pull
   );
   xr = (await page.evaluate(() => window.__gemba_xr))!;
   expect(xr.selected).toBe(id);
+
+  // Pin the panel with its own button (the ray hits the bottom-left third of the panel), and it stays put
+  // when the wrist moves; the upper face button (Y) unpins it back onto the wrist.
+  const panelPos = () => page.evaluate(() => window.__iwer!.nodeToWorld("_xrPanel", [0, 0, 0]));
+  const pinButton = await page.evaluate(() => window.__iwer!.nodeToWorld("_xrPanel", [-0.1, -0.21 / 2 + 0.015, 0]));
+  await page.evaluate((w) => window.__iwer!.aimAtWorld("controller-right", w), pinButton);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+  xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(xr.lastClick).toBe("panel:pin");
+  expect(xr.pinned).toBe(true);
+  expect(xr.selected, "pressing a panel button does not change the selection").toBe(id);
+  const pinnedAt = await panelPos();
+  await page.evaluate(() => window.__iwer!.pose("controller-left", [-0.45, 1.1, -0.2], [-0.5, 1.2, -1.2]));
+  await xrFrames(page, 3);
+  (await panelPos()).forEach((v, i) => expect(v).toBeCloseTo(pinnedAt[i]!, 5));
+  await click(page, "controller-left", "y-button");
+  expect((await page.evaluate(() => window.__gemba_xr))!.pinned).toBe(false);
+  const onWrist = await panelPos();
+  expect(Math.hypot(onWrist[0] - pinnedAt[0], onWrist[2] - pinnedAt[2])).toBeGreaterThan(0.1);
   expectClean(watch);
 });
 
@@ -304,31 +324,47 @@ test("hand tracking: a pinch with the right hand selects the asset the hand poin
   expectClean(watch);
 });
 
-test("AR: in a synthetic office the reticle finds a surface, a trigger pull places the plant at tabletop scale with a WebXR anchor, and re-place moves it", async ({
+test("AR: with no surface found the plant goes in front of the user; in a synthetic office the reticle finds the desk, a trigger pull puts the plant on it at tabletop scale with a WebXR anchor, and re-place moves it", async ({
   page,
 }) => {
   const watch = watchPage(page, server.url);
   await installIwer(page, { sem: true });
   await joinAs(page, server.url, "Passthrough");
-  await page.evaluate((room) => window.__iwer!.loadRoom(room), semRoom("office_small"));
   await holdControllers(page);
-  // Look down at the floor ahead, where the hit test (from the head) finds a plane.
+  // Look down at the desk ahead (once the room is there), where the hit test from the head finds its top.
   await page.evaluate(() => window.__iwer!.headset([0, 1.6, 0], [0, 0, -1.2]));
   await enter(page, "ar");
   let xr = (await page.evaluate(() => window.__gemba_xr))!;
   expect(xr.scaleMode).toBe("tabletop");
   expect(xr.placed).toBe(false);
-  await page.waitForFunction(() => window.__gemba_xr?.surface === true, null, { timeout: 20_000 });
 
+  // No room scanned yet: nothing to hit, so the plant goes 0.8 m ahead at about table height, anchored.
+  await xrFrames(page, 5);
+  expect((await page.evaluate(() => window.__gemba_xr))!.surface).toBe(false);
+  await click(page, "controller-right");
+  await page.waitForFunction(() => window.__gemba_xr?.placed === true && window.__gemba_xr.anchors === 1, null, {
+    timeout: 20_000,
+  });
+  expect((await page.evaluate(() => window.__gemba_xr))!.lastClick).toBe("placed-in-front");
+
+  // The room appears (planes, meshes); A picks the plant up, the reticle finds the desk, a trigger pull puts it there.
+  await page.evaluate((room) => window.__iwer!.loadRoom(room), semRoom("office_small"));
+  await click(page, "controller-right", "a-button");
+  await page.waitForFunction(() => window.__gemba_xr?.placed === false);
+  await page.waitForFunction(() => window.__gemba_xr?.surface === true, null, { timeout: 20_000 });
   await click(page, "controller-right");
   await page.waitForFunction(() => window.__gemba_xr?.placed === true && window.__gemba_xr.anchors === 1, null, {
     timeout: 20_000,
   });
   xr = (await page.evaluate(() => window.__gemba_xr))!;
+  expect(xr.lastClick).toBe("placed");
   expect(xr.placement.scale).toBeCloseTo(1 / 50, 6);
-  const first = xr.placement;
+  // office_small's desk top is 0.75 m above the floor.
+  expect(xr.placement.y).toBeGreaterThan(0.7);
+  expect(xr.placement.y).toBeLessThan(0.8);
+  const onDesk = xr.placement;
 
-  // Re-place: A picks the plant up; look elsewhere, pull the trigger, it moves there with a new anchor.
+  // Re-place again somewhere else: it moves there, and the old anchor is gone (still exactly one).
   await click(page, "controller-right", "a-button");
   await page.waitForFunction(() => window.__gemba_xr?.placed === false);
   await page.evaluate(() => window.__iwer!.headset([0, 1.6, 0], [0.8, 0, -1.2]));
@@ -338,7 +374,7 @@ test("AR: in a synthetic office the reticle finds a surface, a trigger pull plac
     timeout: 20_000,
   });
   xr = (await page.evaluate(() => window.__gemba_xr))!;
-  expect(Math.hypot(xr.placement.x - first.x, xr.placement.z - first.z)).toBeGreaterThan(0.3);
+  expect(Math.hypot(xr.placement.x - onDesk.x, xr.placement.z - onDesk.z)).toBeGreaterThan(0.3);
 
   await page.evaluate(() => window.__iwer!.endSession());
   await page.waitForFunction(() => window.__gemba_xr?.mode === null, null, { timeout: 15_000 });
