@@ -11,6 +11,7 @@ import fs from "node:fs";
 import mqtt from "mqtt";
 import { Server, matchMaker } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import { Encoder } from "@colyseus/schema";
 import { PLANT_ROOM } from "../shared/protocol.ts";
 import type { Health } from "../shared/protocol.ts";
 import { EmbeddedBroker } from "./broker/EmbeddedBroker.ts";
@@ -45,6 +46,10 @@ const pkgVersion = (): string => {
     return "0.0.0";
   }
 };
+
+// A plant's full state (and the first playback step, which fills the playback map) exceeds the
+// 8 KB default encode buffer on the demo plant and by far on the 10x plant; size it once, up front.
+Encoder.BUFFER_SIZE = Math.max(Encoder.BUFFER_SIZE, 512 * 1024);
 
 export async function startGemba(
   config: Config,

@@ -46,6 +46,8 @@ export class ArPlacement {
   constructor(
     scene: Scene,
     private readonly onAnchorMoved: () => void,
+    /** Where the viewer is (local space), to pick the nearest surface hit. */
+    private readonly viewer: () => Vector3 | null,
   ) {
     const ring = MeshBuilder.CreateTorus("_xrReticle", { diameter: 0.16, thickness: 0.012, tessellation: 32 }, scene);
     const mat = new StandardMaterial("_xrReticleMat", scene);
@@ -86,10 +88,24 @@ export class ArPlacement {
     this.anchors = null;
   }
 
+  /**
+   * The nearest hit along the ray is the surface the user sees. WebXR sorts results nearest first,
+   * but iwer 2.5 (through Babylon) hands them over farthest first: sort it out here, for any device.
+   */
   private onHits(results: IWebXRHitResult[]): void {
-    const first = results[0];
-    this.hasHit = !!first;
-    if (first) this.hit.copyFrom(first.position);
+    const eye = this.viewer();
+    let best: IWebXRHitResult | null = null;
+    let bestD = Infinity;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      const d = eye ? Vector3.DistanceSquared(eye, r.position) : i;
+      if (d < bestD) {
+        bestD = d;
+        best = r;
+      }
+    }
+    this.hasHit = best !== null;
+    if (best) this.hit.copyFrom(best.position);
     const show = this.hasHit && !this.placed;
     if (this.reticle.isEnabled() !== show) this.reticle.setEnabled(show);
     if (show) this.reticle.position.copyFrom(this.hit);

@@ -146,7 +146,11 @@ export class XrExperience implements XrController {
     this.frame = new PlantFrame(scene, plant);
     this.panel = new WristPanel(scene, hooks.model);
     this.panel.setVisible(false);
-    this.ar = new ArPlacement(scene, () => this.onAnchorMoved());
+    this.ar = new ArPlacement(
+      scene,
+      () => this.onAnchorMoved(),
+      () => this.helper?.camera.position ?? null,
+    );
     this.looks = createHandLooks(scene);
 
     const tableMat = new StandardMaterial("_xrTableMat", scene);
