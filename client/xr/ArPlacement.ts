@@ -21,6 +21,7 @@ import {
   type Mesh,
   type Scene,
   type WebXRFeaturesManager,
+  type WebXRSessionManager,
 } from "@babylonjs/core";
 import { copyPlacement, placement, rotateY, wrapAngle, type Placement } from "./placementMath.ts";
 import type { Subscriptions } from "./Subscriptions.ts";
@@ -28,6 +29,8 @@ import type { Subscriptions } from "./Subscriptions.ts";
 export class ArPlacement {
   readonly reticle: Mesh;
   private hitTest: WebXRHitTest | null = null;
+  private session: WebXRSessionManager | null = null;
+  private rightHanded = false;
   private anchors: WebXRAnchorSystem | null = null;
   private anchor: IWebXRAnchor | null = null;
   /** Last surface hit: valid while `hasHit`. */
@@ -46,8 +49,6 @@ export class ArPlacement {
   constructor(
     scene: Scene,
     private readonly onAnchorMoved: () => void,
-    /** Where the viewer is (local space), to pick the nearest surface hit. */
-    private readonly viewer: () => Vector3 | null,
   ) {
     const ring = MeshBuilder.CreateTorus("_xrReticle", { diameter: 0.16, thickness: 0.012, tessellation: 32 }, scene);
     const mat = new StandardMaterial("_xrReticleMat", scene);
@@ -60,7 +61,9 @@ export class ArPlacement {
   }
 
   /** Turn on hit test and anchors for the next session (must happen before it starts). */
-  enable(features: WebXRFeaturesManager, subs: Subscriptions): void {
+  enable(features: WebXRFeaturesManager, session: WebXRSessionManager, subs: Subscriptions): void {
+    this.session = session;
+    this.rightHanded = session.scene.useRightHandedSystem;
     this.hitTest = features.enableFeature(WebXRHitTest, "latest", {
       entityTypes: ["plane", "mesh"],
     });
@@ -86,26 +89,22 @@ export class ArPlacement {
     if (this.anchors) features.disableFeature(WebXRAnchorSystem.Name);
     this.hitTest = null;
     this.anchors = null;
+    this.session = null;
   }
 
   /**
-   * The nearest hit along the ray is the surface the user sees. WebXR sorts results nearest first,
-   * but iwer 2.5 (through Babylon) hands them over farthest first: sort it out here, for any device.
+   * WebXR sorts hit results nearest first: the first is the surface the user sees. Babylon hands all
+   * results the same scratch Vector3 (the last result's position), so read the first one's own pose.
    */
   private onHits(results: IWebXRHitResult[]): void {
-    const eye = this.viewer();
-    let best: IWebXRHitResult | null = null;
-    let bestD = Infinity;
-    for (let i = 0; i < results.length; i++) {
-      const r = results[i]!;
-      const d = eye ? Vector3.DistanceSquared(eye, r.position) : i;
-      if (d < bestD) {
-        bestD = d;
-        best = r;
-      }
+    const first = results[0];
+    const space = this.session?.referenceSpace;
+    const pose = first && space ? first.xrHitResult.getPose(space) : undefined;
+    this.hasHit = !!pose;
+    if (pose) {
+      const p = pose.transform.position;
+      this.hit.set(p.x, p.y, this.rightHanded ? p.z : -p.z);
     }
-    this.hasHit = best !== null;
-    if (best) this.hit.copyFrom(best.position);
     const show = this.hasHit && !this.placed;
     if (this.reticle.isEnabled() !== show) this.reticle.setEnabled(show);
     if (show) this.reticle.position.copyFrom(this.hit);
@@ -114,6 +113,8 @@ export class ArPlacement {
   /** Start over: show the reticle again; the next place() moves the plant and its anchor. */
   replace(): void {
     this.placed = false;
+    this.hasHit = false;
+    if (this.hitTest) this.hitTest.paused = false;
   }
 
   /** Put the plant at (x, y, z) facing `yaw` (usually the reticle), and anchor it there. */
@@ -124,6 +125,8 @@ export class ArPlacement {
     pl.yaw = yaw;
     this.placed = true;
     this.reticle.setEnabled(false);
+    // No hit testing while the plant stands: it costs a pose per frame and nothing uses it.
+    if (this.hitTest) this.hitTest.paused = true;
     this.setAnchorFrom(pl);
   }
 

@@ -146,11 +146,7 @@ export class XrExperience implements XrController {
     this.frame = new PlantFrame(scene, plant);
     this.panel = new WristPanel(scene, hooks.model);
     this.panel.setVisible(false);
-    this.ar = new ArPlacement(
-      scene,
-      () => this.onAnchorMoved(),
-      () => this.helper?.camera.position ?? null,
-    );
+    this.ar = new ArPlacement(scene, () => this.onAnchorMoved());
     this.looks = createHandLooks(scene);
 
     const tableMat = new StandardMaterial("_xrTableMat", scene);
@@ -283,7 +279,7 @@ export class XrExperience implements XrController {
       this.savedClear.copyFrom(scene.clearColor);
       if (mode === "ar") {
         // Passthrough: the real room shows behind a transparent clear; the plant waits for placement.
-        this.ar.enable(helper.featuresManager, this.sessionSubs);
+        this.ar.enable(helper.featuresManager, helper.sessionManager, this.sessionSubs);
         sky?.setEnabled(false);
         scene.clearColor.set(0, 0, 0, 0);
         this.frame.node.setEnabled(false);
