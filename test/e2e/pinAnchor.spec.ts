@@ -23,13 +23,26 @@ test("a pin stays on its asset after the asset is moved in the scene file and th
   const plants = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-plants-"));
   const dir = path.join(plants, "demo");
   fs.cpSync(DEMO, dir, { recursive: true });
-  const env = { PLANTS_DIR: plants, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "gemba-pin-")), DEV_ROLE: "operator" };
+  const env = {
+    PLANTS_DIR: plants,
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "gemba-pin-")),
+    DEV_ROLE: "operator",
+  };
   server = await startAppServer(env);
 
   // Pin a note 1.5 m above T301's origin, in T301's own frame.
-  const sdk = await new Client(server.url.replace("http", "ws")).joinOrCreate<PlantRoomState>(PLANT_ROOM, { protocol: PROTOCOL_VERSION, plant: "demo", name: "Pinner" }, PlantRoomState);
+  const sdk = await new Client(server.url.replace("http", "ws")).joinOrCreate<PlantRoomState>(
+    PLANT_ROOM,
+    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Pinner" },
+    PlantRoomState,
+  );
   sdk.onMessage("welcome", () => {});
-  const { id } = await sdk.request<object, { id: string }>("annotate", { kind: "pin", twin: "T301", offset: [0, 1.5, 0], text: "Sight glass cracked" });
+  const { id } = await sdk.request<object, { id: string }>("annotate", {
+    kind: "pin",
+    twin: "T301",
+    offset: [0, 1.5, 0],
+    text: "Sight glass cracked",
+  });
   await sdk.leave();
 
   await joinAs(page, server.url, "Looker");
@@ -44,7 +57,9 @@ test("a pin stays on its asset after the asset is moved in the scene file and th
 
   // Move T301 by 6 m in the plant definition and regenerate its scene file, then restart and reload.
   const file = path.join(dir, "plant.json");
-  const plant = JSON.parse(fs.readFileSync(file, "utf8")) as { twins: { id: string; layout?: { position?: number[] } }[] };
+  const plant = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    twins: { id: string; layout?: { position?: number[] } }[];
+  };
   const t301 = plant.twins.find((t) => t.id === "T301")!;
   t301.layout!.position![0]! += 6;
   fs.writeFileSync(file, JSON.stringify(plant, null, 2));

@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MqttClient } from "mqtt";
-import { eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { eventually, join, waitForState, useServerAndPublisher } from "./harness.ts";
 
-let h: Harness;
-let pub: MqttClient;
-beforeAll(async () => {
-  h = await startServer();
-  pub = await publisher();
-});
-afterAll(async () => {
-  await pub?.endAsync();
-  await h?.server.stop();
-});
+const ctx = useServerAndPublisher();
 
 type Health = { ok: boolean; plants: { ingest: Record<string, number> }[] };
 const health = async (): Promise<Health> =>
-  (await (await fetch(`http://127.0.0.1:${h.server.port}/healthz`)).json()) as Health;
+  (await (await fetch(`http://127.0.0.1:${ctx.h.server.port}/healthz`)).json()) as Health;
 
 describe("hostile MQTT input through the real broker", () => {
   it("10,000 malformed messages leave the server up, the twin unchanged and the counters equal to what was sent", async () => {
-    const room = await join(h, "Watcher");
-    const topic = (t: string, p: string) => `${h.config.topicPrefix}gemba/demo/${t}/${p}`;
-    await pub.publishAsync(topic("T101", "level"), JSON.stringify({ v: 55 }));
+    const room = await join(ctx.h, "Watcher");
+    const topic = (t: string, p: string) => `${ctx.h.config.topicPrefix}gemba/demo/${t}/${p}`;
+    await ctx.pub.publishAsync(topic("T101", "level"), JSON.stringify({ v: 55 }));
     await waitForState(room, (s) => s.twins.get("T101")?.points.get("level")?.v === 55, "baseline value");
     const before = (await health()).plants[0]!.ingest;
 
@@ -40,12 +30,12 @@ describe("hostile MQTT input through the real broker", () => {
     const bigCount = 20; // 1 MB payloads: fewer of them, the broker must carry them too
     for (let i = 0; i < N - bigCount; i++) {
       const [t, p, why] = kinds[i % kinds.length]!;
-      pub.publish(t, p);
+      ctx.pub.publish(t, p);
       sent[why] = (sent[why] ?? 0) + 1;
     }
-    for (let i = 0; i < bigCount; i++) pub.publish(topic("T101", "level"), big);
+    for (let i = 0; i < bigCount; i++) ctx.pub.publish(topic("T101", "level"), big);
     sent["oversized"] = bigCount;
-    await pub.publishAsync(topic("T101", "temperature"), JSON.stringify({ v: 21 })); // a good one after the flood
+    await ctx.pub.publishAsync(topic("T101", "temperature"), JSON.stringify({ v: 21 })); // a good one after the flood
 
     const after = await eventually(
       async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Room } from "@colyseus/sdk";
-import type { ErrorMessage, Refusal } from "../../shared/protocol.ts";
+import type { ErrorMessage } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
-import { join, startServer, waitForState, type Harness } from "./harness.ts";
+import { join, refusalOf, startServer, waitForState, type Harness } from "./harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,11 +14,6 @@ afterAll(async () => {
 
 const seatOf = (room: Room<unknown, PlantRoomState>, name: string) =>
   [...room.state.seats.values()].find((s) => s.name === name);
-const refusalOf = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: { reason?: Refusal }) => e.reason ?? null,
-  );
 
 describe("presence and pointing", () => {
   it("each participant sees the other's head pose and pointer, in plant coordinates", async () => {

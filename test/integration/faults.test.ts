@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MqttClient } from "mqtt";
+import { describe, expect, it } from "vitest";
 import { PlantSimulator } from "../../server/sim/PlantSimulator.ts";
 import type { FaultName } from "../../server/sim/PlantSimulator.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { demoPlant } from "../unit/fixtures.ts";
-import { join, publisher, startServer, type Harness } from "./harness.ts";
+import { join, useServerAndPublisher } from "./harness.ts";
 
-let h: Harness;
-let pub: MqttClient;
-beforeAll(async () => {
-  h = await startServer();
-  pub = await publisher();
-});
-afterAll(async () => {
-  await pub?.endAsync();
-  await h?.server.stop();
-});
+const ctx = useServerAndPublisher();
 
 const FAULTS: [FaultName, string, string][] = [
   ["cavitation", "P401", "pump-cavitation:P401"],
@@ -35,12 +25,12 @@ describe("simulator faults through the real broker raise their rule alarms, and 
     // Simulated time runs ~10x faster than the wall clock and ends before "now", so every sample carries a
     // past source timestamp; rules run on those timestamps (plant time), exactly as for a live plant.
     const sim = new PlantSimulator(model, { seed: 7, startTime: Date.now() - 600_000 });
-    const room = await join(h, "Control room");
-    const topic = (t: string, p: string) => `${h.config.topicPrefix}gemba/demo/${t}/${p}`;
+    const room = await join(ctx.h, "Control room");
+    const topic = (t: string, p: string) => `${ctx.h.config.topicPrefix}gemba/demo/${t}/${p}`;
     const run = async (simSeconds: number, until?: (s: PlantRoomState) => boolean): Promise<boolean> => {
       const steps = Math.round((simSeconds * 1000) / sim.stepMs);
       for (let i = 0; i < steps; i++) {
-        for (const s of sim.step()) pub.publish(topic(s.twin, s.point), JSON.stringify({ v: s.value, ts: s.ts }));
+        for (const s of sim.step()) ctx.pub.publish(topic(s.twin, s.point), JSON.stringify({ v: s.value, ts: s.ts }));
         if (i % 4 === 3) {
           // 1 s of plant time per 100 ms: the server evaluates rules every 250 ms of its own clock.
           await new Promise((r) => setTimeout(r, 100));
@@ -76,7 +66,7 @@ describe("simulator faults through the real broker raise their rule alarms, and 
       alarm: "pump-cavitation:P401",
     });
     await room.request("ack", { alarm: "pump-cavitation:P401" });
-    const base = `http://127.0.0.1:${h.server.port}/api/plants/demo/incidents/pump-cavitation:P401`;
+    const base = `http://127.0.0.1:${ctx.h.server.port}/api/plants/demo/incidents/pump-cavitation:P401`;
     const inc = (await (await fetch(base)).json()) as {
       alarm: { activeAt: number; twin: string };
       from: number;

@@ -12,7 +12,8 @@ import { WebSocket } from "ws";
 import { Client, type Room } from "@colyseus/sdk";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { startGemba, type GembaServer } from "../../server/app.ts";
-import { PLANT_ROOM, PROTOCOL_VERSION, type JoinOptions } from "../../shared/protocol.ts";
+import { afterAll, beforeAll } from "vitest";
+import { PLANT_ROOM, PROTOCOL_VERSION, type JoinOptions, type Refusal } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 
 // Node 20 has no global WebSocket; the SDK's automatic reconnection looks for one (browsers and Node 22 have it).
@@ -104,4 +105,30 @@ export async function eventually<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * One real server and one MQTT publisher for a whole test file, started before
+ * its tests and stopped after. Read them through the returned object's fields
+ * once the tests run.
+ */
+export function useServerAndPublisher(env: Record<string, string> = {}): { h: Harness; pub: MqttClient } {
+  const ctx = {} as { h: Harness; pub: MqttClient };
+  beforeAll(async () => {
+    ctx.h = await startServer(env);
+    ctx.pub = await publisher();
+  });
+  afterAll(async () => {
+    await ctx.pub?.endAsync();
+    await ctx.h?.server.stop();
+  });
+  return ctx;
+}
+
+/** The reason a room request was refused (`error.reason`), or null if it succeeded. */
+export function refusalOf(p: Promise<unknown>): Promise<Refusal | null> {
+  return p.then(
+    () => null,
+    (e: { reason?: Refusal }) => e.reason ?? null,
+  );
 }

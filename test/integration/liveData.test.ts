@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MqttClient } from "mqtt";
+import { describe, expect, it } from "vitest";
 import { Client } from "@colyseus/sdk";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { AssetStatus } from "../../shared/status.ts";
-import { join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
+import { join, waitForState, useServerAndPublisher } from "./harness.ts";
 
-let h: Harness;
-let pub: MqttClient;
-beforeAll(async () => {
-  h = await startServer();
-  pub = await publisher();
-});
-afterAll(async () => {
-  await pub?.endAsync();
-  await h?.server.stop();
-});
+const ctx = useServerAndPublisher();
 
 describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk client", () => {
   it("a JSON sample published to the real broker reaches a room client with its source timestamp", async () => {
-    const room = await join(h, "Ada");
+    const room = await join(ctx.h, "Ada");
     const ts = Date.now() - 500;
-    await pub.publishAsync(`${h.config.topicPrefix}gemba/demo/T101/level`, JSON.stringify({ v: 61.25, ts }));
+    await ctx.pub.publishAsync(`${ctx.h.config.topicPrefix}gemba/demo/T101/level`, JSON.stringify({ v: 61.25, ts }));
     const s = await waitForState(
       room,
       (st) => st.twins.get("T101")?.points.get("level")?.v === 61.25,
@@ -31,10 +21,10 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
   });
 
   it("two rooms on the same plant share one ingest: both see the same update", async () => {
-    const a = await join(h, "A");
-    const b = await join(h, "B");
+    const a = await join(ctx.h, "A");
+    const b = await join(ctx.h, "B");
     expect(a.roomId).toBe(b.roomId); // same plant → same room by default
-    await pub.publishAsync(`${h.config.topicPrefix}gemba/demo/P101/flow`, JSON.stringify({ v: 3.5 }));
+    await ctx.pub.publishAsync(`${ctx.h.config.topicPrefix}gemba/demo/P101/flow`, JSON.stringify({ v: 3.5 }));
     await Promise.all([
       waitForState(a, (s) => s.twins.get("P101")?.points.get("flow")?.v === 3.5, "A sees P101 flow"),
       waitForState(b, (s) => s.twins.get("P101")?.points.get("flow")?.v === 3.5, "B sees P101 flow"),
@@ -44,15 +34,15 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
   });
 
   it("a value beyond its alarm limit turns the asset's status to alarm for clients", async () => {
-    const room = await join(h, "Grace");
-    await pub.publishAsync(`${h.config.topicPrefix}gemba/demo/T102/level`, JSON.stringify({ v: 99 }));
+    const room = await join(ctx.h, "Grace");
+    await ctx.pub.publishAsync(`${ctx.h.config.topicPrefix}gemba/demo/T102/level`, JSON.stringify({ v: 99 }));
     await waitForState(room, (s) => s.twins.get("T102")?.status === AssetStatus.ALARM, "T102 in alarm");
     await room.leave();
   });
 
   it("participants see each other join and leave (seats keyed by seat id)", async () => {
-    const a = await join(h, "Lin");
-    const b = await join(h, "Kofi", { device: "headset" });
+    const a = await join(ctx.h, "Lin");
+    const b = await join(ctx.h, "Kofi", { device: "headset" });
     const s = await waitForState(a, (st) => [...st.seats.values()].some((x) => x.name === "Kofi"), "Kofi's seat");
     const kofi = [...s.seats.values()].find((x) => x.name === "Kofi")!;
     expect(kofi.device).toBe("headset");
@@ -64,8 +54,8 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
   });
 
   it("a shared selection is visible to everyone", async () => {
-    const a = await join(h, "Sel-A");
-    const b = await join(h, "Sel-B");
+    const a = await join(ctx.h, "Sel-A");
+    const b = await join(ctx.h, "Sel-B");
     a.send("select", { twin: "HX201" });
     await waitForState(
       b,
@@ -77,14 +67,14 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
   });
 
   it("refuses an old client with a sentence the UI can show", async () => {
-    const client = new Client(h.endpoint);
+    const client = new Client(ctx.h.endpoint);
     await expect(
       client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION - 1, plant: "demo", name: "Old" }),
     ).rejects.toThrow(/older than the server.*Reload the page/);
   });
 
   it("refuses an unknown plant and a bad display name with clear messages", async () => {
-    const client = new Client(h.endpoint);
+    const client = new Client(ctx.h.endpoint);
     await expect(
       client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION, plant: "atlantis", name: "X" }),
     ).rejects.toThrow(/unknown plant "atlantis"/);
@@ -94,8 +84,8 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
   });
 
   it("GET /healthz reports ok, the broker, rooms, clients and ingest counters", async () => {
-    const room = await join(h, "Health");
-    const res = await fetch(`http://127.0.0.1:${h.server.port}/healthz`);
+    const room = await join(ctx.h, "Health");
+    const res = await fetch(`http://127.0.0.1:${ctx.h.server.port}/healthz`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       ok: boolean;

@@ -1,37 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MqttClient } from "mqtt";
-import type { Refusal } from "../../shared/protocol.ts";
-import { join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { join, waitForState, refusalOf, useServerAndPublisher } from "./harness.ts";
 
-let h: Harness;
-let pub: MqttClient;
-beforeAll(async () => {
-  h = await startServer();
-  pub = await publisher();
-});
-afterAll(async () => {
-  await pub?.endAsync();
-  await h?.server.stop();
-});
-
-const refusalOf = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: { reason?: Refusal }) => e.reason ?? null,
-  );
+const ctx = useServerAndPublisher();
 
 describe("shared playback", () => {
   it("an expert scrubs the room to t: every client's playback view shows working memory at t, live keeps flowing, back to live clears it", async () => {
-    const expert = await join(h, "Eve", { role: "expert" });
-    const viewer = await join(h, "Vic", { role: "viewer" });
+    const expert = await join(ctx.h, "Eve", { role: "expert" });
+    const viewer = await join(ctx.h, "Vic", { role: "viewer" });
     const now = Date.now();
-    const topic = `${h.config.topicPrefix}gemba/demo/T101/level`;
+    const topic = `${ctx.h.config.topicPrefix}gemba/demo/T101/level`;
     for (const [dt, v] of [
       [-60_000, 40],
       [-30_000, 50],
       [-10_000, 60],
     ] as const) {
-      await pub.publishAsync(topic, JSON.stringify({ v, ts: now + dt }));
+      await ctx.pub.publishAsync(topic, JSON.stringify({ v, ts: now + dt }));
     }
     await waitForState(viewer, (s) => s.twins.get("T101")?.points.get("level")?.v === 60, "live value");
 
@@ -42,7 +25,7 @@ describe("shared playback", () => {
       (st) => st.viewTime === t && st.playback.get("T101")?.points.get("level")?.v === 50,
       "playback at t",
     );
-    const res = await fetch(`http://127.0.0.1:${h.server.port}/api/plants/demo/snapshot?t=${t}`);
+    const res = await fetch(`http://127.0.0.1:${ctx.h.server.port}/api/plants/demo/snapshot?t=${t}`);
     const snap = (await res.json()) as { points: Record<string, { v: number }> };
     expect(s.playback.get("T101")!.points.get("level")!.v).toBe(snap.points["T101/level"]!.v);
     expect(s.twins.get("T101")!.points.get("level")!.v).toBe(60); // live is untouched
@@ -63,16 +46,16 @@ describe("shared playback", () => {
 
 describe("bookmarks", () => {
   it("are shared, persisted in the journal, and listed on the timeline at their instant", async () => {
-    const e = await join(h, "Bookmarker", { role: "expert" });
+    const e = await join(ctx.h, "Bookmarker", { role: "expert" });
     const t = Date.now() - 5000;
     await e.request("bookmark", { name: "Valve swap starts", t });
-    const tl = (await (await fetch(`http://127.0.0.1:${h.server.port}/api/plants/demo/timeline`)).json()) as {
+    const tl = (await (await fetch(`http://127.0.0.1:${ctx.h.server.port}/api/plants/demo/timeline`)).json()) as {
       events: { kind: string; subject: string; ts: number }[];
     };
     expect(tl.events).toContainEqual(
       expect.objectContaining({ kind: "bookmark", subject: "Valve swap starts", ts: t }),
     );
-    const v = await join(h, "Viewer2", { role: "viewer" });
+    const v = await join(ctx.h, "Viewer2", { role: "viewer" });
     expect(await refusalOf(v.request("bookmark", { name: "x", t }))).toMatchObject({ code: "forbidden" });
     await e.leave();
     await v.leave();
