@@ -128,6 +128,9 @@ test("people in one plant talk: each hears the others, speaking shows, mute send
   expect(stats?.rtt).not.toBeNull();
   expect(stats?.jitter).not.toBeNull();
   expect(stats?.loss).not.toBeNull();
+  // The debug panel shows the same link.
+  await b.click("#voice-stats-toggle");
+  await expect(b.locator(`#voice-stats tbody tr[data-seat="${adaId}"] td`).first()).toHaveText("Ada");
 
   // The beeps trip speaking detection: the room says Ada is speaking, and Bo's page shows it.
   await expect.poll(() => seatFlags(b, adaId).then((f) => f?.speaking), { intervals: [100] }).toBe(true);
@@ -184,21 +187,51 @@ test("people in one plant talk: each hears the others, speaking shows, mute send
   }
 });
 
-test("a refused microphone says so and leaves the person out of the call", async () => {
+test("microphone trouble is explained: refused, missing, unplugged", async () => {
   const ctx = await browser.newContext();
   contexts.push(ctx);
   const page = await ctx.newPage();
+  // The test decides what the microphone does; "ok" opens the fake device and keeps its track.
   await page.addInitScript(() => {
-    navigator.mediaDevices.getUserMedia = () =>
-      Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+    const w = window as unknown as { __micMode: string; __micTrack: MediaStreamTrack | null };
+    w.__micMode = "deny";
+    w.__micTrack = null;
+    const md = navigator.mediaDevices;
+    const gum = md.getUserMedia.bind(md);
+    md.getUserMedia = async (c) => {
+      if (w.__micMode === "deny") throw new DOMException("Permission denied", "NotAllowedError");
+      if (w.__micMode === "missing") throw new DOMException("Requested device not found", "NotFoundError");
+      const s = await gum(c);
+      w.__micTrack = s.getAudioTracks()[0] ?? null;
+      return s;
+    };
   });
+  const setMode = (m: string) => page.evaluate((x) => ((window as unknown as { __micMode: string }).__micMode = x), m);
   const watch = watchPage(page, server.url);
   await joinAs(page, server.url, "Dee");
+  const me = await seatOf(page);
+
   await page.click("#voice-join");
   await expect(page.locator("#voice-msg")).toContainText("Microphone access was refused");
   await expect(page.locator("#voice-join")).toHaveText("Join voice");
   expect(await page.evaluate(() => window.__gemba_voice!.inCall)).toBe(false);
-  const me = await seatOf(page);
   expect(await seatFlags(page, me)).toMatchObject({ inCall: false });
+
+  await setMode("missing");
+  await page.click("#voice-join");
+  await expect(page.locator("#voice-msg")).toContainText("No microphone was found");
+  expect(await page.evaluate(() => window.__gemba_voice!.inCall)).toBe(false);
+
+  await setMode("ok");
+  await page.click("#voice-join");
+  await expect.poll(() => seatFlags(page, me)).toMatchObject({ inCall: true, muted: false });
+  await expect(page.locator("#voice-msg")).toBeHidden();
+  // Unplugging ends the track (the browser fires "ended"; here the test fires it).
+  await page.evaluate(() =>
+    (window as unknown as { __micTrack: MediaStreamTrack }).__micTrack.dispatchEvent(new Event("ended")),
+  );
+  await expect(page.locator("#voice-msg")).toContainText("Your microphone stopped");
+  await expect.poll(() => seatFlags(page, me)).toMatchObject({ inCall: true, muted: true });
   expect(watch.errors).toEqual([]);
+  expect(watch.offOrigin).toEqual([]);
 });
