@@ -173,7 +173,19 @@ export async function startGemba(
     // 4. HTTP + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.
     const httpServer = http.createServer();
     // 2 MiB: large enough that an oversized annotation reaches validation and gets a clear refusal, not a bare socket close.
-    const transport = new WebSocketTransport({ server: httpServer, maxPayload: 2 * 1024 * 1024 });
+    const transport = new WebSocketTransport({
+      server: httpServer,
+      maxPayload: 2 * 1024 * 1024,
+      // A page from another origin must not open a room connection with the user's network position.
+      beforeUpgrade: (req) => {
+        const origin = req.headers.get("origin");
+        const host = req.headers.get("host");
+        if (origin && host && new URL(origin).host !== host) {
+          log(`refused a WebSocket from origin ${origin.slice(0, 100)}`);
+          return new Response("Cross-origin WebSocket refused.", { status: 403 });
+        }
+      },
+    });
     const startedAt = clock.now();
     const gameServer = new Server({
       transport,

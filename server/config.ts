@@ -29,6 +29,8 @@ export interface Config {
   devRole: Role;
 }
 
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -76,8 +78,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   }
   const prefix = env["MQTT_TOPIC_PREFIX"] ?? "";
   if (/[#+]/.test(prefix)) throw new ConfigError("MQTT_TOPIC_PREFIX cannot contain MQTT wildcards (+ or #).");
+  const host = env["HOST"]?.trim() || "127.0.0.1";
+  // Development sign-in trusts any name; beyond this machine that must be a deliberate choice.
+  if (!LOCAL_HOSTS.has(host) && !onOff(env, "ALLOW_DEV_REMOTE", false)) {
+    throw new ConfigError(
+      `HOST=${host} would let anyone on the network join with any name (development sign-in). Set ALLOW_DEV_REMOTE=on if that is what you want on this network.`,
+    );
+  }
   return {
-    host: env["HOST"]?.trim() || "127.0.0.1",
+    host,
     port: int(env, "PORT", 2567, 0, 65535),
     mqttUrl,
     mqttPort: int(env, "MQTT_PORT", 1884, 0, 65535),

@@ -125,6 +125,8 @@ class VoiceCall implements VoiceController {
   private micLost = false;
   private spatial = true;
   private micPref: string | null = null;
+  /** Since when the room's copy of this seat's voice flags disagrees with this page (null: it agrees). */
+  private mismatchSince: number | null = null;
   /** The seat the call was joined as. */
   private callSeat: string | null = null;
 
@@ -399,8 +401,29 @@ class VoiceCall implements VoiceController {
       if (me) void this.joinAsync();
       return;
     }
+    this.checkOwnSeat(me ? next.find((s) => s.id === me) : undefined);
     if (this.transport) this.transport.setPeers(this.peerSet());
     this.render();
+  }
+
+  /**
+   * The seat's voice flags belong to the device driving it. When the room's copy
+   * disagrees with this page for more than 2 s (the seat was handed over from a
+   * device that was in the call, or re-created after a restart), say it again;
+   * otherwise the others would keep offering to a seat that is not in the call.
+   */
+  private checkOwnSeat(mine: SeatView | undefined): void {
+    const agrees = !mine || (mine.inCall === this.joined && (!this.joined || mine.muted === this.muted));
+    if (agrees || this.joining) {
+      this.mismatchSince = null;
+      return;
+    }
+    const now = performance.now();
+    this.mismatchSince ??= now;
+    if (now - this.mismatchSince < 2000) return;
+    this.mismatchSince = now;
+    this.stateSender.invalidate();
+    this.publish();
   }
 
   /**

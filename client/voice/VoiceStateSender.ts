@@ -25,7 +25,8 @@ const browserTimers: Timers = {
 };
 
 export class VoiceStateSender {
-  private sent: VoiceState = { inCall: false, muted: false, speaking: false };
+  /** What the room was last told; null: unknown (send the next state even if it looks unchanged). */
+  private sent: VoiceState | null = { inCall: false, muted: false, speaking: false };
   private pending: VoiceState | null = null;
   private lastAt = -Infinity;
   private timer: unknown = null;
@@ -42,8 +43,7 @@ export class VoiceStateSender {
   }
 
   set(next: VoiceState): void {
-    const same = (a: VoiceState) => a.inCall === next.inCall && a.muted === next.muted && a.speaking === next.speaking;
-    if (this.timer === null && same(this.sent)) return;
+    if (this.timer === null && same(this.sent, next)) return;
     this.pending = { ...next };
     if (this.timer !== null) return;
     const wait = this.lastAt + this.minGapMs - this.timers.now();
@@ -55,16 +55,24 @@ export class VoiceStateSender {
     this.timer = null;
     const p = this.pending;
     this.pending = null;
-    if (!p) return;
-    if (p.inCall === this.sent.inCall && p.muted === this.sent.muted && p.speaking === this.sent.speaking) return;
+    if (!p || same(this.sent, p)) return;
     this.sent = p;
     this.lastAt = this.timers.now();
     this.count++;
     this.send(p);
   }
 
+  /** The room's copy may differ from what we sent (seat re-created, state lost): send the next state regardless. */
+  invalidate(): void {
+    this.sent = null;
+  }
+
   dispose(): void {
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+function same(a: VoiceState | null, b: VoiceState): boolean {
+  return !!a && a.inCall === b.inCall && a.muted === b.muted && a.speaking === b.speaking;
 }

@@ -188,6 +188,7 @@ test("people in one plant talk: each hears the others, speaking shows, mute send
 });
 
 test("microphone trouble is explained: refused, missing, unplugged", async () => {
+  test.setTimeout(200_000); // loading the plant page alone takes up to 90 s on a busy 2-core machine
   const ctx = await browser.newContext();
   contexts.push(ctx);
   const page = await ctx.newPage();

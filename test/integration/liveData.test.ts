@@ -102,3 +102,34 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
     await room.leave();
   });
 });
+
+describe("hard edges", () => {
+  it("refuses a WebSocket opened by a page from another origin", async () => {
+    const { WebSocket } = await import("ws");
+    const ws = new WebSocket(`ws://127.0.0.1:${ctx.h.server.port}/anything`, {
+      headers: { Origin: "http://evil.example" },
+    });
+    const status = await new Promise<number>((resolve) => {
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("open", () => resolve(101));
+      ws.on("error", () => {});
+    });
+    expect(status).toBe(403);
+  });
+
+  it("a silent point turns stale (3 expected periods) and fresh data clears it", async () => {
+    const room = await join(ctx.h, "Stale watcher");
+    const topic = `${ctx.h.config.topicPrefix}gemba/demo/XV103/position`;
+    await ctx.pub.publishAsync(topic, JSON.stringify({ v: 40 }));
+    await waitForState(room, (s) => s.twins.get("XV103")?.points.get("position")?.v === 40, "first value");
+    await waitForState(
+      room,
+      (s) => s.twins.get("XV103")?.points.get("position")?.stale === true,
+      "stale after 3 s of silence",
+      10_000,
+    );
+    await ctx.pub.publishAsync(topic, JSON.stringify({ v: 41 }));
+    await waitForState(room, (s) => s.twins.get("XV103")?.points.get("position")?.stale === false, "fresh again");
+    await room.leave();
+  });
+});

@@ -63,3 +63,11 @@ describe("bad configuration ends start-up with one clear sentence", () => {
     expect(r.out).toContain('Gemba: PORT must be a whole number from 0 to 65535, got "eighty".');
   });
 });
+
+describe("safe defaults", () => {
+  it("refuses to offer development sign-in beyond localhost unless asked to", async () => {
+    const r = await runMain({ HOST: "0.0.0.0" });
+    expect(r.code).toBe(2);
+    expect(r.out).toContain("would let anyone on the network join with any name");
+  });
+});
