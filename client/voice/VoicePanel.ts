@@ -6,6 +6,7 @@
  * in it changes; speaking and muted flags update classes in place.
  */
 import "./voice.css";
+import { el } from "../ui/dom.ts";
 import type { PeerStats } from "./VoiceTransport.ts";
 
 export interface MemberView {
@@ -36,17 +37,6 @@ export interface PanelHandlers {
   setSpatial(on: boolean): void;
   pickMic(deviceId: string): void;
   setVolume(seat: string, volume: number): void;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 function button(id: string, text: string, title: string): HTMLButtonElement {
