@@ -342,7 +342,17 @@ async function boot(): Promise<void> {
   const camPos = new Vector3();
   const camRot = new Quaternion();
   let pointerHit: { twin: string | null; point: Vector3 } | null = null;
-  const xr = installXr(scene, { select: (t) => select(t) });
+  const xr = installXr(scene, {
+    select: (t) => select(t),
+    state: () => state,
+    model,
+    selection: () => inspector.current,
+  });
+  // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.
+  if (xr.plantFrame) {
+    avatars.frame = xr.plantFrame;
+    marks.frame = xr.plantFrame;
+  }
   const readPose = (): PoseMessage | null => {
     const xp = xr.poses();
     if (xp) return { h: xp.head, l: xp.left, r: xp.right, p: xp.pointer };

@@ -40,7 +40,12 @@ async function measure(page: Page, view: string, frames = 40): Promise<Sample> {
     });
     await new Promise<void>((resolve) => {
       const after = scene.onAfterRenderObservable.add(() => {
-        rows.push({ dc: engine._drawCalls.current, am: scene.getActiveMeshes().length, render: performance.now() - t0, t: performance.now() });
+        rows.push({
+          dc: engine._drawCalls.current,
+          am: scene.getActiveMeshes().length,
+          render: performance.now() - t0,
+          t: performance.now(),
+        });
         if (rows.length >= n) {
           scene.onAfterRenderObservable.remove(after);
           resolve();
@@ -49,7 +54,12 @@ async function measure(page: Page, view: string, frames = 40): Promise<Sample> {
     });
     scene.onBeforeRenderObservable.remove(before);
     // Medians (no named helpers in here: tsx would wrap them in a __name() the page does not have).
-    const cols = [rows.map((x) => x.dc), rows.map((x) => x.am), rows.map((x) => x.render), rows.slice(1).map((row, i) => row.t - rows[i]!.t)];
+    const cols = [
+      rows.map((x) => x.dc),
+      rows.map((x) => x.am),
+      rows.map((x) => x.render),
+      rows.slice(1).map((row, i) => row.t - rows[i]!.t),
+    ];
     const [dc, am, render, frame] = cols.map((xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
     return { dc: dc!, am: am!, render: render!, frame: frame!, views };
   }, frames);

@@ -29,7 +29,8 @@ try {
   // Two participants: Bo (on a Quest) points at the blend tank and pins a note; Ada sees Bo's avatar, pointer and pin.
   const bo = await browser.newPage({
     viewport: { width: 1280, height: 720 },
-    userAgent: "Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/36.0 Chrome/134.0 VR Safari/537.36",
+    userAgent:
+      "Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/36.0 Chrome/134.0 VR Safari/537.36",
   });
   await bo.goto(server.url + "/");
   await bo.fill("#join-name", "Bo (headset)");

@@ -3,7 +3,7 @@
  * their twin node's world matrix and local offset every time the set changes,
  * so a pin stays on its asset wherever the scene file puts that asset.
  */
-import type { Matrix } from "@babylonjs/core";
+import type { Matrix, TransformNode } from "@babylonjs/core";
 import { Color3, Mesh, MeshBuilder, StandardMaterial, Vector3, type Scene } from "@babylonjs/core";
 import type { AnnotationState } from "../../shared/state.ts";
 import type { PlantScene } from "./PlantScene.ts";
@@ -17,6 +17,9 @@ interface Mark {
 export class AnnotationMarks {
   private readonly marks = new Map<string, Mark>();
   private readonly mats = new Map<string, StandardMaterial>();
+
+  /** The device's plant frame (XR tabletop/AR): marks are its children, placed in plant coordinates. */
+  frame: TransformNode | null = null;
 
   constructor(private readonly plant: PlantScene) {}
 
@@ -62,7 +65,10 @@ export class AnnotationMarks {
       if (existing) this.dispose(n.id);
       const t = this.plant.twins.get(n.twin);
       if (!t) continue;
-      const w: Matrix = t.node.getWorldMatrix();
+      // Twin node → plant frame: the node's world matrix with the device's frame transform taken out.
+      const w: Matrix = this.frame
+        ? t.node.getWorldMatrix().multiply(this.frame.getWorldMatrix().clone().invert())
+        : t.node.getWorldMatrix();
       const mat = this.material(n.color || "#4aa3ff", n.status === "resolved");
       const meshes: Mesh[] = [];
       const at = Vector3.TransformCoordinates(new Vector3(n.ox, n.oy, n.oz), w);
@@ -94,6 +100,7 @@ export class AnnotationMarks {
         at.y += 0.55;
       }
       for (const m of meshes) {
+        if (this.frame) m.parent = this.frame;
         m.isPickable = false;
         m.metadata = { annotation: n.id };
       }

@@ -52,6 +52,8 @@ export class Avatars {
   private readonly tmpMid = new Vector3();
   private readonly tmpQ = new Quaternion();
   mySeat: string | null = null;
+  /** The device's plant frame (XR tabletop/AR); poses are plant coordinates, so avatars are its children. */
+  frame: TransformNode | null = null;
 
   constructor(private readonly scene: Scene) {
     this.observer = scene.onBeforeRenderObservable.add(() => this.tick());
@@ -81,6 +83,7 @@ export class Avatars {
       m.material = mat;
       m.isPickable = false;
       m.setEnabled(false);
+      if (this.frame) m.parent = this.frame;
       return m;
     };
     const beam = MeshBuilder.CreateCylinder(
@@ -101,6 +104,7 @@ export class Avatars {
     dot.isPickable = false;
     dot.setEnabled(false);
     root.rotationQuaternion = new Quaternion();
+    if (this.frame) for (const n of [root, beam, dot]) n.parent = this.frame;
     return {
       id: seat.id,
       root,

@@ -227,11 +227,15 @@ export class WristPanel {
     this.setButton("pin", on ? "Unpin" : "Pin");
   }
 
-  /** Place the pinned panel in front of a viewer (no wrist tracked yet). */
-  placeInFront(eye: Vector3, forward: Vector3): void {
+  /**
+   * No left hand to ride on: stand 45 cm ahead and 20 cm below the eyes, facing them. Not pinned, so
+   * the panel moves onto the wrist as soon as a left hand shows up.
+   */
+  float(eye: Vector3, heading: number): void {
     this.root.parent = null;
-    this.root.position.set(eye.x + forward.x * 0.55, eye.y - 0.25, eye.z + forward.z * 0.55);
-    this.root.rotation.set(0.45 * this.f, Math.atan2(forward.x, forward.z) + (this.f < 0 ? Math.PI : 0), 0);
+    this.root.position.set(eye.x + Math.sin(heading) * 0.45, eye.y - 0.2, eye.z + Math.cos(heading) * 0.45);
+    // The readable face looks back along -heading; in a right-handed scene the plane's front is its +z side.
+    this.root.rotation.set(0.45 * this.f, heading + (this.f < 0 ? Math.PI : 0), 0);
   }
 
   setVisible(on: boolean): void {

@@ -90,7 +90,6 @@ export class XrExperience implements XrController {
   private _mode: XrMode | null = null;
   scaleMode: ScaleMode = "walk";
   private helper: WebXRExperienceHelper | null = null;
-  private input: WebXRInput | null = null;
   private rt: WebXRRenderTarget | null = null;
   private creating: Promise<WebXRExperienceHelper> | null = null;
   private busy = false;
@@ -185,10 +184,18 @@ export class XrExperience implements XrController {
     this.jointMesh.isPickable = false;
     this.jointMesh.isVisible = false;
 
-    this.buttons = createXrButtons(this.subs, (mode) => {
-      const run = this._mode === mode ? this.exitAsync() : this.enterAsync(mode);
-      run.catch(() => {});
-    });
+    this.buttons = createXrButtons(
+      this.subs,
+      (mode) => {
+        const run = this._mode === mode ? this.exitAsync() : this.enterAsync(mode);
+        run.catch(() => {});
+      },
+      // Set XR up as soon as it is known to work, so a click goes straight to requestSession
+      // (browsers want the click's user activation to be fresh).
+      () => {
+        this.helperAsync().catch((e: unknown) => console.warn("Gemba XR: WebXR is unavailable", e));
+      },
+    );
     this.subs.add(() => this.buttons.remove());
   }
 
@@ -257,7 +264,6 @@ export class XrExperience implements XrController {
         helper.dispose();
       });
       this.helper = helper;
-      this.input = input;
       return helper;
     })();
     return this.creating;
@@ -624,6 +630,10 @@ export class XrExperience implements XrController {
     const now = performance.now();
     if (now - this.lastSelectionPoll > 200) {
       this.lastSelectionPoll = now;
+      // No left hand to carry the panel (yet): let it stand in front of the viewer.
+      if (!this.panel.pinned && !this.panel.root.parent && this.helper && this.frames > 10) {
+        this.panel.float(this.helper.camera.position, this.viewerYaw());
+      }
       const outside = this.hooks.selection?.();
       if (outside !== undefined && outside !== this.panel.selected) this.panel.show(outside);
       this.panel.update(this.hooks.state?.() ?? null, now);

@@ -16,7 +16,11 @@ export interface XrButtons {
 const SESSION: Record<XrMode, XRSessionMode> = { vr: "immersive-vr", ar: "immersive-ar" };
 const LABEL: Record<XrMode, string> = { vr: "VR", ar: "AR" };
 
-export function createXrButtons(subs: Subscriptions, onClick: (mode: XrMode) => void): XrButtons {
+export function createXrButtons(
+  subs: Subscriptions,
+  onClick: (mode: XrMode) => void,
+  onSupported: (mode: XrMode) => void,
+): XrButtons {
   const bar = document.getElementById("topbar");
   const before = document.getElementById("btn-home");
   const made = new Map<XrMode, HTMLButtonElement>();
@@ -38,7 +42,10 @@ export function createXrButtons(subs: Subscriptions, onClick: (mode: XrMode) => 
   if (xr) {
     for (const [mode, b] of made) {
       xr.isSessionSupported(SESSION[mode]).then(
-        (ok) => (b.hidden = !ok),
+        (ok) => {
+          b.hidden = !ok;
+          if (ok) onSupported(mode);
+        },
         () => (b.hidden = true),
       );
     }
