@@ -58,8 +58,8 @@ const micRequests = (page: Page) => page.evaluate(() => (window as unknown as { 
 const link = (page: Page, seat: string) =>
   page.evaluate(async (s) => (await window.__gemba_voice!.refreshStats()).find((p) => p.seat === s) ?? null, seat);
 const linkStates = (page: Page) =>
-  page.evaluate(async () =>
-    (await window.__gemba_voice!.refreshStats()).map((p) => `${p.seat}:${p.state}`).sort((a, b) => a.localeCompare(b)),
+  page.evaluate(
+    async () => (await window.__gemba_voice!.refreshStats()).map((p) => `${p.seat}:${p.state}`).sort(), // code-unit order, the same as the expected lists built in Node
   );
 
 /** A seat's voice flags in the room state as `page` sees them. */
