@@ -17,7 +17,9 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 30_000 },
   workers: 1,
-  retries: 0,
+  // One retry: SwiftShader + emulated XR on a shared 2-core machine occasionally stalls the XR frame loop (seen once
+  // in ~4 full runs, in the first XR test). A test that fails twice still fails the run.
+  retries: 1,
   reporter: [["list"]],
   use: {
     launchOptions: { executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
