@@ -4,7 +4,7 @@
  * its clients render, copied from the process-wide working memory each patch.
  * A thin adapter: validation lives in shared/protocol.ts, twin logic in server/twin.
  */
-import { Room, ServerError, type Client, generateId } from "@colyseus/core";
+import { Room, ServerError, type Client, type MessageContext, generateId } from "@colyseus/core";
 import { MapSchema } from "@colyseus/schema";
 import type { z } from "zod";
 import {
@@ -202,6 +202,22 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       return false;
     }
 
+    /**
+     * A request handler under the shared policy: the payload is validated first and a failure is refused with the
+     * schema's sentence; the handler's return value (or `mctx.reject(refusal)`) answers the client's promise.
+     */
+    private onRequest<K extends keyof typeof ClientMessage>(
+      type: K,
+      handler: (client: Client, msg: z.infer<(typeof ClientMessage)[K]>, mctx: MessageContext) => unknown,
+    ): void {
+      const schema = ClientMessage[type] as unknown as z.ZodType<z.infer<(typeof ClientMessage)[K]>>;
+      this.onMessage(type, (client, raw, mctx) => {
+        const p = parseRequest(schema, raw);
+        if (!p.ok) return mctx.reject(p.refusal);
+        return handler(client, p.data, mctx);
+      });
+    }
+
     private registerMessages(): void {
       this.on("select", (client, msg, seat) => {
         if (this.knownTwin(client, msg.twin)) seat.selection = msg.twin ?? "";
@@ -269,34 +285,26 @@ export function definePlantRoom(ctx: PlantRoomContext) {
 
       // Requests: the client's promise resolves once the change is on disk.
       const alarms = this.runtime.alarms;
-      this.onMessage("ack", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.ack, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
-        const actor = this.permitted(client, "acknowledge", p.data.alarm);
+      this.onRequest("ack", (client, msg, mctx) => {
+        const actor = this.permitted(client, "acknowledge", msg.alarm);
         if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
-        const r = alarms.ack(p.data.alarm, actor);
+        const r = alarms.ack(msg.alarm, actor);
         return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
       });
-      this.onMessage("shelve", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.shelve, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
-        const actor = this.permitted(client, "shelve", p.data.alarm);
+      this.onRequest("shelve", (client, msg, mctx) => {
+        const actor = this.permitted(client, "shelve", msg.alarm);
         if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
-        const r = alarms.shelve(p.data.alarm, actor, p.data.minutes * 60_000, p.data.reason);
+        const r = alarms.shelve(msg.alarm, actor, msg.minutes * 60_000, msg.reason);
         return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
       });
-      this.onMessage("unshelve", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.unshelve, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
-        const actor = this.permitted(client, "shelve", p.data.alarm);
+      this.onRequest("unshelve", (client, msg, mctx) => {
+        const actor = this.permitted(client, "shelve", msg.alarm);
         if (typeof actor === "string") return mctx.reject(refusal("forbidden", actor));
-        const r = alarms.unshelve(p.data.alarm, actor);
+        const r = alarms.unshelve(msg.alarm, actor);
         return r.ok ? { journalId: r.journalId } : mctx.reject(refusal("invalid", r.message));
       });
 
-      this.onMessage("playback", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.playback, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("playback", (client, msg, mctx) => {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
         if (!can(seat.role, "playback")) {
@@ -308,82 +316,73 @@ export function definePlantRoom(ctx: PlantRoomContext) {
             ),
           );
         }
-        const m = p.data;
         const r =
-          m.action === "seek"
-            ? this.playback.seek(m.t)
-            : m.action === "play"
-              ? this.playback.play(m.speed, seat.id)
-              : m.action === "pause"
+          msg.action === "seek"
+            ? this.playback.seek(msg.t)
+            : msg.action === "play"
+              ? this.playback.play(msg.speed, seat.id)
+              : msg.action === "pause"
                 ? this.playback.pause()
                 : this.playback.live();
         if (!r.ok) return mctx.reject(refusal("invalid", r.message));
-        if (m.action !== "seek" && m.action !== "pause") this.journal(`playback.${m.action}`, seat, { t: r.t });
-        else if (m.action === "seek") this.journal("playback.seek", seat, { t: r.t });
+        if (msg.action !== "seek" && msg.action !== "pause") this.journal(`playback.${msg.action}`, seat, { t: r.t });
+        else if (msg.action === "seek") this.journal("playback.seek", seat, { t: r.t });
         if (r.t > 0) this.state.playbackBy = seat.id;
         return { t: r.t };
       });
 
-      this.onMessage("bookmark", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.bookmark, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("bookmark", (client, msg, mctx) => {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
         if (!can(seat.role, "annotate"))
           return mctx.reject(refusal("forbidden", `${aRole(seat.role)} cannot add bookmarks.`));
-        if (p.data.t > ctx.now() + 1000) return mctx.reject(refusal("invalid", "A bookmark cannot be in the future."));
+        if (msg.t > ctx.now() + 1000) return mctx.reject(refusal("invalid", "A bookmark cannot be in the future."));
         // Stamped at the bookmarked instant, so the timeline and "next event" find it there.
         this.runtime.store.append({
-          ts: p.data.t,
+          ts: msg.t,
           plant: this.state.plant,
           kind: "bookmark",
           actor: seat.name,
           device: seat.device,
-          subject: p.data.name,
-          data: { t: p.data.t, at: ctx.now() },
+          subject: msg.name,
+          data: { t: msg.t, at: ctx.now() },
         });
-        return { t: p.data.t };
+        return { t: msg.t };
       });
 
       const notes = this.runtime.annotations;
-      this.onMessage("annotate", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.annotate, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("annotate", (client, msg, mctx) => {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
-        if (this.runtime.twin.twinIndex(p.data.twin) === undefined)
-          return mctx.reject(refusal("not-found", `There is no asset "${p.data.twin}".`));
+        if (this.runtime.twin.twinIndex(msg.twin) === undefined)
+          return mctx.reject(refusal("not-found", `There is no asset "${msg.twin}".`));
         const r = notes.create(
           { ...this.actorOf(seat), color: seat.color },
           {
-            kind: p.data.kind,
-            twin: p.data.twin,
-            offset: p.data.offset,
-            points: p.data.points ?? [],
-            text: p.data.text,
-            alarm: p.data.alarm ?? "",
+            kind: msg.kind,
+            twin: msg.twin,
+            offset: msg.offset,
+            points: msg.points ?? [],
+            text: msg.text,
+            alarm: msg.alarm ?? "",
           },
         );
         if (!r.ok) {
-          if (r.code === "forbidden") this.journal("denied", seat, { action: "annotate", twin: p.data.twin });
+          if (r.code === "forbidden") this.journal("denied", seat, { action: "annotate", twin: msg.twin });
           return mctx.reject(refusal(r.code, r.message));
         }
         return { id: r.id, journalId: r.journalId };
       });
-      this.onMessage("annotationUpdate", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.annotationUpdate, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("annotationUpdate", (client, msg, mctx) => {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
-        const r = notes.update(this.actorOf(seat), p.data.id, { text: p.data.text, status: p.data.status });
+        const r = notes.update(this.actorOf(seat), msg.id, { text: msg.text, status: msg.status });
         return r.ok ? { id: r.id, journalId: r.journalId } : mctx.reject(refusal(r.code, r.message));
       });
-      this.onMessage("annotationDelete", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.annotationDelete, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("annotationDelete", (client, msg, mctx) => {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
-        const r = notes.delete(this.actorOf(seat), p.data.id);
+        const r = notes.delete(this.actorOf(seat), msg.id);
         return r.ok ? { id: r.id, journalId: r.journalId } : mctx.reject(refusal(r.code, r.message));
       });
 
@@ -455,9 +454,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     }
 
     private registerHandoff(): void {
-      this.onMessage("handoffCreate", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.handoffCreate, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("handoffCreate", (client, msg, mctx) => {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "Only the device that holds the seat can move it."));
         const t = ctx.tickets.create({
@@ -467,15 +464,13 @@ export function definePlantRoom(ctx: PlantRoomContext) {
           room: this.roomId,
           plant: this.state.plant,
           fromDevice: seat.device,
-          draft: p.data.draft ?? "",
+          draft: msg.draft ?? "",
         });
         this.journal("handoff.ticket", seat, { expiresAt: t.expiresAt });
         const info: HandoffTicketInfo = { token: t.token, code: t.code, expiresAt: t.expiresAt };
         return info;
       });
-      this.onMessage("handoffAccept", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.handoffAccept, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("handoffAccept", (client, msg, mctx) => {
         const seat = this.pendingSeat(client);
         const info = this.pendingInfo.get(client.sessionId);
         if (!seat || !info?.ticket)
@@ -485,18 +480,14 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         this.switchDriver(seat, client, info.device, "ticket", r.ticket.draft);
         return { seat: seat.id };
       });
-      this.onMessage("handoffPull", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.handoffPull, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("handoffPull", (client, msg, mctx) => {
         const seat = this.pendingSeat(client);
         const info = this.pendingInfo.get(client.sessionId);
         if (!seat || !info) return mctx.reject(refusal("invalid", "There is no session of yours to move here."));
         this.switchDriver(seat, client, info.device, "pull");
         return { seat: seat.id };
       });
-      this.onMessage("handoffSeparate", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.handoffSeparate, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("handoffSeparate", (client, msg, mctx) => {
         const seat = this.pendingSeat(client);
         const info = this.pendingInfo.get(client.sessionId);
         if (!seat || !info) return mctx.reject(refusal("invalid", "This device already has a seat."));
@@ -509,9 +500,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         });
         return { seat: own.id };
       });
-      this.onMessage("handoffTakeBack", (client, raw, mctx) => {
-        const p = parseRequest(ClientMessage.handoffTakeBack, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+      this.onRequest("handoffTakeBack", (client, msg, mctx) => {
         if (this.roleOf.get(client.sessionId) !== "moved")
           return mctx.reject(refusal("invalid", "This device has nothing to take back."));
         const seat = this.state.seats.get(this.seatOf.get(client.sessionId) ?? "");
