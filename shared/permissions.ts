@@ -12,6 +12,8 @@ export const ACTIONS = {
   annotate: "operator",
   acknowledge: "operator",
   shelve: "operator",
+  /** Set the room's co-location reference points (anyone may align their own headset to them). */
+  calibrate: "operator",
   present: "expert",
   summon: "expert",
   playback: "expert",

@@ -85,6 +85,8 @@ export const Pose = z
   .refine(([, , , x, y, z, w]) => Math.abs(Math.hypot(x, y, z, w) - 1) < 0.05, "orientation must be a unit quaternion");
 export type Pose = z.infer<typeof Pose>;
 
+/** Closest two co-location reference points may be (horizontally): closer, a touch error of 1 cm turns the room ~2°. */
+export const MIN_CALIBRATION_SPAN = 0.3;
 export const MAX_ANNOTATION_TEXT = 1000;
 export const MAX_SIGNAL_BYTES = 16 * 1024;
 export const MAX_INK_POINTS = 2000;
@@ -186,6 +188,17 @@ export const ClientMessage = {
   handoffPull: z.object({}).strict(),
   handoffSeparate: z.object({}).strict(),
   handoffTakeBack: z.object({}).strict(),
+  /**
+   * Co-location (request, operator and above): the room's two reference points in plant coordinates. Each headset
+   * touches the same two physical spots and aligns its plant frame to them (client/xr/Calibration.ts).
+   */
+  calibrate: z
+    .object({ a: Vec3, b: Vec3 })
+    .strict()
+    .refine(
+      ({ a, b }) => Math.hypot(b[0] - a[0], b[2] - a[2]) >= MIN_CALIBRATION_SPAN,
+      `The two calibration points must be at least ${MIN_CALIBRATION_SPAN} m apart on the floor plan.`,
+    ),
   /** Voice state of this seat: whether it is in the call, muted, and (from level metering) speaking. */
   voice: z.object({ inCall: z.boolean(), muted: z.boolean(), speaking: z.boolean() }).strict(),
 } as const;

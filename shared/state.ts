@@ -148,6 +148,25 @@ export const AnnotationState = schema(
 );
 export type AnnotationState = SchemaType<typeof AnnotationState>;
 
+/**
+ * Co-location: two reference points in plant coordinates (metres) that every headset in the room aligns to by
+ * touching the same two physical spots. `setBy` "": none set yet.
+ */
+export const CalibrationState = schema(
+  {
+    ax: t.float64(),
+    ay: t.float64(),
+    az: t.float64(),
+    bx: t.float64(),
+    by: t.float64(),
+    bz: t.float64(),
+    setBy: t.string(),
+    setAt: t.float64(),
+  },
+  "CalibrationState",
+);
+export type CalibrationState = SchemaType<typeof CalibrationState>;
+
 export const PlantRoomState = schema(
   {
     protocol: t.uint16(),
@@ -169,6 +188,8 @@ export const PlantRoomState = schema(
     playbackSpeed: t.float32(),
     /** Seat that controls playback, "" when live. */
     playbackBy: t.string(),
+    /** Co-location reference points shared by the room's headsets (persisted per plant). */
+    calibration: CalibrationState,
   },
   "PlantRoomState",
 );

@@ -38,6 +38,8 @@ import { aRole, can, type Action } from "../../shared/permissions.ts";
 import type { Actor } from "../alarms/AlarmBook.ts";
 import { AlarmStateSync } from "./AlarmStateSync.ts";
 import { AnnotationStateSync } from "./AnnotationStateSync.ts";
+import { CalibrationStateSync } from "./CalibrationStateSync.ts";
+import { calibrationBookFor, type CalibrationBook } from "../collab/CalibrationBook.ts";
 import { PlaybackSync } from "./PlaybackSync.ts";
 import { MessageCounters, parseRequest, validated } from "./messagePolicy.ts";
 import { applyPose, PoseGate } from "./presence.ts";
@@ -135,6 +137,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private sync!: TwinStateSync;
     private alarmSync!: AlarmStateSync;
     private annotationSync!: AnnotationStateSync;
+    private calibration!: CalibrationBook;
+    private calibrationSync!: CalibrationStateSync;
     private playback!: PlaybackSync;
     /** Connection (sessionId) -> the seat it drives, waits to take over (pending) or moved away from. */
     private readonly seatOf = new Map<string, string>();
@@ -169,6 +173,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.sync = new TwinStateSync(this.runtime.twin, state);
       this.alarmSync = new AlarmStateSync(this.runtime.alarms, state);
       this.annotationSync = new AnnotationStateSync(this.runtime.annotations, state);
+      this.calibration = calibrationBookFor(this.runtime.store, options.plant, ctx.now);
+      this.calibrationSync = new CalibrationStateSync(this.calibration, state);
       this.playback = new PlaybackSync(this.runtime.twin, this.runtime.store, options.plant, state, ctx.clock);
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
@@ -384,6 +390,14 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
         const r = notes.delete(this.actorOf(seat), msg.id);
         return r.ok ? { id: r.id, journalId: r.journalId } : mctx.reject(refusal(r.code, r.message));
+      });
+
+      // Co-location points: the book validates and counts the payload itself (bad points and refused roles alike).
+      this.onMessage("calibrate", (client, raw, mctx) => {
+        const seat = this.seatFor(client);
+        if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
+        const r = this.calibration.set(this.actorOf(seat), raw);
+        return r.ok ? { journalId: r.journalId } : mctx.reject(refusal(r.code, r.message));
       });
 
       this.onMessage("*", (client, type) => {
@@ -633,6 +647,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.sync?.dispose();
       this.alarmSync?.dispose();
       this.annotationSync?.dispose();
+      this.calibrationSync?.dispose();
       this.playback?.dispose();
     }
 

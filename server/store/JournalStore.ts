@@ -59,6 +59,7 @@ export class JournalStore {
       CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
       CREATE TABLE IF NOT EXISTS alarms (plant TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (plant, id));
       CREATE TABLE IF NOT EXISTS annotations (plant TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (plant, id));
+      CREATE TABLE IF NOT EXISTS calibrations (plant TEXT PRIMARY KEY, record TEXT NOT NULL);
     `);
     const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
     if (!v) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
@@ -102,6 +103,29 @@ export class JournalStore {
       }
       return this.append(entry);
     })();
+  }
+
+  /** Store a plant's co-location reference points (replacing the previous ones) with their journal entry, atomically. */
+  recordCalibration(plant: string, record: object, entry: NewJournalEntry): number {
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          "INSERT INTO calibrations (plant, record) VALUES (?, ?) ON CONFLICT (plant) DO UPDATE SET record = excluded.record",
+        )
+        .run(plant, JSON.stringify(record));
+      return this.append(entry);
+    })();
+  }
+
+  /** The plant's stored calibration record, or null (none yet, or unreadable: the journal keeps its history). */
+  loadCalibration(plant: string): unknown {
+    const row = this.db.prepare("SELECT record FROM calibrations WHERE plant = ?").get(plant) as
+      { record: string } | undefined;
+    try {
+      return row ? (JSON.parse(row.record) as unknown) : null;
+    } catch {
+      return null;
+    }
   }
 
   loadAnnotations<T>(plant: string): T[] {

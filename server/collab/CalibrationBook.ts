@@ -1,0 +1,123 @@
+/**
+ * Co-location reference points of one plant: two spots in plant coordinates that
+ * every headset in the plant's room aligns to by touching the same two physical
+ * spots. Who may set them: operators and above (shared/permissions.ts); anyone
+ * may align their own headset to them. Persisted with a journal entry, so they
+ * survive a restart and the audit trail says who moved the room's reference.
+ *
+ * The one fate of bad input (a NaN, a point off the site, two points on top of
+ * each other, a viewer trying): a typed refusal, a counter, nothing stored.
+ */
+import { ClientMessage } from "../../shared/protocol.ts";
+import { aRole, can } from "../../shared/permissions.ts";
+import type { Actor } from "../alarms/AlarmBook.ts";
+import { firstIssue } from "../rooms/messagePolicy.ts";
+import type { JournalStore } from "../store/JournalStore.ts";
+
+export type Vec3 = [number, number, number];
+
+export interface CalibrationRecord {
+  a: Vec3;
+  b: Vec3;
+  setBy: string;
+  setAt: number;
+}
+
+export type CalibrationResult =
+  | { ok: true; journalId: number; record: CalibrationRecord }
+  | { ok: false; code: "forbidden" | "invalid"; message: string };
+
+export interface CalibrationCounters {
+  accepted: number;
+  invalid: number;
+  forbidden: number;
+}
+
+export type CalibrationListener = (record: CalibrationRecord) => void;
+
+export class CalibrationBook {
+  private record: CalibrationRecord | null = null;
+  private readonly listeners = new Set<CalibrationListener>();
+  readonly counters: CalibrationCounters = { accepted: 0, invalid: 0, forbidden: 0 };
+
+  constructor(
+    readonly plant: string,
+    private readonly store: JournalStore,
+    private readonly now: () => number,
+  ) {
+    // Re-validate what is on disk: a row from an older or hand-edited database must not reach the headsets.
+    const stored = store.loadCalibration(plant) as Partial<CalibrationRecord> | null;
+    const p = ClientMessage.calibrate.safeParse(stored ? { a: stored.a, b: stored.b } : null);
+    if (stored && p.success) {
+      this.record = {
+        a: p.data.a,
+        b: p.data.b,
+        setBy: typeof stored.setBy === "string" ? stored.setBy : "",
+        setAt: typeof stored.setAt === "number" ? stored.setAt : 0,
+      };
+    }
+  }
+
+  get current(): CalibrationRecord | null {
+    return this.record;
+  }
+
+  subscribe(l: CalibrationListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** Validate and store a `calibrate` request from `actor`. */
+  set(actor: Actor, raw: unknown): CalibrationResult {
+    const p = ClientMessage.calibrate.safeParse(raw);
+    if (!p.success) {
+      this.counters.invalid++;
+      return { ok: false, code: "invalid", message: firstIssue(p.error) };
+    }
+    if (!can(actor.role, "calibrate")) {
+      this.counters.forbidden++;
+      this.store.append({
+        ts: this.now(),
+        plant: this.plant,
+        kind: "denied",
+        actor: actor.name,
+        device: actor.device,
+        subject: actor.seat,
+        data: { action: "calibrate", role: actor.role },
+      });
+      return {
+        ok: false,
+        code: "forbidden",
+        message: `${aRole(actor.role)} cannot set the room's calibration points; align your headset to the existing ones, or ask an operator.`,
+      };
+    }
+    const record: CalibrationRecord = { a: p.data.a, b: p.data.b, setBy: actor.name, setAt: this.now() };
+    const journalId = this.store.recordCalibration(this.plant, record, {
+      ts: record.setAt,
+      plant: this.plant,
+      kind: "calibration.set",
+      actor: actor.name,
+      device: actor.device,
+      subject: this.plant,
+      data: { a: record.a, b: record.b, seat: actor.seat, role: actor.role },
+    });
+    this.record = record;
+    this.counters.accepted++;
+    for (const l of this.listeners) l(record);
+    return { ok: true, journalId, record };
+  }
+}
+
+/**
+ * One book per plant per journal: every room on the plant shares it (the room is re-created after a restart,
+ * the book reloads from disk). Kept here rather than in PlantHub so co-location stays one self-contained piece.
+ */
+const books = new WeakMap<JournalStore, Map<string, CalibrationBook>>();
+
+export function calibrationBookFor(store: JournalStore, plant: string, now: () => number): CalibrationBook {
+  let m = books.get(store);
+  if (!m) books.set(store, (m = new Map<string, CalibrationBook>()));
+  let b = m.get(plant);
+  if (!b) m.set(plant, (b = new CalibrationBook(plant, store, now)));
+  return b;
+}
