@@ -215,6 +215,7 @@ export async function startGemba(
       reconnectSeconds: config.reconnectSeconds,
       patchRateMs: config.patchRateMs,
       maxClients: config.maxClientsPerRoom,
+      maxMessagesPerSecond: config.maxMessagesPerSecond,
       defaultRole: config.devRole,
       now: () => clock.now(),
       log,

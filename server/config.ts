@@ -23,6 +23,8 @@ export interface Config {
   patchRateMs: number;
   clientDir: string;
   maxClientsPerRoom: number;
+  /** Room messages one connection may send per second; above it the connection is closed with CloseCode.FLOODING. */
+  maxMessagesPerSecond: number;
   /** Where the journal database (SQLite) lives. */
   dataDir: string;
   /** Role given to development sign-ins that do not ask for one. */
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     patchRateMs: int(env, "PATCH_RATE_MS", 50, 10, 5000),
     clientDir: path.resolve(root, env["CLIENT_DIR"] || "dist/client"),
     maxClientsPerRoom: int(env, "MAX_CLIENTS", 50, 1, 1000),
+    maxMessagesPerSecond: int(env, "MAX_MESSAGES_PER_SECOND", 60, 1, 1_000_000),
     dataDir: path.resolve(root, env["DATA_DIR"] || "data"),
     devRole: role(env["DEV_ROLE"]),
   };

@@ -64,6 +64,7 @@ export type JoinError = (typeof JoinError)[keyof typeof JoinError];
 /** WebSocket close codes the server uses on a live connection (Colyseus keeps 4000-4099 for itself). */
 export const CloseCode = {
   KICKED: 4403,
+  /** More than MAX_MESSAGES_PER_SECOND messages within one second (server/rooms/floodGate.ts); the seat is freed. */
   FLOODING: 4429,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -9,6 +9,7 @@ import { MapSchema } from "@colyseus/schema";
 import type { z } from "zod";
 import {
   ClientMessage,
+  CloseCode,
   JoinError,
   JoinOptions,
   PROTOCOL_VERSION,
@@ -42,6 +43,7 @@ import { CalibrationStateSync } from "./CalibrationStateSync.ts";
 import { calibrationBookFor, type CalibrationBook } from "../collab/CalibrationBook.ts";
 import { PlaybackSync } from "./PlaybackSync.ts";
 import { MessageCounters, parseRequest, validated } from "./messagePolicy.ts";
+import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { applyPose, PoseGate } from "./presence.ts";
 import type { HandoffTickets, Ticket } from "../handoff/HandoffTickets.ts";
 import type { Clock } from "../twin/Clock.ts";
@@ -56,6 +58,8 @@ export interface PlantRoomContext {
   reconnectSeconds: number;
   patchRateMs: number;
   maxClients: number;
+  /** Messages per second one connection may send before it is closed with CloseCode.FLOODING. */
+  maxMessagesPerSecond: number;
   defaultRole: Role;
   now: () => number;
   log: (msg: string) => void;
@@ -154,8 +158,12 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     override async onCreate(options: { plant: string }): Promise<void> {
       this.runtime = await ctx.hub.get(options.plant);
       this.maxClients = ctx.maxClients;
-      // Poses at 30 Hz plus interaction fit well under 60/s; a client above it is flooding and is closed.
-      this.maxMessagesPerSecond = 60;
+      // Poses at 30 Hz plus interaction fit well under the default 60/s; a client above it is flooding and is closed.
+      // Wall-clock time, not ctx.now: a network rate is real time even when the twin runs on an injected clock.
+      closeFlooders(this, new MessageRateLimit(ctx.maxMessagesPerSecond), () => performance.now(), (client) => {
+        this.counters.floodCloses++;
+        ctx.log(`room ${this.roomId}: closed ${client.sessionId} (seat ${this.seatOf.get(client.sessionId) ?? "-"}) for flooding`);
+      });
       const state = new PlantRoomState();
       state.protocol = PROTOCOL_VERSION;
       state.plant = options.plant;
@@ -592,7 +600,9 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       return seat;
     }
 
-    override async onDrop(client: Client): Promise<void> {
+    override async onDrop(client: Client, code?: number): Promise<void> {
+      // A flooder's seat is not held: it leaves now (its page may join again, as a new connection).
+      if (code === CloseCode.FLOODING) return;
       // The seat is held for its driver; the avatar stays, marked "reconnecting".
       const seat = this.seatFor(client);
       if (seat) seat.presence = "reconnecting";

@@ -13,6 +13,8 @@ export class MessageCounters {
   readonly accepted: Record<string, number> = {};
   readonly rejected: Record<string, number> = {};
   readonly dropped: Record<string, number> = {};
+  /** Connections closed with CloseCode.FLOODING (over MAX_MESSAGES_PER_SECOND). */
+  floodCloses = 0;
   private readonly lastTold = new WeakMap<Client, Map<string, number>>();
 
   /** Count a refusal and tell the sender; the same sentence is repeated at most once a second per sender. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Room } from "@colyseus/sdk";
-import type { ErrorMessage } from "../../shared/protocol.ts";
+import { CloseCode, type ErrorMessage } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { join, refusalOf, startServer, waitForState, type Harness } from "./harness.ts";
 
@@ -62,7 +62,7 @@ describe("presence and pointing", () => {
     }, 50);
     try {
       const code = await closed;
-      expect(code).toBeGreaterThanOrEqual(4000);
+      expect(code).toBe(CloseCode.FLOODING);
     } finally {
       clearInterval(timer);
     }
