@@ -25,6 +25,8 @@ import { SimPublisher } from "./sim/SimPublisher.ts";
 import { systemClock, type Clock } from "./twin/Clock.ts";
 import { JournalStore } from "./store/JournalStore.ts";
 import { HandoffTickets } from "./handoff/HandoffTickets.ts";
+import { clusterServerOptions } from "./cluster/clusterOptions.ts";
+import { installMetricsRoute } from "./http/metricsRoute.ts";
 
 export interface GembaServer {
   url: string;
@@ -114,11 +116,14 @@ export async function startGemba(
       topicPrefix: config.topicPrefix,
       store,
       log,
+      unloadIdle: config.redisUrl !== null,
     });
     cleanups.push(() => hub.close());
-    let runtime;
+    // In a cluster a process ingests only the plants it hosts rooms for, so the default plant is only checked here
+    // (a typo still fails at start); a single process loads it now and keeps it, alarms running with nobody watching.
+    let plantModel;
     try {
-      runtime = await hub.get(config.plant);
+      plantModel = config.redisUrl ? (await hub.model(config.plant)).model : (await hub.get(config.plant)).plant.model;
     } catch (e) {
       throw new StartupError(`Cannot start: ${(e as Error).message}`);
     }
@@ -126,7 +131,7 @@ export async function startGemba(
     // 3. Simulator: a separate MQTT client, like any plant-side publisher.
     let sim: SimControl | null = null;
     if (config.sim) {
-      const simulator = new PlantSimulator(runtime.plant.model, { seed: config.simSeed, startTime: clock.now() });
+      const simulator = new PlantSimulator(plantModel, { seed: config.simSeed, startTime: clock.now() });
       const pubClient = await mqtt.connectAsync(url, {
         clientId: `gemba-sim-${process.pid}`,
         username: config.mqtt.username,
@@ -139,7 +144,7 @@ export async function startGemba(
         reconnectPeriod: 1000,
       });
       cleanups.push(() => pubClient.endAsync(true));
-      const plantId = runtime.plant.model.id;
+      const plantId = plantModel.id;
       const publisher = new SimPublisher(
         simulator,
         (topic, payload) => {
@@ -191,7 +196,9 @@ export async function startGemba(
       transport,
       greet: false,
       gracefullyShutdown: false,
-      express: (app) =>
+      ...clusterServerOptions(config),
+      express: (app) => {
+        cleanups.push(installMetricsRoute(app, { hub, roomStats: () => matchMaker.stats.local }));
         installRoutes(app, {
           hub,
           clientDir: config.clientDir,
@@ -206,7 +213,8 @@ export async function startGemba(
           sim,
           defaultPlant: config.plant,
           tickets,
-        }),
+        });
+      },
     });
     const RoomClass = definePlantRoom({
       hub,

@@ -29,6 +29,10 @@ export interface Config {
   dataDir: string;
   /** Role given to development sign-ins that do not ask for one. */
   devRole: Role;
+  /** Cluster: Redis shared by every process behind one address (rooms are found across processes); null = one process. */
+  redisUrl: string | null;
+  /** Cluster: host[:port][/path] where clients reach this process's rooms (PUBLIC_ADDRESS). */
+  publicAddress: string | null;
 }
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -69,6 +73,23 @@ function role(raw: string | undefined): Role {
   throw new ConfigError(`DEV_ROLE must be one of ${ROLES.join(", ")}, got "${raw}".`);
 }
 
+function cluster(env: NodeJS.ProcessEnv): Pick<Config, "redisUrl" | "publicAddress"> {
+  const redisUrl = env["REDIS_URL"]?.trim() || null;
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL must look like redis://host:6379 or rediss://host:6380/0, got "${redisUrl}".`);
+  }
+  const publicAddress = env["PUBLIC_ADDRESS"]?.trim() || null;
+  if (publicAddress && !/^[^\s/:]+(:\d{1,5})?(\/[A-Za-z0-9_\-/]*)?$/.test(publicAddress)) {
+    throw new ConfigError(
+      `PUBLIC_ADDRESS must be host[:port][/path] without a scheme (e.g. gemba.plant.lan/n1), got "${publicAddress}".`,
+    );
+  }
+  if (publicAddress && !redisUrl) {
+    throw new ConfigError("PUBLIC_ADDRESS only matters in a cluster; set REDIS_URL too, or remove PUBLIC_ADDRESS.");
+  }
+  return { redisUrl, publicAddress };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
   const mqttUrl = env["MQTT_URL"]?.trim() || null;
   if (mqttUrl && !/^(mqtts?|wss?|tcp|tls):\/\/[^\s]+$/.test(mqttUrl)) {
@@ -106,5 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     maxMessagesPerSecond: int(env, "MAX_MESSAGES_PER_SECOND", 60, 1, 1_000_000),
     dataDir: path.resolve(root, env["DATA_DIR"] || "data"),
     devRole: role(env["DEV_ROLE"]),
+    ...cluster(env),
   };
 }

@@ -89,7 +89,25 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       return null;
     }
     try {
-      return await deps.hub.get(id.data);
+      const rt = await deps.hub.get(id.data);
+      // In a cluster, a look at a plant no room here holds must not leave this process ingesting it.
+      res.once("finish", () => void deps.hub.unloadIfIdle(id.data));
+      return rt;
+    } catch (e) {
+      fail(res, 404, (e as Error).message);
+      return null;
+    }
+  };
+
+  /** The plant's files only (model, scene): never starts ingest, so any process of a cluster can answer. */
+  const withModel = async (req: Request, res: Response) => {
+    const id = PlantId.safeParse(req.params["id"]);
+    if (!id.success) {
+      fail(res, 400, "A plant id is lowercase letters, digits and dashes.");
+      return null;
+    }
+    try {
+      return await deps.hub.model(id.data);
     } catch (e) {
       fail(res, 404, (e as Error).message);
       return null;
@@ -97,8 +115,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   };
 
   app.get("/api/plants/:id", async (req, res) => {
-    const rt = await withPlant(req, res);
-    if (rt) res.json(rt.plant.model);
+    const plant = await withModel(req, res);
+    if (plant) res.json(plant.model);
   });
 
   const HistoryQuery = z.object({
@@ -303,11 +321,11 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   });
 
   app.get("/plants/:id/scene", async (req, res) => {
-    const rt = await withPlant(req, res);
-    if (!rt) return;
-    res.type(path.extname(rt.plant.scenePath) === ".gltf" ? "model/gltf+json" : "model/gltf-binary");
+    const plant = await withModel(req, res);
+    if (!plant) return;
+    res.type(path.extname(plant.scenePath) === ".gltf" ? "model/gltf+json" : "model/gltf-binary");
     res.setHeader("Cache-Control", "no-cache");
-    res.sendFile(rt.plant.scenePath);
+    res.sendFile(plant.scenePath);
   });
 
   app.get("/api/sim/faults", (_req, res) => {

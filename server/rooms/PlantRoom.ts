@@ -97,8 +97,10 @@ export async function authorizeJoin(ctx: PlantRoomContext, options: unknown, req
   if (!parsed.success) {
     throw new ServerError(JoinError.BAD_JOIN, parsed.error.issues.map((i) => i.message).join(" "));
   }
+  // Only check the plant exists: this runs in whichever process took the HTTP request, and loading here would make
+  // that process ingest a plant whose room may be created on another one (see docs/SCALING.md).
   try {
-    await ctx.hub.get(parsed.data.plant);
+    ctx.hub.check(parsed.data.plant);
   } catch (e) {
     throw new ServerError(JoinError.UNKNOWN_PLANT, (e as Error).message);
   }
@@ -156,7 +158,11 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private readonly lastPing = new Map<string, number>();
 
     override async onCreate(options: { plant: string }): Promise<void> {
-      this.runtime = await ctx.hub.get(options.plant);
+      try {
+        this.runtime = await ctx.hub.acquire(options.plant);
+      } catch (e) {
+        throw new ServerError(JoinError.UNKNOWN_PLANT, (e as Error).message);
+      }
       this.maxClients = ctx.maxClients;
       // Poses at 30 Hz plus interaction fit well under the default 60/s; a client above it is flooding and is closed.
       // Wall-clock time, not ctx.now: a network rate is real time even when the twin runs on an injected clock.
@@ -653,12 +659,13 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       }
     }
 
-    override onDispose(): void {
+    override async onDispose(): Promise<void> {
       this.sync?.dispose();
       this.alarmSync?.dispose();
       this.annotationSync?.dispose();
       this.calibrationSync?.dispose();
       this.playback?.dispose();
+      if (this.runtime) await ctx.hub.release(this.state.plant);
     }
 
     /** Counters for /healthz and benches. */

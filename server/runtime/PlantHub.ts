@@ -2,6 +2,8 @@
  * One twin per plant per process: loads a plant directory once, builds its
  * working memory and ingest, subscribes its topics on the shared MQTT
  * connection, and hands the same runtime to every room on that plant.
+ * Rooms hold a plant (`acquire`/`release`); in a cluster (`unloadIdle`) a plant
+ * nobody holds is unloaded, so a process ingests only the plants it hosts rooms for.
  */
 import path from "node:path";
 import fs from "node:fs";
@@ -42,12 +44,20 @@ export interface PlantHubOptions {
   log: (msg: string) => void;
   /** MQTT_WRITES=on: lets Sparkplug ingest request a rebirth (the only write Gemba ever makes). */
   writesEnabled?: boolean;
+  /**
+   * Cluster mode: unload a plant when its last room releases it (and after an HTTP look at a plant no room holds).
+   * Off in a single process, where plants stay loaded so alarms keep being evaluated with nobody watching.
+   */
+  unloadIdle?: boolean;
 }
 
 export class PlantHub {
   private readonly runtimes = new Map<string, Promise<PlantRuntime>>();
-  private readonly timers: unknown[] = [];
-  private readonly unsubs: (() => Promise<void>)[] = [];
+  /** Per plant: what undoes its load (its timers and MQTT subscriptions). */
+  private readonly teardown = new Map<PlantRuntime, (() => Promise<void> | void)[]>();
+  /** Per plant: how many rooms of this process hold it. */
+  private readonly holders = new Map<string, number>();
+  private readonly models = new Map<string, Promise<LoadedPlant>>();
   private lastRejectLog = 0;
   private suppressed = 0;
 
@@ -81,7 +91,61 @@ export class PlantHub {
     return p;
   }
 
-  private async load(plantId: string): Promise<PlantRuntime> {
+  /** A room's hold on a plant: loads it (ingest included) on first hold. */
+  async acquire(plantId: string): Promise<PlantRuntime> {
+    this.holders.set(plantId, (this.holders.get(plantId) ?? 0) + 1);
+    try {
+      return await this.get(plantId);
+    } catch (e) {
+      this.holders.set(plantId, this.holders.get(plantId)! - 1);
+      throw e;
+    }
+  }
+
+  /** A room lets go; in a cluster the last one out unloads the plant. */
+  async release(plantId: string): Promise<void> {
+    const n = Math.max(0, (this.holders.get(plantId) ?? 0) - 1);
+    this.holders.set(plantId, n);
+    await this.unloadIfIdle(plantId);
+  }
+
+  /** In a cluster, unload a plant no room of this process holds (HTTP routes call it after a look at the twin). */
+  async unloadIfIdle(plantId: string): Promise<void> {
+    if (!this.opts.unloadIdle || (this.holders.get(plantId) ?? 0) > 0 || !this.runtimes.has(plantId)) return;
+    const p = this.runtimes.get(plantId)!;
+    this.runtimes.delete(plantId);
+    let rt: PlantRuntime;
+    try {
+      rt = await p;
+    } catch {
+      return;
+    }
+    if (this.settled.get(plantId) === rt) this.settled.delete(plantId);
+    const undo = this.teardown.get(rt) ?? [];
+    this.teardown.delete(rt);
+    for (const u of undo) await u();
+    this.opts.log(`plant "${plantId}": unloaded (no room on this process holds it)`);
+  }
+
+  /** Throws UnknownPlantError unless `plantId` names a plant directory; loads nothing. */
+  check(plantId: string): void {
+    this.dirOf(plantId);
+  }
+
+  /** The plant's model and bindings without ingesting it (for pages that only draw the plant). */
+  model(plantId: string): Promise<LoadedPlant> {
+    const rt = this.settled.get(plantId);
+    if (rt) return Promise.resolve(rt.plant);
+    let p = this.models.get(plantId);
+    if (!p) {
+      p = this.loadDir(plantId);
+      this.models.set(plantId, p);
+      p.catch(() => this.models.delete(plantId));
+    }
+    return p;
+  }
+
+  private dirOf(plantId: string): string {
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(plantId)) throw new UnknownPlantError(`"${plantId}" is not a plant id.`);
     const dir = path.join(this.opts.plantsDir, plantId);
     if (!fs.existsSync(path.join(dir, "plant.json"))) {
@@ -91,10 +155,35 @@ export class PlantHub {
           (known.length ? ` (plants here: ${known.join(", ")}).` : "."),
       );
     }
-    const plant = await loadPlantDir(dir);
+    return dir;
+  }
+
+  private async loadDir(plantId: string): Promise<LoadedPlant> {
+    const plant = await loadPlantDir(this.dirOf(plantId));
     if (plant.model.id !== plantId) {
       throw new UnknownPlantError(`plant directory "${plantId}" declares id "${plant.model.id}"; they must match.`);
     }
+    return plant;
+  }
+
+  private async load(plantId: string): Promise<PlantRuntime> {
+    const plant = await this.loadDir(plantId);
+    const undo: (() => Promise<void> | void)[] = [];
+    try {
+      const rt = await this.build(plantId, plant, undo);
+      this.teardown.set(rt, undo);
+      return rt;
+    } catch (e) {
+      for (const u of undo) await u();
+      throw e;
+    }
+  }
+
+  private async build(
+    plantId: string,
+    plant: LoadedPlant,
+    undo: (() => Promise<void> | void)[],
+  ): Promise<PlantRuntime> {
     const twin = new PlantTwin(plant.model);
     const ingest = new PlantIngest(twin, plant.bindings, {
       topicPrefix: this.opts.topicPrefix,
@@ -107,26 +196,26 @@ export class PlantHub {
     });
     const { clock } = this.opts;
     for (const filter of ingest.filters) {
-      this.unsubs.push(
-        await this.opts.mqtt.subscribe(filter, (topic, payload) => ingest.handle(topic, payload, clock.now())),
-      );
+      undo.push(await this.opts.mqtt.subscribe(filter, (topic, payload) => ingest.handle(topic, payload, clock.now())));
     }
-    this.timers.push(clock.setInterval(() => twin.checkStale(clock.now()), 1000));
+    const every = (fn: () => void, ms: number) => {
+      const t = clock.setInterval(fn, ms);
+      undo.push(() => clock.clearInterval(t));
+    };
+    every(() => twin.checkStale(clock.now()), 1000);
     const alarms = new AlarmBook(plantId, this.opts.store, () => clock.now());
     const limits = new LimitAlarms(twin);
     const rules = new RuleEngine(plant.rules, twin, plant.model);
     // Conditions are collected as data arrives and applied on a short tick, so a burst costs one pass.
     // Rules are evaluated on plant time (newest source timestamp), not the server clock.
-    this.timers.push(
-      clock.setInterval(() => {
-        alarms.applyConditions(limits.drain());
-        if (twin.latestTs > 0) {
-          const changes = rules.evaluate(twin.latestTs).map((t) => ({ ...t, severity: SEVERITY[t.severity] }));
-          if (changes.length) alarms.applyConditions(changes);
-        }
-        alarms.tick(clock.now());
-      }, 250),
-    );
+    every(() => {
+      alarms.applyConditions(limits.drain());
+      if (twin.latestTs > 0) {
+        const changes = rules.evaluate(twin.latestTs).map((t) => ({ ...t, severity: SEVERITY[t.severity] }));
+        if (changes.length) alarms.applyConditions(changes);
+      }
+      alarms.tick(clock.now());
+    }, 250);
     const annotations = new AnnotationBook(
       plantId,
       this.opts.store,
@@ -155,7 +244,8 @@ export class PlantHub {
   }
 
   async close(): Promise<void> {
-    for (const t of this.timers) this.opts.clock.clearInterval(t);
-    for (const u of this.unsubs) await u();
+    const all = [...this.teardown.values()];
+    this.teardown.clear();
+    for (const undo of all) for (const u of undo) await u();
   }
 }

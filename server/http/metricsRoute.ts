@@ -1,0 +1,80 @@
+/**
+ * GET /api/metrics: what one process costs, for the load and soak benches and
+ * for whoever runs a cluster: memory, CPU time, event-loop delay (the whole
+ * run and the last complete 10 s window), rooms, clients, and which plants
+ * this process ingests (in a cluster, only those it hosts rooms for).
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import type { Application } from "express";
+import type { PlantHub } from "../runtime/PlantHub.ts";
+
+const WINDOW_MS = 10_000;
+
+interface DelayStats {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+export interface Metrics {
+  pid: number;
+  uptimeSeconds: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  externalBytes: number;
+  /** Cumulative CPU time of this process (µs); rates come from two samples. */
+  cpuUserMicros: number;
+  cpuSystemMicros: number;
+  eventLoopDelay: { sinceStart: DelayStats; lastWindow: DelayStats | null; windowMs: number };
+  rooms: number;
+  clients: number;
+  plants: { id: string; ingest: Record<string, number> }[];
+}
+
+const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+
+function stats(h: IntervalHistogram): DelayStats {
+  return { p50Ms: ms(h.percentile(50)), p99Ms: ms(h.percentile(99)), maxMs: ms(h.max), meanMs: ms(h.mean) };
+}
+
+/** Installs the route; the returned function stops the event-loop monitor (call it on shutdown). */
+export function installMetricsRoute(
+  app: Application,
+  deps: { hub: PlantHub; roomStats: () => { roomCount: number; ccu: number } },
+): () => void {
+  const whole = monitorEventLoopDelay({ resolution: 10 });
+  const window = monitorEventLoopDelay({ resolution: 10 });
+  whole.enable();
+  window.enable();
+  let lastWindow: DelayStats | null = null;
+  const roll = setInterval(() => {
+    lastWindow = stats(window);
+    window.reset();
+  }, WINDOW_MS);
+  roll.unref();
+  app.get("/api/metrics", (_req, res) => {
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    const rs = deps.roomStats();
+    const body: Metrics = {
+      pid: process.pid,
+      uptimeSeconds: Math.round(process.uptime()),
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      externalBytes: mem.external,
+      cpuUserMicros: cpu.user,
+      cpuSystemMicros: cpu.system,
+      eventLoopDelay: { sinceStart: stats(whole), lastWindow, windowMs: WINDOW_MS },
+      rooms: rs.roomCount,
+      clients: rs.ccu,
+      plants: deps.hub.loaded().map((rt) => ({ id: rt.plant.model.id, ingest: { ...rt.ingest.counters } })),
+    };
+    res.json(body);
+  });
+  return () => {
+    clearInterval(roll);
+    whole.disable();
+    window.disable();
+  };
+}

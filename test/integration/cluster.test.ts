@@ -1,0 +1,154 @@
+/**
+ * Two real server processes sharing the real Redis (RedisPresence + RedisDriver)
+ * and the real Mosquitto: clients that matchmake through either process land in
+ * the same plant room, only the hosting process ingests the plant, and the room
+ * keeps working when the other process is killed.
+ */
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, type Room } from "@colyseus/sdk";
+import { RedisPresence } from "@colyseus/redis-presence";
+import type { MqttClient } from "mqtt";
+import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
+import { PlantRoomState } from "../../shared/state.ts";
+import type { Metrics } from "../../server/http/metricsRoute.ts";
+import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
+
+const REDIS = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";
+// Every key this run writes starts with the prefix, so parallel runs never see each other's rooms and cleanup is exact.
+const KEY_PREFIX = `gemba-it-${randomUUID().slice(0, 8)}:`;
+const TOPIC_PREFIX = `test-${randomUUID().slice(0, 8)}/`;
+// One journal per process, one development signing key for all: a token signed by either process opens a room on either.
+const DEV_KEY = randomBytes(32).toString("base64url") + "\n";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startNode(): Promise<RunningServer & { port: number }> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-cluster-"));
+  fs.writeFileSync(path.join(dataDir, "dev-signing.key"), DEV_KEY, { mode: 0o600 });
+  const server = await startAppServer({
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    MQTT_URL: MOSQUITTO,
+    MQTT_TOPIC_PREFIX: TOPIC_PREFIX,
+    SIM: "off",
+    REDIS_URL: `${REDIS}?keyPrefix=${encodeURIComponent(KEY_PREFIX)}`,
+    PUBLIC_ADDRESS: `127.0.0.1:${port}`,
+  });
+  return Object.assign(server, { port });
+}
+
+async function metrics(node: { port: number }): Promise<Metrics> {
+  const res = await fetch(`http://127.0.0.1:${node.port}/api/metrics`);
+  return (await res.json()) as Metrics;
+}
+
+async function joinThrough(node: { port: number }, name: string): Promise<Room<unknown, PlantRoomState>> {
+  const res = await fetch(`http://127.0.0.1:${node.port}/api/auth/dev`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  const client = new Client(`ws://127.0.0.1:${node.port}`);
+  // Servers from before development sign-in tokens have no such route and take the name alone.
+  if (res.status !== 404) client.auth.token = ((await res.json()) as { token: string }).token;
+  const room = await client.joinOrCreate<PlantRoomState>(
+    PLANT_ROOM,
+    { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop" },
+    PlantRoomState,
+  );
+  room.onMessage("welcome", () => {});
+  room.onMessage("error", () => {});
+  return room;
+}
+
+const seatNames = (s: PlantRoomState) => [...s.seats.values()].map((seat) => seat.name).sort();
+
+/** Removes this run's keys; the killed process could not remove its own. */
+async function cleanRedis(): Promise<void> {
+  const presence = new RedisPresence(REDIS);
+  // RedisPresence has no KEYS/DEL-many; its ioredis client does.
+  const redis = (
+    presence as unknown as { pub: { keys(p: string): Promise<string[]>; del(...k: string[]): Promise<number> } }
+  ).pub;
+  const keys = await redis.keys(`${KEY_PREFIX}*`);
+  if (keys.length) await redis.del(...keys);
+  presence.shutdown();
+}
+
+describe("cluster: two processes behind one Redis", () => {
+  let a: RunningServer & { port: number };
+  let b: RunningServer & { port: number };
+  let pub: MqttClient;
+  const rooms: Room<unknown, PlantRoomState>[] = [];
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startNode(), startNode()]);
+    pub = await publisher();
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const r of rooms) await r.leave().catch(() => {});
+    await pub?.endAsync();
+    // The killed process is gone already (RunningServer.stop waits for an exit that would never come again).
+    const alive = [a, b].filter((n) => n && n.proc.exitCode === null && n.proc.signalCode === null);
+    await Promise.all(alive.map((n) => n.stop()));
+    await cleanRedis();
+  });
+
+  it("a plant room is found across processes, only its host ingests the plant, and it outlives the other process", async () => {
+    // Neither process ingests the default plant before a room exists for it.
+    expect((await metrics(a)).plants).toEqual([]);
+    expect((await metrics(b)).plants).toEqual([]);
+
+    const viaA = await joinThrough(a, "Ada");
+    rooms.push(viaA);
+    const [ma, mb] = await Promise.all([metrics(a), metrics(b)]);
+    expect(ma.rooms + mb.rooms).toBe(1);
+    const [host, other] = ma.rooms === 1 ? [a, b] : [b, a];
+
+    const viaB = await joinThrough(b, "Grace");
+    rooms.push(viaB);
+    expect(viaB.roomId).toBe(viaA.roomId);
+    await waitForState(viaA, (s) => seatNames(s).join() === "Ada,Grace", "Ada sees Grace");
+    await waitForState(viaB, (s) => seatNames(s).join() === "Ada,Grace", "Grace sees Ada");
+
+    // Matchmaking through the other process (its onAuth ran there) did not make it ingest the plant.
+    expect((await metrics(host)).plants.map((p) => p.id)).toEqual(["demo"]);
+    expect((await metrics(other)).plants).toEqual([]);
+    expect((await metrics(other)).rooms).toBe(0);
+
+    await other.kill();
+
+    // Live data still flows through the surviving host to both participants.
+    await pub.publishAsync(`${TOPIC_PREFIX}gemba/demo/T101/level`, JSON.stringify({ v: 42.5, ts: Date.now() }));
+    for (const r of [viaA, viaB]) {
+      await waitForState(r, (s) => s.twins.get("T101")?.points.get("level")?.v === 42.5, "T101 level after the kill");
+    }
+
+    // A newcomer still joins the same room through the survivor.
+    const late = await joinThrough(host, "Linus");
+    rooms.push(late);
+    expect(late.roomId).toBe(viaA.roomId);
+    await waitForState(viaA, (s) => seatNames(s).join() === "Ada,Grace,Linus", "Ada sees Linus");
+
+    // When the last participant leaves, the host disposes the room and stops ingesting the plant.
+    for (const r of rooms.splice(0)) await r.leave();
+    await eventually(async () => (await metrics(host)).plants.length === 0, "the host unloads the plant");
+  }, 60_000);
+});
