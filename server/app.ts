@@ -222,6 +222,7 @@ export async function startGemba(
       clock,
       reconnectSeconds: config.reconnectSeconds,
       patchRateMs: config.patchRateMs,
+      interest: config.interest,
       maxClients: config.maxClientsPerRoom,
       maxMessagesPerSecond: config.maxMessagesPerSecond,
       defaultRole: config.devRole,

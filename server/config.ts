@@ -5,6 +5,7 @@
 import path from "node:path";
 import { ROLES, type Role } from "../shared/protocol.ts";
 import { parseMqttEnv, type MqttEnv } from "./ingest/mqttOptions.ts";
+import { INTEREST_SETTINGS, type InterestSetting } from "./rooms/InterestSync.ts";
 
 export interface Config {
   host: string;
@@ -29,6 +30,8 @@ export interface Config {
   dataDir: string;
   /** Role given to development sign-ins that do not ask for one. */
   devRole: Role;
+  /** Interest management (INTEREST): per-client full-rate values for the areas it looks at; auto = on for large plants. */
+  interest: InterestSetting;
   /** Cluster: Redis shared by every process behind one address (rooms are found across processes); null = one process. */
   redisUrl: string | null;
   /** Cluster: host[:port][/path] where clients reach this process's rooms (PUBLIC_ADDRESS). */
@@ -90,6 +93,12 @@ function cluster(env: NodeJS.ProcessEnv): Pick<Config, "redisUrl" | "publicAddre
   return { redisUrl, publicAddress };
 }
 
+function interest(raw: string | undefined): InterestSetting {
+  const v = raw?.trim().toLowerCase() || "auto";
+  if ((INTEREST_SETTINGS as readonly string[]).includes(v)) return v as InterestSetting;
+  throw new ConfigError(`INTEREST must be one of ${INTEREST_SETTINGS.join(", ")}, got "${raw}".`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
   const mqttUrl = env["MQTT_URL"]?.trim() || null;
   if (mqttUrl && !/^(mqtts?|wss?|tcp|tls):\/\/[^\s]+$/.test(mqttUrl)) {
@@ -127,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     maxMessagesPerSecond: int(env, "MAX_MESSAGES_PER_SECOND", 60, 1, 1_000_000),
     dataDir: path.resolve(root, env["DATA_DIR"] || "data"),
     devRole: role(env["DEV_ROLE"]),
+    interest: interest(env["INTEREST"]),
     ...cluster(env),
   };
 }

@@ -100,6 +100,10 @@ export const AnnotationText = z
     "An annotation cannot contain control characters.",
   );
 
+/** Bounds of an `interest` message: areas a client may watch at once, extra twins (selection, shared, followed). */
+export const MAX_INTEREST_AREAS = 64;
+export const MAX_INTEREST_TWINS = 16;
+
 /** Client -> server messages, keyed by type. */
 export const ClientMessage = {
   /** Select an asset (or clear with null). Shared selection is visible to everyone. */
@@ -200,10 +204,24 @@ export const ClientMessage = {
       ({ a, b }) => Math.hypot(b[0] - a[0], b[2] - a[2]) >= MIN_CALIBRATION_SPAN,
       `The two calibration points must be at least ${MIN_CALIBRATION_SPAN} m apart on the floor plan.`,
     ),
+  /**
+   * Interest management (large plants): the areas whose full-rate values this client wants, plus a few
+   * named twins (its selection). Everything else arrives as status only. Ids are checked against the plant.
+   */
+  interest: z
+    .object({
+      areas: z.array(z.string().min(1).max(128)).max(MAX_INTEREST_AREAS, `At most ${MAX_INTEREST_AREAS} areas.`),
+      twins: z
+        .array(z.string().min(1).max(128))
+        .max(MAX_INTEREST_TWINS, `At most ${MAX_INTEREST_TWINS} assets.`)
+        .optional(),
+    })
+    .strict(),
   /** Voice state of this seat: whether it is in the call, muted, and (from level metering) speaking. */
   voice: z.object({ inCall: z.boolean(), muted: z.boolean(), speaking: z.boolean() }).strict(),
 } as const;
 export type ClientMessageType = keyof typeof ClientMessage;
+export type InterestMessage = z.infer<(typeof ClientMessage)["interest"]>;
 export type ClientMessagePayload<K extends ClientMessageType> = z.infer<(typeof ClientMessage)[K]>;
 
 /** Server -> client messages (type -> payload). */

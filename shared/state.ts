@@ -25,13 +25,23 @@ export type PointState = SchemaType<typeof PointState>;
 
 export const TwinState = schema(
   {
-    /** AssetStatus (shared/status.ts). */
+    /** AssetStatus (shared/status.ts): the worst state of the asset, sent to every client (the summary). */
     status: t.uint8(),
-    points: t.map(PointState),
+    /**
+     * Full-rate values, sent only to clients whose StateView holds this twin (interest management,
+     * server/rooms/InterestSync.ts). Outside a client's interest `points` is absent on that client.
+     */
+    points: t.map(PointState).view(),
   },
   "TwinState",
 );
 export type TwinState = SchemaType<typeof TwinState>;
+
+/** A twin as a client reads it: status always; `points` only while the twin is in the client's interest. */
+export interface TwinSeen {
+  readonly status: number;
+  readonly points?: ReadonlyMap<string, PointState> | undefined;
+}
 
 /** A pose in the plant frame (metres, +y up): position and orientation quaternion. */
 export const PoseState = schema(
@@ -197,6 +207,6 @@ export type PlantRoomState = SchemaType<typeof PlantRoomState>;
 
 /** What the panels render: live (the room state itself) or the past (`playback` / `pastAlarms`). */
 export interface TwinView {
-  twins: PlantRoomState["twins"];
+  twins: ReadonlyMap<string, TwinSeen>;
   alarms: PlantRoomState["alarms"];
 }

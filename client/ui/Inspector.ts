@@ -130,8 +130,16 @@ export class Inspector {
     }
     this.type.points.forEach((def, i) => {
       const c = this.cells[i];
-      const p = ts.points.get(def.name);
-      if (!c || !p) return;
+      if (!c) return;
+      const p = ts.points?.get(def.name);
+      if (!p) {
+        // Not (yet) in this client's interest: the values are on their way; never show an old number.
+        c.v.textContent = "…";
+        c.q.textContent = "";
+        c.age.textContent = "";
+        c.row.className = "pending";
+        return;
+      }
       const has = p.ts > 0;
       c.v.textContent = formatValue(def, p.v, has);
       c.q.textContent = !has ? "no data" : p.stale ? "stale" : (QUALITY_NAMES[p.q] ?? "?");

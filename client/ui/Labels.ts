@@ -18,6 +18,8 @@ interface LabelEntry {
   defs: PointDef[];
   text: string[];
   status: number;
+  /** Only the status is known (the asset is outside this client's interest). */
+  summary: boolean;
   visible: boolean;
   /** Cached size in CSS px (measured after text changes, never per frame). */
   w: number;
@@ -71,6 +73,7 @@ export class Labels {
         defs: ldefs,
         text: ldefs.map(() => "—"),
         status: 3,
+        summary: false,
         visible: true,
         w: 0,
         h: 0,
@@ -89,13 +92,17 @@ export class Labels {
     for (const e of this.entries) {
       const ts = state.twins.get(e.twin.id);
       if (!ts) continue;
-      if (ts.status !== e.status) {
+      // Outside this client's interest the server sends the asset's status only: show its colour, and
+      // no numbers rather than the last ones received (they would silently go stale).
+      const summary = ts.points === undefined;
+      if (ts.status !== e.status || summary !== e.summary) {
         e.status = ts.status;
-        e.root.className = `label s${ts.status}${this.selected === e.twin.id ? " selected" : ""}`;
+        e.summary = summary;
+        e.root.className = `label s${ts.status}${summary ? " summary" : ""}${this.selected === e.twin.id ? " selected" : ""}`;
       }
       for (let i = 0; i < e.defs.length; i++) {
         const d = e.defs[i]!;
-        const p = ts.points.get(d.name);
+        const p = ts.points?.get(d.name);
         const t = p ? formatValue(d, p.v, p.ts > 0) : "—";
         if (t !== e.text[i]) {
           e.text[i] = t;

@@ -11,7 +11,7 @@
 import { AdvancedDynamicTexture, Control, Rectangle, StackPanel, TextBlock } from "@babylonjs/gui";
 import { MeshBuilder, TransformNode, type Mesh, type Scene, type Vector3 } from "@babylonjs/core";
 import type { PlantModel, PointDef, TypeDef } from "../../shared/plant.ts";
-import type { PlantRoomState } from "../../shared/state.ts";
+import type { PlantRoomState, TwinSeen } from "../../shared/state.ts";
 import { QUALITY_NAMES, severityOf } from "../../shared/status.ts";
 import { formatValue } from "../ui/format.ts";
 
@@ -159,13 +159,14 @@ export class WristPanel {
   update(state: PlantRoomState | null, now: number): void {
     if (!this.twin || !this.type || !state || now - this.lastUpdate < 200) return;
     this.lastUpdate = now;
-    const ts = state.twins.get(this.twin);
+    // `points` is absent until the selected twin is in this client's interest (a patch after selecting).
+    const ts: TwinSeen | undefined = state.twins.get(this.twin);
     if (!ts) return;
     const defs = this.type.points;
     let changed = false;
     for (let i = 0; i < ROWS && i < defs.length; i++) {
       const def = defs[i]!;
-      const p = ts.points.get(def.name);
+      const p = ts.points?.get(def.name);
       if (!p) continue;
       const flags = (p.stale ? 1 : 0) + p.q * 2;
       const o = i * 3;

@@ -50,6 +50,7 @@ import type { Clock } from "../twin/Clock.ts";
 import type { PlantHub, PlantRuntime } from "../runtime/PlantHub.ts";
 import { pickColor } from "./seatColors.ts";
 import { TwinStateSync } from "./TwinStateSync.ts";
+import { InterestSync, interestEnabled, type InterestSetting } from "./InterestSync.ts";
 
 export interface PlantRoomContext {
   hub: PlantHub;
@@ -57,6 +58,8 @@ export interface PlantRoomContext {
   tickets: HandoffTickets;
   reconnectSeconds: number;
   patchRateMs: number;
+  /** Interest management (INTEREST); default auto. */
+  interest?: InterestSetting;
   maxClients: number;
   /** Messages per second one connection may send before it is closed with CloseCode.FLOODING. */
   maxMessagesPerSecond: number;
@@ -146,6 +149,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private calibration!: CalibrationBook;
     private calibrationSync!: CalibrationStateSync;
     private playback!: PlaybackSync;
+    private interest!: InterestSync;
     /** Connection (sessionId) -> the seat it drives, waits to take over (pending) or moved away from. */
     private readonly seatOf = new Map<string, string>();
     private readonly roleOf = new Map<string, "driver" | "pending" | "moved">();
@@ -185,11 +189,15 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       state.playbackBy = "";
       this.setState(state);
       this.sync = new TwinStateSync(this.runtime.twin, state);
+      const model = this.runtime.plant.model;
+      this.interest = new InterestSync(model, state, interestEnabled(ctx.interest ?? "auto", model));
       this.alarmSync = new AlarmStateSync(this.runtime.alarms, state);
       this.annotationSync = new AnnotationStateSync(this.runtime.annotations, state);
       this.calibration = calibrationBookFor(this.runtime.store, options.plant, ctx.now);
       this.calibrationSync = new CalibrationStateSync(this.calibration, state);
-      this.playback = new PlaybackSync(this.runtime.twin, this.runtime.store, options.plant, state, ctx.clock);
+      this.playback = new PlaybackSync(this.runtime.twin, this.runtime.store, options.plant, state, ctx.clock, () =>
+        this.interest.playbackStarted(),
+      );
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
       this.registerMessages();
@@ -295,6 +303,13 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         }
         const out: SignalMessage = { from: seat.id, kind: msg.kind, data: msg.data };
         target.send("signal", out);
+      });
+      this.on("interest", (client, msg, seat) => {
+        const r = this.interest.set(client, msg, seat.id);
+        if (!r.ok) {
+          const err: ErrorMessage = { code: r.code, message: r.message };
+          client.send("error", err);
+        }
       });
       this.on("voice", (_client, msg, seat) => {
         if (seat.inCall !== msg.inCall) this.journal(msg.inCall ? "voice.join" : "voice.leave", seat, {});
@@ -459,6 +474,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       const fromSession = this.driverOf.get(seat.id);
       const fromDevice = seat.device;
       this.driverOf.set(seat.id, to.sessionId);
+      this.interest.moveSeat(seat.id, to);
       this.roleOf.set(to.sessionId, "driver");
       this.seatOf.set(to.sessionId, seat.id);
       this.pendingInfo.delete(to.sessionId);
@@ -544,6 +560,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
 
     override onJoin(client: Client, _options: unknown, auth: SeatAuth): void {
       this.deviceOf.set(client.sessionId, auth.device);
+      this.interest.attach(client);
       const welcome: WelcomeMessage = { seat: "", protocol: PROTOCOL_VERSION };
       // Make-before-break: a device continuing a session joins pending on the existing seat; nobody sees it yet.
       const existing = auth.handoff
@@ -627,12 +644,14 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.roleOf.delete(client.sessionId);
       this.pendingInfo.delete(client.sessionId);
       this.deviceOf.delete(client.sessionId);
+      this.interest.detach(client);
       // Only the driver's departure frees the seat; a pending or moved device leaving changes nothing for others.
       if (!id || role !== "driver" || this.driverOf.get(id) !== client.sessionId) return;
       this.driverOf.delete(id);
       const seat = this.state.seats.get(id);
       this.state.seats.delete(id);
       this.poses.forget(id);
+      this.interest.forgetSeat(id);
       this.lastPing.delete(id);
       if (this.state.presenter === id) this.state.presenter = "";
       for (const other of this.state.seats.values()) if (other.following === id) other.following = "";
@@ -669,6 +688,11 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     }
 
     /** Counters for /healthz and benches. */
+    /** Interest management of this room (tests, benches). */
+    get interestSync(): InterestSync {
+      return this.interest;
+    }
+
     get syncCounters() {
       return this.sync.counters;
     }

@@ -32,6 +32,8 @@ export class PlaybackSync {
       setInterval(fn: () => void, ms: number): unknown;
       clearInterval(h: unknown): void;
     },
+    /** Called when the playback twin maps are created (interest management adds them to client views). */
+    private readonly onStarted: () => void = () => {},
   ) {}
 
   /** Oldest instant working memory can answer for (either tier). */
@@ -121,6 +123,7 @@ export class PlaybackSync {
       this.state.playback.set(tw.id, ts);
       this.twinStates.push(ts);
     }
+    this.onStarted();
   }
 
   private write(t: number): void {
