@@ -7,7 +7,8 @@
  */
 import type { Socket } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
-import { Callbacks, Client, type Room } from "@colyseus/sdk";
+import { Callbacks, type Room } from "@colyseus/sdk";
+import { devClient } from "../test/support/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
 import { PlantRoomState } from "../shared/state.ts";
 import { loadMeter, nowMs, onParentMessage, percentile, round, toParent, type Load } from "./childSide.ts";
@@ -125,7 +126,7 @@ function record(r: Receiver, ts: number, now: number): void {
 
 async function joinSdk(endpoint: string, n: number): Promise<void> {
   for (let k = 0; k < n; k++) {
-    const client = new Client(endpoint);
+    const client = await devClient(endpoint, `bench-${k}`);
     const room = await client.joinOrCreate<PlantRoomState>(
       PLANT_ROOM,
       { protocol: PROTOCOL_VERSION, plant: "demo", name: `bench-${k}`, device: "desktop" },

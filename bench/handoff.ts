@@ -6,6 +6,7 @@
  * Run: npx tsx bench/handoff.ts   (writes bench/results/handoff.json)
  */
 import { Client, type Room } from "@colyseus/sdk";
+import { devToken } from "../test/support/devSignIn.ts";
 import { WebSocket } from "ws";
 import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo } from "../shared/protocol.ts";
 import { PlantRoomState } from "../shared/state.ts";
@@ -26,7 +27,14 @@ const pct = (xs: number[], p: number) =>
 
 async function main(): Promise<void> {
   const srv = await startBenchServer();
-  const client = () => new Client(srv.endpoint);
+  // One development sign-in per name, as the page does (joins below are timed, sign-ins are not).
+  const tokens = new Map<string, string>();
+  const signIn = async (name: string) => {
+    if (!tokens.has(name)) tokens.set(name, await devToken(srv.endpoint, name));
+    const c = new Client(srv.endpoint);
+    c.auth.token = tokens.get(name)!;
+    return c;
+  };
   const opts = (extra: object) => ({ protocol: PROTOCOL_VERSION, plant: "demo", device: "desktop", ...extra });
   const quiet = (r: R) => {
     r.onMessage("welcome", () => {});
@@ -38,13 +46,12 @@ async function main(): Promise<void> {
   // Baseline: fresh joins (request → state received), same room, same run.
   const fresh: number[] = [];
   const anchor = quiet(
-    await client().joinOrCreate<PlantRoomState>(PLANT_ROOM, opts({ name: "Anchor" }), PlantRoomState),
+    await (await signIn("Anchor")).joinOrCreate<PlantRoomState>(PLANT_ROOM, opts({ name: "Anchor" }), PlantRoomState),
   );
   for (let i = 0; i < N; i++) {
+    const c = await signIn(`Fresh ${i}`);
     const t = performance.now();
-    const r = quiet(
-      await client().joinById<PlantRoomState>(anchor.roomId, opts({ name: `Fresh ${i}` }), PlantRoomState),
-    );
+    const r = quiet(await c.joinById<PlantRoomState>(anchor.roomId, opts({ name: `Fresh ${i}` }), PlantRoomState));
     fresh.push(performance.now() - t);
     await r.leave();
   }
@@ -52,13 +59,17 @@ async function main(): Promise<void> {
   const switchMs: number[] = [];
   const gapMs: number[] = [];
   let source = quiet(
-    await client().joinById<PlantRoomState>(anchor.roomId, opts({ name: "Mover", device: "headset" }), PlantRoomState),
+    await (
+      await signIn("Mover")
+    ).joinById<PlantRoomState>(anchor.roomId, opts({ name: "Mover", device: "headset" }), PlantRoomState),
   );
   for (let i = 0; i < N; i++) {
     const ticket = await source.request<object, HandoffTicketInfo>("handoffCreate", {});
     // Make-before-break: the target joins (pending) first; this part is not the switch.
     const target = quiet(
-      await client().joinById<PlantRoomState>(
+      await (
+        await signIn("Mover")
+      ).joinById<PlantRoomState>(
         anchor.roomId,
         opts({ name: "Mover", device: i % 2 ? "headset" : "desktop", handoff: ticket.token }),
         PlantRoomState,

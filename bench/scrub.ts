@@ -6,7 +6,8 @@
  * Run: npx tsx bench/scrub.ts   (writes bench/results/scrub.json)
  */
 import mqtt from "mqtt";
-import { Client, type Room } from "@colyseus/sdk";
+import type { Room } from "@colyseus/sdk";
+import { devClient } from "../test/support/devSignIn.ts";
 import { WebSocket } from "ws";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
 import { PlantRoomState } from "../shared/state.ts";
@@ -68,7 +69,9 @@ async function main(): Promise<void> {
   while (rt.latestTs < t0 + (HISTORY_S - 1) * 1000) await new Promise((r) => setTimeout(r, 100));
 
   const join = async (name: string, role: string): Promise<R> => {
-    const room = await new Client(srv.endpoint).joinOrCreate<PlantRoomState>(
+    const room = await (
+      await devClient(srv.endpoint, name, role)
+    ).joinOrCreate<PlantRoomState>(
       PLANT_ROOM,
       { protocol: PROTOCOL_VERSION, plant: "demo", name, role },
       PlantRoomState,

@@ -36,6 +36,7 @@ import {
 } from "./ui/Handoff.ts";
 import type { HandoffTicketInfo } from "../shared/protocol.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
+import { startSignIn } from "./auth/signIn.ts";
 
 const NAME_KEY = "gemba.displayName";
 
@@ -120,6 +121,8 @@ async function boot(): Promise<void> {
   const tags = new ScreenTags(byId("labels"));
   const avatars = new Avatars(scene.scene);
   let pingSeq = 0;
+  // ---- sign-in (client/auth): development tokens or OpenID Connect, before anything joins ----
+  const signIn = await startSignIn();
   const session = new PlantSession({
     onState: (s) => {
       state = s;
@@ -177,6 +180,7 @@ async function boot(): Promise<void> {
       });
     },
   });
+  session.tokenFor = (n) => signIn.token(n);
   // Filled in once the scene and panels exist.
   let onDrivingHook: (fromDevice: string, draft: string) => void = () => {};
   hook.state = () => state;
@@ -202,7 +206,7 @@ async function boot(): Promise<void> {
   let name: string;
   if (continuing) name = continuing.name;
   else {
-    const asked = await askName();
+    const asked = await askName(signIn.name);
     name = asked.name;
     continuing = asked.continuing;
   }
@@ -579,12 +583,14 @@ async function boot(): Promise<void> {
   });
 }
 
-function askName(): Promise<{ name: string; continuing: TicketPreview | null }> {
+/** `signedIn`: the name from the identity provider (oidc), shown and not editable; null asks for one (dev). */
+function askName(signedIn: string | null): Promise<{ name: string; continuing: TicketPreview | null }> {
   const dialog = byId<HTMLDialogElement>("join");
   const input = byId<HTMLInputElement>("join-name");
   const codeInput = byId<HTMLInputElement>("join-code");
   const error = byId("join-error");
-  input.value = localStorage.getItem(NAME_KEY) ?? "";
+  input.value = signedIn ?? localStorage.getItem(NAME_KEY) ?? "";
+  input.readOnly = signedIn !== null;
   dialog.showModal();
   input.focus();
   return new Promise((resolve) => {

@@ -25,6 +25,8 @@ import { SimPublisher } from "./sim/SimPublisher.ts";
 import { systemClock, type Clock } from "./twin/Clock.ts";
 import { JournalStore } from "./store/JournalStore.ts";
 import { HandoffTickets } from "./handoff/HandoffTickets.ts";
+import { createAuth, type Auth } from "./auth/createAuth.ts";
+import { restrictCors } from "./http/corsPolicy.ts";
 import { clusterServerOptions } from "./cluster/clusterOptions.ts";
 import { installMetricsRoute } from "./http/metricsRoute.ts";
 
@@ -109,6 +111,14 @@ export async function startGemba(
       );
     }
     cleanups.push(() => store.close());
+    // Sign-in: development tokens or an OpenID Connect provider, and per-plant access lists (server/auth).
+    let auth: Auth;
+    try {
+      auth = createAuth(config, { store, now: () => clock.now(), log });
+    } catch (e) {
+      throw new StartupError(`Cannot start sign-in: ${(e as Error).message}`);
+    }
+    restrictCors();
     const hub = new PlantHub({
       plantsDir: config.plantsDir,
       mqtt: conn,
@@ -213,6 +223,8 @@ export async function startGemba(
           sim,
           defaultPlant: config.plant,
           tickets,
+          auth,
+          store,
         });
       },
     });
@@ -225,7 +237,7 @@ export async function startGemba(
       interest: config.interest,
       maxClients: config.maxClientsPerRoom,
       maxMessagesPerSecond: config.maxMessagesPerSecond,
-      defaultRole: config.devRole,
+      auth: auth.gate,
       now: () => clock.now(),
       log,
     });

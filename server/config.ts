@@ -5,6 +5,7 @@
 import path from "node:path";
 import { ROLES, type Role } from "../shared/protocol.ts";
 import { parseMqttEnv, type MqttEnv } from "./ingest/mqttOptions.ts";
+import { parseAuthEnv, type AuthSettings } from "./auth/authConfig.ts";
 import { INTEREST_SETTINGS, type InterestSetting } from "./rooms/InterestSync.ts";
 
 export interface Config {
@@ -30,6 +31,8 @@ export interface Config {
   dataDir: string;
   /** Role given to development sign-ins that do not ask for one. */
   devRole: Role;
+  /** Sign-in mode (AUTH_MODE), the identity provider for oidc, and the per-plant access lists (server/auth). */
+  auth: AuthSettings;
   /** Interest management (INTEREST): per-client full-rate values for the areas it looks at; auto = on for large plants. */
   interest: InterestSetting;
   /** Cluster: Redis shared by every process behind one address (rooms are found across processes); null = one process. */
@@ -111,10 +114,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const prefix = env["MQTT_TOPIC_PREFIX"] ?? "";
   if (/[#+]/.test(prefix)) throw new ConfigError("MQTT_TOPIC_PREFIX cannot contain MQTT wildcards (+ or #).");
   const host = env["HOST"]?.trim() || "127.0.0.1";
+  let auth: AuthSettings;
+  try {
+    auth = parseAuthEnv(env, root);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
   // Development sign-in trusts any name; beyond this machine that must be a deliberate choice.
-  if (!LOCAL_HOSTS.has(host) && !onOff(env, "ALLOW_DEV_REMOTE", false)) {
+  if (auth.mode === "dev" && !LOCAL_HOSTS.has(host) && !onOff(env, "ALLOW_DEV_REMOTE", false)) {
     throw new ConfigError(
-      `HOST=${host} would let anyone on the network join with any name (development sign-in). Set ALLOW_DEV_REMOTE=on if that is what you want on this network.`,
+      `HOST=${host} would let anyone on the network join with any name (development sign-in). Set AUTH_MODE=oidc, or ALLOW_DEV_REMOTE=on if that is what you want on this network.`,
     );
   }
   return {
@@ -136,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     maxMessagesPerSecond: int(env, "MAX_MESSAGES_PER_SECOND", 60, 1, 1_000_000),
     dataDir: path.resolve(root, env["DATA_DIR"] || "data"),
     devRole: role(env["DEV_ROLE"]),
+    auth,
     interest: interest(env["INTEREST"]),
     ...cluster(env),
   };

@@ -9,6 +9,8 @@ export const ACTIONS = {
   talk: "viewer",
   point: "viewer",
   select: "viewer",
+  /** Download an incident report (it names who acknowledged and who was there). */
+  report: "viewer",
   annotate: "operator",
   acknowledge: "operator",
   shelve: "operator",
@@ -19,6 +21,8 @@ export const ACTIONS = {
   playback: "expert",
   kick: "admin",
   configure: "admin",
+  /** Read and export the plant's journal (audit trail). */
+  audit: "admin",
 } as const satisfies Record<string, Role>;
 export type Action = keyof typeof ACTIONS;
 

@@ -37,7 +37,7 @@ export const JoinOptions = z.object({
   plant: PlantId,
   name: DisplayName,
   device: z.enum(DEVICE_KINDS).default("desktop"),
-  /** Development sign-in only: the role to take (default: the server's DEV_ROLE). Ignored by real identity modes. */
+  /** Ignored: who joins and with which role comes from the sign-in token (server/auth). Kept so old clients still join. */
   role: z.enum(ROLES).optional(),
   /** Continue a session from another device: a handoff ticket's token (from a link/QR) or 6-digit code. */
   handoff: z.string().min(6).max(64).optional(),
@@ -54,10 +54,15 @@ export type JoinOptions = z.input<typeof JoinOptions>;
  */
 export const JoinError = {
   BAD_JOIN: 400,
+  /** No sign-in token, or one that is forged, expired, or from the wrong issuer or for the wrong audience. */
+  UNAUTHORIZED: 401,
+  /** Signed in, but no role here, not on the plant's access list, or a handoff that belongs to someone else. */
   FORBIDDEN: 403,
   UNKNOWN_PLANT: 404,
   ROOM_FULL: 409,
   PROTOCOL_MISMATCH: 426,
+  /** The identity provider cannot be reached to check the token. */
+  AUTH_UNAVAILABLE: 503,
 } as const;
 export type JoinError = (typeof JoinError)[keyof typeof JoinError];
 

@@ -71,6 +71,9 @@ export class PlantSession {
   seatId: string | null = null;
   private readonly client: Client;
 
+  /** A sign-in token for `name` (client/auth): asked before every join, so a rejoin after expiry signs in again. */
+  tokenFor: (name: string) => Promise<string> = () => Promise.reject(new Error("Not signed in."));
+
   constructor(
     private readonly events: SessionEvents,
     endpoint = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`,
@@ -88,6 +91,7 @@ export class PlantSession {
     if (extras.separate) options.separate = true;
     let room: Room<unknown, PlantRoomState>;
     try {
+      this.client.auth.token = await this.tokenFor(name);
       room = extras.roomId
         ? await this.client.joinById<PlantRoomState>(extras.roomId, options, PlantRoomState)
         : await this.client.joinOrCreate<PlantRoomState>(PLANT_ROOM, options, PlantRoomState);
@@ -177,7 +181,8 @@ export class PlantSession {
       | "handoffSeparate"
       | "handoffTakeBack"
       | "playback"
-      | "bookmark",
+      | "bookmark"
+      | "calibrate",
     payload: object,
   ): Promise<T> {
     const room = this.room;

@@ -11,7 +11,11 @@ import type { Health } from "../../shared/protocol.ts";
 import { PlantId } from "../../shared/protocol.ts";
 import { countPoints } from "../../shared/plant.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
-import { securityHeaders } from "./securityHeaders.ts";
+import { securityHeadersFor } from "./securityHeaders.ts";
+import { installJournalRoutes } from "./journalRoutes.ts";
+import { installAuthRoutes } from "../auth/authRoutes.ts";
+import type { Auth } from "../auth/createAuth.ts";
+import type { JournalStore } from "../store/JournalStore.ts";
 import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
 import { incidentCsv, incidentHtml, type Incident } from "../incidents/IncidentReport.ts";
 
@@ -34,6 +38,9 @@ export interface RouteDeps {
   sim: SimControl | null;
   defaultPlant: string;
   tickets: HandoffTickets;
+  /** Sign-in (server/auth): the dev/oidc routes, and the gate the journal routes check. */
+  auth: Auth;
+  store: JournalStore;
 }
 
 const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
@@ -45,8 +52,10 @@ function fail(res: Response, status: number, error: string): void {
 
 export function installRoutes(app: Application, deps: RouteDeps): void {
   app.disable("x-powered-by");
-  app.use(securityHeaders);
+  app.use(securityHeadersFor(deps.auth.providerOrigin));
   app.use("/api", express.json({ limit: "16kb" }));
+  installAuthRoutes(app, deps.auth);
+  installJournalRoutes(app, { hub: deps.hub, store: deps.store, gate: deps.auth.gate, now: deps.now });
 
   app.get("/healthz", (_req, res) => {
     const mqtt = deps.mqtt();
@@ -293,31 +302,6 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     }
     res.setHeader("Content-Disposition", `attachment; filename="${base}.json"`);
     res.json(inc);
-  });
-
-  const JournalParams = z.object({
-    since: z.coerce.number().finite().optional(),
-    until: z.coerce.number().finite().optional(),
-    kind: z.union([z.string(), z.array(z.string())]).optional(),
-    subject: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-  });
-  app.get("/api/plants/:id/journal", async (req, res) => {
-    const rt = await withPlant(req, res);
-    if (!rt) return;
-    const q = JournalParams.safeParse(req.query);
-    if (!q.success) return fail(res, 400, "Ask for ?since=ms&until=ms&kind=…&subject=…&limit=N.");
-    const kinds = q.data.kind === undefined ? undefined : Array.isArray(q.data.kind) ? q.data.kind : [q.data.kind];
-    res.json({
-      entries: rt.store.query({
-        plant: rt.plant.model.id,
-        since: q.data.since,
-        until: q.data.until,
-        kinds,
-        subject: q.data.subject,
-        limit: q.data.limit,
-      }),
-    });
   });
 
   app.get("/plants/:id/scene", async (req, res) => {

@@ -46,6 +46,8 @@ import { MessageCounters, parseRequest, validated } from "./messagePolicy.ts";
 import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { applyPose, PoseGate } from "./presence.ts";
 import type { HandoffTickets, Ticket } from "../handoff/HandoffTickets.ts";
+import { AuthError, type Identity } from "../auth/identity.ts";
+import { authStatus, type SignInGate } from "../auth/SignInGate.ts";
 import type { Clock } from "../twin/Clock.ts";
 import type { PlantHub, PlantRuntime } from "../runtime/PlantHub.ts";
 import { pickColor } from "./seatColors.ts";
@@ -63,7 +65,8 @@ export interface PlantRoomContext {
   maxClients: number;
   /** Messages per second one connection may send before it is closed with CloseCode.FLOODING. */
   maxMessagesPerSecond: number;
-  defaultRole: Role;
+  /** Verifies sign-in tokens and applies the plant's access list (server/auth). */
+  auth: SignInGate;
   now: () => number;
   log: (msg: string) => void;
 }
@@ -79,13 +82,16 @@ export interface SeatAuth {
   seat: string | undefined;
 }
 
-/** Validate join options before a seat is reserved. Throws a ServerError whose message the UI shows. */
-/** Development sign-in: the user is the display name (case-insensitive). Real identity modes replace this. */
-export function devUser(name: string): string {
-  return `dev:${name.trim().toLowerCase()}`;
-}
-
-export async function authorizeJoin(ctx: PlantRoomContext, options: unknown, requester = "?"): Promise<SeatAuth> {
+/**
+ * Validate join options and the sign-in token before a seat is reserved. Throws a ServerError whose message the UI
+ * shows. Who joins (user id, display name, role) comes from the verified token, never from the options.
+ */
+export async function authorizeJoin(
+  ctx: PlantRoomContext,
+  token: string | undefined,
+  options: unknown,
+  requester = "?",
+): Promise<SeatAuth> {
   const raw = (options ?? {}) as Record<string, unknown>;
   const protocol = raw["protocol"];
   if (protocol !== PROTOCOL_VERSION) {
@@ -107,21 +113,28 @@ export async function authorizeJoin(ctx: PlantRoomContext, options: unknown, req
   } catch (e) {
     throw new ServerError(JoinError.UNKNOWN_PLANT, (e as Error).message);
   }
+  let who: Identity;
+  try {
+    who = await ctx.auth.admit(token, parsed.data.plant, requester);
+  } catch (e) {
+    if (e instanceof AuthError) throw new ServerError(authStatus(e), e.message);
+    throw e;
+  }
   let handoff: Ticket | null = null;
   if (parsed.data.handoff) {
     const r = ctx.tickets.peek(parsed.data.handoff, requester);
     if (!r.ok) throw new ServerError(r.code === "rate-limited" ? JoinError.FORBIDDEN : JoinError.BAD_JOIN, r.message);
-    if (r.ticket.user !== devUser(parsed.data.name)) {
+    if (r.ticket.user !== who.user) {
       throw new ServerError(JoinError.FORBIDDEN, "That handoff belongs to someone else; you cannot take their seat.");
     }
     handoff = r.ticket;
   }
   return {
-    name: parsed.data.name,
-    user: devUser(parsed.data.name),
+    name: who.name,
+    user: who.user,
     handoff,
     separate: parsed.data.separate === true,
-    role: parsed.data.role ?? ctx.defaultRole,
+    role: who.role,
     device: parsed.data.device,
     plant: parsed.data.plant,
     seat: parsed.data.seat,
@@ -135,11 +148,11 @@ function refusal(code: Refusal["code"], message: string): Refusal {
 export function definePlantRoom(ctx: PlantRoomContext) {
   return class PlantRoom extends Room<{ state: PlantRoomState }> {
     static override async onAuth(
-      _token: string,
+      token: string | undefined,
       options: unknown,
       context?: { ip?: string; headers?: unknown },
     ): Promise<SeatAuth> {
-      return authorizeJoin(ctx, options, context?.ip ?? "?");
+      return authorizeJoin(ctx, token || undefined, options, context?.ip ?? "?");
     }
 
     private runtime!: PlantRuntime;

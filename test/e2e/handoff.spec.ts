@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { Client } from "@colyseus/sdk";
+import { devClient } from "../support/devSignIn.ts";
 import { WebSocket } from "ws";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
@@ -31,7 +31,9 @@ test("a headset hands its session to a desktop by short code: same seat, selecti
   await joinAs(headset, server.url, "Tech Tam");
 
   // An observer (a real SDK client) records the participant list on every patch.
-  const observer = await new Client(server.url.replace("http", "ws")).joinOrCreate<PlantRoomState>(
+  const observer = await (
+    await devClient(server.url, "Observer")
+  ).joinOrCreate<PlantRoomState>(
     PLANT_ROOM,
     { protocol: PROTOCOL_VERSION, plant: "demo", name: "Observer" },
     PlantRoomState,

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { Client } from "@colyseus/sdk";
+import { devClient } from "../support/devSignIn.ts";
 import { WebSocket } from "ws";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
@@ -31,7 +31,9 @@ test("a pin stays on its asset after the asset is moved in the scene file and th
   server = await startAppServer(env);
 
   // Pin a note 1.5 m above T301's origin, in T301's own frame.
-  const sdk = await new Client(server.url.replace("http", "ws")).joinOrCreate<PlantRoomState>(
+  const sdk = await (
+    await devClient(server.url, "Pinner")
+  ).joinOrCreate<PlantRoomState>(
     PLANT_ROOM,
     { protocol: PROTOCOL_VERSION, plant: "demo", name: "Pinner" },
     PlantRoomState,

@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { Client, type Room } from "@colyseus/sdk";
+import type { Room } from "@colyseus/sdk";
+import { devClient, devToken } from "../support/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION, type Role } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { startAppServer, type RunningServer } from "../support/appServer.ts";
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 async function joinAs(url: string, name: string, role: Role): Promise<Room<unknown, PlantRoomState>> {
-  const client = new Client(url.replace("http", "ws"));
+  const client = await devClient(url, name, role);
   const room = await client.joinOrCreate<PlantRoomState>(
     PLANT_ROOM,
     { protocol: PROTOCOL_VERSION, plant: "demo", name, role },
@@ -57,7 +58,10 @@ describe("alarms and the journal across a crash", () => {
     expect(after.alarms.get(ALARM)!.state).toBe("ack-active");
     expect(after.alarms.get(ALARM)!.ackedBy).toBe("Operator Olu");
 
-    const res = await fetch(`${server.url}/api/plants/demo/journal?subject=${encodeURIComponent(ALARM)}`);
+    // The journal is for administrators (docs/SECURITY.md).
+    const res = await fetch(`${server.url}/api/plants/demo/journal?subject=${encodeURIComponent(ALARM)}`, {
+      headers: { authorization: `Bearer ${await devToken(server.url, "Auditor Ari", "admin")}` },
+    });
     const { entries } = (await res.json()) as {
       entries: { id: number; kind: string; actor: string; data: { role?: string } }[];
     };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, type Room } from "@colyseus/sdk";
+import type { Room } from "@colyseus/sdk";
+import { devClient } from "../support/devSignIn.ts";
 import { PROTOCOL_VERSION, type HandoffTicketInfo, type PendingMessage } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { join, startServer, waitForState, type Harness } from "./harness.ts";
@@ -19,7 +20,8 @@ async function joinById(
   roomId: string,
   options: Record<string, unknown>,
 ): Promise<{ room: R; pending: Promise<PendingMessage> }> {
-  const room = await new Client(h.endpoint).joinById<PlantRoomState>(
+  const client = await devClient(h.endpoint, String(options["name"]));
+  const room = await client.joinById<PlantRoomState>(
     roomId,
     { protocol: PROTOCOL_VERSION, plant: "demo", ...options },
     PlantRoomState,

@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { WebSocket } from "ws";
-import { Client, type Room } from "@colyseus/sdk";
+import type { Room } from "@colyseus/sdk";
+import { devClient } from "../support/devSignIn.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { startGemba, type GembaServer } from "../../server/app.ts";
 import { afterAll, beforeAll } from "vitest";
@@ -54,7 +55,8 @@ export async function join(
   name: string,
   extra: Partial<JoinOptions> = {},
 ): Promise<Room<unknown, PlantRoomState>> {
-  const client = new Client(h.endpoint);
+  // Signed in the way the page does it: a development token for this name (and role, when the test asks for one).
+  const client = await devClient(h.endpoint, name, extra.role);
   const room = await client.joinOrCreate<PlantRoomState>(
     PLANT_ROOM,
     { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop", ...extra },

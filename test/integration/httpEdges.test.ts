@@ -16,7 +16,7 @@ describe("malformed and hostile HTTP requests get a clear JSON error, never a cr
     ["/api/plants/demo/history?twin=T101&point=nope", 404, /no point T101\/nope/],
     ["/api/plants/demo/history?twin=T101&point=level&max=99999999", 400, /twin=/],
     ["/api/plants/demo/snapshot?t=yesterday", 400, /t=/],
-    ["/api/plants/demo/journal?limit=-5", 400, /since=/],
+    ["/api/plants/demo/journal?limit=-5", 401, /Sign in first/],
     ["/api/plants/demo/incidents/no-such-alarm", 404, /No alarm "no-such-alarm"/],
     ["/api/plants/demo/incidents/x?format=exe", 400, /format=json\|csv\|html/],
     ["/api/handoff/12", 400, /not a handoff code/],

@@ -1,0 +1,153 @@
+/**
+ * The one door every request with a sign-in token goes through (room joins and
+ * the protected HTTP routes): verify the token, apply the plant's access list,
+ * count and journal what happened. Sign-ins are journaled once per token;
+ * refusals (bad tokens, access-list and role refusals) every time, with the
+ * requester's address, because a refusal is what an auditor looks for.
+ */
+import { decodeJwt } from "jose";
+import { can, type Action } from "../../shared/permissions.ts";
+import type { NewJournalEntry } from "../store/JournalStore.ts";
+import { AuthError, type AuthFailure, type Identity, type TokenVerifier } from "./identity.ts";
+import type { AccessList } from "./AccessList.ts";
+
+export interface GateDeps {
+  verifier: TokenVerifier;
+  access: AccessList;
+  journal: (e: NewJournalEntry) => void;
+  now: () => number;
+  log: (m: string) => void;
+}
+
+/** Remembered token ids, so a reconnecting or re-joining page is not a new sign-in each time. */
+const SEEN_LIMIT = 10_000;
+
+export class SignInGate {
+  readonly refused: Record<AuthFailure, number> = {
+    missing: 0,
+    malformed: 0,
+    forged: 0,
+    expired: 0,
+    "wrong-issuer": 0,
+    "wrong-audience": 0,
+    "no-role": 0,
+    "not-allowed": 0,
+    unavailable: 0,
+  };
+  signIns = 0;
+  private readonly seen = new Set<string>();
+  private lastLog = 0;
+  private quiet = 0;
+
+  constructor(private readonly deps: GateDeps) {}
+
+  get mode(): "dev" | "oidc" {
+    return this.deps.verifier.mode;
+  }
+
+  /**
+   * Who `token` stands for in `plant`, with the role the access list allows there, or an AuthError
+   * (counted, logged and journaled). `from` is the requester's address, `what` names the request for the journal.
+   */
+  async admit(token: string | undefined, plant: string, from: string, what = "join"): Promise<Identity> {
+    let who: Identity;
+    try {
+      who = await this.deps.verifier.verify(token);
+    } catch (e) {
+      const err = e instanceof AuthError ? e : new AuthError("malformed", "That sign-in token cannot be read.");
+      this.refuse(err, plant, from, what, token);
+      throw err;
+    }
+    const d = this.deps.access.decide(plant, who);
+    if (!d.ok) {
+      const err = new AuthError("not-allowed", d.message);
+      this.refuse(err, plant, from, what, token, who);
+      throw err;
+    }
+    if (!this.seen.has(who.tokenId)) {
+      if (this.seen.size >= SEEN_LIMIT) this.seen.clear();
+      this.seen.add(who.tokenId);
+      this.signIns++;
+      this.record({
+        plant,
+        kind: "signin",
+        actor: who.name,
+        subject: who.user,
+        data: { via: who.via, role: d.role, groups: who.groups.slice(0, 50), expiresAt: who.expiresAt, from },
+      });
+    }
+    return { ...who, role: d.role };
+  }
+
+  /** `admit`, then require a role that may do `action`; a refusal is journaled as a role denial. */
+  async require(token: string | undefined, plant: string, from: string, action: Action): Promise<Identity> {
+    const who = await this.admit(token, plant, from, action);
+    if (!can(who.role, action)) {
+      this.record({
+        plant,
+        kind: "denied",
+        actor: who.name,
+        subject: who.user,
+        data: { action, role: who.role, from },
+      });
+      throw new AuthError("not-allowed", `${who.name} (${who.role}) may not ${ACTION_TEXT[action] ?? action}.`);
+    }
+    return who;
+  }
+
+  private refuse(
+    err: AuthError,
+    plant: string,
+    from: string,
+    what: string,
+    token: string | undefined,
+    who?: Identity,
+  ): void {
+    this.refused[err.code]++;
+    // What the token claims, for the auditor: unverified, so stored as "claimed".
+    let claimed: string | undefined = who?.user;
+    if (!claimed && token) {
+      try {
+        const p = decodeJwt(token);
+        claimed = typeof p.sub === "string" ? p.sub.slice(0, 200) : undefined;
+      } catch {
+        claimed = undefined;
+      }
+    }
+    this.record({
+      plant,
+      kind: "denied",
+      actor: who?.name ?? "",
+      subject: who?.user ?? "",
+      data: { action: what, reason: err.code, message: err.message, from, ...(claimed ? { claimed } : {}) },
+    });
+    // One log line per second at most: a flood of bad tokens must not flood the log.
+    const now = this.deps.now();
+    if (now - this.lastLog < 1000) {
+      this.quiet++;
+      return;
+    }
+    this.lastLog = now;
+    const more = this.quiet ? ` (+${this.quiet} more refused since the last line)` : "";
+    this.quiet = 0;
+    this.deps.log(`auth: refused ${what} on plant ${plant} from ${from}: ${err.code}${more}`);
+  }
+
+  private record(e: Omit<NewJournalEntry, "ts" | "device">): void {
+    try {
+      this.deps.journal({ ...e, ts: this.deps.now(), device: "" });
+    } catch (x) {
+      this.deps.log(`journal: could not record ${e.kind}: ${(x as Error).message}`);
+    }
+  }
+}
+
+const ACTION_TEXT: Partial<Record<Action, string>> = {
+  audit: "read or export the journal",
+  report: "download incident reports",
+};
+
+/** The HTTP status for a refused sign-in. */
+export function authStatus(e: AuthError): 401 | 403 | 503 {
+  return e.code === "unavailable" ? 503 : e.code === "no-role" || e.code === "not-allowed" ? 403 : 401;
+}
