@@ -36,6 +36,8 @@ import {
 } from "./ui/Handoff.ts";
 import type { HandoffTicketInfo } from "../shared/protocol.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
+import { areaAt, areaBoxes, type GroundPoint } from "./session/Interest.ts";
+import { gazePoints, InterestSender } from "./session/InterestSender.ts";
 import { startSignIn } from "./auth/signIn.ts";
 
 const NAME_KEY = "gemba.displayName";
@@ -121,6 +123,7 @@ async function boot(): Promise<void> {
   const tags = new ScreenTags(byId("labels"));
   const avatars = new Avatars(scene.scene);
   let pingSeq = 0;
+  let interest: InterestSender | null = null;
   // ---- sign-in (client/auth): development tokens or OpenID Connect, before anything joins ----
   const signIn = await startSignIn();
   const session = new PlantSession({
@@ -128,7 +131,11 @@ async function boot(): Promise<void> {
       state = s;
       dirty = true;
     },
-    onConnection: setConnection,
+    onConnection: (s, detail) => {
+      setConnection(s, detail);
+      // A new connection starts with every area on the server: tell it again what we look at.
+      if (s === "live") interest?.reset();
+    },
     onError: (m) => toast(m),
     onPing: (m) => {
       const seat = state?.seats.get(m.seat);
@@ -170,6 +177,7 @@ async function boot(): Promise<void> {
     onDriving: (m) => {
       closeMoveDialog();
       sender?.start();
+      interest?.reset();
       onDrivingHook(m.fromDevice, m.draft);
     },
     onMoved: (m) => {
@@ -376,6 +384,48 @@ async function boot(): Promise<void> {
     return msg;
   };
   sender = new PresenceSender(readPose, (m) => session.send("pose", m));
+
+  // ---- interest management: full-rate values for the areas around the viewer (client/session/Interest.ts) ----
+  const boxes = areaBoxes(
+    model.areas,
+    scene.twinList.map((t) => ({
+      area: model.twins[t.index]?.area ?? "",
+      x: t.center.x,
+      z: t.center.z,
+      radius: t.radius,
+    })),
+  );
+  interest = new InterestSender(boxes, (m) => session.send("interest", m), 0);
+  const gazeFwd = new Vector3();
+  const headQ = new Quaternion();
+  const viewpoints = (): GroundPoint[] => {
+    const xp = xr.poses();
+    if (xp) {
+      const [x, y, z, qx, qy, qz, qw] = xp.head;
+      headQ.set(qx, qy, qz, qw);
+      new Vector3(0, 0, -1).rotateByQuaternionToRef(headQ, gazeFwd);
+      return gazePoints({ x, y, z }, gazeFwd);
+    }
+    const cam = scene.scene.activeCamera;
+    if (!cam) return [];
+    const pts = gazePoints(cam.globalPosition, cam.getForwardRay(1).direction);
+    if (cam === scene.orbit) pts.push({ x: scene.orbit.target.x, z: scene.orbit.target.z });
+    return pts;
+  };
+  const tickInterest = () => {
+    if (!session.seatId || session.moved) return;
+    const forced = new Set<string>();
+    const twins: string[] = inspector.current ? [inspector.current] : [];
+    const followed = following ? state?.seats.get(following) : undefined;
+    if (followed) {
+      const a = areaAt(boxes, { x: followed.head.x, z: followed.head.z });
+      if (a) forced.add(a);
+      if (followed.selection) twins.push(followed.selection);
+    }
+    interest?.tick(performance.now(), viewpoints(), forced, twins);
+  };
+  // 4 Hz is plenty: hysteresis adds an area 8 m before you reach it.
+  setInterval(tickInterest, 250);
 
   const ping = () => {
     const sel = inspector.current ? scene.twins.get(inspector.current) : undefined;

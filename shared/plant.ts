@@ -66,7 +66,14 @@ export const PlantModel = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string(),
-  areas: z.array(z.object({ id: z.string(), name: z.string() })),
+  areas: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      /** Footprint on the ground [x0, z0, x1, z1] in plant metres, when the plant file gives one (interest management). */
+      bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+    }),
+  ),
   types: z.array(TypeDef),
   twins: z.array(TwinDef),
   relationships: z.array(z.object({ source: z.string(), name: z.string(), target: z.string() })),

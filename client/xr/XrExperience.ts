@@ -28,6 +28,7 @@ import {
   type WebXRInputSource,
   type WebXRRenderTarget,
 } from "@babylonjs/core";
+import type { PlantRoomState } from "../../shared/state.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import { toast } from "../ui/dom.ts";
 import { ArPlacement } from "./ArPlacement.ts";
@@ -41,7 +42,11 @@ import {
   TABLETOP_SCALE,
   twoHandUpdate,
   type HandPoint,
+  type Placement,
 } from "./placementMath.ts";
+import type { CalibrationOutcome } from "./Calibration.ts";
+import type { XrTab } from "./panelModels.ts";
+import { XrPanels } from "./XrPanels.ts";
 import { Subscriptions } from "./Subscriptions.ts";
 import { WristPanel, type PanelButton } from "./WristPanel.ts";
 import { createHandLooks, XrHand, type HandLooks } from "./XrHand.ts";
@@ -82,8 +87,18 @@ export interface XrDebugView {
   placement: { x: number; y: number; z: number; yaw: number; scale: number };
   /** AR: the hit test currently finds a surface under the reticle. */
   surface: boolean;
-  /** What the last trigger pull / pinch did: "asset:<id>", "mesh:<name>", "nothing", "panel:<button>", "placed", "placed-in-front". */
+  /**
+   * What the last trigger pull / pinch did: "asset:<id>", "mesh:<name>", "nothing", "panel:<button>", "tab:<tab>",
+   * "list:<action>", "touch:<step>", "placed", "placed-in-front".
+   */
   lastClick: string;
+  /** The wrist's active tab and what it shows (the asset tab's text is `panelText`). */
+  tab: XrTab;
+  tabText: string;
+  /** Co-location on this headset: the touch step, whether aligned to the room's marks, and the touch error (m). */
+  calibration: { step: "idle" | "p1" | "p2"; aligned: boolean; error: number };
+  /** Seat this headset follows (teleporting beside them), or null. */
+  following: string | null;
 }
 
 export class XrExperience implements XrController {
@@ -97,6 +112,10 @@ export class XrExperience implements XrController {
   private readonly sessionSubs = new Subscriptions();
   private readonly frame: PlantFrame;
   private readonly panel: WristPanel;
+  private readonly panels: XrPanels;
+  /** Co-location: the placement that aligns this device to the room's marks (walk-in), or null. */
+  private coloc: Placement | null = null;
+  private readonly followPos = new Vector3();
   private readonly ar: ArPlacement;
   private readonly looks: HandLooks;
   private readonly hands: XrHand[] = [];
@@ -144,6 +163,18 @@ export class XrExperience implements XrController {
     const scene = plant.scene;
     this.frame = new PlantFrame(scene, plant);
     this.panel = new WristPanel(scene, hooks.model);
+    this.panels = new XrPanels(scene, this.panel, hooks, {
+      selected: () => this.panel.selected,
+      lastHitOn: (twin) => (this.lastPick.twin === twin ? this.lastPick.t : null),
+      calibrated: (out) => this.calibrated(out),
+      uncalibrate: () => this.uncalibrate(),
+      beforeCalibrate: () => this.beforeCalibrate(),
+      toPlant: (p) => {
+        const v = this.frame.toPlant(new Vector3(p[0], p[1], p[2]), new Vector3());
+        return [v.x, v.y, v.z];
+      },
+      centre: () => [this.frame.centre.x, this.frame.centre.y, this.frame.centre.z],
+    });
     this.panel.setVisible(false);
     this.ar = new ArPlacement(scene, () => this.onAnchorMoved());
     this.looks = createHandLooks(scene);
@@ -223,6 +254,10 @@ export class XrExperience implements XrController {
       placement: { ...this.frame.current },
       surface: this.ar.hasHit,
       lastClick: this.lastClick,
+      tab: this.panels.tab,
+      tabText: this.panels.content,
+      calibration: { step: this.panels.flow.step, aligned: this.coloc !== null, error: this.panels.alignError },
+      following: this.panels.following,
     };
   }
 
@@ -328,6 +363,10 @@ export class XrExperience implements XrController {
     this._mode = null;
     this.scaleMode = "walk";
     this.gestureKind = "none";
+    // A new session may start from another reference space: an old alignment would be wrong.
+    this.coloc = null;
+    this.panels.aligned = false;
+    this.panels.flow.cancel();
     const scene = this.plant.scene;
     scene.getMeshByName("_sky")?.setEnabled(this.skyWasEnabled);
     scene.clearColor.copyFrom(this.savedClear);
@@ -472,6 +511,11 @@ export class XrExperience implements XrController {
       this.lastClick = this.placeAr();
       return;
     }
+    const onTabs = this.panels.click(h.ray);
+    if (onTabs) {
+      this.lastClick = onTabs;
+      return;
+    }
     if (this.panel.root.isEnabled()) {
       const hit = h.ray.intersectsMesh(this.panel.mesh);
       if (hit.hit) {
@@ -481,6 +525,13 @@ export class XrExperience implements XrController {
         if (b) this.pressButton(b);
         return;
       }
+    }
+    if (this.panels.calibrating && h.side === "right") {
+      // The controller's tip is on a mark on the floor: its position, not what the ray points at.
+      const o = h.ray.origin;
+      this.lastClick = `touch:${this.panels.flow.step}`;
+      this.panels.touch([o.x, o.y, o.z]);
+      return;
     }
     const pick = this.plant.scene.pickWithRay(h.ray, this.isPlantMesh);
     const mesh = pick?.hit ? pick.pickedMesh : null;
@@ -558,6 +609,9 @@ export class XrExperience implements XrController {
       this.pl.yaw = yaw;
       this.pl.scale = s;
       this.frame.set(this.pl);
+    } else if (this.coloc) {
+      // Co-located: back to the alignment with the real room (the viewer never moved in it).
+      this.frame.set(this.coloc);
     } else {
       this.frame.reset();
       if (this.walkPose.saved) this.placeViewer(this.walkPose.x, this.walkPose.z, this.walkPose.yaw);
@@ -613,6 +667,69 @@ export class XrExperience implements XrController {
     this.frame.set(this.pl);
   }
 
+  // ---------------------------------------------------------------- co-location and follow
+
+  /** Calibration needs the walk-in view (1:1); AR placement has its own anchor and is not co-located yet. */
+  private beforeCalibrate(): boolean {
+    if (this._mode !== "vr") {
+      this.panels.report("Co-location works in VR for now.");
+      return false;
+    }
+    if (this.scaleMode !== "walk") this.setScaleMode("walk");
+    return true;
+  }
+
+  private calibrated(out: CalibrationOutcome): void {
+    if (out.kind === "aligned") this.applyAlignment(out.alignment, out.alignment.error);
+    else if (out.kind === "define") {
+      if (!this.hooks.ask) return;
+      this.hooks.ask("calibrate", { a: out.a, b: out.b }).then(
+        () => {
+          this.applyAlignment(out.alignment, out.alignment.error);
+          this.panels.report("Marks set for the room.");
+        },
+        (e: unknown) => this.panels.report(e instanceof Error ? e.message : String(e)),
+      );
+    }
+  }
+
+  private applyAlignment(pl: Placement, error: number): void {
+    if (this._mode !== "vr") return;
+    this.coloc = copyPlacement(pl, placement());
+    this.coloc.scale = 1;
+    this.panels.aligned = true;
+    this.panels.alignError = error;
+    if (this.scaleMode !== "walk") this.setScaleMode("walk");
+    else this.frame.set(this.coloc);
+    this.teleportMark.setEnabled(false);
+  }
+
+  private uncalibrate(): void {
+    this.coloc = null;
+    this.panels.aligned = false;
+    this.panels.alignError = 0;
+    if (this.scaleMode === "walk") this.frame.reset();
+  }
+
+  /**
+   * Follow in a headset: a smooth camera glued to someone else's head makes people sick, so the viewer
+   * teleports to stand 1.2 m behind them, facing their way, whenever they are more than 2 m from that spot.
+   * Runs on the 5 Hz poll; off while co-located (the real room decides where one stands).
+   */
+  private followStep(state: PlantRoomState, seatId: string): void {
+    const seat = state.seats.get(seatId);
+    const cam = this.helper?.camera;
+    if (!seat || !cam || this.coloc || this._mode !== "vr" || this.scaleMode !== "walk") return;
+    const h = seat.head;
+    this.followPos.set(h.x, h.y, h.z);
+    this.frame.toLocal(this.followPos, this.followPos);
+    const yaw =
+      Math.atan2(2 * (h.qx * h.qz + h.qw * h.qy), 1 - 2 * (h.qx * h.qx + h.qy * h.qy)) + this.frame.current.yaw;
+    const x = this.followPos.x - Math.sin(yaw) * 1.2;
+    const z = this.followPos.z - Math.cos(yaw) * 1.2;
+    if (Math.hypot(cam.position.x - x, cam.position.z - z) > 2) this.placeViewer(x, z, yaw);
+  }
+
   // ---------------------------------------------------------------- frame loop
 
   private tick(): void {
@@ -620,8 +737,10 @@ export class XrExperience implements XrController {
     this.frames++;
     const hands = this.hands;
     for (let i = 0; i < hands.length; i++) hands[i]!.update();
-    if (this._mode === "vr" && this.scaleMode === "walk") this.locomotion();
-    else if (this._mode === "vr" || this.ar.placed) this.gestures();
+    // Co-located, the real room is the reference: teleport and snap turn would break the alignment.
+    if (this._mode === "vr" && this.scaleMode === "walk") {
+      if (!this.coloc) this.locomotion();
+    } else if (this._mode === "vr" || this.ar.placed) this.gestures();
     for (let i = 0; i < hands.length; i++) {
       const edges = hands[i]!.faceButtons();
       if (edges & 1) this.scaleButton();
@@ -636,7 +755,11 @@ export class XrExperience implements XrController {
       }
       const outside = this.hooks.selection?.();
       if (outside !== undefined && outside !== this.panel.selected) this.panel.show(outside);
-      this.panel.update(this.hooks.state?.() ?? null, now);
+      const state = this.hooks.state?.() ?? null;
+      // The asset rows are covered by the list panel on the other tabs: refresh only what is seen.
+      if (this.panels.tab === "asset") this.panel.update(state, now);
+      this.panels.refresh(state, now);
+      if (state && this.panels.following) this.followStep(state, this.panels.following);
     }
     this.frame.sync();
   }
@@ -743,6 +866,7 @@ export class XrExperience implements XrController {
     this.sessionSubs.clear();
     for (const h of this.hands.splice(0)) h.dispose();
     this.subs.clear();
+    this.panels.dispose();
     this.panel.dispose();
     this.ar.dispose();
     this.table.dispose(false, true);

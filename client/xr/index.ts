@@ -28,6 +28,23 @@ export interface XrHooks {
   model?: PlantModel;
   /** The page's current selection (desktop, shared, or from XR), so the in-XR panel follows it. */
   selection?(): string | null;
+  /** Who this participant is: the in-XR tabs offer what the role allows (shared/permissions.ts). */
+  me?(): { seat: string | null; name: string; role: string };
+  /** A room request from the in-XR tabs; rejects with the server's sentence. */
+  ask?(type: XrRequest, payload: object): Promise<unknown>;
+  /** Follow a participant (null stops), as the desktop participants panel does. */
+  follow?(seat: string | null): void;
+  /** A world point on an asset in that asset's local frame (where a pin note is anchored). */
+  localOffset?(twin: string, world: Vector3Like): [number, number, number] | null;
+}
+
+/** The room requests the in-XR tabs make. */
+export type XrRequest = "ack" | "shelve" | "unshelve" | "annotate" | "annotationUpdate" | "calibrate";
+
+export interface Vector3Like {
+  x: number;
+  y: number;
+  z: number;
 }
 
 export interface XrController {

@@ -3,8 +3,11 @@
  * original ids; copy k (k ≥ 2) suffixes twin and area ids with "-k<k>" and
  * names with " (copy k)", offsets positions on a grid (rows of up to 4 copies,
  * spaced by the plant's footprint + 10 m) and remaps relationships. Topic
- * bindings are templates ({twin}/{point}) and are kept as they are; a binding
- * naming a specific twin ("twin" / "twins") is replicated/remapped per copy.
+ * bindings are templates ({twin}/{point}) and are kept, except that a topic
+ * level equal to the plant id takes the new id ("gemba/demo/{twin}/{point}" ->
+ * "gemba/demo-x10/..."), so the simulator, which publishes under the plant's id,
+ * feeds the scaled plant; a binding naming a specific twin ("twin" / "twins") is
+ * replicated/remapped per copy.
  */
 import { plantBounds } from "./buildScene.ts";
 import type { AreaJson, PlantInstanceJson, RelationshipJson, TwinJson } from "./plantJson.ts";
@@ -39,6 +42,18 @@ export function scalePlant(plant: PlantInstanceJson, factor: number, options: Sc
   const [x0, z0, x1, z1] = plantBounds(plant);
   const stepX = x1 - x0 + gap;
   const stepZ = z1 - z0 + gap;
+  const newId = `${plant.id}-x${factor}`;
+  const retopic = <T>(b: T): T => {
+    const topic = (b as { topic?: unknown }).topic;
+    if (typeof topic !== "string") return b;
+    return {
+      ...b,
+      topic: topic
+        .split("/")
+        .map((level) => (level === plant.id ? newId : level))
+        .join("/"),
+    };
+  };
   const twinIds = new Set(plant.twins.map((t) => t.id));
   const areaIds = new Set(plant.areas.map((a) => a.id));
 
@@ -49,7 +64,7 @@ export function scalePlant(plant: PlantInstanceJson, factor: number, options: Sc
   const perCopyBindings: Array<Record<string, unknown>> = [];
   for (const b of plant.bindings ?? []) {
     if (typeof b === "object" && b !== null && ("twin" in b || "twins" in b)) perCopyBindings.push(b);
-    else bindings.push(clone(b));
+    else bindings.push(retopic(clone(b)));
   }
 
   for (let k = 1; k <= factor; k++) {
@@ -91,7 +106,7 @@ export function scalePlant(plant: PlantInstanceJson, factor: number, options: Sc
       const c = clone(b);
       if (typeof c.twin === "string") c.twin = twinId(c.twin);
       if (Array.isArray(c.twins)) c.twins = c.twins.map((t: unknown) => (typeof t === "string" ? twinId(t) : t));
-      bindings.push(c);
+      bindings.push(retopic(c));
     }
   }
 
@@ -99,7 +114,7 @@ export function scalePlant(plant: PlantInstanceJson, factor: number, options: Sc
     options.models ?? (plant.models && !plant.models.startsWith("/") ? `../${plant.id}/${plant.models}` : plant.models);
   const out: PlantInstanceJson = {
     ...clone(plant),
-    id: `${plant.id}-x${factor}`,
+    id: newId,
     name: `${plant.name} ×${factor}`,
     areas,
     twins,

@@ -258,7 +258,7 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     id: inst.id,
     name: inst.name,
     description: inst.description,
-    areas: inst.areas.map((a) => ({ id: a.id, name: a.name })),
+    areas: inst.areas.map((a) => ({ id: a.id, name: a.name, ...(a.bounds ? { bounds: a.bounds } : {}) })),
     types: [...types.values()],
     twins: inst.twins.map((t) => ({
       id: t.id,

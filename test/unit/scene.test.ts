@@ -174,7 +174,13 @@ describe("scalePlant", () => {
     expect(x3.relationships).toContainEqual(
       expect.objectContaining({ source: "T101-k3", name: "feeds", target: "XV101-k3" }),
     );
-    expect(x3.bindings).toEqual(plant.bindings);
+    // Topics follow the plant id, so the simulator (which publishes under it) feeds the scaled plant.
+    expect(x3.bindings).toEqual(
+      (plant.bindings as { topic: string }[]).map((b) => ({
+        ...b,
+        topic: b.topic.replace("gemba/demo/", "gemba/demo-x3/"),
+      })),
+    );
     expect(x3.types).toEqual(plant.types);
     expect(x3.models).toBe(`../${plant.id}/${plant.models}`);
   });

@@ -1,0 +1,161 @@
+/**
+ * The in-XR list panel (alarms, people, notes, co-location): a Babylon GUI
+ * texture on a plane that covers the wrist panel's content area (its pin /
+ * scale / exit bar stays visible below) and rides with it. All controls are
+ * made once; `render` only sets texts, colours and visibility that changed, so
+ * the texture redraws only on a change and nothing is created afterwards.
+ */
+import { AdvancedDynamicTexture, Control, Rectangle, TextBlock } from "@babylonjs/gui";
+import { MeshBuilder, type Mesh, type Scene, type TransformNode } from "@babylonjs/core";
+import {
+  ACTIONS_H,
+  ACTIONS_TOP,
+  actionLeft,
+  actionWidth,
+  HEADER_H,
+  LIST_H,
+  LIST_TEX_H,
+  LIST_W,
+  MARGIN,
+  ROW_H,
+  ROWS_TOP,
+  SLOT_W,
+  slotLeft,
+  TEX_W,
+} from "./panelLayout.ts";
+import { VISIBLE_ROWS, type PanelButtonModel, type TabModel } from "./panelModels.ts";
+
+interface ButtonView {
+  rect: Rectangle;
+  label: TextBlock;
+}
+
+interface RowView {
+  text: TextBlock;
+  sub: TextBlock;
+  swatch: Rectangle;
+  buttons: [ButtonView, ButtonView];
+}
+
+export class ListPanel {
+  readonly mesh: Mesh;
+  private readonly adt: AdvancedDynamicTexture;
+  private readonly header: TextBlock;
+  private readonly more: TextBlock;
+  private readonly actions: ButtonView[] = [];
+  private readonly rows: RowView[] = [];
+
+  constructor(scene: Scene, parent: TransformNode, wristPanelH: number, towardViewer: number) {
+    this.mesh = MeshBuilder.CreatePlane("_xrList", { width: LIST_W, height: LIST_H }, scene);
+    this.mesh.parent = parent;
+    // Top-aligned with the wrist panel, a few millimetres in front of it so it is drawn (and hit) first.
+    this.mesh.position.set(0, wristPanelH / 2 - LIST_H / 2, 0.003 * towardViewer);
+    this.mesh.isPickable = false;
+    this.adt = AdvancedDynamicTexture.CreateForMesh(this.mesh, TEX_W, LIST_TEX_H, false);
+    this.adt.background = "#0d1419";
+
+    this.header = text("_xrListHeader", 40, "#ffffff", true);
+    place(this.header, MARGIN, 8, TEX_W - 2 * MARGIN - 160, HEADER_H - 8);
+    this.adt.addControl(this.header);
+    this.more = text("_xrListMore", 32, "#9fb3c1");
+    this.more.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_RIGHT;
+    place(this.more, TEX_W - MARGIN - 160, 8, 160, HEADER_H - 8);
+    this.adt.addControl(this.more);
+    for (let i = 0; i < 3; i++) {
+      const b = button(`_xrListAction${i}`);
+      place(b.rect, actionLeft(i), ACTIONS_TOP, actionWidth(), ACTIONS_H);
+      this.adt.addControl(b.rect);
+      this.actions.push(b);
+    }
+    for (let r = 0; r < VISIBLE_ROWS; r++) {
+      const top = ROWS_TOP + r * ROW_H;
+      const swatch = new Rectangle(`_xrRowSwatch${r}`);
+      swatch.thickness = 0;
+      place(swatch, MARGIN - 24, top + 14, 10, ROW_H - 28);
+      const t = text(`_xrRowText${r}`, 42, "#ffffff", true);
+      place(t, MARGIN, top + 4, slotLeft(0) - MARGIN - 8, 56);
+      const sub = text(`_xrRowSub${r}`, 32, "#9fb3c1");
+      place(sub, MARGIN, top + 60, slotLeft(0) - MARGIN - 8, 44);
+      const b0 = button(`_xrRowBtn${r}.0`);
+      const b1 = button(`_xrRowBtn${r}.1`);
+      place(b0.rect, slotLeft(0), top + 12, SLOT_W, ROW_H - 24);
+      place(b1.rect, slotLeft(1), top + 12, SLOT_W, ROW_H - 24);
+      for (const c of [swatch, t, sub, b0.rect, b1.rect]) this.adt.addControl(c);
+      this.rows.push({ text: t, sub, swatch, buttons: [b0, b1] });
+    }
+  }
+
+  /** Show a tab's model; unchanged controls are left alone (no texture redraw for them). */
+  render(m: TabModel): void {
+    setText(this.header, m.header);
+    setText(this.more, m.more > 0 ? `+${m.more} more` : "");
+    for (let i = 0; i < 3; i++) setButton(this.actions[i]!, m.actions[i] ?? null);
+    for (let r = 0; r < VISIBLE_ROWS; r++) {
+      const v = this.rows[r]!;
+      const row = m.rows[r];
+      setText(v.text, row?.text ?? "");
+      setText(v.sub, row?.sub ?? "");
+      if (row && v.text.color !== row.color) v.text.color = row.color;
+      const swatch = row ? row.color : "";
+      if (v.swatch.background !== swatch) v.swatch.background = swatch;
+      if (v.swatch.isVisible !== !!row) v.swatch.isVisible = !!row;
+      setButton(v.buttons[0], row?.buttons[0] ?? null);
+      setButton(v.buttons[1], row?.buttons[1] ?? null);
+    }
+  }
+
+  setVisible(on: boolean): void {
+    if (this.mesh.isEnabled() !== on) this.mesh.setEnabled(on);
+  }
+
+  get visible(): boolean {
+    return this.mesh.isEnabled();
+  }
+
+  dispose(): void {
+    this.adt.dispose();
+    this.mesh.dispose(false, true);
+  }
+}
+
+function place(c: Control, left: number, top: number, width: number, height: number): void {
+  c.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+  c.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+  c.left = `${left}px`;
+  c.top = `${top}px`;
+  c.width = `${width}px`;
+  c.height = `${height}px`;
+}
+
+function setText(t: TextBlock, s: string): void {
+  if (t.text !== s) t.text = s;
+}
+
+function setButton(b: ButtonView, m: PanelButtonModel | null): void {
+  if (b.rect.isVisible !== !!m) b.rect.isVisible = !!m;
+  if (m) setText(b.label, m.label);
+}
+
+function button(name: string): ButtonView {
+  const rect = new Rectangle(name);
+  rect.cornerRadius = 14;
+  rect.thickness = 3;
+  rect.color = "#4aa3ff";
+  rect.background = "#16324a";
+  rect.isVisible = false;
+  const label = text(`${name}.label`, 36, "#ffffff", true);
+  label.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_CENTER;
+  rect.addControl(label);
+  return { rect, label };
+}
+
+export function text(name: string, size: number, color: string, bold = false): TextBlock {
+  const t = new TextBlock(name, "");
+  t.fontSize = size;
+  t.color = color;
+  t.fontWeight = bold ? "bold" : "normal";
+  t.fontFamily = "system-ui, sans-serif";
+  t.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+  t.textWrapping = false;
+  return t;
+}

@@ -1,0 +1,258 @@
+/**
+ * The in-XR tabs around the wrist panel: a tab strip above it, and a list panel
+ * over its content area for Alarms, People, Notes and Align (the Asset tab is
+ * the wrist panel itself). Both ride on the wrist panel's root, so pinning,
+ * floating and the wrist mount apply to all of them.
+ *
+ * Refreshed from the XR loop's 5 Hz poll, never per frame: the active list tab's
+ * model is rebuilt there and only changed controls are touched. Button presses
+ * come from the controller ray (`click`), and act through the same room
+ * requests as the desktop panels; answers and refusals show in the header.
+ */
+import type { Ray, Scene } from "@babylonjs/core";
+import type { PlantRoomState } from "../../shared/state.ts";
+import { CalibrationFlow, type CalibrationOutcome, type V3 } from "./Calibration.ts";
+import type { XrHooks, XrRequest } from "./index.ts";
+import { ListPanel } from "./ListPanel.ts";
+import { listHitAt, tabAt } from "./panelLayout.ts";
+import {
+  alarmsTab,
+  alignTab,
+  notesTab,
+  peopleTab,
+  tabText,
+  XR_SHELVE_MINUTES,
+  XR_SHELVE_REASON,
+  type PanelAction,
+  type TabModel,
+  type XrTab,
+} from "./panelModels.ts";
+import { TabStrip } from "./TabStrip.ts";
+import { PANEL_H, type WristPanel } from "./WristPanel.ts";
+
+/** What the panels need from the XR experience. */
+export interface PanelHost {
+  /** The asset shown on the wrist (the page's selection). */
+  selected(): string | null;
+  /** Where the ray last hit `twin` (Babylon world), if it did: a pin note goes there. */
+  lastHitOn(twin: string): { x: number; y: number; z: number } | null;
+  /** The room's reference points were touched: the result to apply (alignment) or to report. */
+  calibrated(outcome: CalibrationOutcome): void;
+  /** Undo co-location on this headset. */
+  uncalibrate(): void;
+  /** Co-location needs walk-in (1:1): switch to it before touching the marks; false when it cannot start here. */
+  beforeCalibrate(): boolean;
+  toPlant(p: V3): V3;
+  centre(): V3;
+}
+
+const FLASH_MS = 4000;
+
+export class XrPanels {
+  readonly tabs: TabStrip;
+  readonly list: ListPanel;
+  readonly flow = new CalibrationFlow();
+  tab: XrTab = "asset";
+  following: string | null = null;
+  aligned = false;
+  alignError = 0;
+  private model: TabModel | null = null;
+  private text = "";
+  private flash = "";
+  private flashUntil = 0;
+  private alignNote = "";
+  private lastState: PlantRoomState | null = null;
+
+  constructor(
+    scene: Scene,
+    private readonly wrist: WristPanel,
+    private readonly hooks: XrHooks,
+    private readonly host: PanelHost,
+  ) {
+    const toward = scene.useRightHandedSystem ? 1 : -1;
+    this.tabs = new TabStrip(scene, wrist.root, PANEL_H, toward);
+    this.list = new ListPanel(scene, wrist.root, PANEL_H, toward);
+    this.tabs.setActive(this.tab);
+    this.list.setVisible(false);
+  }
+
+  /** The active tab as text (the asset tab's is the wrist panel's own). */
+  get content(): string {
+    return this.tab === "asset" ? this.wrist.content : this.text;
+  }
+
+  get calibrating(): boolean {
+    return this.flow.step !== "idle";
+  }
+
+  setTab(tab: XrTab): void {
+    this.tab = tab;
+    this.tabs.setActive(tab);
+    this.list.setVisible(tab !== "asset");
+    this.refresh(this.lastState, performance.now(), true);
+  }
+
+  /**
+   * A trigger pull: if the ray is on a tab or a list button, act on it and say what it was
+   * ("tab:alarms", "list:ack"), "list:-" for a miss on the list panel; null when the ray is not on these panels.
+   */
+  click(ray: Ray): string | null {
+    if (!this.wrist.root.isEnabled()) return null;
+    const onTabs = ray.intersectsMesh(this.tabs.mesh);
+    if (onTabs.hit) {
+      const uv = onTabs.getTextureCoordinates();
+      const tab = uv ? tabAt(uv.x, uv.y) : null;
+      if (tab) this.setTab(tab);
+      return `tab:${tab ?? "-"}`;
+    }
+    if (!this.list.visible) return null;
+    const onList = ray.intersectsMesh(this.list.mesh);
+    if (!onList.hit) return null;
+    const uv = onList.getTextureCoordinates();
+    const hit = uv ? listHitAt(uv.x, uv.y) : null;
+    const m = this.model;
+    const b = !hit || !m ? null : hit.area === "action" ? m.actions[hit.slot] : m.rows[hit.row]?.buttons[hit.slot];
+    if (!b) return "list:-";
+    this.act(b.action);
+    return `list:${b.action.kind}`;
+  }
+
+  /** A calibration touch (right controller tip, local space). */
+  touch(local: V3): void {
+    const c = this.lastState?.calibration;
+    const room: [V3, V3] | null =
+      c && c.setBy
+        ? [
+            [c.ax, c.ay, c.az],
+            [c.bx, c.by, c.bz],
+          ]
+        : null;
+    const out = this.flow.touch(local, room, (p) => this.host.toPlant(p), this.host.centre());
+    if (out.kind === "mismatch") this.alignNote = out.message;
+    else if (out.kind !== "next") this.alignNote = "";
+    this.host.calibrated(out);
+    this.refresh(this.lastState, performance.now(), true);
+  }
+
+  private act(a: PanelAction): void {
+    const ask = (type: XrRequest, payload: object) => this.hooks.ask?.(type, payload);
+    switch (a.kind) {
+      case "ack":
+        this.request(ask("ack", { alarm: a.alarm }), "Acknowledged");
+        break;
+      case "shelve":
+        this.request(
+          ask("shelve", { alarm: a.alarm, minutes: XR_SHELVE_MINUTES, reason: XR_SHELVE_REASON }),
+          "Shelved for 1 h",
+        );
+        break;
+      case "unshelve":
+        this.request(ask("unshelve", { alarm: a.alarm }), "Unshelved");
+        break;
+      case "resolve":
+        this.request(ask("annotationUpdate", { id: a.id, status: "resolved" }), "Resolved");
+        break;
+      case "follow":
+        this.following = a.seat;
+        this.hooks.follow?.(a.seat);
+        break;
+      case "note":
+        this.note(a.text);
+        break;
+      case "calibrate":
+        this.alignNote = "";
+        if (this.host.beforeCalibrate()) this.flow.start(a.define || !this.lastState?.calibration.setBy);
+        break;
+      case "calibrate-cancel":
+        this.flow.cancel();
+        break;
+      case "calibrate-undo":
+        this.host.uncalibrate();
+        break;
+    }
+    this.refresh(this.lastState, performance.now(), true);
+  }
+
+  private note(text: string): void {
+    const twin = this.host.selected();
+    const at = twin ? this.host.lastHitOn(twin) : null;
+    const offset = twin && at ? this.hooks.localOffset?.(twin, at) : null;
+    if (!twin || !offset) {
+      this.show("Point at the asset (trigger), then pick a label");
+      return;
+    }
+    this.request(this.hooks.ask?.("annotate", { kind: "pin", twin, offset, text }), `Pinned “${text}”`);
+  }
+
+  /** Await a room request; its outcome (or the server's refusal sentence) shows in the header for a few seconds. */
+  private request(p: Promise<unknown> | undefined, done: string): void {
+    if (!p) return;
+    p.then(
+      () => this.show(done),
+      (e: unknown) => this.show(e instanceof Error ? e.message : String(e)),
+    );
+  }
+
+  private show(message: string): void {
+    this.flash = message;
+    this.flashUntil = performance.now() + FLASH_MS;
+    this.refresh(this.lastState, performance.now(), true);
+  }
+
+  /** Say how a calibration turned out (from the host, after applying or refusing it). */
+  report(message: string): void {
+    this.alignNote = message;
+    this.refresh(this.lastState, performance.now(), true);
+  }
+
+  /** The 5 Hz poll: rebuild the active list tab's model and render what changed. */
+  refresh(state: PlantRoomState | null, now: number, force = false): void {
+    this.lastState = state;
+    if (!state) return;
+    let unack = 0;
+    for (const a of state.alarms.values())
+      if ((a.state === "unack-active" || a.state === "rtn-unack") && a.shelvedUntil === 0) unack++;
+    this.tabs.setBadge("alarms", unack ? String(unack) : "");
+    if (this.following && !state.seats.has(this.following)) {
+      this.following = null;
+      this.hooks.follow?.(null);
+    }
+    if (this.tab === "asset") return;
+    const m = this.build(state);
+    if (this.flash && now < this.flashUntil) m.header = this.flash;
+    else this.flash = "";
+    const text = tabText(m);
+    if (!force && text === this.text) return;
+    this.text = text;
+    this.model = m;
+    this.list.render(m);
+  }
+
+  private build(state: PlantRoomState): TabModel {
+    const me = this.hooks.me?.() ?? { seat: null, name: "", role: "viewer" };
+    switch (this.tab) {
+      case "alarms":
+        return alarmsTab(state.alarms.values(), me.role);
+      case "people":
+        return peopleTab(state.seats.values(), me, this.following);
+      case "notes":
+        return notesTab(state.annotations.values(), this.host.selected(), me);
+      default:
+        return alignTab(
+          {
+            setBy: state.calibration?.setBy ?? "",
+            step: this.flow.step,
+            aligned: this.aligned,
+            error: this.alignError,
+            note: this.alignNote,
+          },
+          me.role,
+        );
+    }
+  }
+
+  dispose(): void {
+    this.tabs.dispose();
+    this.list.dispose();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Geometry of the in-XR tab strip and list panel, in metres (on the wrist) and
+ * texture pixels, and the pure hit test from a ray's texture coordinates to a
+ * tab, an action slot or a row button. Fixed positions (no GUI layout pass to
+ * ask) keep the hit test exact and let it run without Babylon.
+ *
+ * Readability: the texture has 1024 px across 30 cm (34 px/cm); row text is
+ * 42 px (1.23 cm) and headers 40 px, at the ~40 cm a raised wrist is from the eyes.
+ */
+import { TABS, VISIBLE_ROWS, type XrTab } from "./panelModels.ts";
+
+export const TEX_W = 1024;
+/** The wrist panel's size and bottom bar (WristPanel.ts: 30 × 21 cm, 1024 × 717 px, a 96 px bar); kept Babylon-free here. */
+const PANEL_W = 0.3;
+const PANEL_H = 0.21;
+/** The wrist panel's bottom button bar (pin, scale, exit) stays uncovered: the list covers the rest. */
+export const BAR_M = (PANEL_H * 96) / Math.round((TEX_W * PANEL_H) / PANEL_W);
+export const LIST_W = PANEL_W;
+export const LIST_H = PANEL_H - BAR_M - 0.004;
+export const LIST_TEX_H = Math.round((TEX_W * LIST_H) / LIST_W);
+export const TABS_W = PANEL_W;
+export const TABS_H = 0.045;
+export const TABS_TEX_H = Math.round((TEX_W * TABS_H) / TABS_W);
+
+export const MARGIN = 40;
+export const HEADER_H = 60;
+export const ACTIONS_TOP = 66;
+export const ACTIONS_H = 78;
+export const ROWS_TOP = 152;
+export const ROW_H = Math.floor((LIST_TEX_H - ROWS_TOP - 4) / VISIBLE_ROWS);
+/** Row buttons: two slots at the right end. */
+export const SLOT_W = 170;
+export const SLOT_GAP = 12;
+export const ACTION_GAP = 16;
+
+/** Left edge (px) of row button slot i (0 or 1). */
+export function slotLeft(i: number): number {
+  return TEX_W - MARGIN - (2 - i) * SLOT_W - (1 - i) * SLOT_GAP;
+}
+
+export function actionLeft(i: number): number {
+  const w = actionWidth();
+  return MARGIN + i * (w + ACTION_GAP);
+}
+
+export function actionWidth(): number {
+  return (TEX_W - 2 * MARGIN - 2 * ACTION_GAP) / 3;
+}
+
+export type ListHit = { area: "action"; slot: number } | { area: "row"; row: number; slot: number };
+
+/** What is under texture coordinates (u, v) of the list panel (v = 0 at the bottom, as on a Babylon plane). */
+export function listHitAt(u: number, v: number): ListHit | null {
+  if (u < 0 || u > 1 || v < 0 || v > 1) return null;
+  const x = u * TEX_W;
+  const y = (1 - v) * LIST_TEX_H;
+  if (y >= ACTIONS_TOP && y < ACTIONS_TOP + ACTIONS_H) {
+    for (let i = 0; i < 3; i++) {
+      const l = actionLeft(i);
+      if (x >= l && x < l + actionWidth()) return { area: "action", slot: i };
+    }
+    return null;
+  }
+  if (y < ROWS_TOP) return null;
+  const row = Math.floor((y - ROWS_TOP) / ROW_H);
+  if (row >= VISIBLE_ROWS) return null;
+  const inRow = y - ROWS_TOP - row * ROW_H;
+  if (inRow < 6 || inRow > ROW_H - 6) return null;
+  for (let i = 0; i < 2; i++) {
+    const l = slotLeft(i);
+    if (x >= l && x < l + SLOT_W) return { area: "row", row, slot: i };
+  }
+  return null;
+}
+
+/** The tab under texture coordinate u of the tab strip. */
+export function tabAt(u: number, v: number): XrTab | null {
+  if (u < 0 || u > 1 || v < 0 || v > 1) return null;
+  return TABS[Math.min(TABS.length - 1, Math.floor(u * TABS.length))] ?? null;
+}
+
+/** Texture coordinates of the centre of a list element: the inverse of listHitAt (tests aim with it). */
+export function listUv(hit: ListHit): [number, number] {
+  const x = hit.area === "action" ? actionLeft(hit.slot) + actionWidth() / 2 : slotLeft(hit.slot) + SLOT_W / 2;
+  const y = hit.area === "action" ? ACTIONS_TOP + ACTIONS_H / 2 : ROWS_TOP + hit.row * ROW_H + ROW_H / 2;
+  return [x / TEX_W, 1 - y / LIST_TEX_H];
+}
+
+export function tabUv(tab: XrTab): [number, number] {
+  return [(TABS.indexOf(tab) + 0.5) / TABS.length, 0.5];
+}

@@ -1,0 +1,291 @@
+/**
+ * What the in-XR tabs show, as plain data: pure functions from the room state
+ * (and who this participant is) to a header, up to three action buttons and a
+ * few rows with up to two buttons each. The panel renders these into fixed GUI
+ * controls; a button press hands back the button's `action`. Permissions come
+ * from the same table the server enforces (shared/permissions.ts), so a headset
+ * offers exactly what the desktop offers to the same role.
+ */
+import { can } from "../../shared/permissions.ts";
+
+export type XrTab = "asset" | "alarms" | "people" | "notes" | "align";
+export const TABS: readonly XrTab[] = ["asset", "alarms", "people", "notes", "align"];
+export const TAB_LABELS: Readonly<Record<XrTab, string>> = {
+  asset: "Asset",
+  alarms: "Alarms",
+  people: "People",
+  notes: "Notes",
+  align: "Align",
+};
+
+/** Rows a list tab shows at once (the panel is 30 cm wide; text ≥ 1.2 cm). */
+export const VISIBLE_ROWS = 4;
+/** No keyboard in a headset: a pin note gets one of these labels (the desktop can edit the text later). */
+export const QUICK_LABELS = ["Check here", "Leak?", "OK"] as const;
+/** Shelving from the headset: a fixed duration and reason, since nothing can be typed. */
+export const XR_SHELVE_MINUTES = 60;
+export const XR_SHELVE_REASON = "Shelved from a headset for 1 h";
+
+export type PanelAction =
+  | { kind: "ack"; alarm: string }
+  | { kind: "shelve"; alarm: string }
+  | { kind: "unshelve"; alarm: string }
+  | { kind: "follow"; seat: string | null }
+  | { kind: "note"; text: string }
+  | { kind: "resolve"; id: string }
+  | { kind: "calibrate"; define: boolean }
+  | { kind: "calibrate-cancel" }
+  | { kind: "calibrate-undo" };
+
+export interface PanelButtonModel {
+  label: string;
+  action: PanelAction;
+}
+
+export interface PanelRow {
+  text: string;
+  sub: string;
+  color: string;
+  /** Two slots at the row's right end. */
+  buttons: [PanelButtonModel | null, PanelButtonModel | null];
+}
+
+export interface TabModel {
+  header: string;
+  /** Three slots under the header. */
+  actions: [PanelButtonModel | null, PanelButtonModel | null, PanelButtonModel | null];
+  rows: PanelRow[];
+  /** Items not shown (beyond VISIBLE_ROWS). */
+  more: number;
+}
+
+export interface Me {
+  seat: string | null;
+  name: string;
+  role: string;
+}
+
+/** The fields of the room state the tabs read (structural, so tests pass plain objects). */
+export interface AlarmLike {
+  id: string;
+  twin: string;
+  severity: number;
+  state: string;
+  message: string;
+  activeAt: number;
+  ackedBy: string;
+  shelvedBy: string;
+  shelvedUntil: number;
+}
+export interface SeatLike {
+  id: string;
+  name: string;
+  color: string;
+  device: string;
+  presence: string;
+  joinedAt: number;
+  inCall: boolean;
+  muted: boolean;
+  speaking: boolean;
+}
+export interface NoteLike {
+  id: string;
+  kind: string;
+  twin: string;
+  text: string;
+  author: string;
+  authorSeat: string;
+  color: string;
+  status: string;
+  createdAt: number;
+}
+
+const SEVERITY_COLORS = ["#e8eef2", "#9fd3ff", "#f3c30f", "#ff9f43", "#ff6b5e"];
+const MAX_TEXT = 28;
+
+function clip(s: string, n = MAX_TEXT): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+function empty(header: string): TabModel {
+  return { header, actions: [null, null, null], rows: [], more: 0 };
+}
+
+function unacked(a: AlarmLike): boolean {
+  return a.state === "unack-active" || a.state === "rtn-unack";
+}
+
+function clock(t: number): string {
+  const d = new Date(t);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+/** Alarms, unacknowledged first, then by severity and recency; Ack / Shelve / Unshelve as the role allows. */
+export function alarmsTab(alarms: Iterable<AlarmLike>, role: string): TabModel {
+  const list = [...alarms].sort(
+    (a, b) =>
+      Number(a.shelvedUntil > 0) - Number(b.shelvedUntil > 0) ||
+      Number(unacked(b)) - Number(unacked(a)) ||
+      b.severity - a.severity ||
+      b.activeAt - a.activeAt,
+  );
+  if (!list.length) return empty("No alarms");
+  // A shelved alarm is out of the operator's way until it comes back: not counted as waiting.
+  const open = list.filter((a) => unacked(a) && a.shelvedUntil === 0).length;
+  const m = empty(`${list.length} alarm${list.length === 1 ? "" : "s"}${open ? ` · ${open} unacknowledged` : ""}`);
+  for (const a of list.slice(0, VISIBLE_ROWS)) {
+    const shelved = a.shelvedUntil > 0;
+    const status = shelved
+      ? `shelved until ${clock(a.shelvedUntil)}${a.shelvedBy ? ` by ${a.shelvedBy}` : ""}`
+      : a.state === "unack-active"
+        ? "active, unacknowledged"
+        : a.state === "rtn-unack"
+          ? "back to normal, unacknowledged"
+          : `acknowledged${a.ackedBy ? ` by ${a.ackedBy}` : ""}`;
+    m.rows.push({
+      text: clip(`${a.twin} · ${a.message}`),
+      sub: clip(status, 36),
+      color: SEVERITY_COLORS[a.severity] ?? SEVERITY_COLORS[0]!,
+      buttons: [
+        unacked(a) && !shelved && can(role, "acknowledge")
+          ? { label: "Ack", action: { kind: "ack", alarm: a.id } }
+          : null,
+        !can(role, "shelve")
+          ? null
+          : shelved
+            ? { label: "Unshelve", action: { kind: "unshelve", alarm: a.id } }
+            : { label: "Shelve 1 h", action: { kind: "shelve", alarm: a.id } },
+      ],
+    });
+  }
+  m.more = list.length - m.rows.length;
+  return m;
+}
+
+/** Everyone in the room, oldest seat first, with device and voice state; Follow for the others. */
+export function peopleTab(seats: Iterable<SeatLike>, me: Me, following: string | null): TabModel {
+  const list = [...seats].sort((a, b) => a.joinedAt - b.joinedAt);
+  const m = empty(
+    `${list.length} here${following ? ` · following ${list.find((s) => s.id === following)?.name ?? "…"}` : ""}`,
+  );
+  // Whoever is followed or speaking first among the others, so they are never cut off the list.
+  const mine = list.filter((s) => s.id === me.seat);
+  const others = list
+    .filter((s) => s.id !== me.seat)
+    .sort((a, b) => Number(b.id === following) - Number(a.id === following) || Number(b.speaking) - Number(a.speaking));
+  for (const s of [...mine, ...others].slice(0, VISIBLE_ROWS)) {
+    const voice = !s.inCall ? "not in voice" : s.muted ? "muted" : s.speaking ? "speaking" : "in voice";
+    const here = s.presence === "reconnecting" ? "reconnecting" : s.device;
+    m.rows.push({
+      text: clip(`${s.name}${s.id === me.seat ? " (you)" : ""}`),
+      sub: `${here} · ${voice}`,
+      color: s.color,
+      buttons: [
+        null,
+        s.id === me.seat
+          ? null
+          : s.id === following
+            ? { label: "Unfollow", action: { kind: "follow", seat: null } }
+            : { label: "Follow", action: { kind: "follow", seat: s.id } },
+      ],
+    });
+  }
+  m.more = list.length - m.rows.length;
+  return m;
+}
+
+/** Notes on the selected asset, open first; quick labels pin a note where the ray last hit it. */
+export function notesTab(notes: Iterable<NoteLike>, twin: string | null, me: Me): TabModel {
+  if (!twin) return empty("Select an asset to see its notes");
+  const list = [...notes]
+    .filter((n) => n.twin === twin)
+    .sort((a, b) => Number(a.status === "resolved") - Number(b.status === "resolved") || b.createdAt - a.createdAt);
+  const m = empty(`Notes on ${twin}${list.length ? ` (${list.length})` : ": none yet"}`);
+  if (can(me.role, "annotate")) {
+    m.actions = [
+      { label: QUICK_LABELS[0], action: { kind: "note", text: QUICK_LABELS[0] } },
+      { label: QUICK_LABELS[1], action: { kind: "note", text: QUICK_LABELS[1] } },
+      { label: QUICK_LABELS[2], action: { kind: "note", text: QUICK_LABELS[2] } },
+    ];
+  }
+  for (const n of list.slice(0, VISIBLE_ROWS)) {
+    // The server's rule (server/collab/AnnotationBook.ts): the author (an operator or above) or an expert.
+    const mayChange =
+      ((n.authorSeat === me.seat || n.author === me.name) && can(me.role, "annotate")) || can(me.role, "present");
+    m.rows.push({
+      text: clip(n.text || (n.kind === "ink" ? "(ink mark)" : "(pin)")),
+      sub: `${n.author} · ${n.status}`,
+      color: n.color,
+      buttons: [
+        null,
+        n.status === "open" && mayChange ? { label: "Resolve", action: { kind: "resolve", id: n.id } } : null,
+      ],
+    });
+  }
+  m.more = list.length - m.rows.length;
+  return m;
+}
+
+export interface AlignInput {
+  /** Who set the room's reference points ("" when none are set). */
+  setBy: string;
+  step: "idle" | "p1" | "p2";
+  /** This headset is aligned to the room's points; `error` is the touch mismatch (m). */
+  aligned: boolean;
+  error: number;
+  /** The last outcome to report (a refusal, a mismatch), "" for none. */
+  note: string;
+}
+
+/** Co-location: align this headset to the room's two reference points, or (operator+) set them. */
+export function alignTab(a: AlignInput, role: string): TabModel {
+  const mayDefine = can(role, "calibrate");
+  const cancel: PanelButtonModel = { label: "Cancel", action: { kind: "calibrate-cancel" } };
+  if (a.step !== "idle") {
+    const m = empty(
+      a.step === "p1"
+        ? "Touch mark 1 with the right controller, pull the trigger"
+        : "Now touch mark 2, pull the trigger",
+    );
+    m.actions = [null, null, cancel];
+    m.rows.push(line("Hold the controller's tip on the mark."), line("Use the same two marks on every headset."));
+    return m;
+  }
+  const m = empty(
+    a.aligned
+      ? `Aligned to the room (touch error ${Math.round(a.error * 100)} cm)`
+      : a.setBy
+        ? `Not aligned · marks set by ${a.setBy}`
+        : mayDefine
+          ? "No marks yet: pick two spots on the floor"
+          : "No marks yet: ask an operator to set them",
+  );
+  m.actions = [
+    a.setBy ? { label: "Align", action: { kind: "calibrate", define: false } } : null,
+    mayDefine ? { label: a.setBy ? "New marks" : "Set marks", action: { kind: "calibrate", define: true } } : null,
+    a.aligned ? { label: "Undo", action: { kind: "calibrate-undo" } } : null,
+  ];
+  if (a.note) m.rows.push(line(a.note));
+  m.rows.push(
+    line("Everyone who aligns sees pointers and notes"),
+    line("at the same real spot. Teleport is off then."),
+  );
+  return m;
+}
+
+function line(text: string): PanelRow {
+  return { text: clip(text, 44), sub: "", color: "#b8c7d1", buttons: [null, null] };
+}
+
+/** The tab as plain text: the panel's accessible content and the tests' view. */
+export function tabText(m: TabModel): string {
+  const lines = [m.header];
+  const acts = m.actions.filter((b) => b).map((b) => `[${b!.label}]`);
+  if (acts.length) lines.push(acts.join(" "));
+  for (const r of m.rows) {
+    const bs = r.buttons.filter((b) => b).map((b) => ` [${b!.label}]`);
+    lines.push(`${r.text}${r.sub ? ` — ${r.sub}` : ""}${bs.join("")}`);
+  }
+  if (m.more > 0) lines.push(`+${m.more} more`);
+  return lines.join("\n");
+}
