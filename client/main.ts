@@ -359,6 +359,11 @@ async function boot(): Promise<void> {
     state: () => state,
     model,
     selection: () => inspector.current,
+    me,
+    ask: (type, payload) => session.ask(type, payload),
+    // Only tell the room: the headset moves itself (the desktop follow would take over the active camera).
+    follow: (seat) => session.send("follow", { seat }),
+    localOffset: (twin, w) => marks.localOffset(twin, new Vector3(w.x, w.y, w.z)),
   });
   // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.
   if (xr.plantFrame) {
