@@ -24,6 +24,11 @@ export interface AnnotationRecord {
   alarm: string;
 }
 
+/** Most annotations a plant keeps (open or resolved): every room holds them all and sends them on join. */
+export const MAX_ANNOTATIONS = 1000;
+/** Most one author may have at once, so one participant cannot use up everyone's share. */
+export const MAX_ANNOTATIONS_PER_AUTHOR = 200;
+
 export type AnnotationResult =
   | { ok: true; id: string; journalId: number }
   | { ok: false; code: "forbidden" | "not-found" | "invalid"; message: string };
@@ -70,6 +75,20 @@ export class AnnotationBook {
   ): AnnotationResult {
     if (!can(actor.role, "annotate"))
       return { ok: false, code: "forbidden", message: `${aRole(actor.role)} cannot annotate.` };
+    if (this.items.size >= MAX_ANNOTATIONS)
+      return {
+        ok: false,
+        code: "invalid",
+        message: `This plant already has ${MAX_ANNOTATIONS} annotations; delete some before adding more.`,
+      };
+    let mine = 0;
+    for (const a of this.items.values()) if (a.author === actor.name) mine++;
+    if (mine >= MAX_ANNOTATIONS_PER_AUTHOR)
+      return {
+        ok: false,
+        code: "invalid",
+        message: `You already have ${MAX_ANNOTATIONS_PER_AUTHOR} annotations here; delete some of yours first.`,
+      };
     const at = this.now();
     const rec: AnnotationRecord = {
       ...input,
