@@ -178,11 +178,15 @@ async function boot(): Promise<void> {
       closeMoveDialog();
       sender?.start();
       interest?.reset();
+      // The call moves with the seat: join it here if the seat is in it (the other device hangs up once we are in).
+      voice.continueCall();
       onDrivingHook(m.fromDevice, m.draft);
     },
     onMoved: (m) => {
       closeMoveDialog();
       sender?.stop();
+      // A headset handing its seat away leaves the immersive view, so the page's "Moved" dialog (and Take it back) shows.
+      void onMovedHook();
       showMoved(m.toDevice, async () => {
         await session.ask("handoffTakeBack", {});
       });
@@ -191,6 +195,7 @@ async function boot(): Promise<void> {
   session.tokenFor = (n) => signIn.token(n);
   // Filled in once the scene and panels exist.
   let onDrivingHook: (fromDevice: string, draft: string) => void = () => {};
+  let onMovedHook: () => Promise<void> = async () => {};
   hook.state = () => state;
   hook.seat = () => session.seatId;
   const voice = installVoice({
@@ -365,6 +370,9 @@ async function boot(): Promise<void> {
     follow: (seat) => session.send("follow", { seat }),
     localOffset: (twin, w) => marks.localOffset(twin, new Vector3(w.x, w.y, w.z)),
   });
+  onMovedHook = async () => {
+    if (xr.mode) await xr.exitAsync?.().catch(() => undefined);
+  };
   // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.
   if (xr.plantFrame) {
     avatars.frame = xr.plantFrame;

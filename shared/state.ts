@@ -100,6 +100,11 @@ export const SeatState = schema(
     /** In the room's voice call. */
     inCall: t.boolean(),
     muted: t.boolean(),
+    /**
+     * Bumped each time a device (re)joins the call for this seat, e.g. after a handoff. Peers hold
+     * their link to the old device until this changes, then link to the new one: no voice gap to wait out.
+     */
+    voiceEpoch: t.uint32(),
     /** Who sits here (stable across devices); dev sign-in: "dev:<name>". */
     user: t.string(),
   },

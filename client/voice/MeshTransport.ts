@@ -35,6 +35,8 @@ interface Peer {
   remoteSet: boolean;
   /** When the link entered its current connection state (or was opened). */
   since: number;
+  /** The seat's voice epoch this link was made for: a new epoch is the seat's new device (handoff). */
+  epoch: number;
   closed: boolean;
 }
 
@@ -45,7 +47,8 @@ export function offersTo(me: string, other: string): boolean {
 
 export class MeshTransport implements VoiceTransport {
   private readonly peers = new Map<string, Peer>();
-  private wanted: ReadonlySet<string> = new Set();
+  /** Seats in the call (other than ours) -> their voice epoch. */
+  private wanted: ReadonlyMap<string, number> = new Map();
   private track: MediaStreamTrack | null = null;
   /** Carries the msid so the far side's ontrack has a stream even while we send nothing. */
   private readonly outStream = new MediaStream();
@@ -65,15 +68,19 @@ export class MeshTransport implements VoiceTransport {
     this.watchdog = setInterval(() => this.repair(), 2000);
   }
 
-  setPeers(seats: ReadonlySet<string>): void {
+  setPeers(seats: ReadonlyMap<string, number>): void {
     if (this.closed) return;
-    this.wanted = new Set([...seats].filter((s) => s !== this.me));
+    this.wanted = new Map([...seats].filter(([s]) => s !== this.me));
     for (const p of [...this.peers.values()]) {
       // They left the call or the room: they know; no bye (the room would refuse a signal to a seat that left).
       if (!this.wanted.has(p.seat)) this.drop(p);
     }
-    for (const seat of this.wanted) {
-      if (!this.peers.has(seat) && offersTo(this.me, seat)) this.offer(seat);
+    for (const [seat, epoch] of this.wanted) {
+      if (!offersTo(this.me, seat)) continue;
+      const p = this.peers.get(seat);
+      // A new epoch: the seat's call moved to another device (handoff). The old link keeps playing until
+      // this offer replaces it; the other way round, their new device offers to us and `answer` replaces it.
+      if (!p || p.epoch !== epoch) this.offer(seat);
     }
   }
 
@@ -144,6 +151,7 @@ export class MeshTransport implements VoiceTransport {
       pendingIce: [],
       remoteSet: false,
       since: performance.now(),
+      epoch: this.wanted.get(seat) ?? 0,
       closed: false,
     };
     this.peers.set(seat, peer);

@@ -61,6 +61,11 @@ export interface VoiceController {
   toggleMute(): void;
   readonly inCall: boolean;
   readonly muted: boolean;
+  /**
+   * This device just took the seat over from another one (handoff, pull, take back): if the seat
+   * is in the call, join it with the seat's mute state, so the call moves with the seat.
+   */
+  continueCall(): void;
   dispose(): void;
 }
 
@@ -100,7 +105,11 @@ interface SeatView {
   inCall: boolean;
   muted: boolean;
   speaking: boolean;
+  voiceEpoch: number;
 }
+
+/** How long a device that handed its seat away keeps talking while the new device joins the call. */
+const HANDOVER_GRACE_MS = 10_000;
 
 class VoiceCall implements VoiceController {
   private readonly panel: VoicePanel;
@@ -129,6 +138,12 @@ class VoiceCall implements VoiceController {
   private mismatchSince: number | null = null;
   /** The seat the call was joined as. */
   private callSeat: string | null = null;
+  /** The seat's voice epoch while this device is its voice (a new one means another device took over). */
+  private callEpoch = -1;
+  /** When this device lost its seat to another device while in the call (handoff), else null. */
+  private handedOverAt: number | null = null;
+  /** Set when this device takes a seat over: join the call if the seat is in it, with its mute state. */
+  private adopting = false;
 
   constructor(private readonly deps: VoiceDeps) {
     const host = deps.host ?? document.getElementById("participants") ?? document.body;
@@ -194,6 +209,8 @@ class VoiceCall implements VoiceController {
       this.joining = false;
       await mixer.closeAsync();
       this.panel.message(micErrorMessage(e));
+      // A seat taken over while in the call says it is not, so nobody keeps waiting for its voice.
+      this.publish();
       this.render();
       return;
     }
@@ -229,6 +246,8 @@ class VoiceCall implements VoiceController {
   leave(): void {
     if (!this.joined) return;
     this.joined = false;
+    this.handedOverAt = null;
+    this.callEpoch = -1;
     this.transport?.close();
     this.transport = null;
     clearInterval(this.meterTimer);
@@ -390,10 +409,18 @@ class VoiceCall implements VoiceController {
         inCall: s.inCall,
         muted: s.muted,
         speaking: s.speaking,
+        voiceEpoch: s.voiceEpoch,
       });
     }
     this.seats = next;
     const me = this.deps.mySeat();
+    if (this.joined && me === null && this.stillTheVoice(next)) {
+      // Handed over: keep talking until the seat's new device is in the call (make-before-break).
+      this.transport?.setPeers(this.peerSet());
+      this.render();
+      return;
+    }
+    if (!this.joined && me && this.adopting) this.adopt(next.find((s) => s.id === me));
     if (this.joined && me !== this.callSeat) {
       // Our seat changed under the call (the room was re-joined after a restart) or moved to another
       // device: links and signalling belong to the old seat. Hang up; join again as the new seat.
@@ -401,9 +428,33 @@ class VoiceCall implements VoiceController {
       if (me) void this.joinAsync();
       return;
     }
-    this.checkOwnSeat(me ? next.find((s) => s.id === me) : undefined);
+    const mine = me ? next.find((s) => s.id === me) : undefined;
+    if (this.joined && mine) this.callEpoch = mine.voiceEpoch;
+    this.checkOwnSeat(mine);
     if (this.transport) this.transport.setPeers(this.peerSet());
     this.render();
+  }
+
+  continueCall(): void {
+    this.adopting = true;
+    const me = this.deps.mySeat();
+    if (me && !this.joined) this.adopt(this.seats.find((s) => s.id === me));
+  }
+
+  private adopt(mine: SeatView | undefined): void {
+    if (!mine || this.joining) return;
+    this.adopting = false;
+    if (!mine.inCall) return;
+    this.userMuted = mine.muted;
+    void this.joinAsync();
+  }
+
+  /** After a handoff: whether this device still carries the seat's voice (the new device has not joined yet). */
+  private stillTheVoice(seats: SeatView[]): boolean {
+    const seat = seats.find((s) => s.id === this.callSeat);
+    const now = performance.now();
+    this.handedOverAt ??= now;
+    return !!seat && seat.inCall && seat.voiceEpoch === this.callEpoch && now - this.handedOverAt < HANDOVER_GRACE_MS;
   }
 
   /**
@@ -431,10 +482,10 @@ class VoiceCall implements VoiceController {
    * out: the room cannot relay signals to it, and a page that closed leaves its
    * link dangling until ICE gives up. It is offered again once it is back online.
    */
-  private peerSet(): ReadonlySet<string> {
-    const me = this.deps.mySeat();
-    const set = new Set<string>();
-    for (const s of this.seats) if (s.id !== me && s.inCall && s.presence === "online") set.add(s.id);
+  private peerSet(): ReadonlyMap<string, number> {
+    const me = this.deps.mySeat() ?? this.callSeat;
+    const set = new Map<string, number>();
+    for (const s of this.seats) if (s.id !== me && s.inCall && s.presence === "online") set.set(s.id, s.voiceEpoch);
     return set;
   }
 

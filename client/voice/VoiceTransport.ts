@@ -43,10 +43,12 @@ export interface TransportEvents {
 
 export interface VoiceTransport {
   /**
-   * The other seats in the call, as the room state says now. The transport opens
-   * links to new ones and closes links to those that left the call or the room.
+   * The other seats in the call, as the room state says now, each with its voice
+   * epoch. The transport opens links to new ones, closes links to those that left
+   * the call or the room, and re-links a seat whose epoch changed (its call moved
+   * to another device).
    */
-  setPeers(seats: ReadonlySet<string>): void;
+  setPeers(seats: ReadonlyMap<string, number>): void;
   /** What this client sends: the microphone track, or null to send nothing at all (mute). */
   setOutboundTrack(track: MediaStreamTrack | null): Promise<void>;
   /** A signalling message relayed by the room from another seat. */

@@ -173,6 +173,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     readonly counters = new MessageCounters();
     private readonly poses = new PoseGate();
     private readonly lastPing = new Map<string, number>();
+    /** Seat id -> the connection whose microphone is the seat's voice (it can lag the driver during a handoff). */
+    private readonly voiceDevice = new Map<string, string>();
 
     override async onCreate(options: { plant: string }): Promise<void> {
       try {
@@ -324,8 +326,13 @@ export function definePlantRoom(ctx: PlantRoomContext) {
           client.send("error", err);
         }
       });
-      this.on("voice", (_client, msg, seat) => {
+      this.on("voice", (client, msg, seat) => {
         if (seat.inCall !== msg.inCall) this.journal(msg.inCall ? "voice.join" : "voice.leave", seat, {});
+        // A device joining the call for this seat (first time, or the seat's new device after a handoff).
+        if (msg.inCall && (!seat.inCall || this.voiceDevice.get(seat.id) !== client.sessionId)) {
+          seat.voiceEpoch = (seat.voiceEpoch + 1) >>> 0;
+          this.voiceDevice.set(seat.id, client.sessionId);
+        }
         seat.inCall = msg.inCall;
         seat.muted = msg.muted;
         seat.speaking = msg.inCall && !msg.muted && msg.speaking;
@@ -663,6 +670,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.driverOf.delete(id);
       const seat = this.state.seats.get(id);
       this.state.seats.delete(id);
+      this.voiceDevice.delete(id);
       this.poses.forget(id);
       this.interest.forgetSeat(id);
       this.lastPing.delete(id);
