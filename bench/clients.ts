@@ -14,7 +14,8 @@ import { PlantRoomState } from "../shared/state.ts";
 import { loadMeter, nowMs, onParentMessage, percentile, round, toParent, type Load } from "./childSide.ts";
 
 export type ClientsMsg =
-  | { type: "sdk"; endpoint: string; clients: number }
+  /** `presenceHz` > 0: each client also sends a moving head pose at that rate (as a headset would). */
+  | { type: "sdk"; endpoint: string; clients: number; presenceHz?: number; namePrefix?: string }
   | { type: "mqtt"; url: string; filter: string }
   | { type: "window"; from: number; to: number }
   | { type: "report" };
@@ -124,12 +125,28 @@ function record(r: Receiver, ts: number, now: number): void {
   r.samples.push(now - ts);
 }
 
-async function joinSdk(endpoint: string, n: number): Promise<void> {
+const presenceTimers: ReturnType<typeof setInterval>[] = [];
+
+/** A slow walk around a circle, so every pose differs (the room forwards only changes). */
+function sendPresence(room: Room<unknown, PlantRoomState>, hz: number, k: number): void {
+  let step = 0;
+  presenceTimers.push(
+    setInterval(
+      () => {
+        const a = (step++ * 0.05 + k) % (2 * Math.PI);
+        room.send("pose", { h: [Math.cos(a) * 5, 1.7, Math.sin(a) * 5, 0, Math.sin(a / 2), 0, Math.cos(a / 2)] });
+      },
+      Math.round(1000 / hz),
+    ),
+  );
+}
+
+async function joinSdk(endpoint: string, n: number, presenceHz = 0, namePrefix = "bench-"): Promise<void> {
   for (let k = 0; k < n; k++) {
     const client = await devClient(endpoint, `bench-${k}`);
     const room = await client.joinOrCreate<PlantRoomState>(
       PLANT_ROOM,
-      { protocol: PROTOCOL_VERSION, plant: "demo", name: `bench-${k}`, device: "desktop" },
+      { protocol: PROTOCOL_VERSION, plant: "demo", name: `${namePrefix}${k}`, device: "desktop" },
       PlantRoomState,
     );
     room.onMessage("welcome", () => {});
@@ -151,6 +168,7 @@ async function joinSdk(endpoint: string, n: number): Promise<void> {
       });
     });
     rooms.push(room);
+    if (presenceHz > 0) sendPresence(room, presenceHz, k);
     sdkReceivers.push(r);
   }
 }
@@ -198,7 +216,7 @@ function report(list: Receiver[], samples: Samples, withMessages: boolean): Rece
 onParentMessage(async (raw) => {
   const m = raw as unknown as ClientsMsg;
   if (m.type === "sdk") {
-    await joinSdk(m.endpoint, m.clients);
+    await joinSdk(m.endpoint, m.clients, m.presenceHz, m.namePrefix);
     toParent({ type: "ready" });
   } else if (m.type === "mqtt") {
     await subscribeMqtt(m.url, m.filter);
@@ -227,6 +245,7 @@ onParentMessage(async (raw) => {
       mqtt: report(mqttReceivers, mqttSamples, false),
       load,
     };
+    for (const t of presenceTimers.splice(0)) clearInterval(t);
     for (const room of rooms) await room.leave().catch(() => {});
     await mqttClient?.endAsync(true);
     toParent(out);

@@ -470,7 +470,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     }
 
     override onBeforePatch(): void {
-      this.sync.flush();
+      // The patch timer runs from construction; onCreate may still be awaiting the plant's first load (cluster).
+      this.sync?.flush();
     }
 
     /** The connection currently driving a seat. */

@@ -167,7 +167,8 @@ export class PlantHub {
   }
 
   private async load(plantId: string): Promise<PlantRuntime> {
-    const plant = await this.loadDir(plantId);
+    // The files are read once per process (model() may have read them already): a room's onCreate stays short.
+    const plant = await this.model(plantId);
     const undo: (() => Promise<void> | void)[] = [];
     try {
       const rt = await this.build(plantId, plant, undo);
