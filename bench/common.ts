@@ -10,10 +10,13 @@ import path from "node:path";
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { matchMaker } from "@colyseus/core";
+import { PLANT_ROOM } from "../shared/protocol.ts";
 import { loadConfig } from "../server/config.ts";
 import { startGemba, type GembaServer } from "../server/app.ts";
 import { loadPlantDir } from "../server/plant/loadPlant.ts";
 import { nowMs, round } from "./childSide.ts";
+import type { LatencyStats } from "./clients.ts";
 
 export { nowMs, round, percentile, mqttPublishBytes, loadMeter, type Load } from "./childSide.ts";
 
@@ -40,6 +43,12 @@ export function machineInfo() {
 /** A topic prefix no other run (or test) shares. Use 3-letter tags so prefixes of different runs have the same length. */
 export function uniquePrefix(tag: string): string {
   return `bench-${tag}-${randomUUID().slice(0, 8)}/`;
+}
+
+/** The plant room this process hosts (benches run the server in-process), or null before anyone joined. */
+export async function localPlantRoom<T>(): Promise<T | null> {
+  const [room] = await matchMaker.query({ name: PLANT_ROOM });
+  return room ? (matchMaker.getLocalRoomById(room.roomId) as unknown as T) : null;
 }
 
 export interface BenchServer {
@@ -119,6 +128,20 @@ export async function demoPoints(): Promise<PointSpec[]> {
     }
   }
   return out;
+}
+
+/** Latency stats moved by a clock correction (ms), e.g. a child's offset from the publisher's clock. */
+export function shift(s: LatencyStats, by: number): LatencyStats {
+  const f = (x: number) => round(x + by, 3);
+  return {
+    count: s.count,
+    meanMs: f(s.meanMs),
+    p50Ms: f(s.p50Ms),
+    p95Ms: f(s.p95Ms),
+    p99Ms: f(s.p99Ms),
+    p999Ms: f(s.p999Ms),
+    maxMs: f(s.maxMs),
+  };
 }
 
 export function median(xs: readonly number[]): number {

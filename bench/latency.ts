@@ -15,17 +15,17 @@
  * coalesced).
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { matchMaker } from "@colyseus/core";
-import { PLANT_ROOM } from "../shared/protocol.ts";
 import {
   BROKER,
   demoPoints,
   loadMeter,
+  localPlantRoom,
   median,
   nowMs,
   round,
   sleep,
   spawnChild,
+  shift,
   startBenchServer,
   type BenchServer,
   type Child,
@@ -80,22 +80,8 @@ export interface LatencyRun {
   server: ServerSide | null;
 }
 
-function shift(s: LatencyStats, by: number): LatencyStats {
-  const f = (x: number) => round(x + by, 3);
-  return {
-    count: s.count,
-    meanMs: f(s.meanMs),
-    p50Ms: f(s.p50Ms),
-    p95Ms: f(s.p95Ms),
-    p99Ms: f(s.p99Ms),
-    p999Ms: f(s.p999Ms),
-    maxMs: f(s.maxMs),
-  };
-}
-
 async function syncCounters(): Promise<{ flushes: number; written: number; coalesced: number }> {
-  const [room] = await matchMaker.query({ name: PLANT_ROOM });
-  const local = room ? (matchMaker.getLocalRoomById(room.roomId) as unknown as { syncCounters?: unknown }) : null;
+  const local = await localPlantRoom<{ syncCounters?: unknown }>();
   const c = local?.syncCounters as { flushes: number; written: number; coalesced: number } | undefined;
   return c ? { ...c } : { flushes: 0, written: 0, coalesced: 0 };
 }
@@ -122,6 +108,8 @@ export async function pacedRun(opts: {
   durationMs: number;
   srv: BenchServer | null;
   tsFormat?: "float" | "int";
+  /** Called once the measured window is known (publisher clock, ms), e.g. to start a load beside it. */
+  onWindow?: (from: number, to: number) => void;
 }): Promise<{ receivers: ReceiverRun[]; pubReport: PublishReport; server: ServerSide | null }> {
   const clis = opts.setups.map(() => spawnChild("clients.ts"));
   try {
@@ -142,6 +130,7 @@ export async function pacedRun(opts: {
     const from = t0 + opts.warmupMs;
     const to = from + opts.durationMs;
     for (const cli of clis) cli.send({ type: "window", from, to });
+    opts.onWindow?.(from, to);
 
     // Server side over the same window (in this process's clock; the offset is well under a patch).
     let server: ServerSide | null = null;
