@@ -39,6 +39,7 @@ import { installVoice } from "./voice/VoiceCall.ts";
 import { areaAt, areaBoxes, type GroundPoint } from "./session/Interest.ts";
 import { gazePoints, InterestSender } from "./session/InterestSender.ts";
 import { startSignIn } from "./auth/signIn.ts";
+import { downloadWithToken } from "./auth/download.ts";
 
 const NAME_KEY = "gemba.displayName";
 
@@ -100,6 +101,8 @@ async function boot(): Promise<void> {
   };
   window.__gemba = hook;
 
+  // ---- sign-in (client/auth) first: oidc may send the page to the provider and back (this URL is restored) ----
+  const signIn = await startSignIn();
   const params = new URLSearchParams(location.search);
   const plantId = params.get("plant") ?? (await fetchDefaultPlant());
   const scene = new PlantScene(canvas);
@@ -124,8 +127,6 @@ async function boot(): Promise<void> {
   const avatars = new Avatars(scene.scene);
   let pingSeq = 0;
   let interest: InterestSender | null = null;
-  // ---- sign-in (client/auth): development tokens or OpenID Connect, before anything joins ----
-  const signIn = await startSignIn();
   const session = new PlantSession({
     onState: (s) => {
       state = s;
@@ -271,6 +272,7 @@ async function boot(): Promise<void> {
     ack: (id) => session.ack(id),
     shelve: (id, minutes, reason) => session.shelve(id, minutes, reason),
     unshelve: (id) => session.unshelve(id),
+    report: async (url) => downloadWithToken(url, await signIn.token(name)),
     focus: (twin) => {
       select(twin);
       scene.focus(twin);

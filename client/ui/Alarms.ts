@@ -6,7 +6,7 @@
 import type { PlantModel } from "../../shared/plant.ts";
 import { can } from "../../shared/permissions.ts";
 import type { AlarmState, TwinView } from "../../shared/state.ts";
-import { byId, el } from "./dom.ts";
+import { byId, el, toast } from "./dom.ts";
 
 const STATE_LABEL: Record<string, string> = {
   "unack-active": "active · unacknowledged",
@@ -22,6 +22,8 @@ export interface AlarmActions {
   focus(twin: string): void;
   /** Play the room back from shortly before this alarm became active. */
   replay(activeAt: number): void;
+  /** Download the incident report at `url` (it needs the sign-in token, so not a plain link). */
+  report(url: string): Promise<void>;
 }
 
 export class Alarms {
@@ -93,6 +95,10 @@ export class Alarms {
     report.href = `/api/plants/${encodeURIComponent(this.model.id)}/incidents/${encodeURIComponent(a.id)}?format=html`;
     report.title = "Incident report: signals, lifecycle and who did what (HTML; JSON and CSV via ?format=)";
     report.setAttribute("download", "");
+    report.addEventListener("click", (e) => {
+      e.preventDefault();
+      this.actions.report(report.href).catch((err: Error) => toast(err.message));
+    });
     actions.appendChild(report);
     if ((a.state === "unack-active" || a.state === "rtn-unack") && can(role, "acknowledge")) {
       const ack = el("button", "ack", "Ack");

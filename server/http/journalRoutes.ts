@@ -8,9 +8,8 @@ import { z } from "zod";
 import { PlantId } from "../../shared/protocol.ts";
 import type { JournalEntry, JournalStore } from "../store/JournalStore.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
-import { AuthError } from "../auth/identity.ts";
-import { authStatus, type SignInGate } from "../auth/SignInGate.ts";
-import { bearer, requester } from "../auth/authRoutes.ts";
+import type { SignInGate } from "../auth/SignInGate.ts";
+import { allowed } from "../auth/httpGuard.ts";
 
 export interface JournalRouteDeps {
   hub: PlantHub;
@@ -37,14 +36,8 @@ export function installJournalRoutes(app: Application, deps: JournalRouteDeps): 
     const id = PlantId.safeParse(req.params["id"]);
     if (!id.success) return fail(res, 400, "A plant id is lowercase letters, digits and dashes.");
     if (!deps.hub.available().includes(id.data)) return fail(res, 404, `There is no plant "${id.data}" here.`);
-    let who;
-    try {
-      who = await deps.gate.require(bearer(req), id.data, requester(req), "audit");
-    } catch (e) {
-      if (!(e instanceof AuthError)) throw e;
-      if (e.code === "missing") res.setHeader("WWW-Authenticate", 'Bearer realm="gemba"');
-      return fail(res, authStatus(e), e.message);
-    }
+    const who = await allowed(deps.gate, req, res, id.data, "audit");
+    if (!who) return;
     const q = JournalParams.safeParse(req.query);
     if (!q.success) return fail(res, 400, "Ask for ?since=ms&until=ms&kind=…&subject=…&limit=N&format=json|csv.");
     const kinds = q.data.kind === undefined ? undefined : Array.isArray(q.data.kind) ? q.data.kind : [q.data.kind];

@@ -14,6 +14,7 @@ import type { PlantHub } from "../runtime/PlantHub.ts";
 import { securityHeadersFor } from "./securityHeaders.ts";
 import { installJournalRoutes } from "./journalRoutes.ts";
 import { installAuthRoutes } from "../auth/authRoutes.ts";
+import { allowed } from "../auth/httpGuard.ts";
 import type { Auth } from "../auth/createAuth.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
@@ -216,6 +217,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.get("/api/plants/:id/incidents/:alarm", async (req, res) => {
     const rt = await withPlant(req, res);
     if (!rt) return;
+    // It names who acknowledged and who was there: for people signed in to this plant (docs/SECURITY.md).
+    if (!(await allowed(deps.auth.gate, req, res, rt.plant.model.id, "report"))) return;
     const alarmId = z.string().max(200).safeParse(req.params["alarm"]);
     const format = z.enum(["json", "csv", "html"]).default("json").safeParse(req.query["format"]);
     if (!alarmId.success || !format.success)

@@ -260,6 +260,18 @@ describe("development sign-in", () => {
     expect((await journal(h, await devToken(h.endpoint, "Someone", "expert"))).status).toBe(403);
   });
 
+  it("incident reports are for people signed in to the plant; signed in, bad requests still get their sentence", async () => {
+    const base = `http://127.0.0.1:${h.server.port}/api/plants/demo/incidents`;
+    const viewer = { headers: { authorization: `Bearer ${await devToken(h.endpoint, "Vi", "viewer")}` } };
+    expect((await fetch(`${base}/no-such-alarm`)).status).toBe(401);
+    const missing = await fetch(`${base}/no-such-alarm`, viewer);
+    expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([
+      404,
+      'No alarm "no-such-alarm" in the journal of plant demo.',
+    ]);
+    expect((await fetch(`${base}/x?format=exe`, viewer)).status).toBe(400);
+  });
+
   it("a bad name or role is refused with a sentence", async () => {
     const post = (body: unknown) =>
       fetch(`http://127.0.0.1:${h.server.port}/api/auth/dev`, {

@@ -4,6 +4,7 @@ import type { FaultName } from "../../server/sim/PlantSimulator.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { demoPlant } from "../unit/fixtures.ts";
 import { join, useServerAndPublisher } from "./harness.ts";
+import { devToken } from "../support/devSignIn.ts";
 
 const ctx = useServerAndPublisher();
 
@@ -67,7 +68,10 @@ describe("simulator faults through the real broker raise their rule alarms, and 
     });
     await room.request("ack", { alarm: "pump-cavitation:P401" });
     const base = `http://127.0.0.1:${ctx.h.server.port}/api/plants/demo/incidents/pump-cavitation:P401`;
-    const inc = (await (await fetch(base)).json()) as {
+    // Reports name who did what: for people signed in to the plant (docs/SECURITY.md).
+    const signedIn = { headers: { authorization: `Bearer ${await devToken(ctx.h.endpoint, "Reader", "viewer")}` } };
+    expect((await fetch(base)).status).toBe(401);
+    const inc = (await (await fetch(base, signedIn)).json()) as {
       alarm: { activeAt: number; twin: string };
       from: number;
       signals: { key: string; ts: number[] }[];
@@ -79,10 +83,10 @@ describe("simulator faults through the real broker raise their rule alarms, and 
     expect(flow.ts.some((t) => t < inc.alarm.activeAt) && flow.ts.some((t) => t > inc.alarm.activeAt)).toBe(true);
     expect(inc.lifecycle.map((e) => e.kind)).toEqual(["alarm.active", "alarm.cleared", "alarm.ack"]);
     expect(inc.lifecycle[2]!.actor).toBe("Control room");
-    const csv = await (await fetch(`${base}?format=csv`)).text();
+    const csv = await (await fetch(`${base}?format=csv`, signedIn)).text();
     expect(csv.split("\n")[0]).toBe("time,signal,value,unit");
     expect(csv).toContain(",P401/suctionPressure,");
-    const html = await (await fetch(`${base}?format=html`)).text();
+    const html = await (await fetch(`${base}?format=html`, signedIn)).text();
     expect(html).toContain("<svg");
     expect(html).not.toMatch(/<script|https?:\/\//);
     await room.leave();
