@@ -17,6 +17,7 @@ import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
 import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { startFrontProxy } from "../../scripts/frontProxy.ts";
 import { MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
 
 const REDIS = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";
@@ -37,7 +38,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startNode(): Promise<RunningServer & { port: number }> {
+async function startNode(publicAddress?: (port: number) => string): Promise<RunningServer & { port: number }> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-cluster-"));
   fs.writeFileSync(path.join(dataDir, "dev-signing.key"), DEV_KEY, { mode: 0o600 });
@@ -48,7 +49,7 @@ async function startNode(): Promise<RunningServer & { port: number }> {
     MQTT_TOPIC_PREFIX: TOPIC_PREFIX,
     SIM: "off",
     REDIS_URL: `${REDIS}?keyPrefix=${encodeURIComponent(KEY_PREFIX)}`,
-    PUBLIC_ADDRESS: `127.0.0.1:${port}`,
+    PUBLIC_ADDRESS: publicAddress?.(port) ?? `127.0.0.1:${port}`,
   });
   return Object.assign(server, { port });
 }
@@ -57,6 +58,10 @@ async function metrics(node: { port: number }): Promise<Metrics> {
   const res = await fetch(`http://127.0.0.1:${node.port}/api/metrics`);
   return (await res.json()) as Metrics;
 }
+
+/** The room socket's URL (it names the process the seat reservation sent the client to). */
+const socketUrl = (room: Room<unknown, PlantRoomState>) =>
+  (room.connection.transport as unknown as { ws: { url: string } }).ws.url;
 
 async function joinThrough(node: { port: number }, name: string): Promise<Room<unknown, PlantRoomState>> {
   const res = await fetch(`http://127.0.0.1:${node.port}/api/auth/dev`, {
@@ -90,6 +95,29 @@ async function cleanRedis(): Promise<void> {
   if (keys.length) await redis.del(...keys);
   presence.shutdown();
 }
+
+describe("cluster: one address in front of two processes", () => {
+  it("clients joining through the front proxy share one room, and their sockets go to the process hosting it", async () => {
+    const front = await freePort();
+    const nodes = await Promise.all([1, 2].map((i) => startNode(() => `127.0.0.1:${front}/n${i}`)));
+    const backends = nodes.map((n, i) => ({ index: i + 1, port: n.port, alive: true }));
+    const proxy = await startFrontProxy("127.0.0.1", front, backends, () => {});
+    const rooms: Room<unknown, PlantRoomState>[] = [];
+    try {
+      // Whichever process the proxy hands a request to, the seat reservation names the one hosting the room.
+      rooms.push(await joinThrough({ port: front }, "Ada"), await joinThrough({ port: front }, "Grace"));
+      expect(rooms[1]!.roomId).toBe(rooms[0]!.roomId);
+      const hosting = await Promise.all(nodes.map(async (n) => (await metrics(n)).rooms));
+      const host = hosting.indexOf(1) + 1;
+      for (const r of rooms) expect(socketUrl(r)).toContain(`127.0.0.1:${front}/n${host}/`);
+      await waitForState(rooms[0]!, (s) => seatNames(s).join() === "Ada,Grace", "Ada sees Grace");
+    } finally {
+      for (const r of rooms) await r.leave().catch(() => {});
+      await new Promise((r) => proxy.close(r));
+      await Promise.all(nodes.map((n) => n.stop()));
+    }
+  }, 90_000);
+});
 
 describe("cluster: two processes behind one Redis", () => {
   let a: RunningServer & { port: number };
