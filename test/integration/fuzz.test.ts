@@ -361,8 +361,12 @@ interface Hostile {
   closed: number | null;
 }
 
-async function connect(name: string, role: Hostile["role"]): Promise<Hostile> {
-  const room = await join(h, name, { role, separate: true });
+/**
+ * `separate: false` after a drop joins while the old seat is still held for this user: the connection is
+ * pending (it may take the seat over with handoffPull), so the handoff paths get hostile input too.
+ */
+async function connect(name: string, role: Hostile["role"], separate = true): Promise<Hostile> {
+  const room = await join(h, name, { role, separate });
   const hostile: Hostile = { name, role, room, left: Promise.resolve(0), closed: null };
   hostile.left = new Promise<number>((resolve) =>
     room.onLeave((code) => {
@@ -525,7 +529,7 @@ describe("hostile room clients (property-based fuzz)", () => {
               c.closed,
             );
             closes[c.closed] = (closes[c.closed] ?? 0) + 1;
-            hostiles[i] = await connect(c.name, c.role);
+            hostiles[i] = await connect(c.name, c.role, closes[c.closed]! % 2 === 0);
           }
         }
         // Each slice: the observer received this slice's live marker, the server is up, invariants hold.
