@@ -315,6 +315,7 @@ export const Health = z.object({
     lastError: z.string().nullable(),
   }),
   simulator: z.object({ running: z.boolean(), faults: z.array(z.string()) }),
+  auth: z.object({ mode: z.enum(["dev", "oidc"]), signIns: z.number(), refused: z.record(z.string(), z.number()) }),
   rooms: z.number(),
   clients: z.number(),
   plants: z.array(

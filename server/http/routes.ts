@@ -71,6 +71,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         running: deps.sim?.running() ?? false,
         faults: deps.sim?.faults().map((f) => `${f.name}@${f.target}`) ?? [],
       },
+      // Sign-ins and refused tokens since start, by reason (server/auth/SignInGate.ts).
+      auth: { mode: deps.auth.gate.mode, signIns: deps.auth.gate.signIns, refused: { ...deps.auth.gate.refused } },
       rooms: rs.rooms,
       clients: rs.clients,
       plants: deps.hub.loaded().map((rt) => ({

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, type Room } from "@colyseus/sdk";
 import { SignJWT, UnsecuredJWT } from "jose";
-import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo } from "../../shared/protocol.ts";
+import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo, type Health } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { devSignIn, devToken } from "../support/devSignIn.ts";
 import { signInHeadless, startTestProvider, type TestProvider } from "../support/oidcProvider.ts";
@@ -105,6 +105,10 @@ describe("OpenID Connect sign-in against a real provider", () => {
     }
     // What a forged token claimed is kept for the auditor, marked as a claim.
     expect(log.find((e) => e.data["reason"] === "forged")!.data["claimed"]).toBe("ada");
+    // And counted, for monitoring.
+    const health = (await (await fetch(`http://127.0.0.1:${h.server.port}/healthz`)).json()) as Health;
+    expect(health.auth.mode).toBe("oidc");
+    for (const [reason] of cases) expect(health.auth.refused[reason], reason).toBeGreaterThanOrEqual(1);
   });
 
   it("a token whose tolerance window covers a small clock difference is accepted; one beyond it is not", async () => {
