@@ -10,9 +10,11 @@ import type { z } from "zod";
 import type { ErrorMessage, Refusal } from "../../shared/protocol.ts";
 
 export class MessageCounters {
-  readonly accepted: Record<string, number> = {};
-  readonly rejected: Record<string, number> = {};
-  readonly dropped: Record<string, number> = {};
+  // Keyed by message type, which a client chooses: without a prototype, "constructor" or "toString" are
+  // counters like any other, not Object.prototype members turned into strings (found by the fuzz test).
+  readonly accepted: Record<string, number> = Object.create(null) as Record<string, number>;
+  readonly rejected: Record<string, number> = Object.create(null) as Record<string, number>;
+  readonly dropped: Record<string, number> = Object.create(null) as Record<string, number>;
   /** Connections closed with CloseCode.FLOODING (over MAX_MESSAGES_PER_SECOND). */
   floodCloses = 0;
   private readonly lastTold = new WeakMap<Client, Map<string, number>>();

@@ -19,12 +19,15 @@ import {
   MAX_ANNOTATION_TEXT,
   MAX_COORD,
   MAX_INK_POINTS,
+  PLANT_ROOM,
   type ClientMessageType,
 } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { ALARM_STATES, MAX_SHELVE_MS } from "../../server/alarms/AlarmLifecycle.ts";
 import { MAX_ANNOTATIONS } from "../../server/collab/AnnotationBook.ts";
 import type { PlantRuntime } from "../../server/runtime/PlantHub.ts";
+import type { MessageCounters } from "../../server/rooms/messagePolicy.ts";
+import { matchMaker } from "@colyseus/core";
 import { join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
 import type { MqttClient } from "mqtt";
 
@@ -439,6 +442,13 @@ async function checkInvariants(
     "annotations in sync",
   );
   for (const [id, al] of s.alarms) expect(ALARM_STATES, id).toContain(al.state);
+  // The room's message counters stay counts, whatever type names hostile clients made up.
+  const [listing] = await matchMaker.query({ name: PLANT_ROOM });
+  const counters = (matchMaker.getLocalRoomById(listing!.roomId) as unknown as { counters: MessageCounters }).counters;
+  for (const table of [counters.accepted, counters.rejected, counters.dropped]) {
+    for (const [type, n] of Object.entries(table))
+      expect(Number.isInteger(n), `counter "${type}" is ${String(n)}`).toBe(true);
+  }
   const c = s.calibration;
   expect([c.ax, c.ay, c.az, c.bx, c.by, c.bz].every((x) => Number.isFinite(x) && Math.abs(x) <= MAX_COORD)).toBe(true);
 }
