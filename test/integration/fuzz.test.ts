@@ -381,6 +381,8 @@ async function connect(name: string, role: Hostile["role"], separate = true): Pr
   return hostile;
 }
 
+const sentByType = new Map<string | number, number>();
+
 /** Send one batch, then wait until the server has processed it (a PING round trip) or closed the connection. */
 async function fire(c: Hostile, batch: Shot[], stats: Record<string, number>): Promise<void> {
   const replies: Promise<unknown>[] = [];
@@ -391,6 +393,7 @@ async function fire(c: Hostile, batch: Shot[], stats: Record<string, number>): P
       else if (s.how === "send") c.room.send(s.type as string, s.payload);
       else replies.push(c.room.request(s.type as string, s.payload, { timeout: 60_000 }).catch(() => undefined));
       stats[s.how] = (stats[s.how] ?? 0) + 1;
+      if (s.how !== "raw") sentByType.set(s.type, (sentByType.get(s.type) ?? 0) + 1);
     } catch {
       // The SDK cannot encode some values (e.g. a 2 MB+ string into its buffer): nothing reached the server.
       stats["unsendable"] = (stats["unsendable"] ?? 0) + 1;
@@ -567,6 +570,9 @@ describe("hostile room clients (property-based fuzz)", () => {
           `${rt.annotations.items.size} annotations, ${logged.length} refused frames logged, observer saw ${liveUpdates} live point updates`,
       );
       expect(sent).toBeGreaterThanOrEqual(TOTAL * 0.95);
+      // Every message type got its share (about 4% each), valid, mutated and random.
+      for (const type of Object.keys(ClientMessage))
+        expect(sentByType.get(type) ?? 0, type).toBeGreaterThan(TOTAL / 100);
       for (const c of hostiles) await c.room.leave();
       await observer.leave();
     } catch (e) {
