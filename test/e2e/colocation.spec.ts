@@ -1,0 +1,265 @@
+/**
+ * Co-location with two emulated Quest 3 headsets (iwer) in one real room. The
+ * headsets booted in different places, so each one's local space is the room
+ * turned and shifted differently (`Device` below). Before calibration, a third
+ * participant's laser on an asset shows at two different real spots. Then Olu
+ * sets the room's two marks from his headset (Align tab, touch mark 1, mark 2
+ * with the right controller) and Bea aligns hers by touching the same two real
+ * marks: now both see the laser end on the same asset at the same real spot,
+ * and each sees the other's avatar where that person really stands.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { devClient } from "../support/devSignIn.ts";
+import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
+import { PlantRoomState } from "../../shared/state.ts";
+import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv } from "../../client/xr/panelLayout.ts";
+import type { XrTab } from "../../client/xr/panelModels.ts";
+import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { click, installIwer, xrFrames } from "./iwer.ts";
+import { joinAs, watchPage, type PageWatch } from "./page.ts";
+
+type V3 = [number, number, number];
+
+let server: RunningServer;
+test.beforeAll(async () => {
+  server = await startAppServer();
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+/** Where a headset booted: its local (iwer device) frame is the room shifted to `origin` and turned by `yaw`. */
+interface Device {
+  origin: V3;
+  yaw: number;
+}
+
+function toDevice(d: Device, p: V3): V3 {
+  const dx = p[0] - d.origin[0];
+  const dz = p[2] - d.origin[2];
+  const c = Math.cos(-d.yaw);
+  const s = Math.sin(-d.yaw);
+  return [dx * c + dz * s, p[1] - d.origin[1], -dx * s + dz * c];
+}
+
+function toRoom(d: Device, l: V3): V3 {
+  const c = Math.cos(d.yaw);
+  const s = Math.sin(d.yaw);
+  return [d.origin[0] + l[0] * c + l[2] * s, d.origin[1] + l[1], d.origin[2] - l[0] * s + l[2] * c];
+}
+
+const add = (a: V3, b: V3): V3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+const dist = (a: V3, b: V3) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+
+/** Two marks on the real floor (room coordinates, metres), 1.4 m apart. */
+const MARK_1: V3 = [-0.4, 0.1, -0.9];
+const MARK_2: V3 = [0.9, 0.1, -1.4];
+
+/** Stand at `head` (room coordinates) facing -z, controllers held in front; everything told to iwer in device space. */
+async function stand(page: Page, d: Device, head: V3): Promise<void> {
+  const at = (off: V3) => toDevice(d, add(head, off));
+  await page.evaluate(
+    ([h, ht, l, lt, r, rt]) => {
+      window.__iwer!.headset(h, ht);
+      window.__iwer!.pose("controller-left", l, lt);
+      window.__iwer!.pose("controller-right", r, rt);
+    },
+    [
+      at([0, 0, 0]),
+      at([0, -0.3, -1.5]),
+      at([-0.2, -0.3, -0.35]),
+      at([-0.15, -0.15, -1.3]),
+      at([0.22, -0.3, -0.35]),
+      at([0.2, -0.3, -1.3]),
+    ] as const,
+  );
+}
+
+async function enterVr(page: Page): Promise<void> {
+  await page.locator("#btn-xr-vr").click();
+  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 30_000 });
+  await xrFrames(page, 5);
+}
+
+/** Aim the right controller at a point of a panel (texture coordinates) and pull the trigger. */
+async function press(page: Page, mesh: "_xrTabs" | "_xrList", uv: [number, number]): Promise<string> {
+  const [w, h] = mesh === "_xrTabs" ? [TABS_W, TABS_H] : [LIST_W, LIST_H];
+  const local: V3 = [(uv[0] - 0.5) * w, (uv[1] - 0.5) * h, 0];
+  const world = await page.evaluate(([m, l]) => window.__iwer!.nodeToWorld(m, l), [mesh, local] as const);
+  await page.evaluate((p) => window.__iwer!.aimAtWorld("controller-right", p), world);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+  return await page.evaluate(() => window.__gemba_xr!.lastClick);
+}
+
+async function openTab(page: Page, tab: XrTab): Promise<void> {
+  expect(await press(page, "_xrTabs", tabUv(tab))).toBe(`tab:${tab}`);
+  await page.waitForFunction((t) => window.__gemba_xr?.tab === t, tab);
+}
+
+/** Touch a real mark with the right controller's tip (pointing down at it) and pull the trigger. */
+async function touchMark(page: Page, d: Device, mark: V3): Promise<void> {
+  await page.evaluate(([at, target]) => window.__iwer!.pose("controller-right", at, target), [
+    toDevice(d, mark),
+    toDevice(d, add(mark, [0, -1, -0.2])),
+  ] as const);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+}
+
+async function calibrate(page: Page, d: Device, head: V3, action: { slot: number; label: string }): Promise<void> {
+  await openTab(page, "align");
+  await expect.poll(() => page.evaluate(() => window.__gemba_xr!.tabText)).toContain(`[${action.label}]`);
+  expect(await press(page, "_xrList", listUv({ area: "action", slot: action.slot }))).toBe("list:calibrate");
+  expect((await page.evaluate(() => window.__gemba_xr!.calibration)).step).toBe("p1");
+  await touchMark(page, d, MARK_1);
+  expect((await page.evaluate(() => window.__gemba_xr!.calibration)).step).toBe("p2");
+  await touchMark(page, d, MARK_2);
+  await page.waitForFunction(() => window.__gemba_xr?.calibration.aligned === true, null, { timeout: 15_000 });
+  await stand(page, d, head);
+  await xrFrames(page, 3);
+}
+
+/**
+ * Where this headset shows the other participant's laser end, in device space, and which asset the laser hits.
+ * Waits until the laser is shown at `target` (plant coordinates).
+ */
+async function laserSeen(page: Page, seat: string, target: V3): Promise<{ device: V3; twin: string | null }> {
+  await page.waitForFunction(
+    ([s, t]) => {
+      const dot = window.__gemba!.scene()!.scene.getMeshByName(`_avatarDot.${s}`);
+      return (
+        !!dot &&
+        dot.isEnabled() &&
+        Math.hypot(dot.position.x - t[0], dot.position.y - t[1], dot.position.z - t[2]) < 1e-3
+      );
+    },
+    [seat, target] as const,
+    { timeout: 20_000 },
+  );
+  return page.evaluate((s) => {
+    const ps = window.__gemba!.scene()!;
+    const scene = ps.scene;
+    const seatState = window.__gemba!.state()!.seats.get(s)!;
+    const dot = scene.getMeshByName(`_avatarDot.${s}`)!;
+    dot.computeWorldMatrix(true);
+    const end = dot.getAbsolutePosition();
+    const p = seatState.pointer;
+    const o = window.__iwer!.nodeToWorld("_plantFrame", [p.ox, p.oy, p.oz]);
+    const cam = scene.activeCamera!;
+    // Babylon's classes are bundled away; reach Ray and Vector3 through instances the page already has.
+    const RayCtor = cam.getForwardRay().constructor as new (o: unknown, d: unknown, l: number) => never;
+    const VecCtor = end.constructor as new (x: number, y: number, z: number) => typeof end;
+    const from = new VecCtor(o[0], o[1], o[2]);
+    const dir = end.subtract(from);
+    const len = dir.length();
+    dir.normalize();
+    const hit = scene.pickWithRay(
+      new RayCtor(from, dir, len + 0.5),
+      (m) => m.isPickable && m.isEnabled() && m.isVisible && !m.name.startsWith("_"),
+    );
+    return {
+      device: window.__iwer!.worldToDevice([end.x, end.y, end.z]),
+      twin: hit?.pickedMesh ? ps.twinOf(hit.pickedMesh) : null,
+    };
+  }, seat);
+}
+
+/** Where this headset shows another participant's head (their avatar), in device space. */
+async function avatarSeen(page: Page, seat: string): Promise<V3> {
+  return page.evaluate((s) => {
+    const node = window.__gemba!.scene()!.scene.getTransformNodeByName(`_avatar.${s}`)!;
+    const w = node.computeWorldMatrix(true).getTranslation();
+    return window.__iwer!.worldToDevice([w.x, w.y, w.z]);
+  }, seat);
+}
+
+function expectClean(watch: PageWatch): void {
+  expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
+  expect(watch.errors, "console errors").toEqual([]);
+}
+
+test("two headsets that calibrated on the same two marks see a third user's laser hit the same asset at the same real spot; before calibrating they did not", async ({
+  browser,
+}) => {
+  // Two emulated headsets on software rendering: each step waits for both pages' XR frames.
+  test.setTimeout(360_000);
+  const olu: Device = { origin: [0, 0, 0], yaw: 0 };
+  const bea: Device = { origin: [2.5, 0, -0.8], yaw: 1.0 };
+  const oluHead: V3 = [0, 1.6, 0.8];
+  const beaHead: V3 = [1.8, 1.6, 0.4];
+  const pages: Page[] = [];
+  const watches: PageWatch[] = [];
+  for (const [name, d, head] of [
+    ["Olu", olu, oluHead],
+    ["Bea", bea, beaHead],
+  ] as const) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 360 } });
+    const page = await context.newPage();
+    watches.push(watchPage(page, server.url));
+    await installIwer(page);
+    await joinAs(page, server.url, name);
+    await stand(page, d, head);
+    await enterVr(page);
+    pages.push(page);
+  }
+  const [pa, pb] = pages as [Page, Page];
+  const seatOf = (p: Page) => p.evaluate(() => window.__gemba!.seat()!);
+  const [seatA, seatB] = [await seatOf(pa), await seatOf(pb)];
+
+  // A third participant (a desktop, here an SDK client) points at T101's centre.
+  const target = await pa.evaluate(() => {
+    const c = window.__gemba!.scene()!.twins.get("T101")!.center;
+    return [c.x, c.y, c.z] as [number, number, number];
+  });
+  const cy = await (
+    await devClient(server.url, "Cy")
+  ).joinOrCreate<PlantRoomState>(
+    PLANT_ROOM,
+    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Cy", device: "desktop" },
+    PlantRoomState,
+  );
+  cy.onMessage("welcome", () => {});
+  cy.onMessage("error", () => {});
+  cy.send("pose", {
+    h: [target[0], target[1] + 3, target[2] - 6, 0, 0, 0, 1],
+    p: { o: [target[0], target[1] + 2.75, target[2] - 6], t: target, twin: "T101" },
+  });
+  await expect.poll(() => [...cy.state.seats.values()].find((s) => s.name === "Cy")?.pointer.active).toBe(true);
+  const seatC = [...cy.state.seats.values()].find((s) => s.name === "Cy")!.id;
+
+  // Control: not calibrated, each headset puts the plant relative to where it booted; the laser ends apart.
+  const before = [
+    toRoom(olu, (await laserSeen(pa, seatC, target)).device),
+    toRoom(bea, (await laserSeen(pb, seatC, target)).device),
+  ];
+  expect(dist(before[0]!, before[1]!), "uncalibrated: the laser is at two different real spots").toBeGreaterThan(1);
+
+  // Olu (an expert) sets the room's marks; Bea aligns to them by touching the same two real marks.
+  await calibrate(pa, olu, oluHead, { slot: 1, label: "Set marks" });
+  expect(await pa.evaluate(() => window.__gemba!.state()!.calibration.setBy)).toBe("Olu");
+  await pb.waitForFunction(() => window.__gemba!.state()?.calibration.setBy === "Olu");
+  await calibrate(pb, bea, beaHead, { slot: 0, label: "Align" });
+  const aligned = await pb.evaluate(() => window.__gemba_xr!.calibration);
+  expect(aligned.error).toBeLessThan(0.01);
+
+  const seenA = await laserSeen(pa, seatC, target);
+  const seenB = await laserSeen(pb, seatC, target);
+  expect(seenA.twin).toBe("T101");
+  expect(seenB.twin).toBe("T101");
+  const realA = toRoom(olu, seenA.device);
+  const realB = toRoom(bea, seenB.device);
+  expect(dist(realA, realB), "calibrated: the laser ends at one real spot").toBeLessThan(0.03);
+
+  // And each sees the other's avatar where that person really stands (poses travel in plant coordinates).
+  await expect
+    .poll(async () => dist(toRoom(olu, await avatarSeen(pa, seatB)), beaHead), { timeout: 15_000 })
+    .toBeLessThan(0.05);
+  await expect
+    .poll(async () => dist(toRoom(bea, await avatarSeen(pb, seatA)), oluHead), { timeout: 15_000 })
+    .toBeLessThan(0.05);
+
+  await cy.leave();
+  watches.forEach(expectClean);
+  for (const p of pages) await p.context().close();
+});
