@@ -143,7 +143,7 @@ function button(name: string): ButtonView {
   rect.color = "#4aa3ff";
   rect.background = "#16324a";
   rect.isVisible = false;
-  const label = text(`${name}.label`, 36, "#ffffff", true);
+  const label = text(`${name}.label`, 34, "#ffffff", true);
   label.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_CENTER;
   rect.addControl(label);
   return { rect, label };

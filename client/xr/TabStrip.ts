@@ -32,7 +32,7 @@ export class TabStrip {
       rect.cornerRadius = 14;
       rect.thickness = 3;
       rect.color = "#4aa3ff";
-      const label = text(`_xrTabLabel.${tab}`, 42, "#ffffff", true);
+      const label = text(`_xrTabLabel.${tab}`, 38, "#ffffff", true);
       label.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_CENTER;
       label.text = TAB_LABELS[tab];
       rect.addControl(label);

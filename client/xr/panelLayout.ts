@@ -29,7 +29,7 @@ export const ACTIONS_H = 78;
 export const ROWS_TOP = 152;
 export const ROW_H = Math.floor((LIST_TEX_H - ROWS_TOP - 4) / VISIBLE_ROWS);
 /** Row buttons: two slots at the right end. */
-export const SLOT_W = 170;
+export const SLOT_W = 180;
 export const SLOT_GAP = 12;
 export const ACTION_GAP = 16;
 

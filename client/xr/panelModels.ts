@@ -101,7 +101,7 @@ export interface NoteLike {
 }
 
 const SEVERITY_COLORS = ["#e8eef2", "#9fd3ff", "#f3c30f", "#ff9f43", "#ff6b5e"];
-const MAX_TEXT = 28;
+const MAX_TEXT = 24;
 
 function clip(s: string, n = MAX_TEXT): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
@@ -154,7 +154,7 @@ export function alarmsTab(alarms: Iterable<AlarmLike>, role: string): TabModel {
           ? null
           : shelved
             ? { label: "Unshelve", action: { kind: "unshelve", alarm: a.id } }
-            : { label: "Shelve 1 h", action: { kind: "shelve", alarm: a.id } },
+            : { label: "Shelve", action: { kind: "shelve", alarm: a.id } },
       ],
     });
   }

@@ -71,8 +71,8 @@ describe("alarms tab", () => {
     expect(m.header).toBe("3 alarms · 1 unacknowledged");
     expect(m.rows.map((r) => r.text.split(" · ")[0])).toEqual(["P101", "T101", "P102"]);
     expect(m.rows.map((r) => r.buttons.map((b) => b?.label ?? null))).toEqual([
-      ["Ack", "Shelve 1 h"],
-      [null, "Shelve 1 h"],
+      ["Ack", "Shelve"],
+      [null, "Shelve"],
       [null, "Unshelve"],
     ]);
     expect(m.rows[0]!.buttons[0]!.action).toEqual({ kind: "ack", alarm: "b:P101" });
