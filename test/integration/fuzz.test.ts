@@ -7,6 +7,8 @@
  * their invariants, and the observer must have received that slice's live update.
  *
  * Replay a failure with the seed it prints: FUZZ_SEED=<seed> npx vitest run test/integration/fuzz.test.ts
+ * (the same choices in the same order; ids the server mints, such as seats and annotations, differ per run).
+ * FUZZ_MESSAGES=<n> runs a shorter or longer attack.
  */
 import fs from "node:fs";
 import fc from "fast-check";
@@ -43,9 +45,13 @@ const SLICES = 10;
  */
 const DOCUMENTED_CLOSES = new Set([4000, 4002, 1009, 4429]);
 
-/** What Colyseus (msgpackr, schema) and ws log when they refuse an undecodable or oversized frame. */
-const COLYSEUS_DECODE_REFUSALS =
-  /MessagePack|end of buffer not reached|Unknown extension|Invalid property type for record|Maximum call stack size exceeded|outside the bounds of the DataView|utf8Read\(\): Invalid byte|Max payload size exceeded/;
+/**
+ * What Colyseus and ws log when they refuse a frame: an error thrown inside msgpackr's decoder or ws's frame
+ * reader, which they catch (the connection is then closed with a documented code, or the request answered with
+ * an error), or the schema decoder's note on a message type that is not UTF-8. Judged by where the error was
+ * thrown (the stack Colyseus prints), not by its wording, which varies with every kind of garbage.
+ */
+const COLYSEUS_DECODE_REFUSALS = /msgpackr[\\/]unpack\.js|ws[\\/]lib[\\/]receiver\.js|utf8Read\(\): Invalid byte/;
 
 let h: Harness;
 let pub: MqttClient;
@@ -377,7 +383,7 @@ async function connect(name: string, role: Hostile["role"], separate = true): Pr
       resolve(code);
     }),
   );
-  for (const t of ["ping", "summon", "share", "signal", "pending", "driving", "moved"]) room.onMessage(t, () => {});
+  room.onMessage("*", () => {}); // pings, summons, signals, handoff messages: not under test here
   return hostile;
 }
 
@@ -473,7 +479,7 @@ describe("hostile room clients (property-based fuzz)", () => {
         args
           .map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a)))
           .join(" ")
-          .slice(0, 200),
+          .slice(0, 1500),
       );
     const consoleError = vi.spyOn(console, "error").mockImplementation(capture);
     const consoleWarn = vi.spyOn(console, "warn").mockImplementation(capture);
@@ -485,7 +491,7 @@ describe("hostile room clients (property-based fuzz)", () => {
     let batchNo = 0;
     try {
       const observer = await join(h, "Observer", { role: "viewer" });
-      for (const t of ["ping", "summon", "share", "signal"]) observer.onMessage(t, () => {});
+      observer.onMessage("*", () => {});
       // The observer counts live point updates it decodes (after each patch), and checks each point's time only moves forward.
       let liveUpdates = 0;
       const seenTs = new Map<string, number>();
