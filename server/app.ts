@@ -29,6 +29,7 @@ import { createAuth, type Auth } from "./auth/createAuth.ts";
 import { restrictCors } from "./http/corsPolicy.ts";
 import { clusterServerOptions } from "./cluster/clusterOptions.ts";
 import { installMetricsRoute } from "./http/metricsRoute.ts";
+import "./runtime/nodeWebSocket.ts";
 
 export interface GembaServer {
   url: string;
