@@ -40,6 +40,7 @@ import { areaAt, areaBoxes, type GroundPoint } from "./session/Interest.ts";
 import { gazePoints, InterestSender } from "./session/InterestSender.ts";
 import { startSignIn } from "./auth/signIn.ts";
 import { downloadWithToken } from "./auth/download.ts";
+import { applyRoleGates } from "./ui/roleGates.ts";
 
 const NAME_KEY = "gemba.displayName";
 
@@ -548,6 +549,7 @@ async function boot(): Promise<void> {
       inspector.setViewTime(past ? state.viewTime : 0);
       inspector.update(view, past ? state.viewTime : Date.now());
       const who = me();
+      applyRoleGates(who.role);
       alarms.update(view, who.role);
       timeline.update(state, who.role);
       notes.update(state, who);
