@@ -256,7 +256,12 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       const schema = ClientMessage[type] as unknown as z.ZodType<z.infer<(typeof ClientMessage)[K]>>;
       this.onMessage(type, (client, raw, mctx) => {
         const p = parseRequest(schema, raw);
-        if (!p.ok) return mctx.reject(p.refusal);
+        // Counted like fire-and-forget messages; the refusal itself is the answer the sender gets.
+        if (!p.ok) {
+          this.counters.count("rejected", type);
+          return mctx.reject(p.refusal);
+        }
+        this.counters.count("accepted", type);
         return handler(client, p.data, mctx);
       });
     }

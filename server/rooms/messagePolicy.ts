@@ -19,6 +19,11 @@ export class MessageCounters {
   floodCloses = 0;
   private readonly lastTold = new WeakMap<Client, Map<string, number>>();
 
+  /** Count one message of `type` as accepted or rejected (requests: the refusal is their answer). */
+  count(table: "accepted" | "rejected", type: string): void {
+    this[table][type] = (this[table][type] ?? 0) + 1;
+  }
+
   /** Count a refusal and tell the sender; the same sentence is repeated at most once a second per sender. */
   reject(client: Client, type: string, message: string, now: number): void {
     this.rejected[type] = (this.rejected[type] ?? 0) + 1;
