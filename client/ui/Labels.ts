@@ -21,13 +21,15 @@ interface LabelEntry {
   /** Only the status is known (the asset is outside this client's interest). */
   summary: boolean;
   visible: boolean;
-  /** Cached size in CSS px (measured after text changes, never per frame). */
+  /** Cached size in CSS px (measured after text changes, only once the label is on screen; never per frame). */
   w: number;
   h: number;
   x: number;
   y: number;
   dist: number;
   onScreen: boolean;
+  /** Text or class changed since the size was measured. */
+  sizeDue: boolean;
   /** Pipes and other secondary assets only label up close. */
   minor: boolean;
 }
@@ -37,8 +39,8 @@ export class Labels {
   private readonly out = new Vector3();
   private readonly identity = Matrix.Identity();
   private selected: string | null = null;
-  private measureDue = true;
   private readonly order: LabelEntry[] = [];
+  private readonly toMeasure: LabelEntry[] = [];
 
   constructor(
     private readonly container: HTMLElement,
@@ -81,6 +83,7 @@ export class Labels {
         y: 0,
         dist: 0,
         onScreen: false,
+        sizeDue: true,
         minor,
       });
     }
@@ -88,7 +91,6 @@ export class Labels {
 
   /** Refresh text and status from room state (called after patches, throttled). */
   update(state: TwinView): void {
-    this.measureDue = true;
     for (const e of this.entries) {
       const ts = state.twins.get(e.twin.id);
       if (!ts) continue;
@@ -99,6 +101,7 @@ export class Labels {
         e.status = ts.status;
         e.summary = summary;
         e.root.className = `label s${ts.status}${summary ? " summary" : ""}${this.selected === e.twin.id ? " selected" : ""}`;
+        e.sizeDue = true;
       }
       for (let i = 0; i < e.defs.length; i++) {
         const d = e.defs[i]!;
@@ -107,6 +110,7 @@ export class Labels {
         if (t !== e.text[i]) {
           e.text[i] = t;
           e.values[i]!.textContent = t;
+          e.sizeDue = true;
         }
       }
     }
@@ -132,15 +136,6 @@ export class Labels {
     const viewport = cam.viewport.toGlobal(w, h);
     const transform = scene.getTransformMatrix();
     const camPos = cam.globalPosition;
-    if (this.measureDue) {
-      this.measureDue = false;
-      for (const e of this.entries) {
-        if (!e.visible) e.root.style.display = "";
-        e.w = e.root.offsetWidth;
-        e.h = e.root.offsetHeight;
-        if (!e.visible) e.root.style.display = "none";
-      }
-    }
     this.order.length = 0;
     for (const e of this.entries) {
       Vector3.ProjectToRef(e.twin.anchor, this.identity, transform, viewport, this.out);
@@ -150,6 +145,18 @@ export class Labels {
       e.onScreen = this.out.z > 0 && this.out.z < 1 && e.dist < (e.minor ? 30 : 160) && e.x > -50 && e.x < cw + 50;
       if (e.onScreen) this.order.push(e);
     }
+    // Measure only labels on screen whose text changed: all writes, then all reads (one reflow, not one per label).
+    // Measuring every label after each patch cost most of a frame on the 10x plant (bench/client.ts).
+    const m = this.toMeasure;
+    m.length = 0;
+    for (const e of this.order) if (e.sizeDue) m.push(e);
+    for (const e of m) if (!e.visible) e.root.style.display = "";
+    for (const e of m) {
+      e.w = e.root.offsetWidth;
+      e.h = e.root.offsetHeight;
+      e.sizeDue = false;
+    }
+    for (const e of m) if (!e.visible) e.root.style.display = "none";
     this.order.sort((a, b) => (a.twin.id === this.selected ? -1 : b.twin.id === this.selected ? 1 : a.dist - b.dist));
     const placed = this.order;
     let n = 0;
