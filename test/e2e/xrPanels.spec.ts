@@ -1,0 +1,164 @@
+/**
+ * The wrist tabs in an emulated Quest 3 (iwer), used with the controller ray as a
+ * headset user would: acknowledge an alarm from the Alarms tab, follow someone from
+ * the People tab (the headset teleports behind them), and pin a quick-label note on
+ * the asset the ray hit from the Notes tab. Each reaches the room like the desktop's.
+ */
+import { randomUUID } from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv, type ListHit } from "../../client/xr/panelLayout.ts";
+import type { XrTab } from "../../client/xr/panelModels.ts";
+import { PlantRoomState } from "../../shared/state.ts";
+import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
+import { MOSQUITTO, publisher } from "../integration/harness.ts";
+import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { devClient } from "../support/devSignIn.ts";
+import { click, installIwer, xrFrames } from "./iwer.ts";
+import { joinAs, watchPage } from "./page.ts";
+
+type V3 = [number, number, number];
+const prefix = `test-${randomUUID().slice(0, 8)}/`;
+let server: RunningServer;
+test.beforeAll(async () => {
+  server = await startAppServer({ MQTT_URL: MOSQUITTO, MQTT_TOPIC_PREFIX: prefix, SIM: "off" });
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+async function press(page: Page, mesh: "_xrTabs" | "_xrList", uv: [number, number]): Promise<string> {
+  const [w, h] = mesh === "_xrTabs" ? [TABS_W, TABS_H] : [LIST_W, LIST_H];
+  const local: V3 = [(uv[0] - 0.5) * w, (uv[1] - 0.5) * h, 0];
+  const world = await page.evaluate(([m, l]) => window.__iwer!.nodeToWorld(m, l), [mesh, local] as const);
+  await page.evaluate((p) => window.__iwer!.aimAtWorld("controller-right", p), world);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+  return page.evaluate(() => window.__gemba_xr!.lastClick);
+}
+
+async function openTab(page: Page, tab: XrTab): Promise<void> {
+  expect(await press(page, "_xrTabs", tabUv(tab))).toBe(`tab:${tab}`);
+}
+
+async function pressList(page: Page, hit: ListHit): Promise<string> {
+  return press(page, "_xrList", listUv(hit));
+}
+
+const tabText = (page: Page) => page.evaluate(() => window.__gemba_xr!.tabText);
+
+async function hold(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.__iwer!.pose("controller-left", [-0.2, 1.3, -0.35], [-0.15, 1.45, -1.3]);
+    window.__iwer!.pose("controller-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
+  });
+}
+
+/** The nearest asset in front that the right controller's ray reaches unobstructed (id and Babylon world centre). */
+async function visibleAsset(page: Page): Promise<{ id: string; world: V3 }> {
+  const found = await page.evaluate(() => {
+    const ps = window.__gemba!.scene()!;
+    const scene = ps.scene;
+    const cam = scene.activeCamera!;
+    const forward = cam.getForwardRay().direction;
+    // Babylon's classes are bundled away; reach Ray and Vector3 through instances the page already has.
+    const RayCtor = cam.getForwardRay().constructor as new (o: unknown, d: unknown, l: number) => never;
+    const VecCtor = cam.position.constructor as new (x: number, y: number, z: number) => typeof cam.position;
+    const pointer = scene.meshes.filter((m) => m.name.endsWith("-right-pointer")).pop()!;
+    const from = pointer.getAbsolutePosition().clone();
+    let best: { id: string; world: [number, number, number]; dist: number } | null = null;
+    for (const t of ps.twinList) {
+      const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
+      const dir = new VecCtor(w[0], w[1], w[2]).subtract(from);
+      const dist = dir.length();
+      dir.normalize();
+      if (dir.x * forward.x + dir.y * forward.y + dir.z * forward.z < 0.5) continue;
+      const hit = scene.pickWithRay(
+        new RayCtor(from, dir, 1000),
+        (m) => m.isPickable && m.isEnabled() && m.isVisible && !m.name.startsWith("_xr"),
+      );
+      if (hit?.pickedMesh && ps.twinOf(hit.pickedMesh) === t.id && (!best || dist < best.dist))
+        best = { id: t.id, world: w, dist };
+    }
+    return best;
+  });
+  expect(found, "an asset in front of the viewer that the ray can reach").not.toBeNull();
+  return { id: found!.id, world: found!.world };
+}
+
+test("from the wrist tabs a headset user acknowledges an alarm, follows a colleague and pins a quick note on the asset the ray hit", async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const watch = watchPage(page, server.url);
+  // A desktop colleague standing somewhere else in the plant.
+  const bo = await (
+    await devClient(server.url, "Bo")
+  ).joinOrCreate<PlantRoomState>(
+    PLANT_ROOM,
+    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Bo", device: "desktop" },
+    PlantRoomState,
+  );
+  bo.onMessage("welcome", () => {});
+  bo.onMessage("error", () => {});
+  bo.send("pose", { h: [-12, 1.7, 6, 0, 0, 0, 1] });
+
+  await installIwer(page);
+  await joinAs(page, server.url, "Ada");
+  await hold(page);
+  await page.locator("#btn-xr-vr").click();
+  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 30_000 });
+  await xrFrames(page, 5);
+
+  // An alarm comes in: T102's level above its alarm limit.
+  const pub = await publisher();
+  await pub.publishAsync(`${prefix}gemba/demo/T102/level`, JSON.stringify({ v: 98.5 }));
+  await pub.endAsync();
+  await openTab(page, "alarms");
+  await expect.poll(() => tabText(page), { timeout: 30_000 }).toMatch(/unacknowledged\n(.*\n)*T102 · .*\[Ack\]/);
+  // The header line, then one line per row (this tab has no action buttons).
+  const row = (await tabText(page)).split("\n").findIndex((l) => l.startsWith("T102 · ")) - 1;
+  expect(await pressList(page, { area: "row", row, slot: 0 })).toBe("list:ack");
+  await expect.poll(() => bo.state.alarms.get("limit.level:T102")?.ackedBy, { timeout: 15_000 }).toBe("Ada");
+  await expect.poll(() => tabText(page)).toContain("acknowledged by Ada");
+
+  // Notes: the ray selects the nearest asset in front, then "Leak?" pins a note where the ray hit it.
+  await hold(page);
+  await xrFrames(page, 2);
+  const twin = await visibleAsset(page);
+  await page.evaluate((w) => window.__iwer!.aimAtWorld("controller-right", w), twin.world);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin.id, { timeout: 10_000 });
+  await openTab(page, "notes");
+  await expect.poll(() => tabText(page)).toContain(`Notes on ${twin.id}: none yet\n[Check here] [Leak?] [OK]`);
+  expect(await pressList(page, { area: "action", slot: 1 })).toBe("list:note");
+  await expect
+    .poll(() => [...bo.state.annotations.values()].map((n) => `${n.twin}|${n.text}|${n.author}`), { timeout: 15_000 })
+    .toEqual([`${twin.id}|Leak?|Ada`]);
+  await expect.poll(() => tabText(page)).toContain("Leak? — Ada · open [Resolve]");
+
+  // People: Ada (you) first, then Bo with Follow; following teleports the headset behind Bo.
+  await openTab(page, "people");
+  await expect.poll(() => tabText(page)).toContain("Bo — desktop · not in voice [Follow]");
+  expect(await pressList(page, { area: "row", row: 1, slot: 1 })).toBe("list:follow");
+  const boSeat = [...bo.state.seats.values()].find((s) => s.name === "Bo")!.id;
+  await expect
+    .poll(() => [...bo.state.seats.values()].find((s) => s.name === "Ada")?.following, { timeout: 10_000 })
+    .toBe(boSeat);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const p = window.__gemba!.scene()!.scene.activeCamera!.position;
+          return Math.hypot(p.x + 12, p.z - 6);
+        }),
+      { timeout: 10_000 },
+    )
+    .toBeLessThan(2);
+  expect(await pressList(page, { area: "row", row: 1, slot: 1 })).toBe("list:follow");
+  await expect.poll(() => page.evaluate(() => window.__gemba_xr!.following)).toBeNull();
+
+  await bo.leave();
+  expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
+  expect(watch.errors, "console errors").toEqual([]);
+});
