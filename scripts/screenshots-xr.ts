@@ -2,7 +2,8 @@
  * `npx tsx scripts/screenshots-xr.ts [outDir]` (after `npm run build`): start the app
  * like `npm start`, open it in headless Chromium with an emulated Meta Quest 3 (iwer),
  * and save what the headset shows: walk-in VR with an asset selected and the wrist
- * panel raised (xr-vr.png), the tabletop miniature (xr-tabletop.png), and the plant
+ * panel raised (xr-vr.png), the wrist's Alarms, People and Notes tabs (xr-alarms.png,
+ * xr-people.png, xr-notes.png), the tabletop miniature (xr-tabletop.png), and the plant
  * placed on a desk of a synthetic office in AR (xr-ar.png). Prints draw calls and
  * frame times per view, with the desktop view of the same run as the baseline
  * (SwiftShader: compare ratios, not absolute numbers).
@@ -10,7 +11,12 @@
 import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS } from "../playwright.config.ts";
 import { startAppServer } from "../test/support/appServer.ts";
+import { devClient } from "../test/support/devSignIn.ts";
 import { click, installIwer, semRoom, xrFrames } from "../test/e2e/iwer.ts";
+import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv } from "../client/xr/panelLayout.ts";
+import type { XrTab } from "../client/xr/panelModels.ts";
+import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
+import { PlantRoomState } from "../shared/state.ts";
 
 const out = process.argv[2] ?? "docs/screenshots";
 const VIEWPORT = { width: 1280, height: 720 };
@@ -108,7 +114,51 @@ async function raiseWrist(page: Page): Promise<void> {
   await xrFrames(page, 3);
 }
 
+/** Aim the right controller at a point of an in-XR panel (texture coordinates) and pull the trigger. */
+async function press(page: Page, mesh: "_xrTabs" | "_xrList", uv: [number, number]): Promise<void> {
+  const [w, h] = mesh === "_xrTabs" ? [TABS_W, TABS_H] : [LIST_W, LIST_H];
+  const local: [number, number, number] = [(uv[0] - 0.5) * w, (uv[1] - 0.5) * h, 0];
+  const world = await page.evaluate(([m, l]) => window.__iwer!.nodeToWorld(m, l), [mesh, local] as const);
+  await page.evaluate((p) => window.__iwer!.aimAtWorld("controller-right", p), world);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+}
+
+async function openTab(page: Page, tab: XrTab): Promise<void> {
+  await press(page, "_xrTabs", tabUv(tab));
+  await page.waitForFunction((t) => window.__gemba_xr?.tab === t, tab);
+}
+
+/** Right hand back down, out of the picture of the raised wrist. */
+async function lowerRight(page: Page): Promise<void> {
+  await page.evaluate(() => window.__iwer!.pose("controller-right", [0.25, 1.0, -0.3], [0.3, 0.9, -1.3]));
+  await xrFrames(page, 3);
+}
+
 const server = await startAppServer();
+// Something to show in the Alarms tab: two simulator faults, raised while the page loads.
+for (const [name, target] of [
+  ["cavitation", "P101"],
+  ["bearing-wear", "P201"],
+] as const) {
+  await fetch(`${server.url}/api/sim/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, target }),
+  }).catch(() => undefined);
+}
+// Someone else in the room for the People tab: a desktop user in the voice call, speaking.
+const bo = await (
+  await devClient(server.url, "Bo")
+).joinOrCreate<PlantRoomState>(
+  PLANT_ROOM,
+  { protocol: PROTOCOL_VERSION, plant: "demo", name: "Bo", device: "desktop" },
+  PlantRoomState,
+);
+bo.onMessage("welcome", () => {});
+bo.onMessage("error", () => {});
+bo.send("pose", { h: [-6, 1.7, -14, 0, 0, 0, 1] });
+bo.send("voice", { inCall: true, muted: false, speaking: true });
 const browser = await chromium.launch({
   executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
   args: CHROMIUM_ARGS,
@@ -133,6 +183,35 @@ try {
     await raiseWrist(page);
     samples.push(await measure(page, "VR walk-in 1:1"));
     await page.screenshot({ path: `${out}/xr-vr.png` });
+
+    // The wrist's tabs: alarms (with Ack / Shelve), people, and a quick-label pin note on the selected tank.
+    await openTab(page, "alarms");
+    await page.waitForFunction(() => /\[Ack\]|\[Shelve/.test(window.__gemba_xr?.tabText ?? ""), null, {
+      timeout: 60_000,
+    });
+    await lowerRight(page);
+    await raiseWrist(page);
+    samples.push(await measure(page, "VR 1:1, alarms tab"));
+    await page.screenshot({ path: `${out}/xr-alarms.png` });
+    await openTab(page, "people");
+    await page.waitForFunction(() => (window.__gemba_xr?.tabText ?? "").includes("Bo"));
+    await lowerRight(page);
+    await raiseWrist(page);
+    await page.screenshot({ path: `${out}/xr-people.png` });
+    // Left hand down so the raised panel is not between the right controller and the tank.
+    await page.evaluate(() => window.__iwer!.pose("controller-left", [-0.3, 0.9, -0.2], [-0.35, 0.5, -1.2]));
+    await lowerRight(page);
+    await page.evaluate(() => window.__iwer!.pose("controller-right", [0.2, 1.25, -0.3], [0.2, 1.25, -1.3]));
+    await selectAsset(page, "T201");
+    await openTab(page, "notes");
+    await press(page, "_xrList", listUv({ area: "action", slot: 1 }));
+    await page.waitForFunction(() => (window.__gemba_xr?.tabText ?? "").includes("Leak? — Ada"), null, {
+      timeout: 15_000,
+    });
+    await lowerRight(page);
+    await raiseWrist(page);
+    await page.screenshot({ path: `${out}/xr-notes.png` });
+    await openTab(page, "asset");
 
     await click(page, "controller-right", "a-button");
     await page.waitForFunction(() => window.__gemba_xr?.scaleMode === "tabletop");
@@ -198,5 +277,6 @@ try {
   console.log(`XR screenshots written to ${out}/`);
 } finally {
   await browser.close();
+  await bo.leave().catch(() => undefined);
   await server.stop();
 }
