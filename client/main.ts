@@ -57,6 +57,8 @@ declare global {
       posesSent: () => number;
       /** World position of an annotation's mark (pin head), or null. */
       noteWorld: (id: string) => [number, number, number] | null;
+      /** Handoffs this page took the seat in: when the person accepted and when this page was live (epoch ms). */
+      handoffs: { accept: number; live: number }[];
     };
   }
 }
@@ -99,8 +101,13 @@ async function boot(): Promise<void> {
     following: () => following,
     posesSent: () => sender?.sent ?? 0,
     noteWorld: () => null,
+    handoffs: [],
   };
   window.__gemba = hook;
+  // Wall time comparable across pages of one browser (the handoff bench lines up two pages with it).
+  const wallNow = () => performance.timeOrigin + performance.now();
+  let acceptedAt = 0;
+  const accepting = () => (acceptedAt = wallNow());
 
   // ---- sign-in (client/auth) first: oidc may send the page to the provider and back (this URL is restored) ----
   const signIn = await startSignIn();
@@ -169,14 +176,21 @@ async function boot(): Promise<void> {
     onPending: (m) => {
       if (m.reason === "ticket") {
         // The user already said "Continue" before joining: take the seat over now.
+        accepting();
         session.ask("handoffAccept", {}).catch((e: Error) => toast(e.message));
         return;
       }
-      void offerPull(m.fromDevice).then((choice) =>
-        session.ask(choice === "pull" ? "handoffPull" : "handoffSeparate", {}).catch((e: Error) => toast(e.message)),
-      );
+      void offerPull(m.fromDevice).then((choice) => {
+        if (choice === "pull") accepting();
+        return session
+          .ask(choice === "pull" ? "handoffPull" : "handoffSeparate", {})
+          .catch((e: Error) => toast(e.message));
+      });
     },
     onDriving: (m) => {
+      if (acceptedAt > 0) hook.handoffs.push({ accept: acceptedAt, live: wallNow() });
+      if (hook.handoffs.length > 1000) hook.handoffs.shift();
+      acceptedAt = 0;
       closeMoveDialog();
       sender?.start();
       interest?.reset();
@@ -190,6 +204,7 @@ async function boot(): Promise<void> {
       // A headset handing its seat away leaves the immersive view, so the page's "Moved" dialog (and Take it back) shows.
       void onMovedHook();
       showMoved(m.toDevice, async () => {
+        accepting();
         await session.ask("handoffTakeBack", {});
       });
     },

@@ -5,6 +5,7 @@
  * tests call; `stop` undoes it in reverse order.
  */
 import http from "node:http";
+import https from "node:https";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -30,13 +31,35 @@ import { restrictCors } from "./http/corsPolicy.ts";
 import { clusterServerOptions } from "./cluster/clusterOptions.ts";
 import { installMetricsRoute } from "./http/metricsRoute.ts";
 import "./runtime/nodeWebSocket.ts";
+import { loadTls, type TlsMaterial } from "./tls/LocalCertificate.ts";
 
 export interface GembaServer {
   url: string;
   port: number;
   mqttUrl: string;
   hub: PlantHub;
+  /** The certificate in use when serving HTTPS. */
+  tls: TlsMaterial | null;
   stop(): Promise<void>;
+}
+
+/** Where to open the app from a headset, and how to make its browser trust the local certificate. */
+function logHttps(tls: TlsMaterial, host: string, port: number, log: (m: string) => void): void {
+  const everywhere = host === "0.0.0.0" || host === "::";
+  const lan = tls.names.filter((n) => /^\d+\.\d+\.\d+\.\d+$/.test(n) && n !== "127.0.0.1");
+  if (!tls.caFile) {
+    log(`HTTPS: serving the provided certificate (valid for ${tls.names.join(", ") || "its subject"})`);
+    return;
+  }
+  log(`HTTPS: ${tls.generated ? "generated" : "using"} the local certificate authority ${tls.caFile}`);
+  log(`HTTPS: SHA-256 fingerprint ${tls.fingerprint}`);
+  log(
+    "HTTPS: browsers warn until they trust it, once per device: download /gemba-local-ca.pem from this server " +
+      "and import it as a certificate authority (Chrome/Edge: Settings > Privacy and security > Security > Manage certificates > " +
+      "Authorities > Import; Quest: open the page, choose Advanced > Proceed, or install the file under Settings > Security). " +
+      "See README, HTTPS on the plant LAN.",
+  );
+  if (everywhere) for (const ip of lan) log(`HTTPS: on the LAN, open https://${ip}:${port}/`);
 }
 
 export class StartupError extends Error {
@@ -186,8 +209,19 @@ export async function startGemba(
       (n) => randomBytes(n),
     );
 
-    // 4. HTTP + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.
-    const httpServer = http.createServer();
+    // 4. HTTP(S) + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.
+    let tls: TlsMaterial | null = null;
+    if (config.https) {
+      try {
+        tls = await loadTls(
+          { certFile: config.tlsCert, keyFile: config.tlsKey, dir: path.join(config.dataDir, "tls") },
+          log,
+        );
+      } catch (e) {
+        throw new StartupError(`Cannot start HTTPS: ${(e as Error).message}`);
+      }
+    }
+    const httpServer = tls ? https.createServer({ key: tls.key, cert: tls.cert }) : http.createServer();
     // 2 MiB: large enough that an oversized annotation reaches validation and gets a clear refusal, not a bare socket close.
     const transport = new WebSocketTransport({
       server: httpServer,
@@ -226,6 +260,7 @@ export async function startGemba(
           tickets,
           auth,
           store,
+          trustCertificate: tls?.caCert ?? null,
         });
       },
     });
@@ -264,7 +299,8 @@ export async function startGemba(
     const addr = httpServer.address();
     const port = typeof addr === "object" && addr ? addr.port : config.port;
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-    return { url: `http://${shownHost}:${port}`, port, mqttUrl: url, hub, stop };
+    if (tls) logHttps(tls, config.host, port, log);
+    return { url: `${tls ? "https" : "http"}://${shownHost}:${port}`, port, mqttUrl: url, hub, stop, tls };
   } catch (e) {
     await stop();
     throw e;

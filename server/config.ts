@@ -5,8 +5,8 @@
 import path from "node:path";
 import { ROLES, type Role } from "../shared/protocol.ts";
 import { parseMqttEnv, type MqttEnv } from "./ingest/mqttOptions.ts";
-import { parseAuthEnv, type AuthSettings } from "./auth/authConfig.ts";
 import { INTEREST_SETTINGS, type InterestSetting } from "./rooms/InterestSync.ts";
+import { parseAuthEnv, type AuthSettings } from "./auth/authConfig.ts";
 
 export interface Config {
   host: string;
@@ -31,14 +31,19 @@ export interface Config {
   dataDir: string;
   /** Role given to development sign-ins that do not ask for one. */
   devRole: Role;
-  /** Sign-in mode (AUTH_MODE), the identity provider for oidc, and the per-plant access lists (server/auth). */
-  auth: AuthSettings;
   /** Interest management (INTEREST): per-client full-rate values for the areas it looks at; auto = on for large plants. */
   interest: InterestSetting;
+  /** Sign-in mode (AUTH_MODE), the identity provider for oidc, and the per-plant access lists (server/auth). */
+  auth: AuthSettings;
   /** Cluster: Redis shared by every process behind one address (rooms are found across processes); null = one process. */
   redisUrl: string | null;
   /** Cluster: host[:port][/path] where clients reach this process's rooms (PUBLIC_ADDRESS). */
   publicAddress: string | null;
+  /** Serve HTTPS/WSS (needed for WebXR on a LAN address). */
+  https: boolean;
+  /** A provided certificate and key (PEM files); without them HTTPS uses a local CA kept in DATA_DIR/tls. */
+  tlsCert: string | null;
+  tlsKey: string | null;
 }
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -126,6 +131,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       `HOST=${host} would let anyone on the network join with any name (development sign-in). Set AUTH_MODE=oidc, or ALLOW_DEV_REMOTE=on if that is what you want on this network.`,
     );
   }
+  const tlsCert = env["TLS_CERT"]?.trim() ? path.resolve(root, env["TLS_CERT"].trim()) : null;
+  const tlsKey = env["TLS_KEY"]?.trim() ? path.resolve(root, env["TLS_KEY"].trim()) : null;
+  if ((tlsCert === null) !== (tlsKey === null)) {
+    throw new ConfigError(
+      "Set both TLS_CERT and TLS_KEY (PEM files), or neither to use a generated local certificate.",
+    );
+  }
+  const https = onOff(env, "HTTPS", tlsCert !== null);
+  if (!https && tlsCert) throw new ConfigError("TLS_CERT is set but HTTPS=off; remove one of them.");
   return {
     host,
     port: int(env, "PORT", 2567, 0, 65535),
@@ -145,8 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     maxMessagesPerSecond: int(env, "MAX_MESSAGES_PER_SECOND", 60, 1, 1_000_000),
     dataDir: path.resolve(root, env["DATA_DIR"] || "data"),
     devRole: role(env["DEV_ROLE"]),
-    auth,
     interest: interest(env["INTEREST"]),
+    auth,
     ...cluster(env),
+    https,
+    tlsCert,
+    tlsKey,
   };
 }

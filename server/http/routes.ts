@@ -42,6 +42,8 @@ export interface RouteDeps {
   /** Sign-in (server/auth): the dev/oidc routes, and the gate the journal routes check. */
   auth: Auth;
   store: JournalStore;
+  /** The local CA certificate (PEM) that devices install to trust this server's HTTPS, when it made one. */
+  trustCertificate?: string | null;
 }
 
 const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
@@ -57,6 +59,12 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.use("/api", express.json({ limit: "16kb" }));
   installAuthRoutes(app, deps.auth);
   installJournalRoutes(app, { hub: deps.hub, store: deps.store, gate: deps.auth.gate, now: deps.now });
+
+  // Public by nature: a device downloads this to trust the server's generated HTTPS certificate.
+  app.get("/gemba-local-ca.pem", (_req, res) => {
+    if (!deps.trustCertificate) return fail(res, 404, "This server does not use a generated certificate.");
+    res.type("application/x-pem-file").attachment("gemba-local-ca.pem").send(deps.trustCertificate);
+  });
 
   app.get("/healthz", (_req, res) => {
     const mqtt = deps.mqtt();

@@ -185,10 +185,17 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.maxClients = ctx.maxClients;
       // Poses at 30 Hz plus interaction fit well under the default 60/s; a client above it is flooding and is closed.
       // Wall-clock time, not ctx.now: a network rate is real time even when the twin runs on an injected clock.
-      closeFlooders(this, new MessageRateLimit(ctx.maxMessagesPerSecond), () => performance.now(), (client) => {
-        this.counters.floodCloses++;
-        ctx.log(`room ${this.roomId}: closed ${client.sessionId} (seat ${this.seatOf.get(client.sessionId) ?? "-"}) for flooding`);
-      });
+      closeFlooders(
+        this,
+        new MessageRateLimit(ctx.maxMessagesPerSecond),
+        () => performance.now(),
+        (client) => {
+          this.counters.floodCloses++;
+          ctx.log(
+            `room ${this.roomId}: closed ${client.sessionId} (seat ${this.seatOf.get(client.sessionId) ?? "-"}) for flooding`,
+          );
+        },
+      );
       const state = new PlantRoomState();
       state.protocol = PROTOCOL_VERSION;
       state.plant = options.plant;
@@ -335,7 +342,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         if (seat.inCall !== msg.inCall) this.journal(msg.inCall ? "voice.join" : "voice.leave", seat, {});
         // A device joining the call for this seat (first time, or the seat's new device after a handoff).
         if (msg.inCall && (!seat.inCall || this.voiceDevice.get(seat.id) !== client.sessionId)) {
-          seat.voiceEpoch = (seat.voiceEpoch + 1) >>> 0;
+          seat.voiceEpoch = ((seat.voiceEpoch ?? 0) + 1) >>> 0;
           this.voiceDevice.set(seat.id, client.sessionId);
         }
         seat.inCall = msg.inCall;
@@ -639,6 +646,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       seat.speaking = false;
       seat.inCall = false;
       seat.muted = false;
+      seat.voiceEpoch = 0;
       this.state.seats.set(seat.id, seat);
       this.seatOf.set(client.sessionId, seat.id);
       this.roleOf.set(client.sessionId, "driver");

@@ -118,6 +118,40 @@ describe("moving a session across devices", () => {
   });
 });
 
+describe("the voice call follows the seat", () => {
+  it("the seat's voice epoch changes when its new device joins the call (peers re-link to it), not before; the old device's voice messages are ignored", async () => {
+    const tablet = await join(h, "Cal", { device: "tablet" });
+    const listener = await join(h, "Lis");
+    const cal = () => seatsNamed(listener, "Cal")[0];
+    tablet.send("voice", { inCall: true, muted: false, speaking: false });
+    await waitForState(listener, () => cal()?.inCall === true, "Cal in the call");
+    const first = cal()!.voiceEpoch;
+    expect(first).toBeGreaterThan(0);
+
+    const { room: desk, pending } = await joinById(tablet.roomId, { name: "Cal", device: "desktop" });
+    await pending;
+    await desk.request("handoffPull", {});
+    await waitForState(listener, () => cal()?.device === "desktop", "pulled");
+    // The seat is still in the call (the tablet keeps talking until the desk joins): same epoch.
+    expect(cal()!.inCall).toBe(true);
+    expect(cal()!.voiceEpoch).toBe(first);
+    // The moved tablet hanging up changes nothing: it no longer speaks for the seat.
+    tablet.send("voice", { inCall: false, muted: false, speaking: false });
+    desk.send("voice", { inCall: true, muted: true, speaking: false });
+    await waitForState(listener, () => cal()!.voiceEpoch !== first, "new epoch");
+    expect(cal()!.voiceEpoch).toBe(first + 1);
+    expect(cal()!.inCall).toBe(true);
+    expect(cal()!.muted).toBe(true);
+    // The same device saying it again (mute toggles, speaking) keeps the epoch.
+    desk.send("voice", { inCall: true, muted: false, speaking: true });
+    await waitForState(listener, () => cal()!.muted === false, "unmuted");
+    expect(cal()!.voiceEpoch).toBe(first + 1);
+    await tablet.leave();
+    await desk.leave();
+    await listener.leave();
+  });
+});
+
 describe("reconnecting", () => {
   it("a dropped socket keeps the seat (marked reconnecting) and the client resumes it; after the window the seat is released", async () => {
     const watcher = await join(h, "Watch");

@@ -38,7 +38,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
     const onData = () => {
-      const m = /Open (http:\/\/[^\s/]+)\//.exec(out);
+      const m = /Open (https?:\/\/[^\s/]+)\//.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
