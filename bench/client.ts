@@ -9,6 +9,7 @@
  *   flock /tmp/gemba-e2e.lock npx tsx bench/client.ts    (needs a built client: npm run build)
  */
 import fs from "node:fs";
+import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS } from "../playwright.config.ts";
 import { startAppServer } from "../test/support/appServer.ts";
@@ -18,7 +19,7 @@ import { makeScaledPlant } from "./scaledPlant.ts";
 const VIEWPORT = { width: 1280, height: 720 };
 const FRAMES = 60;
 
-interface FrameStats {
+export interface FrameStats {
   drawCalls: number;
   activeMeshes: number;
   frameCpuMs: number;
@@ -27,7 +28,7 @@ interface FrameStats {
 }
 
 /** Medians over `n` frames, measured in the page through the test hook. */
-async function frameStats(page: Page, n = FRAMES): Promise<FrameStats> {
+export async function frameStats(page: Page, n = FRAMES): Promise<FrameStats> {
   return page.evaluate(async (count) => {
     const scene = window.__gemba!.scene()!.scene;
     const engine = scene.getEngine();
@@ -70,8 +71,8 @@ async function frameStats(page: Page, n = FRAMES): Promise<FrameStats> {
 }
 
 /** Open the page, join, and time: plant drawn (loading bar gone) and first live value on a label. */
-async function openPlant(browser: Browser, url: string, plant: string) {
-  const page = await browser.newPage({ viewport: VIEWPORT });
+export async function openPlant(browser: Browser, url: string, plant: string, existing?: Page) {
+  const page = existing ?? (await browser.newPage({ viewport: VIEWPORT }));
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   const t0 = Date.now();
@@ -181,7 +182,9 @@ async function main(): Promise<void> {
   if (fs.existsSync("/tmp/gemba-x10.png")) console.log("screenshot: /tmp/gemba-x10.png");
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
