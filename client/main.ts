@@ -40,6 +40,7 @@ import { areaAt, areaBoxes, type GroundPoint } from "./session/Interest.ts";
 import { gazePoints, InterestSender } from "./session/InterestSender.ts";
 import { startSignIn } from "./auth/signIn.ts";
 import { downloadWithToken } from "./auth/download.ts";
+import type { TokenSource } from "./auth/authFetch.ts";
 import { applyRoleGates } from "./ui/roleGates.ts";
 
 const NAME_KEY = "gemba.displayName";
@@ -112,18 +113,23 @@ async function boot(): Promise<void> {
   // ---- sign-in (client/auth) first: oidc may send the page to the provider and back (this URL is restored) ----
   const signIn = await startSignIn();
   const params = new URLSearchParams(location.search);
-  const plantId = params.get("plant") ?? (await fetchDefaultPlant());
+  // Plant data needs the sign-in token. Dev sign-in signs one for the name typed in, so there the plant loads once
+  // the name is known; oidc has its token already and loads while the join dialog shows.
+  let nameKnown: (n: string) => void = () => {};
+  const named = new Promise<string>((resolve) => (nameKnown = resolve));
+  const dataToken: TokenSource = async () => signIn.token(signIn.name ?? (await named));
+  const plantIdReady = (async () => params.get("plant") ?? (await fetchDefaultPlant(dataToken)))();
   const scene = new PlantScene(canvas);
   hook.scene = () => scene;
 
   // Load the plant while the user types their name.
   showLoading(0, "Loading the plant…");
   const loading = (async () => {
-    const model = await fetchPlantModel(plantId);
+    const model = await fetchPlantModel(await plantIdReady, dataToken);
     byId("plant-name").textContent = model.name;
     byId("join-plant").textContent = model.name;
     document.title = `Gemba — ${model.name}`;
-    await scene.loadAsync(model, (f) => showLoading(f, "Loading the plant…"));
+    await scene.loadAsync(model, dataToken, (f) => showLoading(f, "Loading the plant…"));
     byId("loading").hidden = true;
     return model;
   })();
@@ -240,10 +246,12 @@ async function boot(): Promise<void> {
     name = asked.name;
     continuing = asked.continuing;
   }
+  nameKnown(name);
   const model = await loading;
+  const plantId = await plantIdReady;
   const labels = new Labels(byId("labels"), model, scene.twinList);
   const participants = new Participants();
-  const inspector = new Inspector(model);
+  const inspector = new Inspector(model, dataToken);
   const marks = new AnnotationMarks(scene);
   hook.noteWorld = (id) => {
     const w = marks.worldOf(id);
@@ -274,14 +282,18 @@ async function boot(): Promise<void> {
     if (inspector.current) session.send("summon", { twin: inspector.current });
   });
 
-  const timeline = new Timeline(plantId, {
-    playback: async (m) => {
-      await session.ask("playback", m);
+  const timeline = new Timeline(
+    plantId,
+    {
+      playback: async (m) => {
+        await session.ask("playback", m);
+      },
+      bookmark: async (name, t) => {
+        await session.ask("bookmark", { name, t });
+      },
     },
-    bookmark: async (name, t) => {
-      await session.ask("bookmark", { name, t });
-    },
-  });
+    dataToken,
+  );
   timeline.onSelfLive = () => (dirty = true);
   const alarms = new Alarms(model, {
     replay: (activeAt) => timeline.seekBefore(activeAt, 30_000),

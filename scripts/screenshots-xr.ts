@@ -11,7 +11,7 @@
 import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS } from "../playwright.config.ts";
 import { startAppServer } from "../test/support/appServer.ts";
-import { devClient } from "../test/support/devSignIn.ts";
+import { devClient, devToken } from "../test/support/devSignIn.ts";
 import { click, installIwer, semRoom, xrFrames } from "../test/e2e/iwer.ts";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv } from "../client/xr/panelLayout.ts";
 import type { XrTab } from "../client/xr/panelModels.ts";
@@ -136,14 +136,15 @@ async function lowerRight(page: Page): Promise<void> {
 }
 
 const server = await startAppServer();
-// Something to show in the Alarms tab: two simulator faults, raised while the page loads.
+// Something to show in the Alarms tab: two simulator faults, raised while the page loads (experts may).
+const trainer = await devToken(server.url, "Trainer", "expert");
 for (const [name, target] of [
   ["cavitation", "P101"],
   ["bearing-wear", "P201"],
 ] as const) {
   await fetch(`${server.url}/api/sim/faults`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${trainer}` },
     body: JSON.stringify({ name, target }),
   }).catch(() => undefined);
 }

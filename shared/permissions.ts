@@ -19,6 +19,8 @@ export const ACTIONS = {
   present: "expert",
   summon: "expert",
   playback: "expert",
+  /** Inject or clear simulator faults (POST/DELETE /api/sim/faults; development and training only). */
+  simulate: "expert",
   kick: "admin",
   configure: "admin",
   /** Read and export the plant's journal (audit trail). */

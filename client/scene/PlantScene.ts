@@ -5,6 +5,7 @@
  * and orbit / walk navigation. Everything it registers is disposed in dispose().
  */
 import type { TransformNode } from "@babylonjs/core";
+import { authFetch, refusalText, type TokenSource } from "../auth/authFetch.ts";
 import {
   ArcRotateCamera,
   Color3,
@@ -105,12 +106,16 @@ export class PlantScene {
     scene.activeCamera = this.orbit;
   }
 
-  /** Load the plant's scene file; progress is 0..1 when the size is known. */
-  async loadAsync(model: PlantModel, onProgress: (fraction: number | null) => void): Promise<void> {
-    const container = await LoadAssetContainerAsync(model.scene, this.scene, {
-      pluginExtension: ".glb",
-      onProgress: (e) => onProgress(e.lengthComputable && e.total > 0 ? e.loaded / e.total : null),
-    });
+  /**
+   * Load the plant's scene file; progress is 0..1 when the size is known. The scene is plant data: it is
+   * fetched with the sign-in token (a loader URL cannot carry the header) and handed to the loader as bytes.
+   */
+  async loadAsync(model: PlantModel, token: TokenSource, onProgress: (fraction: number | null) => void): Promise<void> {
+    const res = await authFetch(model.scene, token);
+    if (!res.ok) throw new Error(`Cannot load the plant's 3D scene: ${await refusalText(res)}`);
+    const gltf = (res.headers.get("content-type") ?? "").includes("gltf+json");
+    const bytes = await readWithProgress(res, onProgress);
+    const container = await LoadAssetContainerAsync(bytes, this.scene, { pluginExtension: gltf ? ".gltf" : ".glb" });
     container.addAllToScene();
     const byName = new Map<string, TransformNode>();
     for (const n of [...this.scene.transformNodes, ...this.scene.meshes]) byName.set(n.name, n);
@@ -355,4 +360,27 @@ export class PlantScene {
     this.scene.dispose();
     this.engine.dispose();
   }
+}
+
+/** The whole body, reporting progress when the server said how long it is. */
+async function readWithProgress(res: Response, onProgress: (fraction: number | null) => void): Promise<Uint8Array> {
+  const total = Number(res.headers.get("content-length") ?? 0);
+  if (!res.body) return new Uint8Array(await res.arrayBuffer());
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    onProgress(total > 0 ? Math.min(1, loaded / total) : null);
+  }
+  const out = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }

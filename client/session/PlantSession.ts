@@ -6,6 +6,7 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { PlantModel } from "../../shared/plant.ts";
 import type { z } from "zod";
+import { authFetch, refusalText, type TokenSource } from "../auth/authFetch.ts";
 import type { ClientMessage } from "../../shared/protocol.ts";
 import {
   PLANT_ROOM,
@@ -27,8 +28,8 @@ import { PlantRoomState } from "../../shared/state.ts";
 
 export type ConnectionState = "offline" | "joining" | "live" | "reconnecting" | "closed";
 
-export async function fetchPlantModel(plantId: string): Promise<PlantModel> {
-  const res = await fetch(`/api/plants/${encodeURIComponent(plantId)}`);
+export async function fetchPlantModel(plantId: string, token: TokenSource): Promise<PlantModel> {
+  const res = await authFetch(`/api/plants/${encodeURIComponent(plantId)}`, token);
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const msg = body && typeof body === "object" && "error" in body ? String(body.error) : res.statusText;
@@ -39,11 +40,13 @@ export async function fetchPlantModel(plantId: string): Promise<PlantModel> {
   return parsed.data;
 }
 
-export async function fetchDefaultPlant(): Promise<string> {
-  const res = await fetch("/api/plants");
-  if (!res.ok) throw new Error(`The server did not list its plants (${res.status}).`);
+export async function fetchDefaultPlant(token: TokenSource): Promise<string> {
+  const res = await authFetch("/api/plants", token);
+  if (!res.ok) throw new Error(`The server did not list its plants: ${await refusalText(res)}`);
   const body = (await res.json()) as { default?: unknown };
-  return typeof body.default === "string" ? body.default : "demo";
+  if (typeof body.default !== "string")
+    throw new Error("You may not see any plant on this server; ask an administrator for access.");
+  return body.default;
 }
 
 export interface SessionEvents {

@@ -2,6 +2,7 @@
 import type { PlantModel, TwinDef, TypeDef } from "../../shared/plant.ts";
 import type { TwinView } from "../../shared/state.ts";
 import { QUALITY_NAMES, Severity, severityOf } from "../../shared/status.ts";
+import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { byId, el } from "./dom.ts";
 import { formatAge, formatValue } from "./format.ts";
 
@@ -27,7 +28,10 @@ export class Inspector {
   }
   onClose: () => void = () => {};
 
-  constructor(private readonly model: PlantModel) {
+  constructor(
+    private readonly model: PlantModel,
+    private readonly token: TokenSource,
+  ) {
     byId("inspector-close").addEventListener("click", () => this.onClose());
   }
 
@@ -51,7 +55,10 @@ export class Inspector {
           max: "120",
         });
         try {
-          const res = await fetch(`/api/plants/${encodeURIComponent(this.model.id)}/history?${q.toString()}`);
+          const res = await authFetch(
+            `/api/plants/${encodeURIComponent(this.model.id)}/history?${q.toString()}`,
+            this.token,
+          );
           if (!res.ok || seq !== this.sparkSeq) return;
           const h = (await res.json()) as { ts: number[]; v: number[] };
           const cell = this.cells[i];

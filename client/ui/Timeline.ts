@@ -7,6 +7,7 @@
  */
 import { can } from "../../shared/permissions.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
+import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { byId, el } from "./dom.ts";
 
 export interface TimelineEvent {
@@ -39,6 +40,7 @@ export class Timeline {
   constructor(
     private readonly plantId: string,
     private readonly actions: TimelineActions,
+    private readonly token: TokenSource,
   ) {
     const bar = el("div");
     bar.id = "timeline";
@@ -127,7 +129,7 @@ export class Timeline {
 
   async refresh(): Promise<void> {
     try {
-      const res = await fetch(`/api/plants/${encodeURIComponent(this.plantId)}/timeline`);
+      const res = await authFetch(`/api/plants/${encodeURIComponent(this.plantId)}/timeline`, this.token);
       if (!res.ok) return;
       const body = (await res.json()) as { horizon: number; now: number; events: TimelineEvent[] };
       this.horizon = body.horizon;

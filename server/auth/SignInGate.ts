@@ -79,6 +79,25 @@ export class SignInGate {
     return { ...who, role: d.role };
   }
 
+  /**
+   * Who `token` stands for, with no plant in question (the plant list): a refusal is counted and
+   * journaled under plant "*". Which plants they may see is `mayJoin`.
+   */
+  async identify(token: string | undefined, from: string, what: string): Promise<Identity> {
+    try {
+      return await this.deps.verifier.verify(token);
+    } catch (e) {
+      const err = e instanceof AuthError ? e : new AuthError("malformed", "That sign-in token cannot be read.");
+      this.refuse(err, "*", from, what, token);
+      throw err;
+    }
+  }
+
+  /** Whether the access list lets `who` into `plant` (no journal: the plant list just leaves the others out). */
+  mayJoin(plant: string, who: Identity): boolean {
+    return this.deps.access.decide(plant, who).ok;
+  }
+
   /** `admit`, then require a role that may do `action`; a refusal is journaled as a role denial. */
   async require(token: string | undefined, plant: string, from: string, action: Action): Promise<Identity> {
     const who = await this.admit(token, plant, from, action);
@@ -145,6 +164,7 @@ export class SignInGate {
 const ACTION_TEXT: Partial<Record<Action, string>> = {
   audit: "read or export the journal",
   report: "download incident reports",
+  simulate: "inject or clear simulator faults",
 };
 
 /** The HTTP status for a refused sign-in. */

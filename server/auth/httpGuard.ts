@@ -25,3 +25,20 @@ export async function allowed(
     return null;
   }
 }
+
+/** The gate for a request about no plant in particular (the plant list): any valid token, or the refusal answered. */
+export async function identified(
+  gate: SignInGate,
+  req: Request,
+  res: Response,
+  what: string,
+): Promise<Identity | null> {
+  try {
+    return await gate.identify(bearer(req), requester(req), what);
+  } catch (e) {
+    if (!(e instanceof AuthError)) throw e;
+    if (e.code === "missing") res.setHeader("WWW-Authenticate", 'Bearer realm="gemba"');
+    res.status(authStatus(e)).json({ error: e.message });
+    return null;
+  }
+}

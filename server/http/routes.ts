@@ -2,6 +2,11 @@
  * HTTP routes beside the Colyseus matchmaker: health, plant models and scenes,
  * the simulator's fault control, and the built web client. Bodies are validated
  * with zod; every error is JSON `{ error }` with one sentence.
+ *
+ * Plant data (list, model, history, snapshot, timeline, scene) and the simulator
+ * need a sign-in token, checked by the same gate and access list as a room join
+ * (docs/SECURITY.md). Public: /healthz, /gemba-local-ca.pem, /api/auth/*, and the
+ * handoff preview (its unguessable code is the credential; see docs/SECURITY.md).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -14,7 +19,7 @@ import type { PlantHub } from "../runtime/PlantHub.ts";
 import { securityHeadersFor } from "./securityHeaders.ts";
 import { installJournalRoutes } from "./journalRoutes.ts";
 import { installAuthRoutes } from "../auth/authRoutes.ts";
-import { allowed } from "../auth/httpGuard.ts";
+import { allowed, identified } from "../auth/httpGuard.ts";
 import type { Auth } from "../auth/createAuth.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
@@ -98,20 +103,31 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     res.status(body.ok ? 200 : 503).json(body);
   });
 
-  app.get("/api/plants", (_req, res) => {
-    res.json({ plants: deps.hub.available(), default: deps.defaultPlant });
+  // Only the plants the access list lets this person into; `default` is null when that is not one of them.
+  app.get("/api/plants", async (req, res) => {
+    const who = await identified(deps.auth.gate, req, res, "list plants");
+    if (!who) return;
+    const plants = deps.hub.available().filter((p) => deps.auth.gate.mayJoin(p, who));
+    res.json({ plants, default: plants.includes(deps.defaultPlant) ? deps.defaultPlant : (plants[0] ?? null) });
   });
 
-  const withPlant = async (req: Request, res: Response) => {
+  /** The plant id of the URL, once the bearer token may view that plant (the room join's checks); else answered. */
+  const viewable = async (req: Request, res: Response): Promise<string | null> => {
     const id = PlantId.safeParse(req.params["id"]);
     if (!id.success) {
       fail(res, 400, "A plant id is lowercase letters, digits and dashes.");
       return null;
     }
+    return (await allowed(deps.auth.gate, req, res, id.data, "view")) ? id.data : null;
+  };
+
+  const withPlant = async (req: Request, res: Response) => {
+    const id = await viewable(req, res);
+    if (id === null) return null;
     try {
-      const rt = await deps.hub.get(id.data);
+      const rt = await deps.hub.get(id);
       // In a cluster, a look at a plant no room here holds must not leave this process ingesting it.
-      res.once("finish", () => void deps.hub.unloadIfIdle(id.data));
+      res.once("finish", () => void deps.hub.unloadIfIdle(id));
       return rt;
     } catch (e) {
       fail(res, 404, (e as Error).message);
@@ -121,13 +137,10 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
 
   /** The plant's files only (model, scene): never starts ingest, so any process of a cluster can answer. */
   const withModel = async (req: Request, res: Response) => {
-    const id = PlantId.safeParse(req.params["id"]);
-    if (!id.success) {
-      fail(res, 400, "A plant id is lowercase letters, digits and dashes.");
-      return null;
-    }
+    const id = await viewable(req, res);
+    if (id === null) return null;
     try {
-      return await deps.hub.model(id.data);
+      return await deps.hub.model(id);
     } catch (e) {
       fail(res, 404, (e as Error).message);
       return null;
@@ -325,11 +338,14 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     res.sendFile(plant.scenePath);
   });
 
-  app.get("/api/sim/faults", (_req, res) => {
+  // The simulator drives the default plant: its access list decides who may see or change its faults.
+  app.get("/api/sim/faults", async (req, res) => {
+    if (!(await allowed(deps.auth.gate, req, res, deps.defaultPlant, "view"))) return;
     if (!deps.sim) return fail(res, 409, "The simulator is not running on this server (SIM=off).");
     res.json({ faults: deps.sim.faults(), available: deps.sim.names });
   });
-  app.post("/api/sim/faults", (req, res) => {
+  app.post("/api/sim/faults", async (req, res) => {
+    if (!(await allowed(deps.auth.gate, req, res, deps.defaultPlant, "simulate"))) return;
     if (!deps.sim) return fail(res, 409, "The simulator is not running on this server (SIM=off).");
     const body = FaultBody.safeParse(req.body);
     if (!body.success) return fail(res, 400, 'Send JSON like {"name": "cavitation", "target": "P101"}.');
@@ -340,7 +356,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     }
     res.status(201).json({ faults: deps.sim.faults() });
   });
-  app.delete("/api/sim/faults", (req, res) => {
+  app.delete("/api/sim/faults", async (req, res) => {
+    if (!(await allowed(deps.auth.gate, req, res, deps.defaultPlant, "simulate"))) return;
     if (!deps.sim) return fail(res, 409, "The simulator is not running on this server (SIM=off).");
     const body = ClearBody.safeParse(req.body ?? {});
     if (!body.success) return fail(res, 400, 'Send JSON like {"name": "cavitation", "target": "P101"} or {}.');
@@ -353,6 +370,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   });
 
   // Handoff preview: "Continue Ada's session from headset?" Codes are rate-limited per address.
+  // Open without a token on purpose: it shows the ticket to the page before it signs in, and the ticket's own
+  // token (bound to its user in oidc mode) is what the join then uses (docs/SECURITY.md).
   app.get("/api/handoff/:key", (req, res) => {
     const key = z.string().min(6).max(64).safeParse(req.params["key"]);
     if (!key.success) return fail(res, 400, "That is not a handoff code or link.");

@@ -6,6 +6,8 @@
  *   npx tsx server/sim/cli.ts list [--url ...]
  *
  * Talks to POST / DELETE / GET /api/sim/faults. The URL can also come from GEMBA_URL.
+ * The routes need a sign-in token (expert or above to change faults): GEMBA_TOKEN, or
+ * else a development sign-in as "Fault CLI" (expert) when the server runs AUTH_MODE=dev.
  */
 import { pathToFileURL } from "node:url";
 import { FAULTS, isFaultName } from "./PlantSimulator.ts";
@@ -59,6 +61,12 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     } else args.push(a);
   }
   url = url.replace(/\/+$/, "");
+  const base = url;
+  let token: string | undefined = env.GEMBA_TOKEN || undefined;
+  const call = async (method: "GET" | "POST" | "DELETE", body?: object) => {
+    token ??= await devToken(doFetch, base);
+    return request(doFetch, base, token, method, body);
+  };
   const [cmd, name, target, ...extra] = args;
 
   try {
@@ -66,7 +74,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
       case "fault": {
         if (!name || !target || extra.length > 0) return usage(err, "fault needs a fault name and a target.");
         checkName(name);
-        const body = await call(doFetch, url, "POST", { name, target });
+        const body = await call("POST", { name, target });
         out(`Injected ${name} on ${target}.`);
         printFaults(out, body);
         return 0;
@@ -77,7 +85,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
         const req: { name?: string; target?: string } = {};
         if (name) req.name = name;
         if (target) req.target = target;
-        const body = await call(doFetch, url, "DELETE", req);
+        const body = await call("DELETE", req);
         const cleared = isObject(body) && typeof body.cleared === "number" ? body.cleared : undefined;
         out(cleared === undefined ? "Cleared." : `Cleared ${cleared} fault${cleared === 1 ? "" : "s"}.`);
         printFaults(out, body);
@@ -85,7 +93,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
       }
       case "list": {
         if (name) return usage(err, "list takes no arguments.");
-        const body = await call(doFetch, url, "GET");
+        const body = await call("GET");
         printFaults(out, body, true);
         return 0;
       }
@@ -114,21 +122,43 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-async function call(
+/** A development sign-in token (expert), for servers that run AUTH_MODE=dev. */
+async function devToken(doFetch: typeof fetch, base: string): Promise<string> {
+  const body = await send(doFetch, base, `${base}/api/auth/dev`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "Fault CLI", role: "expert" }),
+    signal: AbortSignal.timeout(5000),
+  }).catch((e: unknown) => {
+    if (e instanceof CliError && /identity provider/.test(e.message))
+      throw new CliError("This server signs people in through its identity provider: set GEMBA_TOKEN to your token.");
+    throw e;
+  });
+  if (!isObject(body) || typeof body.token !== "string")
+    throw new CliError("The server's sign-in answer has no token.");
+  return body.token;
+}
+
+async function request(
   doFetch: typeof fetch,
   base: string,
+  token: string,
   method: "GET" | "POST" | "DELETE",
   body?: object,
 ): Promise<unknown> {
-  const endpoint = `${base}/api/sim/faults`;
+  const auth = { authorization: `Bearer ${token}` };
+  return send(doFetch, base, `${base}/api/sim/faults`, {
+    method,
+    headers: body ? { ...auth, "content-type": "application/json" } : auth,
+    body: body ? JSON.stringify(body) : null,
+    signal: AbortSignal.timeout(5000),
+  });
+}
+
+async function send(doFetch: typeof fetch, base: string, endpoint: string, init: RequestInit): Promise<unknown> {
   let res: Response;
   try {
-    res = await doFetch(endpoint, {
-      method,
-      headers: body ? { "content-type": "application/json" } : {},
-      body: body ? JSON.stringify(body) : null,
-      signal: AbortSignal.timeout(5000),
-    });
+    res = await doFetch(endpoint, init);
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
     throw new CliError(

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { startAppServer, type RunningServer } from "../support/appServer.ts";
 import { distinctScreenColours, joinAs, watchPage } from "./page.ts";
+import { devToken } from "../support/devSignIn.ts";
 
 let server: RunningServer;
 test.beforeAll(async () => {
@@ -50,7 +51,12 @@ test("a simulator fault raises an alarm in the alarms panel, and an operator ack
 }) => {
   const watch = watchPage(page, server.url);
   await joinAs(page, server.url, "Operator");
-  const res = await page.request.post(`${server.url}/api/sim/faults`, { data: { name: "cavitation", target: "P401" } });
+  // Fault control is for experts (POST /api/sim/faults), whoever is on the page.
+  const headers = { authorization: `Bearer ${await devToken(server.url, "Trainer", "expert")}` };
+  const res = await page.request.post(`${server.url}/api/sim/faults`, {
+    headers,
+    data: { name: "cavitation", target: "P401" },
+  });
   expect(res.status()).toBe(201);
   const row = page.locator('#alarm-list li[data-alarm="limit.suctionPressure:P401"]');
   await expect(row).toBeVisible({ timeout: 30_000 });
@@ -58,7 +64,7 @@ test("a simulator fault raises an alarm in the alarms panel, and an operator ack
   await expect(page.locator('.label[data-twin="P401"]')).toHaveClass(/s2/);
   await row.getByRole("button", { name: "Ack" }).click();
   await expect(row).toContainText("acknowledged by Operator");
-  await page.request.delete(`${server.url}/api/sim/faults`, { data: {} });
+  await page.request.delete(`${server.url}/api/sim/faults`, { headers, data: {} });
   expect(watch.offOrigin).toEqual([]);
   expect(watch.errors).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { startAppServer, type RunningServer } from "../support/appServer.ts";
 import { joinAs, watchPage } from "./page.ts";
+import { devToken } from "../support/devSignIn.ts";
 
 let server: RunningServer;
 test.beforeAll(async () => {
@@ -19,7 +20,11 @@ test("after a fault, one page scrubs to 20 s before the alarm; the other page sh
   await joinAs(a, server.url, "Expert Eli");
   await joinAs(b, server.url, "Operator Ola");
 
-  const res = await a.request.post(`${server.url}/api/sim/faults`, { data: { name: "cavitation", target: "P401" } });
+  const headers = { authorization: `Bearer ${await devToken(server.url, "Expert Eli", "expert")}` };
+  const res = await a.request.post(`${server.url}/api/sim/faults`, {
+    headers,
+    data: { name: "cavitation", target: "P401" },
+  });
   expect(res.status()).toBe(201);
   const alarmRow = a.locator('#alarm-list li[data-alarm="pump-cavitation:P401"]');
   await expect(alarmRow).toBeVisible({ timeout: 60_000 });
@@ -37,7 +42,9 @@ test("after a fault, one page scrubs to 20 s before the alarm; the other page sh
   expect(Math.abs(viewTime - t)).toBeLessThan(1000); // the slider works in whole milliseconds
 
   // B's label for P401 shows exactly what the working-memory API returns for that instant.
-  const snap = (await (await b.request.get(`${server.url}/api/plants/demo/snapshot?t=${viewTime}`)).json()) as {
+  const snap = (await (
+    await b.request.get(`${server.url}/api/plants/demo/snapshot?t=${viewTime}`, { headers })
+  ).json()) as {
     points: Record<string, { v: number }>;
   };
   const expected = `${snap.points["P401/flow"]!.v.toFixed(2)} L/s`;
@@ -47,6 +54,6 @@ test("after a fault, one page scrubs to 20 s before the alarm; the other page sh
   await a.click("#tl-live");
   await expect(b.locator("#playback-banner")).toBeHidden();
   await expect(b.locator('#alarm-list li[data-alarm="pump-cavitation:P401"]')).toBeVisible();
-  await a.request.delete(`${server.url}/api/sim/faults`, { data: {} });
+  await a.request.delete(`${server.url}/api/sim/faults`, { headers, data: {} });
   expect(wa.offOrigin).toEqual([]);
 });

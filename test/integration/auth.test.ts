@@ -314,6 +314,19 @@ describe("per-plant access lists", () => {
     });
     await ada.leave();
   });
+
+  it("applies to the plant's HTTP data too: someone off the list gets 403 and no plant in the list", async () => {
+    const base = `http://127.0.0.1:${h.server.port}`;
+    const as = async (name: string, p: string) =>
+      fetch(`${base}${p}`, { headers: { authorization: `Bearer ${await devToken(h.endpoint, name, "viewer")}` } });
+    const refused = await as("Mallory", "/api/plants/demo");
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/not on the access list of plant "demo"/);
+    expect((await as("Mallory", "/plants/demo/scene")).status).toBe(403);
+    expect(await (await as("Mallory", "/api/plants")).json()).toEqual({ plants: [], default: null });
+    expect((await as("Bo", "/api/plants/demo")).status).toBe(200);
+    expect(await (await as("Bo", "/api/plants")).json()).toMatchObject({ plants: ["demo"], default: "demo" });
+  });
 });
 
 describe("cross-site pages", () => {

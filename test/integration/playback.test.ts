@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { join, waitForState, refusalOf, useServerAndPublisher } from "./harness.ts";
+import { devToken } from "../support/devSignIn.ts";
 
 const ctx = useServerAndPublisher();
 
@@ -25,7 +26,9 @@ describe("shared playback", () => {
       (st) => st.viewTime === t && st.playback.get("T101")?.points.get("level")?.v === 50,
       "playback at t",
     );
-    const res = await fetch(`http://127.0.0.1:${ctx.h.server.port}/api/plants/demo/snapshot?t=${t}`);
+    const res = await fetch(`http://127.0.0.1:${ctx.h.server.port}/api/plants/demo/snapshot?t=${t}`, {
+      headers: { authorization: `Bearer ${await devToken(ctx.h.endpoint, "Vic", "viewer")}` },
+    });
     const snap = (await res.json()) as { points: Record<string, { v: number }> };
     expect(s.playback.get("T101")!.points.get("level")!.v).toBe(snap.points["T101/level"]!.v);
     expect(s.twins.get("T101")!.points.get("level")!.v).toBe(60); // live is untouched
@@ -49,7 +52,8 @@ describe("bookmarks", () => {
     const e = await join(ctx.h, "Bookmarker", { role: "expert" });
     const t = Date.now() - 5000;
     await e.request("bookmark", { name: "Valve swap starts", t });
-    const tl = (await (await fetch(`http://127.0.0.1:${ctx.h.server.port}/api/plants/demo/timeline`)).json()) as {
+    const auth = { headers: { authorization: `Bearer ${await devToken(ctx.h.endpoint, "Bookmarker", "expert")}` } };
+    const tl = (await (await fetch(`http://127.0.0.1:${ctx.h.server.port}/api/plants/demo/timeline`, auth)).json()) as {
       events: { kind: string; subject: string; ts: number }[];
     };
     expect(tl.events).toContainEqual(

@@ -477,7 +477,7 @@ describe("sim CLI", () => {
   } => {
     const out: string[] = [];
     const err: string[] = [];
-    return { out, err, deps: { out: (l) => out.push(l), err: (l) => err.push(l), env: {} } };
+    return { out, err, deps: { out: (l) => out.push(l), err: (l) => err.push(l), env: { GEMBA_TOKEN: "tok" } } };
   };
 
   it("posts a fault, deletes with a filter and lists", async () => {
@@ -495,6 +495,7 @@ describe("sim CLI", () => {
     );
     expect(f.calls[0]![0]).toBe("http://h:1/api/sim/faults");
     expect(f.calls[0]![1].method).toBe("POST");
+    expect(new Headers(f.calls[0]![1].headers).get("authorization")).toBe("Bearer tok");
     expect(JSON.parse(f.calls[0]![1].body as string)).toEqual({ name: "cavitation", target: "P101" });
     expect(a.out[0]).toBe("Injected cavitation on P101.");
     expect(await runCli(["clear", "cavitation"], { ...a.deps, fetch: f.fetch })).toBe(0);
@@ -504,6 +505,26 @@ describe("sim CLI", () => {
     expect(await runCli(["list"], { ...a.deps, fetch: f.fetch })).toBe(0);
     expect(f.calls[2]![1].method).toBe("GET");
     expect(a.out.at(-1)).toMatch(/cavitation\s+P101/);
+  });
+
+  it("without GEMBA_TOKEN, signs in as an expert through the development sign-in and sends that token", async () => {
+    const f = fakeFetch((u) =>
+      u.endsWith("/api/auth/dev") ? Response.json({ token: "dev-tok" }) : Response.json({ faults: [] }),
+    );
+    const a = io();
+    expect(await runCli(["list"], { ...a.deps, env: {}, fetch: f.fetch })).toBe(0);
+    expect(f.calls.map((c) => c[0])).toEqual([
+      "http://127.0.0.1:2567/api/auth/dev",
+      "http://127.0.0.1:2567/api/sim/faults",
+    ]);
+    expect(JSON.parse(f.calls[0]![1].body as string)).toEqual({ name: "Fault CLI", role: "expert" });
+    expect(new Headers(f.calls[1]![1].headers).get("authorization")).toBe("Bearer dev-tok");
+    const oidc = fakeFetch(() =>
+      Response.json({ error: "This server signs people in through its identity provider." }, { status: 404 }),
+    );
+    const b = io();
+    expect(await runCli(["list"], { ...b.deps, env: {}, fetch: oidc.fetch })).toBe(1);
+    expect(b.err[0]).toBe("This server signs people in through its identity provider: set GEMBA_TOKEN to your token.");
   });
 
   it("explains an unreachable server, a server error and a bad fault name in one sentence", async () => {
