@@ -128,7 +128,7 @@ function poller(nodes: ClusterNode[], everyMs: number) {
 
 const mib = (b: number) => round(b / 2 ** 20, 1);
 
-/** Per process over [from, to]: CPU share of one core, event-loop delay p99 (10 s windows inside), RSS at the end. */
+/** Per process over [from, to]: CPU share of one core, event-loop lag p99 (worst 10 s window inside), RSS at the end. */
 function perProcess(samples: Sample[], nodes: ClusterNode[], from: number, to: number) {
   return nodes.map((node) => {
     const mine = samples.filter((s) => s.node === node.index);
@@ -397,7 +397,7 @@ async function main(): Promise<void> {
           clients: s.clients,
           plants: s.plants.join(",") || "-",
           "CPU (cores)": s.cpuCoreFraction,
-          "loop delay p99 ms": s.eventLoopDelayP99Ms,
+          "loop lag p99 ms": s.eventLoopDelayP99Ms,
           "RSS MiB": s.rssMiB,
         })),
       );

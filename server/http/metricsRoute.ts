@@ -35,7 +35,7 @@ export interface Metrics {
 
 const RESOLUTION_MS = 10;
 /** The histogram holds the time between its timer's runs; the lag is what exceeds the sampling period. */
-const lagMs = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - RESOLUTION_MS);
+const lagMs = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
 
 function stats(h: IntervalHistogram): DelayStats {
   return { p50Ms: lagMs(h.percentile(50)), p99Ms: lagMs(h.percentile(99)), maxMs: lagMs(h.max), meanMs: lagMs(h.mean) };
