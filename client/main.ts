@@ -20,7 +20,7 @@ import { byId, el, toast } from "./ui/dom.ts";
 import { Inspector } from "./ui/Inspector.ts";
 import { Labels } from "./ui/Labels.ts";
 import { askNoteText, NotesPanel } from "./ui/NotesPanel.ts";
-import { Participants } from "./ui/Participants.ts";
+import { Participants, showRemoved } from "./ui/Participants.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { chime } from "./ui/sound.ts";
 import { installXr } from "./xr/index.ts";
@@ -204,6 +204,11 @@ async function boot(): Promise<void> {
       voice.continueCall();
       onDrivingHook(m.fromDevice, m.draft);
     },
+    onRemoved: (message) => {
+      sender?.stop();
+      if (voice.inCall) voice.leave();
+      showRemoved(message);
+    },
     onMoved: (m) => {
       closeMoveDialog();
       sender?.stop();
@@ -250,7 +255,9 @@ async function boot(): Promise<void> {
   const model = await loading;
   const plantId = await plantIdReady;
   const labels = new Labels(byId("labels"), model, scene.twinList);
-  const participants = new Participants();
+  const participants = new Participants({
+    kick: (seat, reason) => session.ask("kick", reason ? { seat, reason } : { seat }),
+  });
   const inspector = new Inspector(model, dataToken);
   const marks = new AnnotationMarks(scene);
   hook.noteWorld = (id) => {

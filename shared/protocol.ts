@@ -68,6 +68,7 @@ export type JoinError = (typeof JoinError)[keyof typeof JoinError];
 
 /** WebSocket close codes the server uses on a live connection (Colyseus keeps 4000-4099 for itself). */
 export const CloseCode = {
+  /** An admin removed this participant (`kick`); the seat is freed, and the page must not reconnect on its own. */
   KICKED: 4403,
   /** More than MAX_MESSAGES_PER_SECOND messages within one second (server/rooms/floodGate.ts); the seat is freed. */
   FLOODING: 4429,
@@ -108,6 +109,9 @@ export const AnnotationText = z
 /** Bounds of an `interest` message: areas a client may watch at once, extra twins (selection, shared, followed). */
 export const MAX_INTEREST_AREAS = 64;
 export const MAX_INTEREST_TWINS = 16;
+
+/** Longest reason an admin may give for removing someone (kick). */
+export const MAX_KICK_REASON = 200;
 
 /** Client -> server messages, keyed by type. */
 export const ClientMessage = {
@@ -199,6 +203,16 @@ export const ClientMessage = {
   handoffSeparate: z.object({}).strict(),
   handoffTakeBack: z.object({}).strict(),
   /**
+   * Remove a participant (request, admin): every connection of `seat` (driver, pending and moved devices) is closed
+   * with CloseCode.KICKED and the seat is freed at once (no reconnection hold). The reason is shown to them.
+   */
+  kick: z
+    .object({
+      seat: z.string().min(1, "Name the seat to remove.").max(64),
+      reason: z.string().trim().max(MAX_KICK_REASON, `A reason has at most ${MAX_KICK_REASON} characters.`).optional(),
+    })
+    .strict(),
+  /**
    * Co-location (request, operator and above): the room's two reference points in plant coordinates. Each headset
    * touches the same two physical spots and aligns its plant frame to them (client/xr/Calibration.ts).
    */
@@ -243,6 +257,13 @@ export interface ErrorMessage {
 export interface Refusal {
   code: "forbidden" | "invalid" | "not-found" | "failed";
   message: string;
+}
+
+/** Sent to every connection of a removed seat just before it is closed with CloseCode.KICKED. */
+export interface RemovedMessage {
+  /** The admin's name. */
+  by: string;
+  reason: string;
 }
 
 export interface PingMessage {

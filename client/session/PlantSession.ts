@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { authFetch, refusalText, type TokenSource } from "../auth/authFetch.ts";
 import type { ClientMessage } from "../../shared/protocol.ts";
 import {
+  CloseCode,
   PLANT_ROOM,
   PROTOCOL_VERSION,
   type DeviceKind,
@@ -18,6 +19,7 @@ import {
   type MovedMessage,
   type PendingMessage,
   type PingMessage,
+  type RemovedMessage,
   type ShareMessage,
   type SignalMessage,
   type SummonMessage,
@@ -60,6 +62,14 @@ export interface SessionEvents {
   onPending?(m: PendingMessage): void;
   onDriving?(m: DrivingMessage): void;
   onMoved?(m: MovedMessage): void;
+  /** An admin removed this participant: the sentence to show; the session does not join again. */
+  onRemoved?(message: string): void;
+}
+
+/** "You were removed from the room by Ada: <reason>" (the reason is optional). */
+export function removedSentence(m: RemovedMessage | null): string {
+  const by = m?.by ? m.by : "an administrator";
+  return `You were removed from the room by ${by}${m?.reason ? `: ${m.reason}` : "."}`;
 }
 
 export interface JoinExtras {
@@ -126,8 +136,18 @@ export class PlantSession {
     room.onStateChange((s) => this.events.onState(s));
     room.onDrop(() => this.events.onConnection("reconnecting", "Connection lost; reconnecting…"));
     room.onReconnect(() => this.events.onConnection("live"));
+    let removed: RemovedMessage | null = null;
+    room.onMessage("removed", (m: RemovedMessage) => (removed = m));
     room.onLeave((code, reason) => {
       if (this.leaving) return;
+      if (code === CloseCode.KICKED) {
+        // Removed by an admin: no reconnection and no new join; the person reloads if they are let back in.
+        this.leaving = true;
+        const sentence = removedSentence(removed);
+        this.events.onConnection("closed", sentence);
+        this.events.onRemoved?.(sentence);
+        return;
+      }
       // The room is gone (server restart, reconnection window passed): join again as the same person.
       this.events.onConnection("reconnecting", reason || `Disconnected (code ${code}); joining again…`);
       void this.rejoin();
@@ -185,7 +205,8 @@ export class PlantSession {
       | "handoffTakeBack"
       | "playback"
       | "bookmark"
-      | "calibrate",
+      | "calibrate"
+      | "kick",
     payload: object,
   ): Promise<T> {
     const room = this.room;

@@ -22,6 +22,7 @@ import {
   type HandoffTicketInfo,
   type MovedMessage,
   type PendingMessage,
+  type RemovedMessage,
   type ShareMessage,
   type SignalMessage,
   type SummonMessage,
@@ -224,6 +225,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       void this.setMetadata({ plant: options.plant });
       this.registerMessages();
       this.registerHandoff();
+      this.registerKick();
     }
 
     private on<K extends keyof typeof ClientMessage>(
@@ -588,6 +590,45 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       });
     }
 
+    /** Connections closed by a kick: if one comes back through the SDK's reconnection, it is closed again. */
+    private readonly kicked = new Set<string>();
+
+    /** `kick` (admin): close every connection of a seat with CloseCode.KICKED and free the seat now. */
+    private registerKick(): void {
+      this.onRequest("kick", (client, msg, mctx) => {
+        const admin = this.seatFor(client);
+        if (!admin) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
+        if (!can(admin.role, "kick")) {
+          this.journal("denied", admin, { action: "kick", target: msg.seat });
+          return mctx.reject(refusal("forbidden", `${aRole(admin.role)} cannot remove people; ask an administrator.`));
+        }
+        if (msg.seat === admin.id)
+          return mctx.reject(refusal("invalid", "You cannot remove yourself; leave the room instead."));
+        const target = this.state.seats.get(msg.seat);
+        if (!target) return mctx.reject(refusal("not-found", `Nobody in this room has seat "${msg.seat}".`));
+        const reason = msg.reason ?? "";
+        const removed: RemovedMessage = { by: admin.name, reason };
+        // Journal first: the record of who removed whom must exist even if closing fails half-way.
+        this.journal("kick", admin, { target: target.id, name: target.name, user: target.user, reason });
+        ctx.log(`room ${this.roomId}: ${admin.name} removed ${target.name} (seat ${target.id})`);
+        // Collected first: a kick takes the connection out of this.clients while we would still be walking it.
+        const conns = this.clients.filter((c) => this.seatOf.get(c.sessionId) === target.id);
+        for (const c of conns) {
+          this.kicked.add(c.sessionId);
+          c.send("removed", removed);
+          // KICKED is not a reconnect code: onDrop returns at once (no hold) and onLeave frees the seat.
+          this.kickClient(c.sessionId, CloseCode.KICKED, "Removed by an administrator.");
+        }
+        // A driver that had dropped and is inside its reconnection hold has no live connection to close.
+        const driver = this.driverOf.get(target.id);
+        if (driver !== undefined) {
+          this.kicked.add(driver);
+          this.releaseSeat(target.id);
+        }
+        return { seat: target.id };
+      });
+    }
+
     /** The device kind each connection joined with (a seat's device follows its driver). */
     private readonly deviceOf = new Map<string, string>();
 
@@ -658,8 +699,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     }
 
     override async onDrop(client: Client, code?: number): Promise<void> {
-      // A flooder's seat is not held: it leaves now (its page may join again, as a new connection).
-      if (code === CloseCode.FLOODING) return;
+      // A flooder's seat is not held: it leaves now (its page may join again, as a new connection). Nor a kicked one.
+      if (code === CloseCode.FLOODING || code === CloseCode.KICKED) return;
       // The seat is held for its driver; the avatar stays, marked "reconnecting".
       const seat = this.seatFor(client);
       if (seat) seat.presence = "reconnecting";
@@ -667,6 +708,10 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     }
 
     override onReconnect(client: Client): void {
+      if (this.kicked.has(client.sessionId)) {
+        this.kickClient(client.sessionId, CloseCode.KICKED, "Removed by an administrator.");
+        return;
+      }
       const seat = this.seatFor(client);
       if (seat) seat.presence = "online";
     }
@@ -680,7 +725,13 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.deviceOf.delete(client.sessionId);
       this.interest.detach(client);
       // Only the driver's departure frees the seat; a pending or moved device leaving changes nothing for others.
+      this.kicked.delete(client.sessionId);
       if (!id || role !== "driver" || this.driverOf.get(id) !== client.sessionId) return;
+      this.releaseSeat(id);
+    }
+
+    /** The seat leaves the room: its avatar, presence, voice and follows go; journaled as `leave`. */
+    private releaseSeat(id: string): void {
       this.driverOf.delete(id);
       const seat = this.state.seats.get(id);
       this.state.seats.delete(id);

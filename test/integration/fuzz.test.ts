@@ -218,6 +218,8 @@ function validSamples(k: Known): { [K in ClientMessageType]: fc.Arbitrary<z.inpu
     handoffTakeBack: fc.constant({}),
     voice: fc.record({ inCall: fc.boolean(), muted: fc.boolean(), speaking: fc.boolean() }),
     calibrate: fc.record({ a: vec3, b: vec3 }),
+    // The fuzzing peers are viewer, operator and expert: every kick is refused (and journaled), nobody is removed.
+    kick: fc.record({ seat, reason: text }, { requiredKeys: ["seat"] }),
     interest: fc.record(
       {
         areas: fc.array(fc.oneof(fc.constantFrom(...k.areas), fc.string({ minLength: 1, maxLength: 20 })), {
