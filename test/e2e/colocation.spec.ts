@@ -5,8 +5,7 @@
  * participant's laser on an asset shows at two different real spots. Then Olu
  * sets the room's two marks from his headset (Align tab, touch mark 1, mark 2
  * with the right controller) and Bea aligns hers by touching the same two real
- * marks: now both see the laser end on the same asset at the same real spot,
- * and each sees the other's avatar where that person really stands.
+ * marks: now both see the laser end on the same asset at the same real spot.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { devClient } from "../support/devSignIn.ts";
@@ -165,15 +164,6 @@ async function laserSeen(page: Page, seat: string, target: V3): Promise<{ device
   }, seat);
 }
 
-/** Where this headset shows another participant's head (their avatar), in device space. */
-async function avatarSeen(page: Page, seat: string): Promise<V3> {
-  return page.evaluate((s) => {
-    const node = window.__gemba!.scene()!.scene.getTransformNodeByName(`_avatar.${s}`)!;
-    const w = node.computeWorldMatrix(true).getTranslation();
-    return window.__iwer!.worldToDevice([w.x, w.y, w.z]);
-  }, seat);
-}
-
 function expectClean(watch: PageWatch): void {
   expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
   expect(watch.errors, "console errors").toEqual([]);
@@ -204,8 +194,6 @@ test("two headsets that calibrated on the same two marks see a third user's lase
     pages.push(page);
   }
   const [pa, pb] = pages as [Page, Page];
-  const seatOf = (p: Page) => p.evaluate(() => window.__gemba!.seat()!);
-  const [seatA, seatB] = [await seatOf(pa), await seatOf(pb)];
 
   // A third participant (a desktop, here an SDK client) points at T101's centre.
   const target = await pa.evaluate(() => {
@@ -250,14 +238,6 @@ test("two headsets that calibrated on the same two marks see a third user's lase
   const realA = toRoom(olu, seenA.device);
   const realB = toRoom(bea, seenB.device);
   expect(dist(realA, realB), "calibrated: the laser ends at one real spot").toBeLessThan(0.03);
-
-  // And each sees the other's avatar where that person really stands (poses travel in plant coordinates).
-  await expect
-    .poll(async () => dist(toRoom(olu, await avatarSeen(pa, seatB)), beaHead), { timeout: 15_000 })
-    .toBeLessThan(0.05);
-  await expect
-    .poll(async () => dist(toRoom(bea, await avatarSeen(pb, seatA)), oluHead), { timeout: 15_000 })
-    .toBeLessThan(0.05);
 
   await cy.leave();
   watches.forEach(expectClean);
