@@ -143,7 +143,7 @@ function sendPresence(room: Room<unknown, PlantRoomState>, hz: number, k: number
 
 async function joinSdk(endpoint: string, n: number, presenceHz = 0, namePrefix = "bench-"): Promise<void> {
   for (let k = 0; k < n; k++) {
-    const client = await devClient(endpoint, `bench-${k}`);
+    const client = await devClient(endpoint, `${namePrefix}${k}`);
     const room = await client.joinOrCreate<PlantRoomState>(
       PLANT_ROOM,
       { protocol: PROTOCOL_VERSION, plant: "demo", name: `${namePrefix}${k}`, device: "desktop" },

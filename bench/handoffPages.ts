@@ -208,7 +208,26 @@ async function main(): Promise<void> {
       await target.click(i === 0 ? "#pull-yes" : "#take-back");
       await target.waitForFunction((n) => window.__gemba!.handoffs.length > n, before, { timeout: 30_000 });
       await target.waitForFunction(() => window.__gemba_voice?.inCall === true, null, { timeout: 30_000 });
-      await source.waitForFunction(() => window.__gemba_voice?.inCall === false, null, { timeout: 30_000 });
+      await source
+        .waitForFunction(() => window.__gemba_voice?.inCall === false, null, { timeout: 30_000 })
+        .catch(async (e: unknown) => {
+          const show = (p: Page) =>
+            p.evaluate(
+              (s) => ({
+                seat: window.__gemba!.seat(),
+                inCall: window.__gemba_voice?.inCall,
+                handover: window.__gemba_voice?.handover(),
+                seen: window.__gemba!.state()?.seats.get(s)?.voiceEpoch,
+                now: performance.now(),
+              }),
+              tamSeat,
+            );
+          console.error(`handoff ${i + 1}: the old device did not hang up`, {
+            source: await show(source),
+            target: await show(target),
+          });
+          throw e;
+        });
       await heardSteadily();
       const t1 = await wall(lee);
       accepts.push(t0);

@@ -141,10 +141,20 @@ async function boot(): Promise<void> {
   const avatars = new Avatars(scene.scene);
   let pingSeq = 0;
   let interest: InterestSender | null = null;
+  // The call follows the room state, not the render loop: a hidden tab (a headset taken off, a laptop in the
+  // background) renders no frames, yet must still hang up after a handoff and keep its links right. ≤ 10 Hz.
+  let voiceTimer: ReturnType<typeof setTimeout> | null = null;
+  const seatsToVoice = () => {
+    voiceTimer ??= setTimeout(() => {
+      voiceTimer = null;
+      if (state) voice.onSeats(state.seats.values());
+    }, 100);
+  };
   const session = new PlantSession({
     onState: (s) => {
       state = s;
       dirty = true;
+      seatsToVoice();
     },
     onConnection: (s, detail) => {
       setConnection(s, detail);
@@ -579,7 +589,6 @@ async function boot(): Promise<void> {
       labels.update(view);
       for (const [id, tw] of view.twins) scene.setStatus(id, tw.status);
       participants.update(state, session.seatId);
-      voice.onSeats(state.seats.values());
       inspector.setViewTime(past ? state.viewTime : 0);
       inspector.update(view, past ? state.viewTime : Date.now());
       const who = me();

@@ -85,6 +85,8 @@ export interface VoiceTestHook {
   tap(seat: string): AnalyserNode | null;
   /** `voice` messages sent so far. */
   messagesSent(): number;
+  /** Handoff bookkeeping: the seat this device joined the call as, its voice epoch then, and when the seat moved away. */
+  handover(): { callSeat: string | null; callEpoch: number; handedOverAt: number | null; adopting: boolean };
 }
 
 declare global {
@@ -514,12 +516,15 @@ class VoiceCall implements VoiceController {
     ux /= ul;
     uy /= ul;
     uz /= ul;
+    // Entering XR, the camera's matrix holds NaN for a frame or two; an AudioParam throws on a non-finite
+    // value, and a throw here would abort the frame (and the XR entry it belongs to). Keep the last placement.
+    if (!Number.isFinite(m[12]! + m[13]! + m[14]! + fx + fy + fz + ux + uy + uz)) return;
     mixer.placeListener(m[12]!, m[13]!, m[14]!, fx, fy, fz, ux, uy, uz);
     const voices = mixer.voices;
     for (let i = 0; i < voices.length; i++) {
       const v = voices[i]!;
       const h = this.deps.headOf(v.seat);
-      if (h) mixer.placeVoice(v, h.x, h.y, h.z);
+      if (h && Number.isFinite(h.x + h.y + h.z)) mixer.placeVoice(v, h.x, h.y, h.z);
     }
   };
 
@@ -582,6 +587,12 @@ class VoiceCall implements VoiceController {
       level: (seat) => call.mixer?.level(seat) ?? 0,
       tap: (seat) => call.mixer?.analyserOf(seat) ?? null,
       messagesSent: () => call.stateSender.count,
+      handover: () => ({
+        callSeat: call.callSeat,
+        callEpoch: call.callEpoch,
+        handedOverAt: call.handedOverAt,
+        adopting: call.adopting,
+      }),
     };
   }
 

@@ -10,6 +10,7 @@
  * requests as the desktop panels; answers and refusals show in the header.
  */
 import type { Ray, Scene } from "@babylonjs/core";
+import type { HandoffTicketInfo } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { CalibrationFlow, type CalibrationOutcome, type V3 } from "./Calibration.ts";
 import type { XrHooks, XrRequest } from "./index.ts";
@@ -62,6 +63,8 @@ export class XrPanels {
   private flashUntil = 0;
   private alignNote = "";
   private lastState: PlantRoomState | null = null;
+  /** A handoff code made from the People tab, until it expires (performance.now() time). */
+  private move: { code: string; until: number } | null = null;
 
   constructor(
     scene: Scene,
@@ -169,6 +172,16 @@ export class XrPanels {
       case "calibrate-undo":
         this.host.uncalibrate();
         break;
+      case "move":
+        void this.hooks
+          .ask?.("handoffCreate", {})
+          .then((r) => {
+            const info = r as HandoffTicketInfo;
+            this.move = { code: info.code, until: performance.now() + Math.max(0, info.expiresAt - Date.now()) };
+            this.refresh(this.lastState, performance.now(), true);
+          })
+          .catch((e: unknown) => this.show(e instanceof Error ? e.message : String(e)));
+        break;
     }
     this.refresh(this.lastState, performance.now(), true);
   }
@@ -233,8 +246,10 @@ export class XrPanels {
     switch (this.tab) {
       case "alarms":
         return alarmsTab(state.alarms.values(), me.role);
-      case "people":
-        return peopleTab(state.seats.values(), me, this.following);
+      case "people": {
+        if (this.move && performance.now() > this.move.until) this.move = null;
+        return peopleTab(state.seats.values(), me, this.following, this.move?.code ?? null);
+      }
       case "notes":
         return notesTab(state.annotations.values(), this.host.selected(), me);
       default:

@@ -39,7 +39,7 @@ export interface XrHooks {
 }
 
 /** The room requests the in-XR tabs make. */
-export type XrRequest = "ack" | "shelve" | "unshelve" | "annotate" | "annotationUpdate" | "calibrate";
+export type XrRequest = "ack" | "shelve" | "unshelve" | "annotate" | "annotationUpdate" | "calibrate" | "handoffCreate";
 
 export interface Vector3Like {
   x: number;

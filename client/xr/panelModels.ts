@@ -35,7 +35,8 @@ export type PanelAction =
   | { kind: "resolve"; id: string }
   | { kind: "calibrate"; define: boolean }
   | { kind: "calibrate-cancel" }
-  | { kind: "calibrate-undo" };
+  | { kind: "calibrate-undo" }
+  | { kind: "move" };
 
 export interface PanelButtonModel {
   label: string;
@@ -163,11 +164,23 @@ export function alarmsTab(alarms: Iterable<AlarmLike>, role: string): TabModel {
 }
 
 /** Everyone in the room, oldest seat first, with device and voice state; Follow for the others. */
-export function peopleTab(seats: Iterable<SeatLike>, me: Me, following: string | null): TabModel {
+/**
+ * Who is here, with Follow; and "Move device": a handoff code to type on the laptop (or tablet) this
+ * session should continue on, shown in the header while it is valid (`moveCode`).
+ */
+export function peopleTab(
+  seats: Iterable<SeatLike>,
+  me: Me,
+  following: string | null,
+  moveCode: string | null = null,
+): TabModel {
   const list = [...seats].sort((a, b) => a.joinedAt - b.joinedAt);
   const m = empty(
-    `${list.length} here${following ? ` · following ${list.find((s) => s.id === following)?.name ?? "…"}` : ""}`,
+    moveCode
+      ? `Move: type ${moveCode} on the other device`
+      : `${list.length} here${following ? ` · following ${list.find((s) => s.id === following)?.name ?? "…"}` : ""}`,
   );
+  if (me.seat) m.actions[0] = { label: moveCode ? "New code" : "Move device", action: { kind: "move" } };
   // Whoever is followed or speaking first among the others, so they are never cut off the list.
   const mine = list.filter((s) => s.id === me.seat);
   const others = list

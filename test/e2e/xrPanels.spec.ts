@@ -6,8 +6,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv, type ListHit } from "../../client/xr/panelLayout.ts";
-import type { XrTab } from "../../client/xr/panelModels.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { MOSQUITTO, publisher } from "../integration/harness.ts";
@@ -15,6 +13,7 @@ import { startAppServer, type RunningServer } from "../support/appServer.ts";
 import { devClient } from "../support/devSignIn.ts";
 import { click, installIwer, xrFrames } from "./iwer.ts";
 import { joinAs, watchPage } from "./page.ts";
+import { holdControllers as hold, openTab, pressList, wristText as tabText } from "./xrWrist.ts";
 
 type V3 = [number, number, number];
 const prefix = `test-${randomUUID().slice(0, 8)}/`;
@@ -25,33 +24,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
 });
-
-async function press(page: Page, mesh: "_xrTabs" | "_xrList", uv: [number, number]): Promise<string> {
-  const [w, h] = mesh === "_xrTabs" ? [TABS_W, TABS_H] : [LIST_W, LIST_H];
-  const local: V3 = [(uv[0] - 0.5) * w, (uv[1] - 0.5) * h, 0];
-  const world = await page.evaluate(([m, l]) => window.__iwer!.nodeToWorld(m, l), [mesh, local] as const);
-  await page.evaluate((p) => window.__iwer!.aimAtWorld("controller-right", p), world);
-  await xrFrames(page, 3);
-  await click(page, "controller-right");
-  return page.evaluate(() => window.__gemba_xr!.lastClick);
-}
-
-async function openTab(page: Page, tab: XrTab): Promise<void> {
-  expect(await press(page, "_xrTabs", tabUv(tab))).toBe(`tab:${tab}`);
-}
-
-async function pressList(page: Page, hit: ListHit): Promise<string> {
-  return press(page, "_xrList", listUv(hit));
-}
-
-const tabText = (page: Page) => page.evaluate(() => window.__gemba_xr!.tabText);
-
-async function hold(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    window.__iwer!.pose("controller-left", [-0.2, 1.3, -0.35], [-0.15, 1.45, -1.3]);
-    window.__iwer!.pose("controller-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
-  });
-}
 
 /** The nearest asset in front that the right controller's ray reaches unobstructed (id and Babylon world centre). */
 async function visibleAsset(page: Page): Promise<{ id: string; world: V3 }> {
