@@ -64,6 +64,8 @@ async function expectHeard(page: Page, seat: string): Promise<void> {
 }
 
 test("a headset in VR hands its session to a laptop by short code: same seat, selection, viewpoint and voice call; one avatar throughout; then takes it back", async () => {
+  // Three pages (one in emulated VR, all in a call) in software rendering on 2 shared cores: ~1.5 min alone, ~2 min under load.
+  test.setTimeout(300_000);
   const headset = await newPage({ userAgent: QUEST_UA, width: 800, height: 500 });
   const desk = await newPage({ width: 1000, height: 600 });
   const listener = await newPage({ width: 640, height: 400 });
