@@ -17,9 +17,11 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 30_000 },
   workers: 1,
-  // One retry: SwiftShader + emulated XR on a shared 2-core machine occasionally stalls the XR frame loop (seen once
-  // in ~4 full runs, in the first XR test). A test that fails twice still fails the run.
-  retries: 1,
+  // Retries: on a shared 2-core machine with SwiftShader, the first test after a fresh server sometimes hangs until its
+  // timeout and then passes at once on retry (4 of 25 first attempts in one full run while a 30-minute soak loaded the
+  // same cores: the first XR, OIDC, pin-anchor and handoff-XR tests; cause not found yet, see the issue notes).
+  // A test that fails three times still fails the run.
+  retries: 2,
   reporter: [["list"]],
   use: {
     launchOptions: { executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
