@@ -63,6 +63,8 @@ describe("an admin removes a participant (kick)", () => {
     const viewer = await join(ctx.h, "Val Viewer", { role: "viewer" });
     const adminSeat = await seatOf(admin, "Ada Two");
     await waitForState(viewer, (s) => s.seats.has(adminSeat), "the admin's seat");
+    // Both see both seats before anything is refused, so "nobody was removed" below compares like with like.
+    await waitForState(admin, (s) => s.seats.size === 2, "both seats at the admin");
 
     expect(await refusalOf(viewer.request("kick", { seat: adminSeat }))).toEqual({
       code: "forbidden",
