@@ -42,6 +42,7 @@ import { startSignIn } from "./auth/signIn.ts";
 import { downloadWithToken } from "./auth/download.ts";
 import type { TokenSource } from "./auth/authFetch.ts";
 import { applyRoleGates } from "./ui/roleGates.ts";
+import { RoomView } from "./app/RoomView.ts";
 
 const NAME_KEY = "gemba.displayName";
 
@@ -136,6 +137,9 @@ async function boot(): Promise<void> {
   loading.catch((e: unknown) => showLoading(0, (e as Error).message));
 
   let state: PlantRoomState | null = null;
+  // Which time the panels show is decided in one place for desktop and XR (the timeline's "Leave playback" sets selfLive).
+  let selfLive = () => false;
+  const roomView = new RoomView(() => selfLive());
   let dirty = false;
   const tags = new ScreenTags(byId("labels"));
   const avatars = new Avatars(scene.scene);
@@ -153,6 +157,7 @@ async function boot(): Promise<void> {
   const session = new PlantSession({
     onState: (s) => {
       state = s;
+      roomView.setState(s);
       dirty = true;
       seatsToVoice();
     },
@@ -284,7 +289,8 @@ async function boot(): Promise<void> {
     labels.setSelected(id);
     scene.select(id);
     if (tell) session.select(id);
-    if (state) inspector.update(state, Date.now());
+    const view = roomView.current();
+    if (view) inspector.update(view, view.at);
     refreshInspectorActions();
   }
   function refreshInspectorActions(): void {
@@ -312,6 +318,7 @@ async function boot(): Promise<void> {
     dataToken,
   );
   timeline.onSelfLive = () => (dirty = true);
+  selfLive = () => timeline.selfLive;
   const alarms = new Alarms(model, {
     replay: (activeAt) => timeline.seekBefore(activeAt, 30_000),
     ack: (id) => session.ack(id),
@@ -408,7 +415,7 @@ async function boot(): Promise<void> {
   let pointerHit: { twin: string | null; point: Vector3 } | null = null;
   const xr = installXr(scene, {
     select: (t) => select(t),
-    state: () => state,
+    view: () => roomView.current(),
     model,
     selection: () => inspector.current,
     me,
@@ -579,18 +586,17 @@ async function boot(): Promise<void> {
     labels.layout(scene.scene);
     tags.layout(scene.scene);
     const now = performance.now();
-    if (state && dirty && now - lastUi > 100) {
+    const view = roomView.current();
+    if (state && view && dirty && now - lastUi > 100) {
       dirty = false;
       lastUi = now;
       avatars.mySeat = session.seatId;
       // Playback: the panels show the room's view time unless this participant stepped out to live.
-      const past = state.viewTime > 0 && !timeline.selfLive;
-      const view = past ? { twins: state.playback, alarms: state.pastAlarms } : state;
       labels.update(view);
       for (const [id, tw] of view.twins) scene.setStatus(id, tw.status);
       participants.update(state, session.seatId);
-      inspector.setViewTime(past ? state.viewTime : 0);
-      inspector.update(view, past ? state.viewTime : Date.now());
+      inspector.setViewTime(view.past ? view.at : 0);
+      inspector.update(view, view.at);
       const who = me();
       applyRoleGates(who.role);
       alarms.update(view, who.role);
@@ -604,13 +610,9 @@ async function boot(): Promise<void> {
         toast("The person you followed left.");
         stopFollowing();
       }
-    } else if (state && now - lastAges > 1000) {
+    } else if (state && view && now - lastAges > 1000) {
       lastAges = now;
-      const past = state.viewTime > 0 && !timeline.selfLive;
-      inspector.update(
-        past ? { twins: state.playback, alarms: state.pastAlarms } : state,
-        past ? state.viewTime : Date.now(),
-      );
+      inspector.update(view, view.at);
       timeline.update(state, me().role);
     }
   });

@@ -11,7 +11,8 @@
 import { AdvancedDynamicTexture, Control, Rectangle, StackPanel, TextBlock } from "@babylonjs/gui";
 import { MeshBuilder, TransformNode, type Mesh, type Scene, type Vector3 } from "@babylonjs/core";
 import type { PlantModel, PointDef, TypeDef } from "../../shared/plant.ts";
-import type { PlantRoomState, TwinSeen } from "../../shared/state.ts";
+import type { TwinSeen } from "../../shared/state.ts";
+import type { RoomSnapshot } from "../app/RoomView.ts";
 import { QUALITY_NAMES, severityOf } from "../../shared/status.ts";
 import { formatValue } from "../ui/format.ts";
 
@@ -40,6 +41,9 @@ export class WristPanel {
   /** Last shown value, timestamp and flags per row: a change check without building strings. */
   private readonly shown = new Float64Array(ROWS * 3);
   private lastUpdate = 0;
+  /** The sub line without the playback marker, and the view time (s) it was last marked with (0: live). */
+  private baseSub = "";
+  private shownAt = 0;
   private text = "";
   pinned = false;
   /** +1 in a left-handed scene (forward is +z), -1 in a right-handed one. */
@@ -141,8 +145,10 @@ export class WristPanel {
     } else {
       this.title.text = tw ? `${tw.id} · ${tw.name}` : twinId;
       const area = tw ? (this.model?.areas.find((a) => a.id === tw.area)?.name ?? tw.area) : "";
-      this.sub.text = tw ? `${this.type?.displayName ?? tw.type}${area ? ` in ${area}` : ""}` : "";
+      this.baseSub = tw ? `${this.type?.displayName ?? tw.type}${area ? ` in ${area}` : ""}` : "";
+      this.sub.text = this.baseSub;
     }
+    this.shownAt = 0;
     const defs = this.type?.points ?? [];
     for (let i = 0; i < ROWS; i++) {
       const def = defs[i];
@@ -156,14 +162,24 @@ export class WristPanel {
   }
 
   /** Refresh live values: at most every 200 ms, and only rows whose value, quality or staleness changed. */
-  update(state: PlantRoomState | null, now: number): void {
-    if (!this.twin || !this.type || !state || now - this.lastUpdate < 200) return;
+  update(view: RoomSnapshot | null, now: number): void {
+    if (!this.twin || !this.type || !view || now - this.lastUpdate < 200) return;
     this.lastUpdate = now;
-    // `points` is absent until the selected twin is in this client's interest (a patch after selecting).
-    const ts: TwinSeen | undefined = state.twins.get(this.twin);
-    if (!ts) return;
-    const defs = this.type.points;
+    // During shared playback the rows show the room's view time, as the desktop does, and say so.
+    const at = view.past ? Math.floor(view.at / 1000) : 0;
     let changed = false;
+    if (at !== this.shownAt) {
+      this.shownAt = at;
+      this.sub.text = at ? `${this.baseSub} · PLAYBACK ${new Date(view.at).toLocaleTimeString()}` : this.baseSub;
+      changed = true;
+    }
+    // `points` is absent until the selected twin is in this client's interest (a patch after selecting).
+    const ts: TwinSeen | undefined = view.twins.get(this.twin);
+    if (!ts) {
+      if (changed) this.compose();
+      return;
+    }
+    const defs = this.type.points;
     for (let i = 0; i < ROWS && i < defs.length; i++) {
       const def = defs[i]!;
       const p = ts.points?.get(def.name);

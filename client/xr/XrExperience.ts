@@ -755,11 +755,11 @@ export class XrExperience implements XrController {
       }
       const outside = this.hooks.selection?.();
       if (outside !== undefined && outside !== this.panel.selected) this.panel.show(outside);
-      const state = this.hooks.state?.() ?? null;
+      const view = this.hooks.view?.() ?? null;
       // The asset rows are covered by the list panel on the other tabs: refresh only what is seen.
-      if (this.panels.tab === "asset") this.panel.update(state, now);
-      this.panels.refresh(state, now);
-      if (state && this.panels.following) this.followStep(state, this.panels.following);
+      if (this.panels.tab === "asset") this.panel.update(view, now);
+      this.panels.refresh(view, now);
+      if (view && this.panels.following) this.followStep(view.room, this.panels.following);
     }
     this.frame.sync();
   }

@@ -11,7 +11,7 @@
  */
 import type { Ray, Scene } from "@babylonjs/core";
 import type { HandoffTicketInfo } from "../../shared/protocol.ts";
-import type { PlantRoomState } from "../../shared/state.ts";
+import type { RoomSnapshot } from "../app/RoomView.ts";
 import { CalibrationFlow, type CalibrationOutcome, type V3 } from "./Calibration.ts";
 import type { XrHooks, XrRequest } from "./index.ts";
 import { ListPanel } from "./ListPanel.ts";
@@ -62,7 +62,7 @@ export class XrPanels {
   private flash = "";
   private flashUntil = 0;
   private alignNote = "";
-  private lastState: PlantRoomState | null = null;
+  private lastView: RoomSnapshot | null = null;
   /** A handoff code made from the People tab, until it expires (performance.now() time). */
   private move: { code: string; until: number } | null = null;
 
@@ -92,7 +92,7 @@ export class XrPanels {
     this.tab = tab;
     this.tabs.setActive(tab);
     this.list.setVisible(tab !== "asset");
-    this.refresh(this.lastState, performance.now(), true);
+    this.refresh(this.lastView, performance.now(), true);
   }
 
   /**
@@ -122,7 +122,7 @@ export class XrPanels {
 
   /** A calibration touch (right controller tip, local space). */
   touch(local: V3): void {
-    const c = this.lastState?.calibration;
+    const c = this.lastView?.room.calibration;
     const room: [V3, V3] | null =
       c && c.setBy
         ? [
@@ -134,7 +134,7 @@ export class XrPanels {
     if (out.kind === "mismatch") this.alignNote = out.message;
     else if (out.kind !== "next") this.alignNote = "";
     this.host.calibrated(out);
-    this.refresh(this.lastState, performance.now(), true);
+    this.refresh(this.lastView, performance.now(), true);
   }
 
   private act(a: PanelAction): void {
@@ -164,7 +164,7 @@ export class XrPanels {
         break;
       case "calibrate":
         this.alignNote = "";
-        if (this.host.beforeCalibrate()) this.flow.start(a.define || !this.lastState?.calibration.setBy);
+        if (this.host.beforeCalibrate()) this.flow.start(a.define || !this.lastView?.room.calibration.setBy);
         break;
       case "calibrate-cancel":
         this.flow.cancel();
@@ -178,12 +178,12 @@ export class XrPanels {
           .then((r) => {
             const info = r as HandoffTicketInfo;
             this.move = { code: info.code, until: performance.now() + Math.max(0, info.expiresAt - Date.now()) };
-            this.refresh(this.lastState, performance.now(), true);
+            this.refresh(this.lastView, performance.now(), true);
           })
           .catch((e: unknown) => this.show(e instanceof Error ? e.message : String(e)));
         break;
     }
-    this.refresh(this.lastState, performance.now(), true);
+    this.refresh(this.lastView, performance.now(), true);
   }
 
   private note(text: string): void {
@@ -209,21 +209,23 @@ export class XrPanels {
   private show(message: string): void {
     this.flash = message;
     this.flashUntil = performance.now() + FLASH_MS;
-    this.refresh(this.lastState, performance.now(), true);
+    this.refresh(this.lastView, performance.now(), true);
   }
 
   /** Say how a calibration turned out (from the host, after applying or refusing it). */
   report(message: string): void {
     this.alignNote = message;
-    this.refresh(this.lastState, performance.now(), true);
+    this.refresh(this.lastView, performance.now(), true);
   }
 
   /** The 5 Hz poll: rebuild the active list tab's model and render what changed. */
-  refresh(state: PlantRoomState | null, now: number, force = false): void {
-    this.lastState = state;
-    if (!state) return;
+  refresh(view: RoomSnapshot | null, now: number, force = false): void {
+    this.lastView = view;
+    if (!view) return;
+    const state = view.room;
     let unack = 0;
-    for (const a of state.alarms.values())
+    // Alarms as they stood at the shown time (the shared playback time, or now), as on the desktop.
+    for (const a of view.alarms.values())
       if ((a.state === "unack-active" || a.state === "rtn-unack") && a.shelvedUntil === 0) unack++;
     this.tabs.setBadge("alarms", unack ? String(unack) : "");
     if (this.following && !state.seats.has(this.following)) {
@@ -231,7 +233,7 @@ export class XrPanels {
       this.hooks.follow?.(null);
     }
     if (this.tab === "asset") return;
-    const m = this.build(state);
+    const m = this.build(view);
     if (this.flash && now < this.flashUntil) m.header = this.flash;
     else this.flash = "";
     const text = tabText(m);
@@ -241,11 +243,15 @@ export class XrPanels {
     this.list.render(m);
   }
 
-  private build(state: PlantRoomState): TabModel {
+  private build(view: RoomSnapshot): TabModel {
+    const state = view.room;
     const me = this.hooks.me?.() ?? { seat: null, name: "", role: "viewer" };
     switch (this.tab) {
-      case "alarms":
-        return alarmsTab(state.alarms.values(), me.role);
+      case "alarms": {
+        const m = alarmsTab(view.alarms.values(), me.role);
+        if (view.past) m.header = `PLAYBACK ${new Date(view.at).toLocaleTimeString()} · ${m.header}`;
+        return m;
+      }
       case "people": {
         if (this.move && performance.now() > this.move.until) this.move = null;
         return peopleTab(state.seats.values(), me, this.following, this.move?.code ?? null);

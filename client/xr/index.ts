@@ -6,7 +6,7 @@
  */
 import type { TransformNode } from "@babylonjs/core";
 import type { PlantModel } from "../../shared/plant.ts";
-import type { PlantRoomState } from "../../shared/state.ts";
+import type { RoomSnapshot } from "../app/RoomView.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import { XrExperience, type XrDebugView } from "./XrExperience.ts";
 
@@ -22,8 +22,8 @@ export interface XrPoses {
 export interface XrHooks {
   /** Select (or clear) an asset, exactly as a desktop click does. */
   select(twin: string | null): void;
-  /** The live room state, read by the in-XR panel (at most 5 times a second). */
-  state?(): PlantRoomState | null;
+  /** The room as the page shows it (live, or the shared playback time), read by the in-XR panels at most 5 times a second. */
+  view?(): RoomSnapshot | null;
   /** The plant model: names, types, units and limits for the in-XR panel. */
   model?: PlantModel;
   /** The page's current selection (desktop, shared, or from XR), so the in-XR panel follows it. */

@@ -45,8 +45,13 @@ const BATCH = Math.ceil((TOTAL * 1.02) / BATCHES);
  * Close codes a hostile connection may legitimately get (README, "close codes"): 4002 is Colyseus closing
  * a frame it cannot decode at all (not msgpack), 1009 a frame above the 2 MiB transport limit, 4000 the
  * client's own LEAVE_ROOM frame. 4429 (flooding) is listed for completeness: this server's limit is raised.
+ * 1006: the transport's heartbeat terminated the socket (ws-transport pings every 3 s and terminates a connection that left
+ * two pings unanswered). A hostile client's pong queues behind everything it sent before it (a batch holds megabyte strings
+ * and 20,000-element arrays), so on a loaded machine it can arrive more than two intervals late. That is the server doing its
+ * job, not a failure; before this was understood, the SDK's automatic reconnection turned such a drop into a 4003 ("failed to
+ * reconnect": the seat is held only RECONNECT_SECONDS=2 here) or a minutes-long wait, and the test failed or timed out.
  */
-const DOCUMENTED_CLOSES = new Set([4000, 4002, 1009, 4429]);
+const DOCUMENTED_CLOSES = new Set([4000, 4002, 1006, 1009, 4429]);
 
 /**
  * What Colyseus and ws log when they refuse a frame: an error thrown inside msgpackr's decoder or ws's frame
@@ -381,6 +386,9 @@ interface Hostile {
  */
 async function connect(name: string, role: Hostile["role"], separate = true): Promise<Hostile> {
   const room = await join(h, name, { role, separate });
+  // A dropped hostile connection is reported as it happened (onLeave with the transport's code) and the test connects a new
+  // one itself; the SDK's own reconnection would hide the drop, lose the batch's PING barrier and wait up to a minute.
+  room.reconnection.enabled = false;
   const hostile: Hostile = { name, role, room, left: Promise.resolve(0), closed: null };
   hostile.left = new Promise<number>((resolve) =>
     room.onLeave((code) => {
@@ -621,5 +629,7 @@ describe("hostile room clients (property-based fuzz)", () => {
       process.off("uncaughtException", onError);
       process.off("unhandledRejection", onError);
     }
-  }, 180_000);
+    // A guard against a hang, not a performance bound: 100,000 messages take ~15 s on an idle 2-core machine and several
+    // times that while browser tests share the cores.
+  }, 600_000);
 });
