@@ -76,7 +76,7 @@ async function stand(page: Page, d: Device, head: V3): Promise<void> {
 
 async function enterVr(page: Page): Promise<void> {
   await page.locator("#btn-xr-vr").click();
-  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
   await xrFrames(page, 5);
 }
 
@@ -114,7 +114,7 @@ async function calibrate(page: Page, d: Device, head: V3, action: { slot: number
   await touchMark(page, d, MARK_1);
   expect((await page.evaluate(() => window.__gemba_xr!.calibration)).step).toBe("p2");
   await touchMark(page, d, MARK_2);
-  await page.waitForFunction(() => window.__gemba_xr?.calibration.aligned === true, null, { timeout: 15_000 });
+  await page.waitForFunction(() => window.__gemba_xr?.calibration.aligned === true, null, { timeout: 60_000 });
   await stand(page, d, head);
   await xrFrames(page, 3);
 }
@@ -134,7 +134,7 @@ async function laserSeen(page: Page, seat: string, target: V3): Promise<{ device
       );
     },
     [seat, target] as const,
-    { timeout: 20_000 },
+    { timeout: 60_000 },
   );
   return page.evaluate((s) => {
     const ps = window.__gemba!.scene()!;
@@ -173,7 +173,7 @@ test("two headsets that calibrated on the same two marks see a third user's lase
   browser,
 }) => {
   // Two emulated headsets on software rendering: each step waits for both pages' XR frames.
-  test.setTimeout(360_000);
+  test.setTimeout(480_000);
   const olu: Device = { origin: [0, 0, 0], yaw: 0 };
   const bea: Device = { origin: [2.5, 0, -0.8], yaw: 1.0 };
   const oluHead: V3 = [0, 1.6, 0.8];

@@ -59,13 +59,13 @@ const link = (page: Page, seat: string) =>
 async function expectHeard(page: Page, seat: string): Promise<void> {
   const first = (await link(page, seat))?.inboundBytes ?? 0;
   await expect
-    .poll(async () => ((await link(page, seat))?.inboundBytes ?? 0) > first + 500, { timeout: 20_000 })
+    .poll(async () => ((await link(page, seat))?.inboundBytes ?? 0) > first + 500, { timeout: 60_000 })
     .toBe(true);
 }
 
 test("a headset in VR hands its session to a laptop by short code: same seat, selection, viewpoint and voice call; one avatar throughout; then takes it back", async () => {
   // Three pages (one in emulated VR, all in a call) in software rendering on 2 shared cores: ~1.5 min alone, ~2 min under load.
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   const headset = await newPage({ userAgent: QUEST_UA, width: 800, height: 500 });
   const desk = await newPage({ width: 1000, height: 600 });
   const listener = await newPage({ width: 640, height: 400 });
@@ -100,7 +100,7 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
   // The person is looking at the headset's page (the other pages are other people's screens).
   await headset.bringToFront();
   await headset.click("#btn-xr-vr");
-  await headset.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 30_000 });
+  await headset.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
   await xrFrames(headset, 5);
   await headset.evaluate(() => window.__gemba!.scene()!.onPick("P201"));
   await expect.poll(() => tam()?.device).toBe("headset");
@@ -109,14 +109,14 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
   // Move: on the wrist, People → Move device shows a code; the laptop types it and accepts.
   await openTab(headset, "people");
   expect(await pressList(headset, { area: "action", slot: 0 })).toBe("list:move");
-  await expect.poll(() => wristText(headset), { timeout: 10_000 }).toMatch(/Move: type \d{6} on the other device/);
+  await expect.poll(() => wristText(headset), { timeout: 60_000 }).toMatch(/Move: type \d{6} on the other device/);
   const code = /Move: type (\d{6})/.exec(await wristText(headset))![1]!;
   // The technician walks a few metres, then takes the headset off: that last head pose (plant frame) is where the laptop starts.
   const before = { x: tam()!.head.x, z: tam()!.head.z };
   await headset.evaluate(() => window.__iwer!.headset([1.5, 1.6, 4], [0, 1.2, 0]));
   await xrFrames(headset, 5);
   await expect
-    .poll(() => Math.hypot(tam()!.head.x - before.x, tam()!.head.z - before.z), { timeout: 10_000 })
+    .poll(() => Math.hypot(tam()!.head.x - before.x, tam()!.head.z - before.z), { timeout: 60_000 })
     .toBeGreaterThan(2);
   const headPose = [tam()!.head.x, tam()!.head.y, tam()!.head.z];
   await desk.goto(server.url + "/");
@@ -124,11 +124,11 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
   await desk.click("#join-continue");
   await expect(desk.locator("#continue-dialog")).toContainText("Continue Tech Tam's session from headset?");
   await desk.click("#continue-yes");
-  await desk.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
+  await desk.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 180_000 });
 
   // The headset left VR and says where the session went; the laptop has the seat, selection and viewpoint.
   await expect(headset.locator("#moved-dialog")).toContainText("Moved to desktop");
-  await headset.waitForFunction(() => !window.__gemba_xr?.mode, null, { timeout: 15_000 });
+  await headset.waitForFunction(() => !window.__gemba_xr?.mode, null, { timeout: 60_000 });
   expect(await desk.evaluate(() => window.__gemba!.seat())).toBe(tamSeat);
   await expect(desk.locator("#inspector-title")).toContainText("P201");
   const cam = await desk.evaluate(() => {
@@ -139,9 +139,9 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
   await expect.poll(() => tam()?.device).toBe("desktop");
 
   // The call moved with the seat: the laptop is in it, the headset hung up, the listener hears Tam from the laptop.
-  await desk.waitForFunction(() => window.__gemba_voice?.inCall === true, null, { timeout: 20_000 });
-  await headset.waitForFunction(() => window.__gemba_voice?.inCall === false, null, { timeout: 20_000 });
-  await expect.poll(async () => (await link(listener, tamSeat))?.state, { timeout: 20_000 }).toBe("connected");
+  await desk.waitForFunction(() => window.__gemba_voice?.inCall === true, null, { timeout: 60_000 });
+  await headset.waitForFunction(() => window.__gemba_voice?.inCall === false, null, { timeout: 60_000 });
+  await expect.poll(async () => (await link(listener, tamSeat))?.state, { timeout: 60_000 }).toBe("connected");
   await expectHeard(listener, tamSeat);
   expect(tam()?.inCall).toBe(true);
 
@@ -149,8 +149,8 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
   await headset.click("#take-back");
   await expect.poll(() => tam()?.device).toBe("headset");
   await expect(desk.locator("#moved-dialog")).toContainText("Moved to headset");
-  await headset.waitForFunction(() => window.__gemba_voice?.inCall === true, null, { timeout: 20_000 });
-  await desk.waitForFunction(() => window.__gemba_voice?.inCall === false, null, { timeout: 20_000 });
+  await headset.waitForFunction(() => window.__gemba_voice?.inCall === true, null, { timeout: 60_000 });
+  await desk.waitForFunction(() => window.__gemba_voice?.inCall === false, null, { timeout: 60_000 });
   await expectHeard(listener, tamSeat);
 
   // From Tam's arrival on: never two entries for Tam, never none, on any patch the observer saw.

@@ -154,7 +154,7 @@ export function semRoom(name: SemRoom): unknown {
 /** Wait until the XR loop has run `n` more frames (no sleeps: frames are what input polling needs). */
 export async function xrFrames(page: Page, n = 3): Promise<void> {
   const start = await page.evaluate(() => window.__gemba_xr?.frames ?? 0);
-  await page.waitForFunction((until) => (window.__gemba_xr?.frames ?? 0) >= until, start + n, { timeout: 30_000 });
+  await page.waitForFunction((until) => (window.__gemba_xr?.frames ?? 0) >= until, start + n, { timeout: 60_000 });
 }
 
 export type InputKind = "controller-left" | "controller-right" | "hand-left" | "hand-right";

@@ -15,11 +15,11 @@ async function joinWithRole(page: Page, name: string, role: string): Promise<voi
   await expect(page.locator("#join")).toBeVisible();
   await page.fill("#join-name", name);
   await page.click("#join-go");
-  await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
+  await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 180_000 });
 }
 
 test("only an admin sees Remove; the removed page says by whom and why, and stays out", async ({ browser }) => {
-  test.setTimeout(200_000); // two pages rendering the plant on a shared 2-core machine
+  test.setTimeout(480_000); // two pages rendering the plant on a shared 2-core machine
   const admin = await (await browser.newContext()).newPage();
   const viewer = await (await browser.newContext()).newPage();
   await joinWithRole(admin, "Ada", "admin");

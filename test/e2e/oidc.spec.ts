@@ -88,7 +88,7 @@ async function signInAndJoin(
   // Two software-rendered pages share the machine by now: allow the second one time to boot.
   await expect(page.locator("#join")).toBeVisible({ timeout: 60_000 });
   await page.click("#join-go");
-  await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
+  await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 180_000 });
   return { page, errors, fromApp };
 }
 

@@ -25,7 +25,7 @@ export async function joinAs(page: Page, url: string, name: string): Promise<voi
   await expect(page.locator("#join")).toBeVisible();
   await page.fill("#join-name", name);
   await page.click("#join-go");
-  await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
+  await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 180_000 });
 }
 
 /** Count distinct (coarsely quantised) colours in what the page actually shows: a flat or blank view has very few. */

@@ -32,7 +32,7 @@ async function enter(page: Page, mode: "vr" | "ar"): Promise<void> {
   const button = page.locator(`#btn-xr-${mode}`);
   await expect(button).toBeVisible();
   await button.click();
-  await page.waitForFunction((m) => window.__gemba_xr?.mode === m, mode, { timeout: 30_000 });
+  await page.waitForFunction((m) => window.__gemba_xr?.mode === m, mode, { timeout: 60_000 });
   await xrFrames(page, 5);
 }
 
@@ -78,7 +78,7 @@ async function aimAndSelect(page: Page, kind: InputKind): Promise<string> {
   await page.evaluate(([k, w]) => window.__iwer!.aimAtWorld(k, w), [kind, target.world] as const);
   await xrFrames(page, 3);
   await click(page, kind, kind.startsWith("hand") ? "pinch" : "trigger");
-  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, target.id, { timeout: 10_000 });
+  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, target.id, { timeout: 60_000 });
   return target.id;
 }
 
@@ -117,17 +117,17 @@ test("a headset user enters VR, points the right controller at an asset and pull
       return t.startsWith(`${twin} · `) && /: -?\d/.test(t);
     },
     id,
-    { timeout: 15_000 },
+    { timeout: 60_000 },
   );
   // The desktop side of the page selected it too, and the room knows this seat selected it.
   await expect(page.locator("#inspector-title")).toContainText(id);
-  await expect.poll(() => mySeatSelection(page), { timeout: 10_000 }).toBe(id);
+  await expect.poll(() => mySeatSelection(page), { timeout: 60_000 }).toBe(id);
   // Values keep moving on the panel (≤ 5 Hz refresh, only on change).
   const before = (await page.evaluate(() => window.__gemba_xr!.panelText)).split("\n").slice(2).join("\n");
   await page.waitForFunction(
     (prev) => (window.__gemba_xr?.panelText ?? "").split("\n").slice(2).join("\n") !== prev,
     before,
-    { timeout: 20_000 },
+    { timeout: 60_000 },
   );
   xr = (await page.evaluate(() => window.__gemba_xr))!;
   expect(xr.selected).toBe(id);
@@ -211,7 +211,7 @@ test("in VR the thumbstick teleports and snap-turns; leaving XR puts the desktop
 
   // Leave through the headset's system menu (the session ends from outside the page).
   await page.evaluate(() => window.__iwer!.endSession());
-  await page.waitForFunction(() => window.__gemba_xr?.mode === null, null, { timeout: 15_000 });
+  await page.waitForFunction(() => window.__gemba_xr?.mode === null, null, { timeout: 60_000 });
   const after = await page.evaluate(() => {
     const s = window.__gemba!.scene()!;
     return {
@@ -258,7 +258,7 @@ test("tabletop: the plant shrinks to 1:50 on a table, a squeeze drags it, two sq
           const seat = g.seat?.();
           return (seat && g.state()?.seats.get(seat)?.head.y) || 0;
         }),
-      { timeout: 10_000 },
+      { timeout: 60_000 },
     )
     .toBeGreaterThan(25);
 
@@ -313,7 +313,7 @@ test("hand tracking: a pinch with the right hand selects the asset the hand poin
     window.__iwer!.pose("hand-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
   });
   await enter(page, "vr");
-  await page.waitForFunction(() => (window.__gemba_xr?.hands ?? []).includes("right:hand"), null, { timeout: 15_000 });
+  await page.waitForFunction(() => (window.__gemba_xr?.hands ?? []).includes("right:hand"), null, { timeout: 60_000 });
   const id = await aimAndSelect(page, "hand-right");
   await expect(page.locator("#inspector-title")).toContainText(id);
   // Hand joints are drawn from our own sphere, not a downloaded hand model.
@@ -343,7 +343,7 @@ test("AR: with no surface found the plant goes in front of the user; in a synthe
   expect((await page.evaluate(() => window.__gemba_xr))!.surface).toBe(false);
   await click(page, "controller-right");
   await page.waitForFunction(() => window.__gemba_xr?.placed === true && window.__gemba_xr.anchors === 1, null, {
-    timeout: 20_000,
+    timeout: 60_000,
   });
   expect((await page.evaluate(() => window.__gemba_xr))!.lastClick).toBe("placed-in-front");
 
@@ -351,10 +351,10 @@ test("AR: with no surface found the plant goes in front of the user; in a synthe
   await page.evaluate((room) => window.__iwer!.loadRoom(room), semRoom("office_small"));
   await click(page, "controller-right", "a-button");
   await page.waitForFunction(() => window.__gemba_xr?.placed === false);
-  await page.waitForFunction(() => window.__gemba_xr?.surface === true, null, { timeout: 20_000 });
+  await page.waitForFunction(() => window.__gemba_xr?.surface === true, null, { timeout: 60_000 });
   await click(page, "controller-right");
   await page.waitForFunction(() => window.__gemba_xr?.placed === true && window.__gemba_xr.anchors === 1, null, {
-    timeout: 20_000,
+    timeout: 60_000,
   });
   xr = (await page.evaluate(() => window.__gemba_xr))!;
   expect(xr.lastClick).toBe("placed");
@@ -371,12 +371,12 @@ test("AR: with no surface found the plant goes in front of the user; in a synthe
   await xrFrames(page, 4);
   await click(page, "controller-right");
   await page.waitForFunction(() => window.__gemba_xr?.placed === true && window.__gemba_xr.anchors === 1, null, {
-    timeout: 20_000,
+    timeout: 60_000,
   });
   xr = (await page.evaluate(() => window.__gemba_xr))!;
   expect(Math.hypot(xr.placement.x - onDesk.x, xr.placement.z - onDesk.z)).toBeGreaterThan(0.3);
 
   await page.evaluate(() => window.__iwer!.endSession());
-  await page.waitForFunction(() => window.__gemba_xr?.mode === null, null, { timeout: 15_000 });
+  await page.waitForFunction(() => window.__gemba_xr?.mode === null, null, { timeout: 60_000 });
   expectClean(watch);
 });

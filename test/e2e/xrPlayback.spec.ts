@@ -44,11 +44,11 @@ test("an expert scrubs the room back in time: the headset's wrist panel shows th
   await expect(page.locator("#inspector-title")).toContainText("T102");
   await holdControllers(page);
   await page.locator("#btn-xr-vr").click();
-  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
   await xrFrames(page, 5);
   const wrist = () => page.evaluate(() => window.__gemba_xr!.panelText);
   await expect
-    .poll(wrist, { timeout: 30_000 })
+    .poll(wrist, { timeout: 60_000 })
     .toMatch(/^T102 · [^\n]*\n(?![^\n]*PLAYBACK)[^\n]*\n(.*\n)*Level: 80\.0 %/);
 
   // A remote expert on a laptop scrubs the whole room to 30 s after the first reading.
@@ -61,12 +61,12 @@ test("an expert scrubs the room back in time: the headset's wrist panel shows th
   );
   expert.onMessage("*", () => {});
   await expert.request("playback", { action: "seek", t: now - 30_000 });
-  await expect.poll(wrist, { timeout: 30_000 }).toMatch(/PLAYBACK [^\n]*\n(.*\n)*Level: 20\.0 %/);
+  await expect.poll(wrist, { timeout: 60_000 }).toMatch(/PLAYBACK [^\n]*\n(.*\n)*Level: 20\.0 %/);
 
   // Back to live: the wrist shows the present again.
   await expert.request("playback", { action: "live" });
   await expect
-    .poll(wrist, { timeout: 30_000 })
+    .poll(wrist, { timeout: 60_000 })
     .toMatch(/^T102 · [^\n]*\n(?![^\n]*PLAYBACK)[^\n]*\n(.*\n)*Level: 80\.0 %/);
 
   await expert.leave();
