@@ -24,6 +24,7 @@ import type { Auth } from "../auth/createAuth.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
 import { incidentCsv, incidentHtml, type Incident } from "../incidents/IncidentReport.ts";
+import { precompressed } from "./precompressed.ts";
 
 export interface SimControl {
   running(): boolean;
@@ -393,6 +394,7 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
 
   // The built web client. Hashed assets can be cached; index.html must not be.
   if (fs.existsSync(path.join(deps.clientDir, "index.html"))) {
+    app.use(precompressed(deps.clientDir));
     app.use(
       express.static(deps.clientDir, {
         index: false,
