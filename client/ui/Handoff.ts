@@ -75,7 +75,8 @@ export async function showMoveDialog(create: () => Promise<HandoffTicketInfo>): 
       clearInterval(tick);
       const update = () => {
         const left = Math.max(0, Math.round((t.expiresAt - Date.now()) / 1000));
-        timer.textContent = left > 0 ? `Valid for ${left} s, once.` : "This code has expired. Make a new one.";
+        const mmss = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+        timer.textContent = left > 0 ? `Valid for ${mmss} min, once.` : "This code has expired. Make a new one.";
         canvas.style.opacity = left > 0 ? "1" : "0.2";
       };
       update();

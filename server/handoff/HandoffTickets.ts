@@ -1,6 +1,6 @@
 /**
  * Handoff tickets: the capability to move a seat to another device. Single use,
- * short-lived (60 s), bound to the seat, the user and the room. A ticket has a
+ * short-lived (5 minutes), bound to the seat, the user and the room. A ticket has a
  * long random token (for links and QR codes) and a 6-digit code (for typing);
  * code lookups are rate-limited per requester so guessing is hopeless.
  * Pure: clock and randomness are injected.
@@ -25,7 +25,11 @@ export type TicketResult =
   | { ok: true; ticket: Ticket }
   | { ok: false; code: "not-found" | "expired" | "used" | "wrong-user" | "rate-limited"; message: string };
 
-export const TICKET_TTL_MS = 60_000;
+/**
+ * 5 minutes: a person taking off a headset, finding the laptop and typing six digits on a slow page needed more than
+ * the 60 s this once was (a browser test under load saw the code expire while the page was still booting).
+ */
+export const TICKET_TTL_MS = 5 * 60_000;
 /** Wrong codes a requester may try per minute before being refused outright. */
 export const CODE_ATTEMPTS_PER_MINUTE = 10;
 
@@ -86,7 +90,7 @@ export class HandoffTickets {
     }
     if (this.now() >= t.expiresAt) {
       this.counters.refused++;
-      return { ok: false, code: "expired", message: "That handoff expired (they last 60 seconds). Ask for a new one." };
+      return { ok: false, code: "expired", message: "That handoff expired (they last 5 minutes). Ask for a new one." };
     }
     return { ok: true, ticket: t };
   }

@@ -22,7 +22,7 @@ describe("handoff tickets", () => {
     expect(t.claim(k.token, "dev:ada", "ip1")).toMatchObject({ ok: false, code: "used" });
   });
 
-  it("expires after 60 seconds", () => {
+  it("expires after 5 minutes", () => {
     const { t, advance } = book();
     const k = t.create(base);
     advance(TICKET_TTL_MS - 1);
