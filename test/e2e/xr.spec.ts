@@ -6,8 +6,8 @@
  * Every test also checks that nothing leaves the origin and nothing logs an error.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
-import { click, installIwer, semRoom, xrFrames, type InputKind } from "./iwer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { click, installIwer, semRoom, xrFrames, type InputKind } from "../../kit/iwer.ts";
 import { joinAs, watchPage, type PageWatch } from "./page.ts";
 
 let server: RunningServer;

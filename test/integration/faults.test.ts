@@ -4,7 +4,7 @@ import type { FaultName } from "../../server/sim/PlantSimulator.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { demoPlant } from "../unit/fixtures.ts";
 import { join, useServerAndPublisher } from "./harness.ts";
-import { devToken } from "../support/devSignIn.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 
 const ctx = useServerAndPublisher();
 

@@ -8,17 +8,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import { WebSocket } from "ws";
 import type { Room } from "@colyseus/sdk";
-import { devClient } from "../support/devSignIn.ts";
+import { joinPlant } from "../../kit/observer.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { startGemba, type GembaServer } from "../../server/app.ts";
 import { afterAll, beforeAll } from "vitest";
-import { PLANT_ROOM, PROTOCOL_VERSION, type JoinOptions, type Refusal } from "../../shared/protocol.ts";
-import { PlantRoomState } from "../../shared/state.ts";
-
-// Node 20 has no global WebSocket; the SDK's automatic reconnection looks for one (browsers and Node 22 have it).
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
+import type { JoinOptions, Refusal } from "../../shared/protocol.ts";
+import type { PlantRoomState } from "../../shared/state.ts";
 
 export const MOSQUITTO = process.env["TEST_MQTT_URL"] ?? "mqtt://127.0.0.1:1883";
 
@@ -56,13 +52,7 @@ export async function join(
   extra: Partial<JoinOptions> = {},
 ): Promise<Room<unknown, PlantRoomState>> {
   // Signed in the way the page does it: a development token for this name (and role, when the test asks for one).
-  const client = await devClient(h.endpoint, name, extra.role);
-  const room = await client.joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop", ...extra },
-    PlantRoomState,
-  );
-  room.onMessage("welcome", () => {});
+  const room = await joinPlant(h.endpoint, name, { device: "desktop", ...extra });
   room.onMessage("error", () => {});
   return room;
 }
