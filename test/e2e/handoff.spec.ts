@@ -60,7 +60,7 @@ test("a headset hands its session to a desktop by short code: same seat, selecti
     const p = window.__gemba!.scene()!.scene.activeCamera!.position;
     return [p.x, p.y, p.z];
   });
-  cam.forEach((v, i) => expect(v).toBeCloseTo(headPose[i]!, 1));
+  headPose.forEach((v, i) => expect(cam[i], `camera axis ${i}`).toBeCloseTo(v, 1));
   await expect
     .poll(() => [...observer.state.seats.values()].find((s) => s.name === "Tech Tam")?.device)
     .toBe("desktop");

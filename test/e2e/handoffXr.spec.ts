@@ -115,7 +115,7 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
     const p = window.__gemba!.scene()!.scene.activeCamera!.position;
     return [p.x, p.y, p.z];
   });
-  cam.forEach((v, i) => expect(v).toBeCloseTo(headPose[i]!, 1));
+  headPose.forEach((v, i) => expect(cam[i], `camera axis ${i}`).toBeCloseTo(v, 1));
   await expect.poll(() => tam()?.device).toBe("desktop");
 
   // The call moved with the seat: the laptop is in it, the headset hung up, the listener hears Tam from the laptop.
