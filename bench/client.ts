@@ -10,9 +10,9 @@
  */
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../playwright.config.ts";
-import { startAppServer } from "../test/support/appServer.ts";
+import type { Browser, Page } from "@playwright/test";
+import { CHROMIUM_ARGS, launchChromium } from "../kit/browser.ts";
+import { startAppServer } from "../kit/appServer.ts";
 import { machineInfo, printTable, round, writeResult } from "./common.ts";
 import { makeScaledPlant } from "./scaledPlant.ts";
 
@@ -94,7 +94,7 @@ export async function openPlant(browser: Browser, url: string, plant: string, ex
 async function main(): Promise<void> {
   const machine = machineInfo();
   const x10 = makeScaledPlant(10);
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const rows: { scene: string; drawnMs: number | null; firstValueMs: number | null; frames: FrameStats }[] = [];
   try {
     for (const plant of ["demo", x10.id]) {

@@ -6,10 +6,9 @@
  *
  *   flock /tmp/gemba-e2e.lock npx tsx bench/clientXr.ts    (needs a built client: npm run build)
  */
-import { chromium } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../playwright.config.ts";
-import { installIwer, xrFrames } from "../test/e2e/iwer.ts";
-import { startAppServer } from "../test/support/appServer.ts";
+import { launchChromium } from "../kit/browser.ts";
+import { installIwer, xrFrames } from "../kit/iwer.ts";
+import { startAppServer } from "../kit/appServer.ts";
 import { frameStats, openPlant, type FrameStats } from "./client.ts";
 import { machineInfo, printTable, round, writeResult } from "./common.ts";
 import { makeScaledPlant } from "./scaledPlant.ts";
@@ -17,7 +16,7 @@ import { makeScaledPlant } from "./scaledPlant.ts";
 async function main(): Promise<void> {
   const machine = machineInfo();
   const x10 = makeScaledPlant(10);
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const rows: { plant: string; view: string; frames: FrameStats }[] = [];
   try {
     for (const plant of ["demo", x10.id]) {

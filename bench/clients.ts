@@ -8,7 +8,7 @@
 import type { Socket } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 import { Callbacks, type Room } from "@colyseus/sdk";
-import { devClient } from "../test/support/devSignIn.ts";
+import { devClient } from "../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
 import { PlantRoomState } from "../shared/state.ts";
 import { loadMeter, nowMs, onParentMessage, percentile, round, toParent, type Load } from "./childSide.ts";

@@ -6,7 +6,7 @@
  * "reconnect" mode it joins again at once and floods again, until told to stop.
  */
 import type { Client, Room } from "@colyseus/sdk";
-import { devClient } from "../test/support/devSignIn.ts";
+import { devClient } from "../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
 import { PlantRoomState } from "../shared/state.ts";
 import { nowMs, onParentMessage, round, toParent } from "./childSide.ts";

@@ -6,13 +6,11 @@
  * Run: npx tsx bench/handoff.ts   (writes bench/results/handoff.json)
  */
 import { Client, type Room } from "@colyseus/sdk";
-import { devToken } from "../test/support/devSignIn.ts";
-import { WebSocket } from "ws";
+import "../kit/nodeWebSocket.ts";
+import { devToken } from "../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo } from "../shared/protocol.ts";
 import { PlantRoomState } from "../shared/state.ts";
 import { machineInfo, percentile, printTable, round, startBenchServer, writeResult } from "./common.ts";
-
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
 
 const N = Number(process.env["HANDOFFS"] ?? 60);
 type R = Room<unknown, PlantRoomState>;

@@ -21,16 +21,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Page } from "@playwright/test";
-import { WebSocket } from "ws";
-import { CHROMIUM_ARGS } from "../playwright.config.ts";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
-import { PlantRoomState } from "../shared/state.ts";
-import { startAppServer } from "../test/support/appServer.ts";
-import { devClient } from "../test/support/devSignIn.ts";
+import type { Page } from "@playwright/test";
+import { launchChromium } from "../kit/browser.ts";
+import { startAppServer } from "../kit/appServer.ts";
+import { joinPlant } from "../kit/observer.ts";
 import { machineInfo, percentile, printTable, ROOT, round, writeResult } from "./common.ts";
-
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
 
 const HANDOFFS = Number(process.env["HANDOFFS"] ?? 20);
 const FRESH_JOINS = Number(process.env["FRESH_JOINS"] ?? 8);
@@ -113,15 +108,7 @@ async function main(): Promise<void> {
   }
   const machine = machineInfo();
   const server = await startAppServer();
-  const browser = await chromium.launch({
-    executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-    args: [
-      ...CHROMIUM_ARGS,
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
-  });
+  const browser = await launchChromium({ voice: true });
   try {
     // One context: timeOrigin-based wall times are comparable across its pages.
     const ctx = await browser.newContext({ viewport: { width: 640, height: 400 } });
@@ -161,14 +148,7 @@ async function main(): Promise<void> {
     );
 
     // The observer counts Tam's entries on every patch.
-    const observer = await (
-      await devClient(server.url, "Observer")
-    ).joinOrCreate<PlantRoomState>(
-      PLANT_ROOM,
-      { protocol: PROTOCOL_VERSION, plant: "demo", name: "Observer" },
-      PlantRoomState,
-    );
-    observer.onMessage("welcome", () => {});
+    const observer = await joinPlant(server.url, "Observer");
     const entries = new Map<number, number>();
     observer.onStateChange((s) => {
       const n = [...s.seats.values()].filter((x) => x.name === "Tam").length;

@@ -5,7 +5,7 @@
  */
 import type { Socket } from "node:net";
 import type { Room } from "@colyseus/sdk";
-import { devClient } from "../test/support/devSignIn.ts";
+import { devClient } from "../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
 import { PlantRoomState, type TwinSeen } from "../shared/state.ts";
 import { nowMs, onParentMessage, toParent } from "./childSide.ts";

@@ -25,7 +25,8 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type { Metrics } from "../server/http/metricsRoute.ts";
-import { freePort, startNode, type ClusterNode } from "../scripts/clusterNodes.ts";
+import { freePort } from "../kit/freePort.ts";
+import { startNode, type ClusterNode } from "../scripts/clusterNodes.ts";
 import {
   BROKER,
   demoPoints,

@@ -7,8 +7,7 @@
  */
 import mqtt from "mqtt";
 import type { Room } from "@colyseus/sdk";
-import { devClient } from "../test/support/devSignIn.ts";
-import { WebSocket } from "ws";
+import { devClient } from "../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
 import { PlantRoomState } from "../shared/state.ts";
 import {
@@ -22,8 +21,6 @@ import {
   startBenchServer,
   writeResult,
 } from "./common.ts";
-
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
 
 const CLIENTS = 20;
 const STEPS = 20;

@@ -25,9 +25,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Page } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../playwright.config.ts";
-import { startAppServer } from "../test/support/appServer.ts";
+import type { Page } from "@playwright/test";
+import { launchChromium } from "../kit/browser.ts";
+import { startAppServer } from "../kit/appServer.ts";
 import { machineInfo, percentile, printTable, ROOT, round, writeResult } from "./common.ts";
 
 const TONES = Number(process.env["VOICE_TONES"] ?? 30);
@@ -174,15 +174,7 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const t0 = performance.now();
   const server = await startAppServer();
-  const browser = await chromium.launch({
-    executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-    args: [
-      ...CHROMIUM_ARGS,
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
-  });
+  const browser = await launchChromium({ voice: true });
   try {
     // One context: the pages share a BroadcastChannel for the clock check.
     const ctx = await browser.newContext({ viewport: { width: 640, height: 400 } });

@@ -8,7 +8,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -29,18 +28,6 @@ export function ensureSharedDevKey(dir: string): string {
   const file = path.join(dir, "dev-signing.key");
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("base64url") + "\n", { mode: 0o600 });
   return fs.readFileSync(file, "utf8");
-}
-
-/** A port free right now on 127.0.0.1 (a process must know its PUBLIC_ADDRESS before it listens). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface NodeOptions {

@@ -8,15 +8,14 @@
  * frame times per view, with the desktop view of the same run as the baseline
  * (SwiftShader: compare ratios, not absolute numbers).
  */
-import { chromium, type Page } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../playwright.config.ts";
-import { startAppServer } from "../test/support/appServer.ts";
-import { devClient, devToken } from "../test/support/devSignIn.ts";
-import { click, installIwer, semRoom, xrFrames } from "../test/e2e/iwer.ts";
+import type { Page } from "@playwright/test";
+import { launchChromium } from "../kit/browser.ts";
+import { startAppServer } from "../kit/appServer.ts";
+import { devToken } from "../kit/devSignIn.ts";
+import { joinPlant } from "../kit/observer.ts";
+import { click, installIwer, semRoom, xrFrames } from "../kit/iwer.ts";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv } from "../client/xr/panelLayout.ts";
 import type { XrTab } from "../client/xr/panelModels.ts";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
-import { PlantRoomState } from "../shared/state.ts";
 
 const out = process.argv[2] ?? "docs/screenshots";
 const VIEWPORT = { width: 1280, height: 720 };
@@ -149,21 +148,11 @@ for (const [name, target] of [
   }).catch(() => undefined);
 }
 // Someone else in the room for the People tab: a desktop user in the voice call, speaking.
-const bo = await (
-  await devClient(server.url, "Bo")
-).joinOrCreate<PlantRoomState>(
-  PLANT_ROOM,
-  { protocol: PROTOCOL_VERSION, plant: "demo", name: "Bo", device: "desktop" },
-  PlantRoomState,
-);
-bo.onMessage("welcome", () => {});
+const bo = await joinPlant(server.url, "Bo", { device: "desktop" });
 bo.onMessage("error", () => {});
 bo.send("pose", { h: [-6, 1.7, -14, 0, 0, 0, 1] });
 bo.send("voice", { inCall: true, muted: false, speaking: true });
-const browser = await chromium.launch({
-  executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-  args: CHROMIUM_ARGS,
-});
+const browser = await launchChromium();
 const samples: Sample[] = [];
 try {
   // ---- VR: walk-in and tabletop

@@ -2,16 +2,12 @@
  * `npm run screenshots`: start the app like `npm start`, open it in headless
  * Chromium at 1280×720, join, wait for live values, and save the README screenshots.
  */
-import { chromium } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../playwright.config.ts";
-import { startAppServer } from "../test/support/appServer.ts";
+import { launchChromium } from "../kit/browser.ts";
+import { startAppServer } from "../kit/appServer.ts";
 
 const out = process.argv[2] ?? "docs/screenshots";
 const server = await startAppServer();
-const browser = await chromium.launch({
-  executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-  args: CHROMIUM_ARGS,
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));

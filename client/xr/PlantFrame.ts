@@ -12,7 +12,7 @@
 import { AbstractMesh, Matrix, Quaternion, TransformNode, Vector3, type Node, type Scene } from "@babylonjs/core";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import { copyPlacement, frameTranslation, placement, type Placement } from "./placementMath.ts";
-import type { Pose7 } from "./index.ts";
+import type { Pose7 } from "./xrContract.ts";
 
 /** Top-level nodes PlantScene creates in plant coordinates (besides the glTF root). */
 const PLANT_NODES = ["__root__", "_status", "_selection"];

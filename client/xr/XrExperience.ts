@@ -33,7 +33,7 @@ import type { PlantScene } from "../scene/PlantScene.ts";
 import { toast } from "../ui/dom.ts";
 import { ArPlacement } from "./ArPlacement.ts";
 import { createXrButtons, type XrButtons, type XrMode } from "./buttons.ts";
-import type { Pose7, XrController, XrHooks, XrPoses } from "./index.ts";
+import type { Pose7, XrController, XrHooks, XrPoses } from "./xrContract.ts";
 import { PlantFrame } from "./PlantFrame.ts";
 import {
   copyPlacement,

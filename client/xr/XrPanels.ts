@@ -13,7 +13,7 @@ import type { Ray, Scene } from "@babylonjs/core";
 import type { HandoffTicketInfo } from "../../shared/protocol.ts";
 import type { RoomSnapshot } from "../app/RoomView.ts";
 import { CalibrationFlow, type CalibrationOutcome, type V3 } from "./Calibration.ts";
-import type { XrHooks, XrRequest } from "./index.ts";
+import type { XrHooks, XrRequest } from "./xrContract.ts";
 import { ListPanel } from "./ListPanel.ts";
 import { listHitAt, tabAt } from "./panelLayout.ts";
 import {

@@ -4,7 +4,7 @@
  * ISA-18.2 lifecycle, writes each change with its journal entry in one
  * transaction, and tells rooms which alarm changed. Restores itself from the store.
  */
-import type { JournalStore, NewJournalEntry } from "../store/JournalStore.ts";
+import type { Actor, NewJournalEntry } from "../journal/JournalEntry.ts";
 import {
   acknowledge,
   conditionActive,
@@ -28,11 +28,14 @@ export interface ConditionChange {
   values?: Record<string, number>;
 }
 
-export interface Actor {
-  name: string;
-  seat: string;
-  device: string;
-  role: string;
+// Re-exported for modules that still import it from here (server/rooms/PlantRoom.ts); new code imports server/journal.
+export type { Actor };
+
+/** What the book needs to keep its alarms durable: each change and its journal entry in one transaction. */
+export interface AlarmStore {
+  loadAlarms(plant: string): AlarmRecord[];
+  recordAlarm(plant: string, alarm: AlarmRecord, entry: NewJournalEntry): number;
+  append(entry: NewJournalEntry): number;
 }
 
 export type AlarmListener = (alarm: AlarmRecord) => void;
@@ -43,7 +46,7 @@ export class AlarmBook {
 
   constructor(
     readonly plant: string,
-    private readonly store: JournalStore,
+    private readonly store: AlarmStore,
     private readonly now: () => number,
   ) {
     for (const a of store.loadAlarms(plant)) this.alarms.set(a.id, a);

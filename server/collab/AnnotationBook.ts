@@ -5,8 +5,7 @@
  * expert and above, edit, resolve and delete.
  */
 import { aRole, can } from "../../shared/permissions.ts";
-import type { Actor } from "../alarms/AlarmBook.ts";
-import type { JournalStore } from "../store/JournalStore.ts";
+import type { Actor, NewJournalEntry } from "../journal/JournalEntry.ts";
 
 export interface AnnotationRecord {
   id: string;
@@ -34,6 +33,12 @@ export type AnnotationResult =
   | { ok: false; code: "forbidden" | "not-found" | "invalid"; message: string };
 export type AnnotationListener = (id: string, record: AnnotationRecord | null) => void;
 
+/** What the book needs to keep its notes durable: each change and its journal entry in one transaction. */
+export interface AnnotationStore {
+  loadAnnotations<T>(plant: string): T[];
+  recordAnnotation(plant: string, id: string, record: object | null, entry: NewJournalEntry): number;
+}
+
 export class AnnotationBook {
   readonly items = new Map<string, AnnotationRecord>();
   private readonly listeners = new Set<AnnotationListener>();
@@ -41,7 +46,7 @@ export class AnnotationBook {
 
   constructor(
     readonly plant: string,
-    private readonly store: JournalStore,
+    private readonly store: AnnotationStore,
     private readonly now: () => number,
     private readonly newId: () => string,
   ) {

@@ -10,9 +10,8 @@
  */
 import { ClientMessage } from "../../shared/protocol.ts";
 import { aRole, can } from "../../shared/permissions.ts";
-import type { Actor } from "../alarms/AlarmBook.ts";
-import { firstIssue } from "../rooms/messagePolicy.ts";
-import type { JournalStore } from "../store/JournalStore.ts";
+import { firstIssue } from "../../shared/zodIssue.ts";
+import type { Actor, NewJournalEntry } from "../journal/JournalEntry.ts";
 
 export type Vec3 = [number, number, number];
 
@@ -35,6 +34,13 @@ export interface CalibrationCounters {
 
 export type CalibrationListener = (record: CalibrationRecord) => void;
 
+/** What the book needs to keep the reference points durable, with the journal entry that says who moved them. */
+export interface CalibrationStore {
+  loadCalibration(plant: string): unknown;
+  recordCalibration(plant: string, record: object, entry: NewJournalEntry): number;
+  append(entry: NewJournalEntry): number;
+}
+
 export class CalibrationBook {
   private record: CalibrationRecord | null = null;
   private readonly listeners = new Set<CalibrationListener>();
@@ -42,7 +48,7 @@ export class CalibrationBook {
 
   constructor(
     readonly plant: string,
-    private readonly store: JournalStore,
+    private readonly store: CalibrationStore,
     private readonly now: () => number,
   ) {
     // Re-validate what is on disk: a row from an older or hand-edited database must not reach the headsets.
@@ -112,9 +118,9 @@ export class CalibrationBook {
  * One book per plant per journal: every room on the plant shares it (the room is re-created after a restart,
  * the book reloads from disk). Kept here rather than in PlantHub so co-location stays one self-contained piece.
  */
-const books = new WeakMap<JournalStore, Map<string, CalibrationBook>>();
+const books = new WeakMap<CalibrationStore, Map<string, CalibrationBook>>();
 
-export function calibrationBookFor(store: JournalStore, plant: string, now: () => number): CalibrationBook {
+export function calibrationBookFor(store: CalibrationStore, plant: string, now: () => number): CalibrationBook {
   let m = books.get(store);
   if (!m) books.set(store, (m = new Map<string, CalibrationBook>()));
   let b = m.get(plant);

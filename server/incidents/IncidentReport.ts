@@ -5,7 +5,7 @@
  * signals) and a self-contained one-page HTML report with inline SVG plots that
  * opens offline (no scripts, no external resources). Pure functions over inputs.
  */
-import type { JournalEntry } from "../store/JournalStore.ts";
+import type { JournalEntry } from "../journal/JournalEntry.ts";
 
 export interface IncidentSignal {
   key: string;

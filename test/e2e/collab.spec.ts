@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { joinAs, watchPage } from "./page.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-collab-"));

@@ -8,13 +8,13 @@
  * marks: now both see the laser end on the same asset at the same real spot.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { devClient } from "../support/devSignIn.ts";
+import { devClient } from "../../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv } from "../../client/xr/panelLayout.ts";
 import type { XrTab } from "../../client/xr/panelModels.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
-import { click, installIwer, xrFrames } from "./iwer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
 import { joinAs, watchPage, type PageWatch } from "./page.ts";
 
 type V3 = [number, number, number];

@@ -1,12 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { devClient } from "../support/devSignIn.ts";
-import { WebSocket } from "ws";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
-import { PlantRoomState } from "../../shared/state.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { joinPlant } from "../../kit/observer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { joinAs, watchPage } from "./page.ts";
-
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
 
 let server: RunningServer;
 test.beforeAll(async () => {
@@ -31,14 +26,7 @@ test("a headset hands its session to a desktop by short code: same seat, selecti
   await joinAs(headset, server.url, "Tech Tam");
 
   // An observer (a real SDK client) records the participant list on every patch.
-  const observer = await (
-    await devClient(server.url, "Observer")
-  ).joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Observer" },
-    PlantRoomState,
-  );
-  observer.onMessage("welcome", () => {});
+  const observer = await joinPlant(server.url, "Observer");
   const tamEntries: number[] = [];
   observer.onStateChange((s) => tamEntries.push([...s.seats.values()].filter((x) => x.name === "Tech Tam").length));
 
@@ -72,7 +60,7 @@ test("a headset hands its session to a desktop by short code: same seat, selecti
     const p = window.__gemba!.scene()!.scene.activeCamera!.position;
     return [p.x, p.y, p.z];
   });
-  cam.forEach((v, i) => expect(v).toBeCloseTo(headPose[i]!, 1));
+  headPose.forEach((v, i) => expect(cam[i], `camera axis ${i}`).toBeCloseTo(v, 1));
   await expect
     .poll(() => [...observer.state.seats.values()].find((s) => s.name === "Tech Tam")?.device)
     .toBe("desktop");

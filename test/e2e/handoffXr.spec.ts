@@ -4,18 +4,13 @@
  * immersive-vr session running), the laptop a desktop page, and a third person
  * listens in the voice call. The fake capture device's beep is the speech.
  */
-import { chromium, expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../../playwright.config.ts";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
-import { PlantRoomState } from "../../shared/state.ts";
-import { devClient } from "../support/devSignIn.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
-import { installIwer, xrFrames } from "./iwer.ts";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { launchChromium } from "../../kit/browser.ts";
+import { joinPlant } from "../../kit/observer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { installIwer, xrFrames } from "../../kit/iwer.ts";
 import { joinAs, watchPage } from "./page.ts";
 import { holdControllers, openTab, pressList, wristText } from "./xrWrist.ts";
-import { WebSocket } from "ws";
-
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
 
 let server: RunningServer;
 let browser: Browser;
@@ -23,15 +18,7 @@ const contexts: BrowserContext[] = [];
 
 test.beforeAll(async () => {
   server = await startAppServer();
-  browser = await chromium.launch({
-    executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-    args: [
-      ...CHROMIUM_ARGS,
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
-  });
+  browser = await launchChromium({ voice: true });
 });
 test.afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
@@ -73,14 +60,7 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
   const wd = watchPage(desk, server.url);
 
   // An observer (a real SDK client) records how many entries "Tech Tam" has on every patch.
-  const observer = await (
-    await devClient(server.url, "Observer")
-  ).joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Observer" },
-    PlantRoomState,
-  );
-  observer.onMessage("welcome", () => {});
+  const observer = await joinPlant(server.url, "Observer");
   const tamEntries: number[] = [];
   const tam = () => [...observer.state.seats.values()].find((s) => s.name === "Tech Tam");
   observer.onStateChange((s) => tamEntries.push([...s.seats.values()].filter((x) => x.name === "Tech Tam").length));
@@ -135,7 +115,7 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
     const p = window.__gemba!.scene()!.scene.activeCamera!.position;
     return [p.x, p.y, p.z];
   });
-  cam.forEach((v, i) => expect(v).toBeCloseTo(headPose[i]!, 1));
+  headPose.forEach((v, i) => expect(cam[i], `camera axis ${i}`).toBeCloseTo(v, 1));
   await expect.poll(() => tam()?.device).toBe("desktop");
 
   // The call moved with the seat: the laptop is in it, the headset hung up, the listener hears Tam from the laptop.

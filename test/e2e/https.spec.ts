@@ -9,10 +9,10 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, expect, test, type Browser } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../../playwright.config.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
-import { installIwer } from "./iwer.ts";
+import { expect, test, type Browser } from "@playwright/test";
+import { launchChromium } from "../../kit/browser.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { installIwer } from "../../kit/iwer.ts";
 import { joinAs, watchPage } from "./page.ts";
 
 let server: RunningServer;
@@ -35,11 +35,7 @@ async function browserTrusting(caFiles: string[]): Promise<Browser> {
   fs.mkdirSync(path.join(home, ".pki", "nssdb"), { recursive: true });
   execFileSync("certutil", ["-d", db, "-N", "--empty-password"]);
   for (const f of caFiles) execFileSync("certutil", ["-d", db, "-A", "-t", "C,,", "-n", path.basename(f), "-i", f]);
-  const b = await chromium.launch({
-    executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-    env: { ...process.env, HOME: home },
-  });
+  const b = await launchChromium({ env: { ...process.env, HOME: home } });
   browsers.push(b);
   return b;
 }

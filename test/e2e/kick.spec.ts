@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 
 let server: RunningServer;
 test.beforeAll(async () => {

@@ -5,31 +5,20 @@
  * map to. A viewer sees no Ack button, and the server refuses an ack sent with
  * the viewer's own token from outside the page.
  */
-import net from "node:net";
 import { randomUUID } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import mqtt from "mqtt";
-import { WebSocket } from "ws";
+import "../../kit/nodeWebSocket.ts";
+import { freePort } from "../../kit/freePort.ts";
 import { Client } from "@colyseus/sdk";
 import { PLANT_ROOM, PROTOCOL_VERSION, type Refusal } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { startTestProvider, type TestProvider } from "../support/oidcProvider.ts";
-
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
 
 const MOSQUITTO = process.env["TEST_MQTT_URL"] ?? "mqtt://127.0.0.1:1883";
 const ALARM = "limit.level:T102";
 const prefix = `e2e-oidc-${randomUUID().slice(0, 8)}/`;
-
-/** A free port, so the provider can register the app's redirect URI before the app starts. */
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 let idp: TestProvider;
 let server: RunningServer;

@@ -2,16 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { devClient } from "../support/devSignIn.ts";
-import { WebSocket } from "ws";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
-import { PlantRoomState } from "../../shared/state.ts";
+import { joinPlant } from "../../kit/observer.ts";
 import { buildPlantScene } from "../../scripts/scene/buildScene.ts";
 import { parsePlantInstance } from "../../scripts/scene/plantJson.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { joinAs } from "./page.ts";
-
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
 
 const DEMO = path.resolve(import.meta.dirname, "../../assets/plants/demo");
 let server: RunningServer | undefined;
@@ -31,14 +26,7 @@ test("a pin stays on its asset after the asset is moved in the scene file and th
   server = await startAppServer(env);
 
   // Pin a note 1.5 m above T301's origin, in T301's own frame.
-  const sdk = await (
-    await devClient(server.url, "Pinner")
-  ).joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Pinner" },
-    PlantRoomState,
-  );
-  sdk.onMessage("welcome", () => {});
+  const sdk = await joinPlant(server.url, "Pinner");
   const { id } = await sdk.request<object, { id: string }>("annotate", {
     kind: "pin",
     twin: "T301",

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { distinctScreenColours, joinAs, watchPage } from "./page.ts";
-import { devToken } from "../support/devSignIn.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 
 let server: RunningServer;
 test.beforeAll(async () => {
@@ -33,11 +33,24 @@ test("a newcomer opens the page, joins by name, sees the plant rendered and live
   // The participant list shows us.
   await expect(page.locator("#participant-list")).toContainText("Newcomer (you)");
 
-  // Clicking an asset opens its inspector with live properties.
-  await page.evaluate(() => {
-    const s = window.__gemba!.scene()!;
-    s.onPick("T201");
-  });
+  // Clicking an asset where it is drawn opens its inspector with live properties. The click goes through the
+  // canvas and the scene's own picking; the page hook only tells where T201's centre is projected on screen.
+  const canvas = await page.locator("#view").boundingBox();
+  expect(canvas).not.toBeNull();
+  const drawn = await page.evaluate(() => window.__gemba!.scene()!.screenOf("T201"));
+  expect(drawn, "T201 is in front of the camera").not.toBeNull();
+  const at = { x: canvas!.x + drawn!.x, y: canvas!.y + drawn!.y };
+  // Under that spot is the canvas (no panel over it) and, in the scene, T201 itself (no other asset in front).
+  const under = await page.evaluate(
+    ({ at, drawn }) => ({
+      element: document.elementFromPoint(at.x, at.y)?.id ?? null,
+      twin: window.__gemba!.scene()!.pickAt(drawn.x, drawn.y)?.twin ?? null,
+    }),
+    { at, drawn: drawn! },
+  );
+  expect(under).toEqual({ element: "view", twin: "T201" });
+  await expect(page.locator("#inspector")).toBeHidden();
+  await page.mouse.click(at.x, at.y);
   await expect(page.locator("#inspector")).toBeVisible();
   await expect(page.locator("#inspector-title")).toContainText("T201");
   await expect(page.locator('#inspector-rows tr[data-point="level"] td.v')).toHaveText(/%/);

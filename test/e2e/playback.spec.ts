@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { joinAs, watchPage } from "./page.ts";
-import { devToken } from "../support/devSignIn.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 
 let server: RunningServer;
 test.beforeAll(async () => {

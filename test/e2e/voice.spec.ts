@@ -4,9 +4,9 @@
  * Runs in a browser of its own: WebRTC needs the fake-media flags, which the
  * other specs do not want.
  */
-import { chromium, expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../../playwright.config.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { launchChromium } from "../../kit/browser.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { joinAs, watchPage, type PageWatch } from "./page.ts";
 
 let server: RunningServer;
@@ -15,15 +15,7 @@ const contexts: BrowserContext[] = [];
 
 test.beforeAll(async () => {
   server = await startAppServer();
-  browser = await chromium.launch({
-    executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-    args: [
-      ...CHROMIUM_ARGS,
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
-  });
+  browser = await launchChromium({ voice: true });
 });
 test.afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);

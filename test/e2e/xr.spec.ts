@@ -6,8 +6,8 @@
  * Every test also checks that nothing leaves the origin and nothing logs an error.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
-import { click, installIwer, semRoom, xrFrames, type InputKind } from "./iwer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { click, installIwer, semRoom, xrFrames, type InputKind } from "../../kit/iwer.ts";
 import { joinAs, watchPage, type PageWatch } from "./page.ts";
 
 let server: RunningServer;
@@ -146,7 +146,8 @@ test("a headset user enters VR, points the right controller at an asset and pull
   const pinnedAt = await panelPos();
   await page.evaluate(() => window.__iwer!.pose("controller-left", [-0.45, 1.1, -0.2], [-0.5, 1.2, -1.2]));
   await xrFrames(page, 3);
-  (await panelPos()).forEach((v, i) => expect(v).toBeCloseTo(pinnedAt[i]!, 5));
+  const nowAt = await panelPos();
+  pinnedAt.forEach((v, i) => expect(nowAt[i], `panel axis ${i}`).toBeCloseTo(v, 5));
   await click(page, "controller-left", "y-button");
   expect((await page.evaluate(() => window.__gemba_xr))!.pinned).toBe(false);
   const onWrist = await panelPos();
@@ -226,7 +227,7 @@ test("in VR the thumbstick teleports and snap-turns; leaving XR puts the desktop
   expect(after.alpha).toBeCloseTo(desktop.alpha, 5);
   expect(after.beta).toBeCloseTo(desktop.beta, 5);
   expect(after.radius).toBeCloseTo(desktop.radius, 5);
-  after.target.forEach((v, i) => expect(v).toBeCloseTo(desktop.target[i]!, 5));
+  desktop.target.forEach((v, i) => expect(after.target[i], `target axis ${i}`).toBeCloseTo(v, 5));
   const xr = (await page.evaluate(() => window.__gemba_xr))!;
   expect(xr.placement.scale).toBe(1);
   await expect(page.locator("#btn-xr-vr")).toHaveText("Enter VR");

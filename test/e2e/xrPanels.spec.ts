@@ -9,9 +9,9 @@ import { expect, test, type Page } from "@playwright/test";
 import { PlantRoomState } from "../../shared/state.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { MOSQUITTO, publisher } from "../integration/harness.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
-import { devClient } from "../support/devSignIn.ts";
-import { click, installIwer, xrFrames } from "./iwer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { devClient } from "../../kit/devSignIn.ts";
+import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
 import { joinAs, watchPage } from "./page.ts";
 import { holdControllers as hold, openTab, pressList, wristText as tabText } from "./xrWrist.ts";
 

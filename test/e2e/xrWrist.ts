@@ -2,7 +2,7 @@
 import { expect, type Page } from "@playwright/test";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv, type ListHit } from "../../client/xr/panelLayout.ts";
 import type { XrTab } from "../../client/xr/panelModels.ts";
-import { click, xrFrames } from "./iwer.ts";
+import { click, xrFrames } from "../../kit/iwer.ts";
 
 type V3 = [number, number, number];
 

@@ -3,11 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Room } from "@colyseus/sdk";
-import { devClient, devToken } from "../support/devSignIn.ts";
-import { PLANT_ROOM, PROTOCOL_VERSION, type Role } from "../../shared/protocol.ts";
-import { PlantRoomState } from "../../shared/state.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { devToken } from "../../kit/devSignIn.ts";
+import { joinPlant } from "../../kit/observer.ts";
+import type { Role } from "../../shared/protocol.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { MOSQUITTO, publisher, waitForState } from "./harness.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-data-"));
@@ -18,16 +17,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function joinAs(url: string, name: string, role: Role): Promise<Room<unknown, PlantRoomState>> {
-  const client = await devClient(url, name, role);
-  const room = await client.joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name, role },
-    PlantRoomState,
-  );
-  room.onMessage("welcome", () => {});
-  return room;
-}
+const joinAs = (url: string, name: string, role: Role) => joinPlant(url, name, { role });
 
 const ALARM = "limit.level:T102";
 

@@ -11,7 +11,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo, type Health } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
-import { devSignIn, devToken } from "../support/devSignIn.ts";
+import { devSignIn, devToken } from "../../kit/devSignIn.ts";
 import { signInHeadless, startTestProvider, type TestProvider } from "../support/oidcProvider.ts";
 import { join, publisher, refusalOf, startServer, waitForState, type Harness } from "./harness.ts";
 

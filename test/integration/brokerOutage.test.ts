@@ -1,18 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../kit/freePort.ts";
 import { eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
 
 /** A private Mosquitto we are allowed to kill (the machine's shared one on 1883 must stay up). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function startMosquitto(port: number): Promise<ChildProcess> {
   const p = spawn("mosquitto", ["-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@
  * keeps working when the other process is killed.
  */
 import fs from "node:fs";
-import net from "node:net";
+import { freePort } from "../../kit/freePort.ts";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -16,7 +16,7 @@ import type { MqttClient } from "mqtt";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { startFrontProxy } from "../../scripts/frontProxy.ts";
 import { MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
 
@@ -26,17 +26,6 @@ const KEY_PREFIX = `gemba-it-${randomUUID().slice(0, 8)}:`;
 const TOPIC_PREFIX = `test-${randomUUID().slice(0, 8)}/`;
 // One journal per process, one development signing key for all: a token signed by either process opens a room on either.
 const DEV_KEY = randomBytes(32).toString("base64url") + "\n";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startNode(publicAddress?: (port: number) => string): Promise<RunningServer & { port: number }> {
   const port = await freePort();

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { PlantSimulator } from "../../server/sim/PlantSimulator.ts";
-import type { FaultName } from "../../server/sim/PlantSimulator.ts";
+import type { FaultName, SimSample } from "../../server/sim/PlantSimulator.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { demoPlant } from "../unit/fixtures.ts";
-import { join, useServerAndPublisher } from "./harness.ts";
-import { devToken } from "../support/devSignIn.ts";
+import { ManualClock, join, useServerAndPublisher, waitForState } from "./harness.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 
-const ctx = useServerAndPublisher();
+// The server's rule and alarm ticks run when the test moves this clock, not on the wall clock.
+const clock = new ManualClock(Date.now());
+const ctx = useServerAndPublisher({}, { clock });
 
 const FAULTS: [FaultName, string, string][] = [
   ["cavitation", "P401", "pump-cavitation:P401"],
@@ -28,14 +30,31 @@ describe("simulator faults through the real broker raise their rule alarms, and 
     const sim = new PlantSimulator(model, { seed: 7, startTime: Date.now() - 600_000 });
     const room = await join(ctx.h, "Control room");
     const topic = (t: string, p: string) => `${ctx.h.config.topicPrefix}gemba/demo/${t}/${p}`;
+    const stepsPerSecond = Math.round(1000 / sim.stepMs);
+    /**
+     * Feed `simSeconds` of plant time, one plant second at a time: move the server's clock one rule tick (250 ms),
+     * so a rule pass runs over everything applied so far, then publish the next plant second and wait until the room
+     * shows its last sample. That patch comes after the pass, so the room state the test reads includes every pass
+     * before it. Stops early once `until` holds on the room.
+     */
     const run = async (simSeconds: number, until?: (s: PlantRoomState) => boolean): Promise<boolean> => {
-      const steps = Math.round((simSeconds * 1000) / sim.stepMs);
-      for (let i = 0; i < steps; i++) {
-        for (const s of sim.step()) ctx.pub.publish(topic(s.twin, s.point), JSON.stringify({ v: s.value, ts: s.ts }));
-        if (i % 4 === 3) {
-          // 1 s of plant time per 100 ms: the server evaluates rules every 250 ms of its own clock.
-          await new Promise((r) => setTimeout(r, 100));
-          if (until?.(room.state)) return true;
+      for (let second = 0; second < simSeconds; second++) {
+        if (until?.(room.state)) return true;
+        clock.advance(250);
+        let last: SimSample | undefined;
+        for (let i = 0; i < stepsPerSecond; i++) {
+          for (const s of sim.step()) {
+            ctx.pub.publish(topic(s.twin, s.point), JSON.stringify({ v: s.value, ts: s.ts }));
+            last = s;
+          }
+        }
+        if (last) {
+          const { twin, point, ts } = last;
+          await waitForState(
+            room,
+            (st) => (st.twins.get(twin)?.points.get(point)?.ts ?? 0) >= ts,
+            `plant second ${second} applied (${twin}/${point} at ${ts})`,
+          );
         }
       }
       return until?.(room.state) ?? true;

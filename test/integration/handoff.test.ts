@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Room } from "@colyseus/sdk";
-import { devClient } from "../support/devSignIn.ts";
+import { devClient } from "../../kit/devSignIn.ts";
 import { PROTOCOL_VERSION, type HandoffTicketInfo, type PendingMessage } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { join, startServer, waitForState, type Harness } from "./harness.ts";

@@ -8,17 +8,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import { WebSocket } from "ws";
 import type { Room } from "@colyseus/sdk";
-import { devClient } from "../support/devSignIn.ts";
+import { joinPlant } from "../../kit/observer.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { startGemba, type GembaServer } from "../../server/app.ts";
+import type { Clock } from "../../server/twin/Clock.ts";
 import { afterAll, beforeAll } from "vitest";
-import { PLANT_ROOM, PROTOCOL_VERSION, type JoinOptions, type Refusal } from "../../shared/protocol.ts";
-import { PlantRoomState } from "../../shared/state.ts";
-
-// Node 20 has no global WebSocket; the SDK's automatic reconnection looks for one (browsers and Node 22 have it).
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>)["WebSocket"] = WebSocket;
+import type { JoinOptions, Refusal } from "../../shared/protocol.ts";
+import type { PlantRoomState } from "../../shared/state.ts";
 
 export const MOSQUITTO = process.env["TEST_MQTT_URL"] ?? "mqtt://127.0.0.1:1883";
 
@@ -43,10 +40,15 @@ export interface Harness {
   endpoint: string;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<Harness> {
+export interface ServerOptions {
+  /** The server's clock (staleness, rule and alarm ticks, tokens); the system clock when absent. */
+  clock?: Clock;
+}
+
+export async function startServer(env: Record<string, string> = {}, opts: ServerOptions = {}): Promise<Harness> {
   const config = testConfig(env);
   const logs: string[] = [];
-  const server = await startGemba(config, { log: (m) => logs.push(m) });
+  const server = await startGemba(config, { log: (m) => logs.push(m), ...(opts.clock ? { clock: opts.clock } : {}) });
   return { server, config, logs, endpoint: `ws://127.0.0.1:${server.port}` };
 }
 
@@ -56,13 +58,7 @@ export async function join(
   extra: Partial<JoinOptions> = {},
 ): Promise<Room<unknown, PlantRoomState>> {
   // Signed in the way the page does it: a development token for this name (and role, when the test asks for one).
-  const client = await devClient(h.endpoint, name, extra.role);
-  const room = await client.joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop", ...extra },
-    PlantRoomState,
-  );
-  room.onMessage("welcome", () => {});
+  const room = await joinPlant(h.endpoint, name, { device: "desktop", ...extra });
   room.onMessage("error", () => {});
   return room;
 }
@@ -110,14 +106,44 @@ export async function eventually<T>(
 }
 
 /**
+ * The next `count` messages of `type` the room receives, in order. Call it before sending what provokes them.
+ * Rejects with `what` and what had arrived after timeoutMs.
+ */
+export function nextMessages<T>(
+  room: Room<unknown, PlantRoomState>,
+  type: string,
+  count: number,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const got: T[] = [];
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${what}: ${count} "${type}" messages, got ${JSON.stringify(got)}`));
+    }, timeoutMs);
+    const stop = room.onMessage(type, (m: T) => {
+      got.push(m);
+      if (got.length < count) return;
+      clearTimeout(timer);
+      stop();
+      resolve(got);
+    });
+  });
+}
+
+/**
  * One real server and one MQTT publisher for a whole test file, started before
  * its tests and stopped after. Read them through the returned object's fields
  * once the tests run.
  */
-export function useServerAndPublisher(env: Record<string, string> = {}): { h: Harness; pub: MqttClient } {
+export function useServerAndPublisher(
+  env: Record<string, string> = {},
+  opts: ServerOptions = {},
+): { h: Harness; pub: MqttClient } {
   const ctx = {} as { h: Harness; pub: MqttClient };
   beforeAll(async () => {
-    ctx.h = await startServer(env);
+    ctx.h = await startServer(env, opts);
     ctx.pub = await publisher();
   });
   afterAll(async () => {
@@ -133,4 +159,45 @@ export function refusalOf(p: Promise<unknown>): Promise<Refusal | null> {
     () => null,
     (e: { reason?: Refusal }) => e.reason ?? null,
   );
+}
+
+/**
+ * A server clock that moves only when the test moves it: `advance` runs every
+ * interval that falls due, in time order, before it returns. The server's own
+ * ticks (rule passes, alarm timers, staleness) then happen exactly when the
+ * test says, with no wall-clock sleep. Network timers (Colyseus patches, MQTT)
+ * stay on real time.
+ */
+export class ManualClock implements Clock {
+  private readonly timers = new Map<number, { fn: () => void; ms: number; due: number }>();
+  private nextId = 1;
+
+  constructor(private t: number) {}
+
+  now(): number {
+    return this.t;
+  }
+
+  setInterval(fn: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.timers.set(id, { fn, ms, due: this.t + ms });
+    return id;
+  }
+
+  clearInterval(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      let next: { fn: () => void; ms: number; due: number } | undefined;
+      for (const timer of this.timers.values()) if (timer.due <= end && (!next || timer.due < next.due)) next = timer;
+      if (!next) break;
+      this.t = next.due;
+      next.due += next.ms;
+      next.fn();
+    }
+    this.t = end;
+  }
 }

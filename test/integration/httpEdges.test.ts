@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { useServerAndPublisher } from "./harness.ts";
-import { devToken } from "../support/devSignIn.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 
 // With the simulator, so its fault routes answer.
 const ctx = useServerAndPublisher({ SIM: "on" });

@@ -6,7 +6,7 @@
 import type { Room } from "@colyseus/sdk";
 import { describe, expect, it } from "vitest";
 import type { PlantRoomState } from "../../shared/state.ts";
-import { join, useServerAndPublisher, waitForState } from "./harness.ts";
+import { join, nextMessages, useServerAndPublisher, waitForState } from "./harness.ts";
 
 const ctx = useServerAndPublisher({ INTEREST: "on" });
 
@@ -69,14 +69,10 @@ describe("interest management", () => {
     const room = await join(ctx.h, "Uma");
     room.send("interest", { areas: ["utilities"] });
     await waitForState(room, (s) => summaryOnly(s, "T101"), "utilities only");
-    const errors: { code: string; message: string }[] = [];
-    room.onMessage("error", (e: { code: string; message: string }) => errors.push(e));
+    const refusals = nextMessages<{ code: string; message: string }>(room, "error", 2, "both refusals");
     room.send("interest", { areas: ["process", "moon-base"] });
     room.send("interest", { areas: ["process"], twins: ["NOPE1"] });
-    await new Promise<void>((resolve) => {
-      const check = () => (errors.length >= 2 ? resolve() : setTimeout(check, 20));
-      check();
-    });
+    const errors = await refusals;
     expect(errors.map((e) => e.code)).toEqual(["unknown-area", "unknown-twin"]);
     expect(errors[0]!.message).toMatch(/no area "moon-base"/);
     await pubValue("AC501", "pressure", 7.1);

@@ -3,7 +3,7 @@ import type { Room } from "@colyseus/sdk";
 import { CloseCode, type RemovedMessage } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { join, refusalOf, useServerAndPublisher, waitForState } from "./harness.ts";
-import { devToken } from "../support/devSignIn.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 
 const ctx = useServerAndPublisher();
 

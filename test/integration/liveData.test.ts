@@ -84,21 +84,29 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
   });
 
   it("GET /healthz reports ok, the broker, rooms, clients and ingest counters", async () => {
-    const room = await join(ctx.h, "Health");
-    const res = await fetch(`http://127.0.0.1:${ctx.h.server.port}/healthz`);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as {
+    type Health = {
       ok: boolean;
       mqtt: { connected: boolean };
       rooms: number;
       clients: number;
       plants: { ingest: Record<string, number> }[];
     };
+    const health = async (): Promise<Health> => {
+      const res = await fetch(`http://127.0.0.1:${ctx.h.server.port}/healthz`);
+      expect(res.status).toBe(200);
+      return (await res.json()) as Health;
+    };
+    // This test makes what it counts (whatever ran before it in this file): a participant and one sample.
+    const before = await health();
+    const room = await join(ctx.h, "Health");
+    await ctx.pub.publishAsync(`${ctx.h.config.topicPrefix}gemba/demo/P102/flow`, JSON.stringify({ v: 7.75 }));
+    await waitForState(room, (s) => s.twins.get("P102")?.points.get("flow")?.v === 7.75, "P102 flow 7.75");
+    const body = await health();
     expect(body.ok).toBe(true);
     expect(body.mqtt.connected).toBe(true);
     expect(body.rooms).toBeGreaterThanOrEqual(1);
-    expect(body.clients).toBeGreaterThanOrEqual(1);
-    expect(body.plants[0]!.ingest["applied"]).toBeGreaterThan(0);
+    expect(body.clients).toBe(before.clients + 1);
+    expect(body.plants[0]!.ingest["applied"]).toBe((before.plants[0]!.ingest["applied"] ?? 0) + 1);
     await room.leave();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { join, waitForState, refusalOf, useServerAndPublisher } from "./harness.ts";
-import { devToken } from "../support/devSignIn.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 
 const ctx = useServerAndPublisher();
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, type Room } from "@colyseus/sdk";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
-import { startAppServer, type RunningServer } from "../support/appServer.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { waitForState } from "./harness.ts";
 
 let server: RunningServer;

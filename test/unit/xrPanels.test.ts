@@ -222,7 +222,8 @@ describe("co-location from two touched marks", () => {
     };
     const p1 = physical(d1.origin, d1.yaw, on1);
     const p2 = physical(d2.origin, d2.yaw, on2);
-    p1.forEach((v, i) => expect(v).toBeCloseTo(p2[i]!, 9));
+    expect(p1).toHaveLength(3);
+    p2.forEach((v, i) => expect(p1[i], `axis ${i}`).toBeCloseTo(v, 9));
     // Control: without calibration (identity on both), the same plant point is at two different real spots.
     const u1 = physical(d1.origin, d1.yaw, plantPoint);
     const u2 = physical(d2.origin, d2.yaw, plantPoint);

@@ -22,8 +22,11 @@ import {
 
 type V3 = [number, number, number];
 const hand = (x: number, y: number, z: number, yaw = 0): HandPoint => ({ x, y, z, yaw });
-const close = (a: readonly number[], b: readonly number[], digits = 9) =>
-  a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, digits));
+/** `actual` has exactly `expected`'s length and is close to it element by element (driven by what is expected, so an empty or short result fails). */
+const close = (actual: readonly number[], expected: readonly number[], digits = 9) => {
+  expect(actual).toHaveLength(expected.length);
+  expected.forEach((v, i) => expect(actual[i], `element ${i}`).toBeCloseTo(v, digits));
+};
 
 describe("plant ↔ local mapping", () => {
   const centre: V3 = [4, 0, -2];
@@ -85,7 +88,7 @@ describe("one-hand grab", () => {
     expect(out.yaw).toBeCloseTo(0.3 + Math.PI / 2, 9);
     // The plant centre was 1 m along +x and 1 m along -z from the hand; a quarter turn keeps the distance.
     expect(Math.hypot(out.x, out.z)).toBeCloseTo(Math.hypot(1, -1), 9);
-    close(rotateY(Math.PI / 2, 1, -1, [0, 0]), [out.x, out.z]);
+    close([out.x, out.z], rotateY(Math.PI / 2, 1, -1, [0, 0]));
   });
 
   it("keeps the grabbed point fixed in the hand", () => {

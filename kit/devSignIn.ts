@@ -3,7 +3,8 @@
  * (POST /api/auth/dev), the way the page does, and an SDK client that sends it.
  */
 import { Client } from "@colyseus/sdk";
-import { DevSignIn } from "../../shared/auth.ts";
+import "./nodeWebSocket.ts";
+import { DevSignIn } from "../shared/auth.ts";
 
 /** http(s)://host:port for a ws(s):// or http(s):// endpoint. */
 export function httpBase(endpoint: string): string {

@@ -14,7 +14,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import type { Page } from "@playwright/test";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
+const ROOT = path.resolve(import.meta.dirname, "..");
 
 /** The synthetic rooms @iwer/sem ships (captures of real rooms: planes, meshes, semantic labels). */
 export type SemRoom = "office_small" | "office_large" | "meeting_room" | "living_room" | "music_room";

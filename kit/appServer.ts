@@ -16,7 +16,7 @@ export interface RunningServer {
   kill(): Promise<void>;
 }
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
+const ROOT = path.resolve(import.meta.dirname, "..");
 
 export async function startAppServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const proc = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {

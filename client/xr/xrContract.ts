@@ -1,0 +1,58 @@
+/**
+ * The XR contract's types: poses the presence sender reads, the hooks the page
+ * gives XR, and the controller XR gives back. Kept apart from index.ts so the
+ * experience (XrExperience.ts) and the entry point both depend on this file and
+ * not on each other.
+ */
+import type { TransformNode } from "@babylonjs/core";
+import type { PlantModel } from "../../shared/plant.ts";
+import type { RoomSnapshot } from "../app/RoomView.ts";
+
+export type Pose7 = [number, number, number, number, number, number, number];
+
+export interface XrPoses {
+  head: Pose7;
+  left: Pose7 | null;
+  right: Pose7 | null;
+  pointer: { o: [number, number, number]; t: [number, number, number]; twin: string | null } | null;
+}
+
+export interface XrHooks {
+  /** Select (or clear) an asset, exactly as a desktop click does. */
+  select(twin: string | null): void;
+  /** The room as the page shows it (live, or the shared playback time), read by the in-XR panels at most 5 times a second. */
+  view?(): RoomSnapshot | null;
+  /** The plant model: names, types, units and limits for the in-XR panel. */
+  model?: PlantModel;
+  /** The page's current selection (desktop, shared, or from XR), so the in-XR panel follows it. */
+  selection?(): string | null;
+  /** Who this participant is: the in-XR tabs offer what the role allows (shared/permissions.ts). */
+  me?(): { seat: string | null; name: string; role: string };
+  /** A room request from the in-XR tabs; rejects with the server's sentence. */
+  ask?(type: XrRequest, payload: object): Promise<unknown>;
+  /** Follow a participant (null stops), as the desktop participants panel does. */
+  follow?(seat: string | null): void;
+  /** A world point on an asset in that asset's local frame (where a pin note is anchored). */
+  localOffset?(twin: string, world: Vector3Like): [number, number, number] | null;
+}
+
+/** The room requests the in-XR tabs make. */
+export type XrRequest = "ack" | "shelve" | "unshelve" | "annotate" | "annotationUpdate" | "calibrate" | "handoffCreate";
+
+export interface Vector3Like {
+  x: number;
+  y: number;
+  z: number;
+}
+
+export interface XrController {
+  readonly mode: "vr" | "ar" | null;
+  poses(): XrPoses | null;
+  dispose(): void;
+  /** "walk" (1:1) or "tabletop" (1:50 on a virtual table, or on a real one in AR). */
+  readonly scaleMode?: "walk" | "tabletop";
+  /** Parent of everything in plant coordinates; parent other plant-frame content (avatars, marks) to it. */
+  readonly plantFrame?: TransformNode;
+  enterAsync?(mode: "vr" | "ar"): Promise<void>;
+  exitAsync?(): Promise<void>;
+}
