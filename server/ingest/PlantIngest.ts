@@ -153,16 +153,16 @@ export class PlantIngest {
     return outcome;
   }
 
-  private readonly resolved = new Map<string, Route[]>();
+  private readonly resolved = new Map<string, Route[] & { nowhere?: string }>();
   private readonly tally = new MessageTally(this);
   /** Set per message for the sink callbacks. */
   now = 0;
   route: Route | undefined;
 
-  private resolve(topic: string): Route[] | undefined {
+  private resolve(topic: string): (Route[] & { nowhere?: string }) | undefined {
     const matches = this.router.match(topic);
     if (matches.length === 0) return undefined;
-    return matches.map((m) => {
+    const routes: Route[] & { nowhere?: string } = matches.map((m) => {
       const slots = m.decoder.slots;
       const indices = new Int32Array(slots.length);
       const unknown: string[] = [];
@@ -175,6 +175,8 @@ export class PlantIngest {
       });
       return { decoder: m.decoder, indices, unknown };
     });
+    if (routes.every((r) => r.indices.every((i) => i < 0))) routes.nowhere = routes[0]!.unknown[0]!;
+    return routes;
   }
 
   private process(topic: string, payload: Uint8Array, now: number): IngestOutcome {
@@ -189,7 +191,7 @@ export class PlantIngest {
       this.resolved.set(topic, routes);
     }
     // A topic whose every binding points nowhere is refused before its payload is read.
-    if (routes.every((r) => r.indices.every((i) => i < 0))) return t.fail("unknown-point", routes[0]!.unknown[0]!);
+    if (routes.nowhere) return t.fail("unknown-point", routes.nowhere);
     if (payload.byteLength > this.maxBytes)
       return t.fail("oversized", `payload of ${payload.byteLength} bytes exceeds ${this.maxBytes}`);
     let doc: unknown;
