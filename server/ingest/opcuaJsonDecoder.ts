@@ -122,7 +122,11 @@ export class OpcUaJsonDecoder implements Decoder {
         return false;
       }
       let selected = false;
-      for (let i = 0; i < msgs.length && i < MAX_BATCH; i++) {
+      if (msgs.length > MAX_BATCH) {
+        sink.reject("malformed", `a NetworkMessage with ${msgs.length} DataSetMessages is over ${MAX_BATCH}`);
+        return false;
+      }
+      for (let i = 0; i < msgs.length; i++) {
         if (this.dataSet(msgs[i], m["PublisherId"], sink)) selected = true;
       }
       return selected;
