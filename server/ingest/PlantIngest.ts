@@ -62,6 +62,7 @@ const RANK: Partial<Record<IngestOutcome, number>> = {
   metadata: 1,
   "keep-alive": 0,
 };
+const QUIET = new Set<IngestOutcome>(["keep-alive", "metadata", "event"]);
 const SAMPLE_ERRORS = new Set<IngestOutcome>([
   "bad-value",
   "bad-quality",
@@ -147,7 +148,8 @@ export class PlantIngest {
     const outcome = this.process(topic, payload, now);
     this.counters[outcome]++;
     const t = this.tally;
-    if (outcome !== "applied" && t.detail) this.opts.onReject?.(outcome, topic, t.detail);
+    // Keep-alives, metadata and events are normal traffic: counted, not logged as rejections.
+    if (outcome !== "applied" && t.detail && !QUIET.has(outcome)) this.opts.onReject?.(outcome, topic, t.detail);
     else if (outcome === "applied" && t.errorDetail)
       this.opts.onReject?.(t.error!, topic, `${t.errorDetail} (other points of this message were applied)`);
     return outcome;

@@ -76,12 +76,13 @@ export interface QualityOut {
 
 export const newQualityOut = (): QualityOut => ({ q: Quality.GOOD, code: "" });
 
-const WORDS: Record<string, Quality> = {
-  good: Quality.GOOD,
-  ok: Quality.GOOD,
-  uncertain: Quality.UNCERTAIN,
-  bad: Quality.BAD,
-};
+/** A Map, not an object literal: "constructor" or "__proto__" must not read as a quality. */
+const WORDS: ReadonlyMap<string, Quality> = new Map([
+  ["good", Quality.GOOD],
+  ["ok", Quality.GOOD],
+  ["uncertain", Quality.UNCERTAIN],
+  ["bad", Quality.BAD],
+]);
 
 /** OPC UA (Good|Uncertain|Bad)Name, and OPC DA style GOOD_LOCAL_OVERRIDE / Good_LocalOverride. */
 const SYMBOL = /^(?:(Good|Uncertain|Bad)[A-Z_][A-Za-z0-9_]*|(GOOD|UNCERTAIN|BAD)_[A-Z0-9_]+)$/;
@@ -179,7 +180,8 @@ function uaCode(raw: unknown): number {
 }
 
 function fromWord(s: string, out: QualityOut): boolean {
-  const w = WORDS[s.trim().toLowerCase()];
+  // The exact lower-case word first: the common case costs no string work.
+  const w = WORDS.get(s) ?? WORDS.get(s.trim().toLowerCase());
   if (w !== undefined) {
     out.q = w;
     out.code = s;
@@ -187,8 +189,7 @@ function fromWord(s: string, out: QualityOut): boolean {
   }
   const m = SYMBOL.exec(s);
   if (!m) return false;
-  const head = (m[1] ?? m[2]!).toLowerCase();
-  out.q = WORDS[head]!;
+  out.q = WORDS.get((m[1] ?? m[2]!).toLowerCase())!;
   out.code = s;
   return true;
 }

@@ -73,12 +73,14 @@ describe("OPC Publisher PubSub JSON (Azure/Industrial-IoT messageformats.md)", (
   });
 
   it("a keep-alive, a ua-metadata message and an event are counted as such, not as bad values", () => {
-    const { send, ingest, sum } = setup([binding]);
+    const { send, ingest, sum, rejects } = setup([binding]);
     expect(send("opcpublisher/messages", opcPub.pubSubKeepAlive)).toBe("keep-alive");
     expect(send("opcpublisher/messages", opcPub.pubSubMetadata)).toBe("metadata");
     expect(send("opcpublisher/messages", opcPub.pubSubEvent)).toBe("event");
     expect(ingest.counters["bad-value"]).toBe(0);
     expect(sum()).toBe(ingest.counters.received);
+    // Normal traffic: not logged as rejections.
+    expect(rejects).toEqual([]);
   });
 
   it("a batch (array) of NetworkMessages applies every message in it", () => {

@@ -46,10 +46,13 @@ describe("quality words, in any case, under every numbering", () => {
     expect(read(sym)).toEqual({ q, code: sym });
   });
 
-  it.each(["great", "NOK", "goodish", "Badge", "", "fault"])("refuses the unknown word %j instead of guessing", (w) => {
-    expect(read(w)).toBeNull();
-    expect(explainQuality(w, "gemba")).toMatch(/not one Gemba knows/);
-  });
+  it.each(["great", "NOK", "goodish", "Badge", "", "fault", "constructor", "__proto__", "toString"])(
+    "refuses the unknown word %j instead of guessing",
+    (w) => {
+      expect(read(w)).toBeNull();
+      expect(explainQuality(w, "gemba")).toMatch(/not one Gemba knows/);
+    },
+  );
 });
 
 describe("booleans (a vendor's valid flag)", () => {
