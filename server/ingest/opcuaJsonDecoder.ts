@@ -131,6 +131,10 @@ export class OpcUaJsonDecoder implements Decoder {
       }
       return selected;
     }
+    if (type === "ua-data") {
+      sink.reject("malformed", "a ua-data NetworkMessage without Messages");
+      return false;
+    }
     if (Object.hasOwn(m, "NodeId")) return this.sample(m, sink);
     if (Object.hasOwn(m, "Payload") || Object.hasOwn(m, "DataSetWriterId") || typeof type === "string")
       return this.dataSet(m, m["PublisherId"], sink);

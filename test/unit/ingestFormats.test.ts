@@ -412,6 +412,7 @@ describe("hostile payloads in every format leave other points untouched", () => 
       "a __proto__ key",
       '{"__proto__":{"L":1,"Level":1,"v":1},"Messages":[{"DataSetWriterId":1,"Payload":{"__proto__":{"L":5}}}]}',
     ],
+    ["a ua-data NetworkMessage without Messages", '{"MessageType":"ua-data","Payload":{"L":1},"Level":{},"values":[]}'],
     ["a bare string", '"hello"'],
     ["null", "null"],
   ];
