@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import { Quality } from "../../shared/status.ts";
 import { eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
-import { writerGroup } from "../fixtures/opcuaPart14.ts";
+import { keepAlive, writerGroup } from "../fixtures/opcuaPart14.ts";
 
 const DEMO_DIR = path.resolve(import.meta.dirname, "../../assets/plants/demo");
 
@@ -70,7 +70,7 @@ const ingestCounters = async () =>
   ((await (await fetch(`http://127.0.0.1:${h.server.port}/api/metrics`)).json()) as Metrics).plants[0]!.ingest;
 
 describe("real plant JSON over the real broker", () => {
-  it("an OPC UA PubSub writer group: each writer's fields land on their points with quality and source time; Bad without a value keeps the last value", async () => {
+  it("a batch of OPC UA PubSub NetworkMessages (a keep-alive and a writer group): each writer's fields land on their points with quality and source time; Bad without a value keeps the last value", async () => {
     const room = await join(h, "Opc");
     const p = h.config.topicPrefix;
     // P102 flow has a last-known value first (the demo's own topic).
@@ -79,7 +79,8 @@ describe("real plant JSON over the real broker", () => {
     await waitForState(room, (s) => s.twins.get("P102")?.points.get("flow")?.v === 2.75, "P102 flow 2.75");
 
     const ts = new Date(Date.now() - 1000).toISOString();
-    await pub.publishAsync(`${p}opcpublisher/line1`, JSON.stringify(writerGroup(ts)));
+    // OPC Publisher batches NetworkMessages into one JSON array per MQTT message.
+    await pub.publishAsync(`${p}opcpublisher/line1`, JSON.stringify([keepAlive, writerGroup(ts)]));
     const s = await waitForState(
       room,
       (st) =>
