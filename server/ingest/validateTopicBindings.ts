@@ -170,18 +170,43 @@ function sameTarget(a: Writer, b: Writer): { twin: string; point: string } | und
   return twin !== undefined && point !== undefined ? { twin, point } : undefined;
 }
 
+/**
+ * Writers with fixed names are grouped by point (a plant binds thousands of points this way: no pairwise
+ * scan); only writers that take a name from the topic are compared with every other writer.
+ */
 function checkDoubleWrites(writers: readonly Writer[], issues: PlantIssue[]): void {
   const name = (w: Writer) => `bindings[${w.binding}]${w.where ? `.${w.where}` : ""}`;
-  for (let i = 0; i < writers.length; i++) {
-    for (let j = i + 1; j < writers.length; j++) {
-      const hit = sameTarget(writers[i]!, writers[j]!);
-      if (!hit) continue;
-      issues.push({
-        file: "plant.json",
-        path: name(writers[j]!),
-        reason: `${name(writers[i]!)} and ${name(writers[j]!)} both write ${hit.twin}/${hit.point}; the last message would win silently. Bind each point once.`,
-      });
+  const pairs: { a: number; b: number; twin: string; point: string }[] = [];
+  const fixed = new Map<string, number[]>();
+  const loose = new Set<number>();
+  writers.forEach((w, k) => {
+    if (w.twin === undefined || w.point === undefined) return void loose.add(k);
+    const key = `${w.twin}\u0000${w.point}`;
+    const list = fixed.get(key) ?? [];
+    list.push(k);
+    fixed.set(key, list);
+  });
+  for (const list of fixed.values()) {
+    for (let x = 0; x < list.length; x++)
+      for (let y = x + 1; y < list.length; y++) {
+        const w = writers[list[x]!]!;
+        pairs.push({ a: list[x]!, b: list[y]!, twin: w.twin!, point: w.point! });
+      }
+  }
+  for (const k of loose) {
+    for (let m = 0; m < writers.length; m++) {
+      if (m === k || (loose.has(m) && m < k)) continue;
+      const hit = sameTarget(writers[k]!, writers[m]!);
+      if (hit) pairs.push({ a: Math.min(k, m), b: Math.max(k, m), ...hit });
     }
+  }
+  pairs.sort((x, y) => x.a - y.a || x.b - y.b);
+  for (const { a, b, twin, point } of pairs) {
+    issues.push({
+      file: "plant.json",
+      path: name(writers[b]!),
+      reason: `${name(writers[a]!)} and ${name(writers[b]!)} both write ${twin}/${point}; the last message would win silently. Bind each point once.`,
+    });
   }
 }
 
