@@ -12,6 +12,7 @@ import path from "node:path";
 import mqtt from "mqtt";
 import { topicMatches } from "../server/ingest/MqttConnection.ts";
 import { PlantIngest } from "../server/ingest/PlantIngest.ts";
+import type { JsonBinding } from "../server/plant/instance.ts";
 import { decodeJson } from "../server/ingest/decodeJson.ts";
 import { LimitAlarms } from "../server/alarms/LimitAlarms.ts";
 import { loadPlantDir } from "../server/plant/loadPlant.ts";
@@ -157,17 +158,18 @@ async function handlerCost(points: PointSpec[], messages: number) {
   const twinForSteps = new PlantTwin(plant.model);
   const probe = new PlantIngest(new PlantTwin(plant.model), plant.bindings, { topicPrefix: prefix });
   const routeUs = time((_p, topic) => {
-    const r = probe.router.match(topic);
-    if (r && twinForSteps.indexOf(r.twin, r.point) !== undefined) sink++;
+    const r = probe.router.match(topic)[0];
+    if (r && twinForSteps.indexOf(r.twin!, r.point!) !== undefined) sink++;
   });
-  const mapping = probe.router.match(topics[0]!)!.mapping;
+  const b0 = plant.bindings[0] as JsonBinding;
+  const mapping = { value: b0.value!, timestamp: b0.timestamp, quality: b0.quality };
   const decodeUs = time((payload) => {
     if (decodeJson(payload, mapping, 65_536).ok) sink++;
   });
   const steps = new LimitAlarms(twinForSteps);
   const indexOfTopic = topics.map((t) => {
-    const r = probe.router.match(t)!;
-    return twinForSteps.indexOf(r.twin, r.point)!;
+    const r = probe.router.match(t)[0]!;
+    return twinForSteps.indexOf(r.twin!, r.point!)!;
   });
   const applyUs = time((payload, _topic, now, k) => {
     const d = decodeFast(payload);

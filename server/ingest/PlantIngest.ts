@@ -1,16 +1,20 @@
 /**
- * Ingest for one plant: topic -> binding -> decoded sample -> working memory.
- * JSON topics go through the TopicRouter; Sparkplug B topics (spBv1.0/...) go to
- * the SparkplugIngest. Every message is counted exactly once, under `applied`,
- * a Sparkplug state change, or the reason it was not applied, so counters always
- * add up to what was received.
+ * Ingest for one plant: topic -> bindings -> decoded samples -> working memory.
+ * JSON and OPC UA JSON topics go through the TopicRouter (every binding on a topic applies);
+ * Sparkplug B topics (spBv1.0/...) go to the SparkplugIngest. Every message is counted exactly
+ * once, under `applied` (at least one sample applied), a Sparkplug state change, a message that
+ * carries no values (keep-alive, metadata, event, unbound), or the most telling reason it was
+ * not applied, so counters always add up to what was received. Samples are tallied too
+ * (samplesApplied / samplesRejected), so a rejected point inside an applied message is not silent.
  * Pure core: the MQTT connection hands messages in; the clock is passed in.
  */
-import { isJsonBinding, type Binding, type SparkplugBinding } from "../plant/instance.ts";
+import { isTopicBinding, type Binding, type SparkplugBinding } from "../plant/instance.ts";
 import type { PlantTwin } from "../twin/PlantTwin.ts";
-import { decodeJson, type JsonMapping } from "./decodeJson.ts";
+import type { Quality } from "../../shared/status.ts";
 import { SparkplugIngest, type SparkplugOutcome } from "./sparkplug/SparkplugIngest.ts";
 import { TopicRouter } from "./TopicRouter.ts";
+import type { Rejection } from "./jsonSample.ts";
+import type { Decoder, NonData, SampleSink } from "./sink.ts";
 
 export const INGEST_OUTCOMES = [
   "applied",
@@ -25,6 +29,12 @@ export const INGEST_OUTCOMES = [
   "bad-timestamp",
   "bad-quality",
   "future",
+  // Messages that carry no process value; not errors (OPC UA PubSub keep-alives, ua-metadata,
+  // events, and data from writers or fields no binding selects).
+  "keep-alive",
+  "metadata",
+  "event",
+  "unbound",
   // Sparkplug B (server/ingest/sparkplug): see SPARKPLUG_OUTCOMES.
   "unknown-metric",
   "birth",
@@ -35,6 +45,46 @@ export const INGEST_OUTCOMES = [
   "command",
 ] as const;
 export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
+
+/** When no sample of a message applied, the message counts under the most telling reason (first wins). */
+const RANK: Partial<Record<IngestOutcome, number>> = {
+  "bad-value": 12,
+  "bad-quality": 11,
+  "bad-timestamp": 10,
+  malformed: 9,
+  future: 8,
+  "unknown-point": 7,
+  "too-old": 6,
+  late: 5,
+  duplicate: 4,
+  unbound: 3,
+  event: 2,
+  metadata: 1,
+  "keep-alive": 0,
+};
+const QUIET = new Set<IngestOutcome>(["keep-alive", "metadata", "event"]);
+const SAMPLE_ERRORS = new Set<IngestOutcome>([
+  "bad-value",
+  "bad-quality",
+  "bad-timestamp",
+  "malformed",
+  "future",
+  "unknown-point",
+]);
+
+/** A binding matched to one topic, with its points resolved to twin indices once. */
+interface Route {
+  decoder: Decoder;
+  /** Twin point index per decoder slot; -1 when the plant has no such point. */
+  indices: Int32Array;
+  unknown: string[];
+}
+
+export type IngestCounters = Record<IngestOutcome, number> & {
+  received: number;
+  samplesApplied: number;
+  samplesRejected: number;
+};
 
 export interface IngestOptions {
   /** Prepended to every binding topic (isolates tests and multi-tenant brokers). */
@@ -57,7 +107,7 @@ export class PlantIngest {
   readonly router: TopicRouter;
   /** null when the plant binds no Sparkplug edge node. */
   readonly sparkplug: SparkplugIngest | null;
-  readonly counters: Record<IngestOutcome, number> & { received: number };
+  readonly counters: IngestCounters;
   readonly filters: readonly string[];
   private readonly maxBytes: number;
   private readonly maxFuture: number;
@@ -67,7 +117,7 @@ export class PlantIngest {
     bindings: readonly Binding[],
     private readonly opts: IngestOptions = {},
   ) {
-    this.router = new TopicRouter(bindings.filter(isJsonBinding), opts.topicPrefix ?? "");
+    this.router = new TopicRouter(bindings.filter(isTopicBinding), opts.topicPrefix ?? "");
     const sp = bindings.filter((b): b is SparkplugBinding => b.format === "sparkplug");
     this.sparkplug =
       sp.length === 0
@@ -84,7 +134,7 @@ export class PlantIngest {
     this.filters = [...this.router.filters, ...(this.sparkplug?.filters ?? [])];
     this.maxBytes = opts.maxPayloadBytes ?? 64 * 1024;
     this.maxFuture = opts.maxFutureMs ?? 5 * 60_000;
-    this.counters = { received: 0 } as Record<IngestOutcome, number> & { received: number };
+    this.counters = { received: 0, samplesApplied: 0, samplesRejected: 0 } as IngestCounters;
     for (const o of INGEST_OUTCOMES) this.counters[o] = 0;
   }
 
@@ -95,32 +145,162 @@ export class PlantIngest {
       this.counters[o]++;
       return o;
     }
-    const out = this.process(topic, payload, now);
-    this.counters[out.outcome]++;
-    if (out.outcome !== "applied" && out.detail) this.opts.onReject?.(out.outcome, topic, out.detail);
-    return out.outcome;
+    const outcome = this.process(topic, payload, now);
+    this.counters[outcome]++;
+    const t = this.tally;
+    // Keep-alives, metadata and events are normal traffic: counted, not logged as rejections.
+    if (outcome !== "applied" && t.detail && !QUIET.has(outcome)) this.opts.onReject?.(outcome, topic, t.detail);
+    else if (outcome === "applied" && t.errorDetail)
+      this.opts.onReject?.(t.error!, topic, `${t.errorDetail} (other points of this message were applied)`);
+    return outcome;
   }
 
-  private readonly resolved = new Map<string, { index: number; mapping: JsonMapping }>();
+  private readonly resolved = new Map<string, Route[] & { nowhere?: string }>();
+  private readonly tally = new MessageTally(this);
+  /** Set per message for the sink callbacks. */
+  now = 0;
+  route: Route | undefined;
 
-  private process(topic: string, payload: Uint8Array, now: number): { outcome: IngestOutcome; detail?: string } {
-    // Known topics skip the regex match and key building (bounded cache; unknown topics are not cached).
-    let hit = this.resolved.get(topic);
-    if (!hit) {
-      const route = this.router.match(topic);
-      if (!route) return { outcome: "unknown-topic", detail: "no binding matches this topic" };
-      const index = this.twin.indexOf(route.twin, route.point);
-      if (index === undefined) return { outcome: "unknown-point", detail: `no point ${route.twin}/${route.point}` };
-      hit = { index, mapping: route.mapping };
+  private resolve(topic: string): (Route[] & { nowhere?: string }) | undefined {
+    const matches = this.router.match(topic);
+    if (matches.length === 0) return undefined;
+    const routes: Route[] & { nowhere?: string } = matches.map((m) => {
+      const slots = m.decoder.slots;
+      const indices = new Int32Array(slots.length);
+      const unknown: string[] = [];
+      slots.forEach((s, i) => {
+        const twin = s.twin ?? m.twin;
+        const point = s.point ?? m.point;
+        const idx = twin !== undefined && point !== undefined ? this.twin.indexOf(twin, point) : undefined;
+        indices[i] = idx ?? -1;
+        unknown[i] = idx === undefined ? `no point ${twin ?? "?"}/${point ?? "?"}` : "";
+      });
+      return { decoder: m.decoder, indices, unknown };
+    });
+    if (routes.every((r) => r.indices.every((i) => i < 0))) routes.nowhere = routes[0]!.unknown[0]!;
+    return routes;
+  }
+
+  private process(topic: string, payload: Uint8Array, now: number): IngestOutcome {
+    const t = this.tally;
+    t.reset();
+    // Known topics skip the pattern match and point lookups (bounded cache; unknown topics are not cached).
+    let routes = this.resolved.get(topic);
+    if (!routes) {
+      routes = this.resolve(topic);
+      if (!routes) return t.fail("unknown-topic", "no binding matches this topic");
       if (this.resolved.size >= 100_000) this.resolved.clear();
-      this.resolved.set(topic, hit);
+      this.resolved.set(topic, routes);
     }
-    const { index } = hit;
-    const d = decodeJson(payload, hit.mapping, this.maxBytes);
-    if (!d.ok) return { outcome: d.reason, detail: d.detail };
-    const ts = d.ts ?? now;
-    if (ts > now + this.maxFuture)
-      return { outcome: "future", detail: `timestamp ${new Date(ts).toISOString()} is in the future` };
-    return { outcome: this.twin.apply(index, d.value, ts, d.q, now) };
+    // A topic whose every binding points nowhere is refused before its payload is read.
+    if (routes.nowhere) return t.fail("unknown-point", routes.nowhere);
+    if (payload.byteLength > this.maxBytes)
+      return t.fail("oversized", `payload of ${payload.byteLength} bytes exceeds ${this.maxBytes}`);
+    let doc: unknown;
+    try {
+      const text = Buffer.isBuffer(payload)
+        ? payload.toString("utf8")
+        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
+      doc = JSON.parse(text);
+    } catch {
+      return t.fail("malformed", "payload is not valid JSON");
+    }
+    this.now = now;
+    for (const r of routes) {
+      this.route = r;
+      r.decoder.decode(doc, t);
+    }
+    this.route = undefined;
+    this.counters.samplesApplied += t.applied;
+    this.counters.samplesRejected += t.errors;
+    return t.outcome();
+  }
+
+  /** Called by the tally for each sample found. */
+  applySample(slot: number, v: number, ts: number, q: Quality, code: string, statusOnly: boolean): IngestOutcome {
+    const r = this.route!;
+    const idx = r.indices[slot]!;
+    if (idx < 0) return this.tally.reason("unknown-point", r.unknown[slot]!);
+    const t = Number.isNaN(ts) ? this.now : ts;
+    if (t > this.now + this.maxFuture)
+      return this.tally.reason("future", `timestamp ${new Date(t).toISOString()} is in the future`);
+    return statusOnly
+      ? this.twin.applyStatus(idx, q, t, code, this.now)
+      : this.twin.apply(idx, v, t, q, this.now, code);
+  }
+}
+
+/**
+ * Per-message tally the decoders report into (one instance, reset per message: nothing allocated
+ * on the hot path). Decides the message's one outcome and keeps the detail of the most telling reason.
+ */
+class MessageTally implements SampleSink {
+  applied = 0;
+  errors = 0;
+  best: IngestOutcome | undefined;
+  detail = "";
+  /** The most telling sample error, for logging when the message as a whole applied. */
+  error: IngestOutcome | undefined;
+  errorDetail = "";
+
+  constructor(private readonly ingest: PlantIngest) {}
+
+  reset(): void {
+    this.applied = 0;
+    this.errors = 0;
+    this.best = undefined;
+    this.detail = "";
+    this.error = undefined;
+    this.errorDetail = "";
+  }
+
+  fail(o: IngestOutcome, detail: string): IngestOutcome {
+    this.best = o;
+    this.detail = detail;
+    return o;
+  }
+
+  /** Record a reason; returns it so callers can `return tally.reason(...)`. */
+  reason(o: IngestOutcome, detail: string): IngestOutcome {
+    if (o === "applied") {
+      this.applied++;
+      return o;
+    }
+    if (this.best === undefined || RANK[o]! > RANK[this.best]!) {
+      this.best = o;
+      this.detail = detail;
+    }
+    if (SAMPLE_ERRORS.has(o)) {
+      this.errors++;
+      if (this.error === undefined || RANK[o]! > RANK[this.error]!) {
+        this.error = o;
+        this.errorDetail = detail;
+      }
+    }
+    return o;
+  }
+
+  outcome(): IngestOutcome {
+    if (this.applied > 0) return "applied";
+    if (this.best === undefined) return this.fail("unbound", "the message carries nothing a binding selects");
+    return this.best;
+  }
+
+  value(slot: number, v: number, ts: number, q: Quality, code: string): void {
+    const o = this.ingest.applySample(slot, v, ts, q, code, false);
+    if (o === "applied" || !SAMPLE_ERRORS.has(o)) this.reason(o, "");
+  }
+
+  status(slot: number, q: Quality, ts: number, code: string): void {
+    const o = this.ingest.applySample(slot, Number.NaN, ts, q, code, true);
+    if (o === "applied" || !SAMPLE_ERRORS.has(o)) this.reason(o, "");
+  }
+
+  reject(reason: Rejection, detail: string): void {
+    this.reason(reason, detail);
+  }
+
+  note(kind: NonData, detail: string): void {
+    this.reason(kind, detail);
   }
 }

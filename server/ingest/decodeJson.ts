@@ -1,48 +1,28 @@
 /**
- * Decode one JSON telemetry payload according to its binding's field mapping.
- * Pure: returns a sample or a typed rejection; never throws on bad input.
+ * Decode one JSON payload for one point (a single-value mapping): parse, then read the
+ * value, time and quality the way every JSON binding does (jsonSample.ts). Pure: returns a
+ * sample or a typed rejection; never throws on bad input. PlantIngest parses once per message
+ * and runs the bindings' decoders instead; this is the same reading for tools and tests.
  */
-import { Quality } from "../../shared/status.ts";
+import type { Quality } from "../../shared/status.ts";
+import { compilePath, readPath, type FieldPathSpec } from "./fieldPath.ts";
+import { newSampleOut, readSample, type Rejection } from "./jsonSample.ts";
+import type { QualityCodes } from "./quality.ts";
+
+export type { Rejection } from "./jsonSample.ts";
 
 export interface JsonMapping {
-  value: string;
-  timestamp?: string | undefined;
-  quality?: string | undefined;
+  value: FieldPathSpec;
+  timestamp?: FieldPathSpec | undefined;
+  quality?: FieldPathSpec | undefined;
+  qualityCodes?: QualityCodes | undefined;
   scale?: number | undefined;
   offset?: number | undefined;
 }
 
-export type Rejection = "oversized" | "malformed" | "bad-value" | "bad-timestamp" | "bad-quality";
-
 export type Decoded =
-  { ok: true; value: number; ts: number | null; q: Quality } | { ok: false; reason: Rejection; detail: string };
-
-const pathCache = new Map<string, (string | number)[]>();
-function parsePath(path: string): (string | number)[] {
-  let p = pathCache.get(path);
-  if (!p) {
-    p = [];
-    for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) p.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
-    pathCache.set(path, p);
-  }
-  return p;
-}
-
-export function getPath(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
-  for (const k of parsePath(path)) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    if (typeof k === "number" ? !Array.isArray(cur) : !Object.prototype.hasOwnProperty.call(cur, k)) return undefined;
-    cur = (cur as Record<string | number, unknown>)[k];
-  }
-  return cur;
-}
-
-const QUALITY_WORDS: Record<string, Quality> = { good: Quality.GOOD, uncertain: Quality.UNCERTAIN, bad: Quality.BAD };
-
-/** Sensible bounds for a source timestamp in ms: 2000-01-01 .. 2200-01-01. Seconds are accepted and converted. */
-const MIN_TS = 946_684_800_000;
-const MAX_TS = 7_258_118_400_000;
+  | { ok: true; value: number | null; ts: number | null; q: Quality; code: string }
+  | { ok: false; reason: Rejection; detail: string };
 
 export function decodeJson(payload: Uint8Array, map: JsonMapping, maxBytes: number): Decoded {
   if (payload.byteLength > maxBytes) {
@@ -50,43 +30,24 @@ export function decodeJson(payload: Uint8Array, map: JsonMapping, maxBytes: numb
   }
   let doc: unknown;
   try {
-    const text = Buffer.isBuffer(payload)
-      ? payload.toString("utf8")
-      : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
-    doc = JSON.parse(text);
+    doc = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8"));
   } catch {
     return { ok: false, reason: "malformed", detail: "payload is not valid JSON" };
   }
-  let raw = map.value === "$" ? doc : getPath(doc, map.value);
-  if (typeof raw === "boolean") raw = raw ? 1 : 0;
-  if (typeof raw !== "number" || !Number.isFinite(raw)) {
-    return { ok: false, reason: "bad-value", detail: `field "${map.value}" is not a finite number` };
-  }
-  const value = raw * (map.scale ?? 1) + (map.offset ?? 0);
-  if (!Number.isFinite(value)) return { ok: false, reason: "bad-value", detail: "scaled value is not finite" };
-
-  let ts: number | null = null;
-  if (map.timestamp) {
-    const t = getPath(doc, map.timestamp);
-    if (t !== undefined) {
-      let ms: number;
-      if (typeof t === "number") ms = t < 1e11 ? t * 1000 : t;
-      else if (typeof t === "string") ms = Date.parse(t);
-      else ms = Number.NaN;
-      if (!Number.isFinite(ms) || ms < MIN_TS || ms > MAX_TS) {
-        return { ok: false, reason: "bad-timestamp", detail: `field "${map.timestamp}" is not a valid time` };
-      }
-      ts = ms;
-    }
-  }
-  let q: Quality = Quality.GOOD;
-  if (map.quality) {
-    const qv = getPath(doc, map.quality);
-    if (qv !== undefined) {
-      if (typeof qv === "string" && qv in QUALITY_WORDS) q = QUALITY_WORDS[qv]!;
-      else if (qv === 0 || qv === 1 || qv === 2) q = qv;
-      else return { ok: false, reason: "bad-quality", detail: `field "${map.quality}" is not good/uncertain/bad` };
-    }
-  }
-  return { ok: true, value, ts, q };
+  const value = compilePath(map.value);
+  const out = newSampleOut();
+  const ok = readSample(
+    readPath(doc, value),
+    typeof map.value === "string" ? `field "${map.value}"` : "field",
+    map.qualityCodes ?? "gemba",
+    map.quality !== undefined ? readPath(doc, compilePath(map.quality)) : undefined,
+    map.timestamp !== undefined ? readPath(doc, compilePath(map.timestamp)) : undefined,
+    out,
+  );
+  if (!ok) return { ok: false, reason: out.reason, detail: out.detail };
+  const ts = Number.isNaN(out.ts) ? null : out.ts;
+  if (!out.hasValue) return { ok: true, value: null, ts, q: out.q, code: out.code };
+  const v = out.value * (map.scale ?? 1) + (map.offset ?? 0);
+  if (!Number.isFinite(v)) return { ok: false, reason: "bad-value", detail: "scaled value is not finite" };
+  return { ok: true, value: v, ts, q: out.q, code: out.code };
 }

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { Limits } from "../../shared/plant.ts";
+import { compilePath } from "../ingest/fieldPath.ts";
+import { QUALITY_CODES } from "../ingest/quality.ts";
 
 const Vec3 = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
 
@@ -25,32 +27,95 @@ export const TypeMeta = z
   })
   .strict();
 
-/** A JSON field path like "v" or "data.level" or "values[0]". */
+/**
+ * A field path into a JSON message (server/ingest/fieldPath.ts): "v", "data.level", "values[0]",
+ * '["Tank 1.Level"].value' (any characters in a quoted key), or the list form ["Tank 1.Level", "value"].
+ */
 const FieldPath = z
-  .string()
-  .regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\])*$/, "must be a field path like data.value");
+  .union([z.string(), z.array(z.union([z.string(), z.number().int().min(0)])).min(1)])
+  .superRefine((p, ctx) => {
+    try {
+      compilePath(p);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `is not a field path: ${(e as Error).message}` });
+    }
+  });
 
-const JsonFields = {
-  format: z.literal("json"),
-  value: FieldPath,
-  timestamp: FieldPath.optional(),
-  quality: FieldPath.optional(),
-  scale: z.number().finite().optional(),
-  offset: z.number().finite().optional(),
-};
+const Scale = { scale: z.number().finite().optional(), offset: z.number().finite().optional() };
+const TwinName = z.string().min(1);
 
-/** One binding maps many topics through {twin} and {point} placeholders, or one topic to one point. */
-export const TemplateBinding = z
+/** One point of a many-point JSON binding; paths are relative to the message (or to the item, with `items`). */
+export const JsonPoint = z
   .object({
-    topic: z
-      .string()
-      .refine((t) => t.includes("{twin}") && t.includes("{point}"), "a template topic needs {twin} and {point}"),
-    ...JsonFields,
+    twin: TwinName.optional(),
+    point: z.string().min(1),
+    /** Path to the value (a number, or a {value, quality, timestamp} object). Default: the point's item itself. */
+    value: FieldPath.optional(),
+    /** With `items`: the item whose `key` equals this text. */
+    match: z.string().optional(),
+    timestamp: FieldPath.optional(),
+    quality: FieldPath.optional(),
+    ...Scale,
   })
   .strict();
-export const PointBinding = z
-  .object({ topic: z.string().min(1), twin: z.string(), point: z.string(), ...JsonFields })
+export type JsonPoint = z.infer<typeof JsonPoint>;
+
+/**
+ * Plain JSON (UNS, gateways, our simulator). Three shapes:
+ * - one point: `value` plus `twin`/`point` or a topic with {twin} and/or {point};
+ * - many points of one message: `points`, each with its own path (twin per point, per binding or from {twin});
+ * - a batched array keyed by name: `items` (path to the array) + `key` (path in each item) + points with `match`.
+ * Other {placeholders} in the topic match one level and are ignored.
+ */
+export const JsonBinding = z
+  .object({
+    topic: z.string().min(1),
+    format: z.literal("json"),
+    twin: TwinName.optional(),
+    point: z.string().min(1).optional(),
+    value: FieldPath.optional(),
+    timestamp: FieldPath.optional(),
+    quality: FieldPath.optional(),
+    /** How numeric qualities are read: "gemba" 0/1/2 (default), "opcua" StatusCodes, "opcda" 192-style. */
+    qualityCodes: z.enum(QUALITY_CODES).optional(),
+    items: FieldPath.optional(),
+    key: FieldPath.optional(),
+    points: z.array(JsonPoint).min(1).optional(),
+    ...Scale,
+  })
   .strict();
+export type JsonBinding = z.infer<typeof JsonBinding>;
+
+/** One point of an OPC UA PubSub JSON / OPC Publisher binding. */
+export const OpcUaPoint = z
+  .object({
+    twin: TwinName.optional(),
+    point: z.string().min(1),
+    /** The DataSet field name (the Payload key, any characters), or for Samples messages the NodeId or DisplayName. */
+    field: z.string().min(1),
+    ...Scale,
+  })
+  .strict();
+export type OpcUaPoint = z.infer<typeof OpcUaPoint>;
+
+/**
+ * OPC UA PubSub JSON (OPC 10000-14 7.2.5) and Microsoft OPC Publisher (PubSub and legacy Samples).
+ * Selection: publisher (PublisherId), writerId (DataSetWriterId) and/or writerName (DataSetWriterName);
+ * all given must match. The twin comes from each point, the binding, or the topic's {twin}.
+ */
+export const OpcUaBinding = z
+  .object({
+    topic: z.string().min(1),
+    format: z.literal("opcua-json"),
+    publisher: z.string().min(1).optional(),
+    writerId: z.union([z.number().int().min(0).max(0xffff), z.string().min(1)]).optional(),
+    writerName: z.string().min(1).optional(),
+    twin: TwinName.optional(),
+    points: z.array(OpcUaPoint).min(1),
+  })
+  .strict();
+export type OpcUaBinding = z.infer<typeof OpcUaBinding>;
+
 /**
  * Sparkplug B: one edge node (or one of its devices) of one group. Metrics map to points either by an explicit
  * `metrics` table (metric name -> "twin/point") or by `metric: "{twin}/{point}"` (the metric name is the point).
@@ -75,11 +140,11 @@ export const SparkplugBinding = z
   });
 export type SparkplugBinding = z.infer<typeof SparkplugBinding>;
 
-export const Binding = z.union([PointBinding, TemplateBinding, SparkplugBinding]);
+export const Binding = z.discriminatedUnion("format", [JsonBinding, OpcUaBinding, SparkplugBinding]);
 export type Binding = z.infer<typeof Binding>;
-/** The MQTT-topic bindings (format "json"); TopicRouter handles these. */
-export type JsonBinding = Exclude<Binding, SparkplugBinding>;
-export const isJsonBinding = (b: Binding): b is JsonBinding => b.format !== "sparkplug";
+/** The MQTT-topic bindings (JSON and OPC UA JSON); TopicRouter handles these. */
+export type TopicBinding = JsonBinding | OpcUaBinding;
+export const isTopicBinding = (b: Binding): b is TopicBinding => b.format !== "sparkplug";
 
 export const TwinLayout = z
   .object({

@@ -12,6 +12,7 @@ import { PlantError, type PlantIssue } from "./PlantError.ts";
 import { PlantInstance, type Binding } from "./instance.ts";
 import { compileRules, type CompiledRule } from "../rules/index.ts";
 import { validateSparkplugBindings } from "../ingest/sparkplug/validateBindings.ts";
+import { validateTopicBindings } from "../ingest/validateTopicBindings.ts";
 
 export interface LoadedPlant {
   model: PlantModel;
@@ -221,27 +222,7 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     }
   });
   issues.push(...validateSparkplugBindings(inst.bindings, inst.twins, types));
-  inst.bindings.forEach((b, i) => {
-    if (b.format === "sparkplug") return; // checked by validateSparkplugBindings
-    if ("twin" in b) {
-      const tw = inst.twins.find((t) => t.id === b.twin);
-      if (!tw) issues.push({ file: "plant.json", path: `bindings[${i}].twin`, reason: `unknown twin "${b.twin}".` });
-      else if (!types.get(tw.type)?.points.some((p) => p.name === b.point)) {
-        issues.push({
-          file: "plant.json",
-          path: `bindings[${i}].point`,
-          reason: `twin ${b.twin} has no telemetry "${b.point}".`,
-        });
-      }
-    }
-    if (/[#+]/.test(b.topic.replace(/\{(twin|point)\}/g, ""))) {
-      issues.push({
-        file: "plant.json",
-        path: `bindings[${i}].topic`,
-        reason: "MQTT wildcards are not allowed in a binding topic; use {twin} and {point}.",
-      });
-    }
-  });
+  issues.push(...validateTopicBindings(inst.bindings, inst.twins, types));
   const scenePath = path.resolve(abs, inst.scene);
   try {
     await fs.access(scenePath);

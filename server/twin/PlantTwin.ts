@@ -18,6 +18,10 @@ export interface PointSlot {
   value: number;
   ts: number;
   q: Quality;
+  /** The source's own quality code (e.g. "0x80310000 BadNoCommunication"), "" when it sent none. */
+  code: string;
+  /** Source time of the latest status-only report (a Bad without a value), 0 when none. */
+  statusTs: number;
   /** Server time of the last accepted sample (for staleness), 0 when never. */
   receivedAt: number;
   stale: boolean;
@@ -91,6 +95,8 @@ export class PlantTwin {
           value: Number.NaN,
           ts: 0,
           q: Quality.GOOD,
+          code: "",
+          statusTs: 0,
           receivedAt: 0,
           stale: false,
           severity: Severity.NORMAL,
@@ -118,19 +124,42 @@ export class PlantTwin {
    * Apply one sample. A sample older than the current value goes to history only
    * ("late"), so out-of-order delivery never rolls the current value back.
    */
-  apply(index: number, value: number, ts: number, q: Quality, now: number): ApplyResult {
+  apply(index: number, value: number, ts: number, q: Quality, now: number, code = ""): ApplyResult {
     const p = this.points[index]!;
     if (p.receivedAt !== 0 && ts === p.ts && value === p.value && q === p.q) return "duplicate";
     const kept = p.history.add(ts, value, q);
     if (q !== Quality.BAD) p.coarse.add(ts, value);
-    if (p.receivedAt !== 0 && ts < p.ts) return kept ? "late" : "too-old";
+    // Older than the current value, or than a later status report: history only.
+    if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return kept ? "late" : "too-old";
     p.value = value;
     p.ts = ts;
     p.q = q;
+    p.code = code;
     p.receivedAt = now;
     if (ts > this.latestTs) this.latestTs = ts;
     p.stale = false;
     p.severity = severityOf(value, p.def.limits);
+    for (const l of this.listeners) l.point(index);
+    this.refreshStatus(p.twin);
+    return "applied";
+  }
+
+  /**
+   * A source reported a status without a value (OPC UA Bad… with no Value, a UNS {"quality":"BAD"}):
+   * the point takes that quality and keeps its last value as last-known (value and `ts` unchanged,
+   * so its age shows how old it is). Ordered by source time like values.
+   */
+  applyStatus(index: number, q: Quality, ts: number, code: string, now: number): ApplyResult {
+    const p = this.points[index]!;
+    if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return "late";
+    if (p.receivedAt !== 0 && ts === p.statusTs && q === p.q && code === p.code) return "duplicate";
+    p.q = q;
+    p.code = code;
+    p.statusTs = ts;
+    p.receivedAt = now;
+    p.stale = false;
+    if (ts > this.latestTs) this.latestTs = ts;
+    if (!Number.isNaN(p.value)) p.history.add(ts, p.value, q);
     for (const l of this.listeners) l.point(index);
     this.refreshStatus(p.twin);
     return "applied";

@@ -19,7 +19,7 @@ describe("hostile MQTT input through the real broker", () => {
     const corrupt = Buffer.from([0x08, 0x96, 0x01, 0xff, 0xff, 0x00, 0x13]); // protobuf-looking garbage
     const kinds: [string, string | Buffer, string][] = [
       [topic("T101", "level"), "{not json", "malformed"],
-      [topic("T101", "level"), '{"v":"42"}', "bad-value"],
+      [topic("T101", "level"), '{"v":"42.5"}', "bad-value"], // text: only Int64-style integers ("42") are numbers
       [topic("T101", "level"), '{"v":"NaN"}', "bad-value"],
       [topic("T101", "level"), '{"v":1e999}', "bad-value"],
       [topic("T101", "level"), corrupt, "malformed"],

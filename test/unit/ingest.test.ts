@@ -29,7 +29,7 @@ describe("decodeJson (per-binding field mapping)", () => {
       },
       1024,
     );
-    expect(d).toEqual({ ok: true, value: 13.3, ts: NOW, q: Quality.UNCERTAIN });
+    expect(d).toEqual({ ok: true, value: 13.3, ts: NOW, q: Quality.UNCERTAIN, code: "uncertain" });
   });
 
   it("accepts epoch seconds and converts them to milliseconds", () => {
@@ -39,7 +39,8 @@ describe("decodeJson (per-binding field mapping)", () => {
 
   it.each([
     ["not JSON", "{v:1", "malformed"],
-    ["a string value", '{"v":"12"}', "bad-value"],
+    ["a word instead of a number", '{"v":"twelve"}', "bad-value"],
+    ["a decimal number as text (only Int64-style integers are read from text)", '{"v":"12.5"}', "bad-value"],
     ["NaN smuggled as a string", '{"v":"NaN"}', "bad-value"],
     ["a huge exponent (Infinity)", '{"v":1e999}', "bad-value"],
     ["null", '{"v":null}', "bad-value"],
@@ -69,10 +70,10 @@ describe("TopicRouter", () => {
       "test/",
     );
     expect(r.filters).toEqual(["test/site/+/tele/+", "test/legacy/tank1"]);
-    expect(r.match("test/site/P101/tele/flow")).toMatchObject({ twin: "P101", point: "flow" });
-    expect(r.match("test/legacy/tank1")).toMatchObject({ twin: "T101", point: "level" });
-    expect(r.match("test/site/P101/other/flow")).toBeUndefined();
-    expect(r.match("site/P101/tele/flow")).toBeUndefined();
+    expect(r.match("test/site/P101/tele/flow")).toMatchObject([{ twin: "P101", point: "flow" }]);
+    expect(r.match("test/legacy/tank1")).toMatchObject([{ binding: 1 }]);
+    expect(r.match("test/site/P101/other/flow")).toEqual([]);
+    expect(r.match("site/P101/tele/flow")).toEqual([]);
   });
 
   it("matches MQTT filters like a broker does", () => {
