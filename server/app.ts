@@ -151,6 +151,7 @@ export async function startGemba(
       store,
       log,
       unloadIdle: config.redisUrl !== null,
+      maxFutureMs: config.maxFutureMs,
     });
     cleanups.push(() => hub.close());
     // In a cluster a process ingests only the plants it hosts rooms for, so the default plant is only checked here

@@ -41,7 +41,7 @@ export interface IngestOptions {
   topicPrefix?: string;
   /** Largest accepted payload. Default 64 KiB. */
   maxPayloadBytes?: number;
-  /** Samples stamped further ahead of server time than this are rejected. Default 5 minutes. */
+  /** Samples stamped further ahead of server time than this are rejected (MAX_FUTURE_SECONDS). Default 5 s. */
   maxFutureMs?: number;
   /** Called for each rejected message (the caller rate-limits logging). */
   onReject?: (outcome: IngestOutcome, topic: string, detail: string) => void;
@@ -83,7 +83,7 @@ export class PlantIngest {
           });
     this.filters = [...this.router.filters, ...(this.sparkplug?.filters ?? [])];
     this.maxBytes = opts.maxPayloadBytes ?? 64 * 1024;
-    this.maxFuture = opts.maxFutureMs ?? 5 * 60_000;
+    this.maxFuture = opts.maxFutureMs ?? 5_000;
     this.counters = { received: 0 } as Record<IngestOutcome, number> & { received: number };
     for (const o of INGEST_OUTCOMES) this.counters[o] = 0;
   }

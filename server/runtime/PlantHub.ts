@@ -49,6 +49,8 @@ export interface PlantHubOptions {
    * Off in a single process, where plants stay loaded so alarms keep being evaluated with nobody watching.
    */
   unloadIdle?: boolean;
+  /** Tolerance for samples stamped ahead of the server clock (MAX_FUTURE_SECONDS); the ingest default when absent. */
+  maxFutureMs?: number;
 }
 
 export class PlantHub {
@@ -188,6 +190,7 @@ export class PlantHub {
     const twin = new PlantTwin(plant.model);
     const ingest = new PlantIngest(twin, plant.bindings, {
       topicPrefix: this.opts.topicPrefix,
+      maxFutureMs: this.opts.maxFutureMs,
       onReject: (o, topic, detail) => this.logReject(plantId, o, topic, detail),
       writesEnabled: this.opts.writesEnabled === true,
       publish: (t, p) => {
