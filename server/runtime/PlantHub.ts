@@ -209,6 +209,7 @@ export class PlantHub {
     every(() => twin.checkStale(clock.now()), 1000);
     const alarms = new AlarmBook(plantId, this.opts.store, () => clock.now());
     const limits = new LimitAlarms(twin);
+    limits.restore(alarms.alarms.values()); // a restart re-checks restored limit alarms against fresh samples
     const rules = new RuleEngine(plant.rules, twin, plant.model);
     // Conditions are collected as data arrives and applied on a short tick, so a burst costs one pass.
     // Rules are evaluated on plant time (newest source timestamp), not the server clock.
