@@ -20,6 +20,8 @@ import type { Config } from "./config.ts";
 import { MqttConnection } from "./ingest/MqttConnection.ts";
 import { installRoutes, type SimControl } from "./http/routes.ts";
 import { definePlantRoom } from "./rooms/PlantRoom.ts";
+import { JoinLedger, restrictMatchmaking } from "./rooms/joinPolicy.ts";
+import { PlantPresence } from "./rooms/plantPresence.ts";
 import { PlantHub } from "./runtime/PlantHub.ts";
 import { PlantSimulator, FAULTS, type FaultName } from "./sim/PlantSimulator.ts";
 import { SimPublisher } from "./sim/SimPublisher.ts";
@@ -143,6 +145,8 @@ export async function startGemba(
       throw new StartupError(`Cannot start sign-in: ${(e as Error).message}`);
     }
     restrictCors();
+    restrictMatchmaking();
+    const joins = new JoinLedger(config.maxJoinsPerUser, () => clock.now());
     const hub = new PlantHub({
       plantsDir: config.plantsDir,
       mqtt: conn,
@@ -244,7 +248,9 @@ export async function startGemba(
       gracefullyShutdown: false,
       ...clusterServerOptions(config),
       express: (app) => {
-        cleanups.push(installMetricsRoute(app, { hub, roomStats: () => matchMaker.stats.local }));
+        cleanups.push(
+          installMetricsRoute(app, { hub, roomStats: () => matchMaker.stats.local, joins: () => joins.counts }),
+        );
         installRoutes(app, {
           hub,
           clientDir: config.clientDir,
@@ -275,6 +281,8 @@ export async function startGemba(
       maxClients: config.maxClientsPerRoom,
       maxMessagesPerSecond: config.maxMessagesPerSecond,
       auth: auth.gate,
+      joins,
+      presence: new PlantPresence(),
       now: () => clock.now(),
       log,
     });

@@ -60,6 +60,8 @@ export const JoinError = {
   FORBIDDEN: 403,
   UNKNOWN_PLANT: 404,
   ROOM_FULL: 409,
+  /** This person already holds MAX_JOINS_PER_USER connections and unused seat reservations on the server. */
+  TOO_MANY_JOINS: 429,
   PROTOCOL_MISMATCH: 426,
   /** The identity provider cannot be reached to check the token. */
   AUTH_UNAVAILABLE: 503,
