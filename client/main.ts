@@ -87,6 +87,15 @@ function setConnection(state: ConnectionState, detail?: string): void {
   if (detail && state !== "live") toast(detail);
 }
 
+/** The plant's own data source (its broker) is away: values shown are the last known ones. */
+function showPlantOffline(reason: string): void {
+  const b = byId("plant-offline");
+  b.hidden = reason === "";
+  if (b.title === reason) return;
+  b.textContent = "plant offline";
+  b.title = reason;
+}
+
 type Mode = "none" | "point" | "pin" | "ink";
 
 async function boot(): Promise<void> {
@@ -589,6 +598,7 @@ async function boot(): Promise<void> {
       labels.update(view);
       for (const [id, tw] of view.twins) scene.setStatus(id, tw.status);
       participants.update(state, session.seatId);
+      showPlantOffline(state.offline ?? "");
       inspector.setViewTime(past ? state.viewTime : 0);
       inspector.update(view, past ? state.viewTime : Date.now());
       const who = me();

@@ -336,6 +336,8 @@ export const Health = z.object({
     embedded: z.boolean(),
     connected: z.boolean(),
     lastError: z.string().nullable(),
+    /** Why the plants' values are not arriving ("" while connected): the same sentence the status panel shows. */
+    offline: z.string(),
   }),
   simulator: z.object({ running: z.boolean(), faults: z.array(z.string()) }),
   auth: z.object({ mode: z.enum(["dev", "oidc"]), signIns: z.number(), refused: z.record(z.string(), z.number()) }),

@@ -71,6 +71,8 @@ export interface PlantRoomContext {
   joins: JoinLedger;
   /** People on the plant across its rooms in this process (plantPresence.ts). */
   presence: PlantPresence;
+  /** Why the plant's values are not arriving ("" while they are). */
+  offline: () => string;
   now: () => number;
   log: (msg: string) => void;
 }
@@ -422,6 +424,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.sync?.flush();
       const elsewhere = this.leavePresence ? ctx.presence.elsewhere(this.state.plant, this.roomId) : 0;
       if (this.state.elsewhere !== elsewhere) this.state.elsewhere = elsewhere;
+      const offline = ctx.offline();
+      if (this.state.offline !== offline) this.state.offline = offline;
     }
     private leavePresence: (() => void) | undefined;
 
