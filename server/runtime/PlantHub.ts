@@ -14,6 +14,7 @@ import { PlantTwin } from "../twin/PlantTwin.ts";
 import type { Clock } from "../twin/Clock.ts";
 import { AlarmBook } from "../alarms/AlarmBook.ts";
 import { LimitAlarms } from "../alarms/LimitAlarms.ts";
+import { restoreEvaluators } from "../alarms/restoreAlarms.ts";
 import { AnnotationBook } from "../collab/AnnotationBook.ts";
 import { randomBytes } from "node:crypto";
 import { RuleEngine, type RuleTransition } from "../rules/index.ts";
@@ -209,8 +210,8 @@ export class PlantHub {
     every(() => twin.checkStale(clock.now()), 1000);
     const alarms = new AlarmBook(plantId, this.opts.store, () => clock.now());
     const limits = new LimitAlarms(twin);
-    limits.restore(alarms.alarms.values()); // a restart re-checks restored limit alarms against fresh samples
     const rules = new RuleEngine(plant.rules, twin, plant.model);
+    restoreEvaluators(alarms.alarms.values(), limits, rules); // a restart re-checks restored alarms on fresh samples
     // Conditions are collected as data arrives and applied on a short tick, so a burst costs one pass.
     // Rules are evaluated on plant time (newest source timestamp), not the server clock.
     every(() => {

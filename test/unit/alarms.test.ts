@@ -12,6 +12,8 @@ import {
 } from "../../server/alarms/AlarmLifecycle.ts";
 import { JournalStore } from "../../server/store/JournalStore.ts";
 import { LimitAlarms } from "../../server/alarms/LimitAlarms.ts";
+import { restoreEvaluators } from "../../server/alarms/restoreAlarms.ts";
+import { RuleEngine } from "../../server/rules/index.ts";
 import { PlantTwin } from "../../server/twin/PlantTwin.ts";
 import { Quality } from "../../shared/status.ts";
 import { demoPlant } from "./fixtures.ts";
@@ -139,7 +141,8 @@ describe("limit alarms across a restart", () => {
     const book = new AlarmBook("demo", store, now);
     const twin = new PlantTwin(plant.model);
     const limits = new LimitAlarms(twin);
-    const restored = limits.restore(book.alarms.values());
+    // As PlantHub does it: the limit evaluator and the rule engine seeded from the restored book.
+    const restored = restoreEvaluators(book.alarms.values(), limits, new RuleEngine(plant.rules, twin, plant.model));
     const level = twin.indexOf("T102", "level")!;
     const current = twin.indexOf("P101", "current")!;
     const sample = (i: number, v: number, ts: number) => {
@@ -161,7 +164,7 @@ describe("limit alarms across a restart", () => {
     first.store.close();
 
     const second = await boot(file, () => now);
-    expect(second.restored).toBe(2);
+    expect(second.restored).toEqual({ limits: 2, rules: 0 });
     expect(second.book.alarms.get("limit.level:T102")!.state).toBe("ack-active");
     // Nothing changes before fresh evidence arrives.
     expect(second.book.alarms.get("limit.level:T102")!.state).toBe("ack-active");
