@@ -422,7 +422,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     override onBeforePatch(): void {
       // The patch timer runs from construction; onCreate may still be awaiting the plant's first load (cluster).
       this.sync?.flush();
-      const elsewhere = this.leavePresence ? ctx.presence.elsewhere(this.state.plant, this.roomId) : 0;
+      if (!this.leavePresence) return; // set with the state in onCreate
+      const elsewhere = ctx.presence.elsewhere(this.state.plant, this.roomId);
       if (this.state.elsewhere !== elsewhere) this.state.elsewhere = elsewhere;
       const offline = ctx.offline();
       if (this.state.offline !== offline) this.state.offline = offline;
