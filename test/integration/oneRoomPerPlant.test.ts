@@ -3,6 +3,9 @@
  * the matchmaker's `create` is not offered, and a second room opens only when the first is full — then both rooms
  * share the plant's twin and alarm book, and each counts the people in the other.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Room } from "@colyseus/sdk";
 import { devClient, devToken } from "../support/devSignIn.ts";
@@ -112,5 +115,29 @@ describe("one room per plant", () => {
     // Ben leaves: Ana's room has a free seat again and Cleo's room counts one fewer.
     await b.leave();
     await waitForState(c, (s) => s.elsewhere === 1, "Cleo's room after Ben left");
+  });
+
+  it("a seat reserved for one plant cannot be used in another plant's room (joinById names the room)", async () => {
+    // Two plants: the demo and a copy of it under another id.
+    const plantsDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-plants-"));
+    const demo = path.resolve(import.meta.dirname, "../../assets/plants/demo");
+    fs.cpSync(demo, path.join(plantsDir, "demo"), { recursive: true });
+    fs.cpSync(demo, path.join(plantsDir, "north"), { recursive: true });
+    const northJson = path.join(plantsDir, "north", "plant.json");
+    fs.writeFileSync(northJson, fs.readFileSync(northJson, "utf8").replace('"id": "demo"', '"id": "north"'));
+    h = await startServer({ PLANTS_DIR: plantsDir });
+    const ana = await join(h, "Ana");
+    rooms.push(ana);
+    const intruder = await devClient(h.endpoint, "Ivo");
+    const refused = await intruder
+      .joinById(ana.roomId, { protocol: PROTOCOL_VERSION, plant: "north", name: "Ivo", device: "desktop" })
+      .then(
+        () => "joined",
+        (e: Error) => e.message,
+      );
+    expect(refused).toBe('This room is for plant "demo", not "north"; join the plant you were admitted to.');
+    const m = await metrics(h);
+    expect(m.joins).toMatchObject({ connections: 1, pending: 0 });
+    expect(ana.state.seats.size).toBe(1);
   });
 });
