@@ -88,6 +88,15 @@ function setConnection(state: ConnectionState, detail?: string): void {
   if (detail && state !== "live") toast(detail);
 }
 
+/** The plant's own data source (its broker) is away: values shown are the last known ones. */
+function showPlantOffline(reason: string): void {
+  const b = byId("plant-offline");
+  b.hidden = reason === "";
+  if (b.title === reason) return;
+  b.textContent = "plant offline";
+  b.title = reason;
+}
+
 type Mode = "none" | "point" | "pin" | "ink";
 
 async function boot(): Promise<void> {
@@ -595,6 +604,7 @@ async function boot(): Promise<void> {
       labels.update(view);
       for (const [id, tw] of view.twins) scene.setStatus(id, tw.status);
       participants.update(state, session.seatId);
+      showPlantOffline(state.offline ?? "");
       inspector.setViewTime(view.past ? view.at : 0);
       inspector.update(view, view.at);
       const who = me();

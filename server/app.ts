@@ -20,6 +20,8 @@ import type { Config } from "./config.ts";
 import { MqttConnection } from "./ingest/MqttConnection.ts";
 import { installRoutes, type SimControl } from "./http/routes.ts";
 import { definePlantRoom } from "./rooms/PlantRoom.ts";
+import { JoinLedger, restrictMatchmaking } from "./rooms/joinPolicy.ts";
+import { PlantPresence } from "./rooms/plantPresence.ts";
 import { PlantHub } from "./runtime/PlantHub.ts";
 import { PlantSimulator, FAULTS, type FaultName } from "./sim/PlantSimulator.ts";
 import { SimPublisher } from "./sim/SimPublisher.ts";
@@ -60,6 +62,12 @@ function logHttps(tls: TlsMaterial, host: string, port: number, log: (m: string)
       "See README, HTTPS on the plant LAN.",
   );
   if (everywhere) for (const ip of lan) log(`HTTPS: on the LAN, open https://${ip}:${port}/`);
+}
+
+/** Why the plant's values are not arriving, in words for the status panel and /healthz; "" while connected. */
+export function plantOffline(url: string, conn: Pick<MqttConnection, "connected" | "lastError">): string {
+  if (conn.connected) return "";
+  return `No connection to the plant broker at ${url}${conn.lastError ? ` (${conn.lastError})` : ""}; retrying every second.`;
 }
 
 export class StartupError extends Error {
@@ -112,14 +120,17 @@ export async function startGemba(
     const conn = new MqttConnection({ url, ...config.mqtt, log });
     cleanups.push(() => conn.close());
     try {
-      await conn.connect(embedded ? 5000 : 10_000);
+      // A plant broker that is down (or not up yet) must not keep the plant's people out: start, show the plant
+      // offline with the reason, and connect when it comes. A certificate or credential it refuses still stops us.
+      await conn.connect(embedded ? 5000 : 10_000, !embedded);
     } catch (e) {
       throw new StartupError(
         `Cannot start: ${(e as Error).message}. Check MQTT_URL, or unset it to use the embedded broker.`,
       );
     }
+    if (!conn.connected) log(`MQTT: ${plantOffline(url, conn)}`);
     log(
-      `MQTT: connected to ${url}` +
+      `MQTT: ${conn.connected ? "connected to" : "will connect to"} ${url}` +
         (embedded
           ? ""
           : config.mqtt.writesEnabled
@@ -143,6 +154,8 @@ export async function startGemba(
       throw new StartupError(`Cannot start sign-in: ${(e as Error).message}`);
     }
     restrictCors();
+    restrictMatchmaking();
+    const joins = new JoinLedger(config.maxJoinsPerUser, () => clock.now());
     const hub = new PlantHub({
       plantsDir: config.plantsDir,
       mqtt: conn,
@@ -151,6 +164,7 @@ export async function startGemba(
       store,
       log,
       unloadIdle: config.redisUrl !== null,
+      maxFutureMs: config.maxFutureMs,
     });
     cleanups.push(() => hub.close());
     // In a cluster a process ingests only the plants it hosts rooms for, so the default plant is only checked here
@@ -166,7 +180,8 @@ export async function startGemba(
     let sim: SimControl | null = null;
     if (config.sim) {
       const simulator = new PlantSimulator(plantModel, { seed: config.simSeed, startTime: clock.now() });
-      const pubClient = await mqtt.connectAsync(url, {
+      // Not awaited: with the plant broker away the simulator waits for it like the ingest does.
+      const pubClient = mqtt.connect(url, {
         clientId: `gemba-sim-${process.pid}`,
         username: config.mqtt.username,
         password: config.mqtt.password,
@@ -243,14 +258,22 @@ export async function startGemba(
       gracefullyShutdown: false,
       ...clusterServerOptions(config),
       express: (app) => {
-        cleanups.push(installMetricsRoute(app, { hub, roomStats: () => matchMaker.stats.local }));
+        cleanups.push(
+          installMetricsRoute(app, { hub, roomStats: () => matchMaker.stats.local, joins: () => joins.counts }),
+        );
         installRoutes(app, {
           hub,
           clientDir: config.clientDir,
           version: pkgVersion(),
           startedAt,
           now: () => clock.now(),
-          mqtt: (): Health["mqtt"] => ({ url, embedded, connected: conn.connected, lastError: conn.lastError }),
+          mqtt: (): Health["mqtt"] => ({
+            url,
+            embedded,
+            connected: conn.connected,
+            lastError: conn.lastError,
+            offline: plantOffline(url, conn),
+          }),
           roomStats: () => {
             const rooms = matchMaker.stats.local;
             return { rooms: rooms.roomCount, clients: rooms.ccu };
@@ -274,6 +297,9 @@ export async function startGemba(
       maxClients: config.maxClientsPerRoom,
       maxMessagesPerSecond: config.maxMessagesPerSecond,
       auth: auth.gate,
+      joins,
+      presence: new PlantPresence(),
+      offline: () => plantOffline(url, conn),
       now: () => clock.now(),
       log,
     });

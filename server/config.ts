@@ -27,6 +27,10 @@ export interface Config {
   maxClientsPerRoom: number;
   /** Room messages one connection may send per second; above it the connection is closed with CloseCode.FLOODING. */
   maxMessagesPerSecond: number;
+  /** Samples stamped more than this ahead of the server clock are refused as "future" (MAX_FUTURE_SECONDS). */
+  maxFutureMs: number;
+  /** Connections plus unused seat reservations one signed-in person may hold in this process (MAX_JOINS_PER_USER). */
+  maxJoinsPerUser: number;
   /** Where the journal database (SQLite) lives. */
   dataDir: string;
   /** Role given to development sign-ins that do not ask for one. */
@@ -157,6 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     clientDir: path.resolve(root, env["CLIENT_DIR"] || "dist/client"),
     maxClientsPerRoom: int(env, "MAX_CLIENTS", 50, 1, 1000),
     maxMessagesPerSecond: int(env, "MAX_MESSAGES_PER_SECOND", 60, 1, 1_000_000),
+    // 5 s absorbs ordinary clock drift between a device and this server; a sample further ahead would freeze its
+    // point (later honest samples would count as late) until the clock caught up.
+    maxFutureMs: int(env, "MAX_FUTURE_SECONDS", 5, 0, 3600) * 1000,
+    maxJoinsPerUser: int(env, "MAX_JOINS_PER_USER", 10, 1, 1000),
     dataDir: path.resolve(root, env["DATA_DIR"] || "data"),
     devRole: role(env["DEV_ROLE"]),
     interest: interest(env["INTEREST"]),

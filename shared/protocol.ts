@@ -60,6 +60,8 @@ export const JoinError = {
   FORBIDDEN: 403,
   UNKNOWN_PLANT: 404,
   ROOM_FULL: 409,
+  /** This person already holds MAX_JOINS_PER_USER connections and unused seat reservations on the server. */
+  TOO_MANY_JOINS: 429,
   PROTOCOL_MISMATCH: 426,
   /** The identity provider cannot be reached to check the token. */
   AUTH_UNAVAILABLE: 503,
@@ -334,6 +336,8 @@ export const Health = z.object({
     embedded: z.boolean(),
     connected: z.boolean(),
     lastError: z.string().nullable(),
+    /** Why the plants' values are not arriving ("" while connected): the same sentence the status panel shows. */
+    offline: z.string(),
   }),
   simulator: z.object({ running: z.boolean(), faults: z.array(z.string()) }),
   auth: z.object({ mode: z.enum(["dev", "oidc"]), signIns: z.number(), refused: z.record(z.string(), z.number()) }),

@@ -205,6 +205,10 @@ export const PlantRoomState = schema(
     playbackBy: t.string(),
     /** Co-location reference points shared by the room's headsets (persisted per plant). */
     calibration: CalibrationState,
+    /** People on this plant in its other rooms of this server (a second room opens only when one is full). */
+    elsewhere: t.uint16(),
+    /** Why the plant's values are not arriving (its broker is away), "" while they are: shown in the status panel. */
+    offline: t.string(),
   },
   "PlantRoomState",
 );

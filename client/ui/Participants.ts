@@ -36,7 +36,8 @@ export class Participants {
     const me = mySeat ? state.seats.get(mySeat) : undefined;
     const mayKick = me !== undefined && can(me.role, "kick");
     const sig =
-      seats.map((s) => `${s.id}|${s.name}|${s.device}|${s.presence}|${s.color}`).join(";") + `#${mySeat}#${mayKick}`;
+      seats.map((s) => `${s.id}|${s.name}|${s.device}|${s.presence}|${s.color}`).join(";") +
+      `#${mySeat}#${mayKick}#${state.elsewhere}`;
     if (sig === this.signature) return;
     this.signature = sig;
     const list = byId("participant-list");
@@ -68,7 +69,15 @@ export class Participants {
         return li;
       }),
     );
-    byId("participant-count").textContent = `(${seats.length})`;
+    // This room was full, so the plant has another room: its people share the plant's alarms, notes and journal.
+    if (state.elsewhere > 0) {
+      const li = el("li", "muted", `+ ${state.elsewhere} on this plant in another room (this one was full)`);
+      li.dataset["elsewhere"] = String(state.elsewhere);
+      list.appendChild(li);
+    }
+    const total = seats.length + state.elsewhere;
+    byId("participant-count").textContent =
+      state.elsewhere > 0 ? `(${seats.length} here, ${total} on the plant)` : `(${seats.length})`;
   }
 
   /** "Remove Bo from the room?" with an optional reason; removes on confirm, says why it failed otherwise. */

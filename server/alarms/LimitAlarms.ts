@@ -3,12 +3,18 @@
  * limit is an active alarm "limit.<point>" on its twin until it comes back.
  * Warnings colour the asset but do not alarm (ISA-18.2: an alarm needs an operator response).
  * Missing data (stale, bad) does not clear an alarm: absence of evidence is not a return to normal.
+ * After a restart `restore` seeds the evaluator's memory from the alarm book, so the first fresh sample
+ * inside limits clears an alarm that was active at shutdown (ISA-18.2: ack-active -> normal, unack-active ->
+ * returned-to-normal-unacknowledged) instead of leaving it active for ever.
  */
 import { Severity } from "../../shared/status.ts";
 import type { PlantTwin } from "../twin/PlantTwin.ts";
 import type { ConditionChange } from "./AlarmBook.ts";
+import { isActive, type AlarmRecord } from "./AlarmLifecycle.ts";
 
 export const LIMIT_ALARM_SEVERITY = 3; // "high"
+/** Limit alarms are the rule "limit.<point>" on the point's twin. */
+const LIMIT_RULE_PREFIX = "limit.";
 
 export class LimitAlarms {
   private readonly inAlarm: Uint8Array;
@@ -40,7 +46,7 @@ export class LimitAlarms {
           ? `below its alarm limit ${l.lowAlarm}`
           : "back within limits";
     this.pending.push({
-      rule: `limit.${p.def.name}`,
+      rule: `${LIMIT_RULE_PREFIX}${p.def.name}`,
       twin: t.id,
       active: now === 1,
       at: p.ts,
@@ -48,6 +54,22 @@ export class LimitAlarms {
       message: `${p.def.displayName} ${value} ${which}`,
       values: { [p.def.name]: p.value },
     });
+  }
+
+  /**
+   * Remember the limit alarms that were active when the process stopped. Nothing changes until a fresh sample
+   * arrives: then an alarm whose value is back inside its limits clears, one still beyond them stays as it is.
+   */
+  restore(alarms: Iterable<AlarmRecord>): number {
+    let n = 0;
+    for (const a of alarms) {
+      if (!isActive(a) || !a.rule.startsWith(LIMIT_RULE_PREFIX)) continue;
+      const i = this.twin.indexOf(a.twin, a.rule.slice(LIMIT_RULE_PREFIX.length));
+      if (i === undefined) continue;
+      this.inAlarm[i] = 1;
+      n++;
+    }
+    return n;
   }
 
   /** Condition changes since the last call. */

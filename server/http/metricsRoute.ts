@@ -31,6 +31,8 @@ export interface Metrics {
   rooms: number;
   clients: number;
   plants: { id: string; ingest: Record<string, number> }[];
+  /** Seat reservations not used yet, connections, and joins refused at MAX_JOINS_PER_USER (server/rooms/joinPolicy.ts). */
+  joins: { pending: number; connections: number; refused: number };
 }
 
 const RESOLUTION_MS = 10;
@@ -44,7 +46,11 @@ function stats(h: IntervalHistogram): DelayStats {
 /** Installs the route; the returned function stops the event-loop monitor (call it on shutdown). */
 export function installMetricsRoute(
   app: Application,
-  deps: { hub: PlantHub; roomStats: () => { roomCount: number; ccu: number } },
+  deps: {
+    hub: PlantHub;
+    roomStats: () => { roomCount: number; ccu: number };
+    joins: () => { pending: number; connections: number; refused: number };
+  },
 ): () => void {
   const whole = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const window = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -72,6 +78,7 @@ export function installMetricsRoute(
       rooms: rs.roomCount,
       clients: rs.ccu,
       plants: deps.hub.loaded().map((rt) => ({ id: rt.plant.model.id, ingest: { ...rt.ingest.counters } })),
+      joins: deps.joins(),
     };
     res.json(body);
   });

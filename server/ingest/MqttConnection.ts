@@ -73,8 +73,12 @@ export class MqttConnection {
 
   constructor(private readonly opts: MqttConnectionOptions) {}
 
-  /** Connect; resolves on the first successful connection or rejects with a clear error after `timeoutMs`. */
-  async connect(timeoutMs = 10_000): Promise<void> {
+  /**
+   * Connect; resolves on the first successful connection or rejects with a clear error after `timeoutMs`.
+   * With `offlineOk` a broker that is merely unreachable does not fail: it resolves after the first failed attempt
+   * (`connected` stays false, `lastError` says why) and keeps retrying; refusals no retry can fix still reject.
+   */
+  async connect(timeoutMs = 10_000, offlineOk = false): Promise<void> {
     const log = this.opts.log ?? (() => {});
     const o = this.opts;
     const options: IClientOptions = {
@@ -84,7 +88,8 @@ export class MqttConnection {
       protocolVersion: o.protocolVersion ?? 4,
       reconnectPeriod: o.reconnectPeriodMs ?? 1000,
       connectTimeout: Math.min(timeoutMs, 10_000),
-      resubscribe: true,
+      // Every filter is (re)subscribed on each connect below, including those added while the broker was away.
+      resubscribe: false,
       clean: true,
       rejectUnauthorized: o.rejectUnauthorized ?? true,
     };
@@ -98,6 +103,9 @@ export class MqttConnection {
       this.connected = true;
       this.everConnected = true;
       this.lastError = null;
+      for (const f of this.filters.keys()) {
+        client.subscribeAsync(f, { qos: 0 }).catch((e: Error) => log(`MQTT: cannot subscribe ${f}: ${e.message}`));
+      }
     });
     client.on("close", () => {
       if (this.connected) log(`MQTT: connection to ${this.opts.url} lost; retrying`);
@@ -123,6 +131,12 @@ export class MqttConnection {
         cleanup();
         resolve();
       };
+      // Broker unreachable (refused, timed out): the client retries on its own; the server starts offline.
+      const onClose = () => {
+        if (!offlineOk) return;
+        cleanup();
+        resolve();
+      };
       const onError = (err: Error) => {
         const why = permanentFailure(err, this.opts.url);
         if (!why) return;
@@ -135,9 +149,11 @@ export class MqttConnection {
         clearTimeout(timer);
         client.off("connect", onConnect);
         client.off("error", onError);
+        client.off("close", onClose);
       };
       client.on("connect", onConnect);
       client.on("error", onError);
+      client.on("close", onClose);
     });
   }
 
@@ -176,7 +192,8 @@ export class MqttConnection {
     if (!set) {
       set = new Set();
       this.filters.set(filter, set);
-      await this.client?.subscribeAsync(filter, { qos: 0 });
+      // While the broker is away a subscribe would wait for it; the next connect subscribes every filter instead.
+      if (this.connected) await this.client?.subscribeAsync(filter, { qos: 0 });
     }
     set.add(handler);
     this.route.clear();

@@ -91,7 +91,7 @@ export interface IngestOptions {
   topicPrefix?: string;
   /** Largest accepted payload. Default 64 KiB. */
   maxPayloadBytes?: number;
-  /** Samples stamped further ahead of server time than this are rejected. Default 5 minutes. */
+  /** Samples stamped further ahead of server time than this are rejected (MAX_FUTURE_SECONDS). Default 5 s. */
   maxFutureMs?: number;
   /** Called for each rejected message (the caller rate-limits logging). */
   onReject?: (outcome: IngestOutcome, topic: string, detail: string) => void;
@@ -133,7 +133,7 @@ export class PlantIngest {
           });
     this.filters = [...this.router.filters, ...(this.sparkplug?.filters ?? [])];
     this.maxBytes = opts.maxPayloadBytes ?? 64 * 1024;
-    this.maxFuture = opts.maxFutureMs ?? 5 * 60_000;
+    this.maxFuture = opts.maxFutureMs ?? 5_000;
     this.counters = { received: 0, samplesApplied: 0, samplesRejected: 0 } as IngestCounters;
     for (const o of INGEST_OUTCOMES) this.counters[o] = 0;
   }

@@ -11,9 +11,7 @@ import {
   ClientMessage,
   CloseCode,
   JoinError,
-  JoinOptions,
   PROTOCOL_VERSION,
-  protocolMismatchMessage,
   type ErrorMessage,
   type Refusal,
   type Role,
@@ -47,8 +45,9 @@ import { MessageCounters, parseRequest, validated } from "./messagePolicy.ts";
 import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { applyPose, PoseGate } from "./presence.ts";
 import type { HandoffTickets, Ticket } from "../handoff/HandoffTickets.ts";
-import { AuthError, type Identity } from "../auth/identity.ts";
-import { authStatus, type SignInGate } from "../auth/SignInGate.ts";
+import type { SignInGate } from "../auth/SignInGate.ts";
+import { admitToRoom, authorizeJoin, type JoinLedger, type SeatAuth } from "./joinPolicy.ts";
+import type { PlantPresence } from "./plantPresence.ts";
 import type { Clock } from "../twin/Clock.ts";
 import type { PlantHub, PlantRuntime } from "../runtime/PlantHub.ts";
 import { pickColor } from "./seatColors.ts";
@@ -68,78 +67,14 @@ export interface PlantRoomContext {
   maxMessagesPerSecond: number;
   /** Verifies sign-in tokens and applies the plant's access list (server/auth). */
   auth: SignInGate;
+  /** Per-person bound on connections and unused seat reservations (joinPolicy.ts). */
+  joins: JoinLedger;
+  /** People on the plant across its rooms in this process (plantPresence.ts). */
+  presence: PlantPresence;
+  /** Why the plant's values are not arriving ("" while they are). */
+  offline: () => string;
   now: () => number;
   log: (msg: string) => void;
-}
-
-export interface SeatAuth {
-  name: string;
-  user: string;
-  role: Role;
-  handoff: Ticket | null;
-  separate: boolean;
-  device: string;
-  plant: string;
-  seat: string | undefined;
-}
-
-/**
- * Validate join options and the sign-in token before a seat is reserved. Throws a ServerError whose message the UI
- * shows. Who joins (user id, display name, role) comes from the verified token, never from the options.
- */
-export async function authorizeJoin(
-  ctx: PlantRoomContext,
-  token: string | undefined,
-  options: unknown,
-  requester = "?",
-): Promise<SeatAuth> {
-  const raw = (options ?? {}) as Record<string, unknown>;
-  const protocol = raw["protocol"];
-  if (protocol !== PROTOCOL_VERSION) {
-    throw new ServerError(
-      JoinError.PROTOCOL_MISMATCH,
-      typeof protocol === "number"
-        ? protocolMismatchMessage(protocol)
-        : "The client did not say which protocol it speaks. Reload the page.",
-    );
-  }
-  const parsed = JoinOptions.safeParse(options);
-  if (!parsed.success) {
-    throw new ServerError(JoinError.BAD_JOIN, parsed.error.issues.map((i) => i.message).join(" "));
-  }
-  // Only check the plant exists: this runs in whichever process took the HTTP request, and loading here would make
-  // that process ingest a plant whose room may be created on another one (see docs/SCALING.md).
-  try {
-    ctx.hub.check(parsed.data.plant);
-  } catch (e) {
-    throw new ServerError(JoinError.UNKNOWN_PLANT, (e as Error).message);
-  }
-  let who: Identity;
-  try {
-    who = await ctx.auth.admit(token, parsed.data.plant, requester);
-  } catch (e) {
-    if (e instanceof AuthError) throw new ServerError(authStatus(e), e.message);
-    throw e;
-  }
-  let handoff: Ticket | null = null;
-  if (parsed.data.handoff) {
-    const r = ctx.tickets.peek(parsed.data.handoff, requester);
-    if (!r.ok) throw new ServerError(r.code === "rate-limited" ? JoinError.FORBIDDEN : JoinError.BAD_JOIN, r.message);
-    if (r.ticket.user !== who.user) {
-      throw new ServerError(JoinError.FORBIDDEN, "That handoff belongs to someone else; you cannot take their seat.");
-    }
-    handoff = r.ticket;
-  }
-  return {
-    name: who.name,
-    user: who.user,
-    handoff,
-    separate: parsed.data.separate === true,
-    role: who.role,
-    device: parsed.data.device,
-    plant: parsed.data.plant,
-    seat: parsed.data.seat,
-  };
 }
 
 function refusal(code: Refusal["code"], message: string): Refusal {
@@ -211,6 +146,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       state.playbackSpeed = 0;
       state.playbackBy = "";
       this.setState(state);
+      this.leavePresence = ctx.presence.enter(options.plant, this.roomId, () => this.state.seats.size);
       this.sync = new TwinStateSync(this.runtime.twin, state);
       const model = this.runtime.plant.model;
       this.interest = new InterestSync(model, state, interestEnabled(ctx.interest ?? "auto", model));
@@ -486,7 +422,13 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     override onBeforePatch(): void {
       // The patch timer runs from construction; onCreate may still be awaiting the plant's first load (cluster).
       this.sync?.flush();
+      if (!this.leavePresence) return; // set with the state in onCreate
+      const elsewhere = ctx.presence.elsewhere(this.state.plant, this.roomId);
+      if (this.state.elsewhere !== elsewhere) this.state.elsewhere = elsewhere;
+      const offline = ctx.offline();
+      if (this.state.offline !== offline) this.state.offline = offline;
     }
+    private leavePresence: (() => void) | undefined;
 
     /** The connection currently driving a seat. */
     private clientForSeat(seatId: string): Client | undefined {
@@ -633,6 +575,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private readonly deviceOf = new Map<string, string>();
 
     override onJoin(client: Client, _options: unknown, auth: SeatAuth): void {
+      admitToRoom(ctx.joins, client.sessionId, auth, this.state.plant);
       this.deviceOf.set(client.sessionId, auth.device);
       this.interest.attach(client);
       const welcome: WelcomeMessage = { seat: "", protocol: PROTOCOL_VERSION };
@@ -724,6 +667,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.pendingInfo.delete(client.sessionId);
       this.deviceOf.delete(client.sessionId);
       this.interest.detach(client);
+      ctx.joins.left(client.sessionId);
       // Only the driver's departure frees the seat; a pending or moved device leaving changes nothing for others.
       this.kicked.delete(client.sessionId);
       if (!id || role !== "driver" || this.driverOf.get(id) !== client.sessionId) return;
@@ -770,6 +714,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.annotationSync?.dispose();
       this.calibrationSync?.dispose();
       this.playback?.dispose();
+      this.leavePresence?.();
       if (this.runtime) await ctx.hub.release(this.state.plant);
     }
 

@@ -40,6 +40,8 @@ interface Instance {
   whenSince: number;
   readonly timers: Float64Array;
   readonly hyst: Uint8Array;
+  /** Active because its alarm was active at shutdown (restoreActive); cleared only on known inputs. */
+  restored: boolean;
 }
 
 /** Most values a transition records for the journal. */
@@ -104,6 +106,7 @@ export class RuleEngine {
           whenSince: Number.NaN,
           timers: new Float64Array(rule.timerSlots).fill(Number.NaN),
           hyst: new Uint8Array(rule.hysteresisSlots),
+          restored: false,
         });
       }
     }
@@ -130,8 +133,9 @@ export class RuleEngine {
         // A clear condition's timers count from activation, not from before it.
         this.restartTimers(inst, rule.whenTimerSlots, rule.timerSlots);
         (out ??= []).push(this.transition(inst, true));
-      } else if (inst.active && clear) {
+      } else if (inst.active && clear && (!inst.restored || this.known(rule.clear ?? rule.when, inst.twin))) {
         inst.active = false;
+        inst.restored = false;
         // To fire again, "when" must hold for its whole duration after the clear.
         if (!Number.isNaN(inst.whenSince)) inst.whenSince = now;
         this.restartTimers(inst, 0, rule.whenTimerSlots);
@@ -139,6 +143,20 @@ export class RuleEngine {
       }
     }
     return out ?? [];
+  }
+
+  /**
+   * After a restart: the instance of a rule whose alarm was active at shutdown starts active, so its clear
+   * condition on fresh data ends the alarm (it would otherwise wait for a new activation that never comes). It clears
+   * only once every point its condition reads has a usable value again: absence of evidence is not a return to normal.
+   */
+  restoreActive(rule: string, twin: string, since: number): boolean {
+    const inst = this.instances.find((i) => i.rule.id === rule && i.twinId === twin);
+    if (!inst || inst.active) return false;
+    inst.active = true;
+    inst.restored = true;
+    inst.since = since;
+    return true;
   }
 
   /** Active instances, in rule then twin order. */
@@ -406,6 +424,41 @@ export class RuleEngine {
     }
     hyst[n.hyst] = r ? 1 : 0;
     return r;
+  }
+
+  /** True when every point an expression reads has a usable value (fresh, not bad); stale()/bad() are answers. */
+  private known(n: NumNode | BoolNode, tw: number): boolean {
+    switch (n.k) {
+      case "point":
+      case "window":
+      case "age":
+        return !Number.isNaN(this.value(n.k === "point" ? n.name : n.point, tw));
+      case "stale":
+      case "bad":
+      case "const":
+      case "bconst":
+        return true;
+      case "neg":
+      case "abs":
+      case "not":
+      case "for":
+        return this.known(n.e, tw);
+      case "arith":
+      case "min":
+      case "max":
+      case "and":
+      case "or":
+      case "cmp":
+      case "beq":
+        return this.known(n.a, tw) && this.known(n.b, tw);
+      case "count":
+      case "maxof":
+      case "minof":
+      case "any":
+      case "all":
+        for (const r of this.related(n.rel, tw)) if (!this.known(n.body, r)) return false;
+        return true;
+    }
   }
 
   /** Record the current values of the points an expression reads (for the journal). */

@@ -14,6 +14,7 @@ import { PlantTwin } from "../twin/PlantTwin.ts";
 import type { Clock } from "../twin/Clock.ts";
 import { AlarmBook } from "../alarms/AlarmBook.ts";
 import { LimitAlarms } from "../alarms/LimitAlarms.ts";
+import { restoreEvaluators } from "../alarms/restoreAlarms.ts";
 import { AnnotationBook } from "../collab/AnnotationBook.ts";
 import { randomBytes } from "node:crypto";
 import { RuleEngine, type RuleTransition } from "../rules/index.ts";
@@ -49,6 +50,8 @@ export interface PlantHubOptions {
    * Off in a single process, where plants stay loaded so alarms keep being evaluated with nobody watching.
    */
   unloadIdle?: boolean;
+  /** Tolerance for samples stamped ahead of the server clock (MAX_FUTURE_SECONDS); the ingest default when absent. */
+  maxFutureMs?: number;
 }
 
 export class PlantHub {
@@ -188,6 +191,7 @@ export class PlantHub {
     const twin = new PlantTwin(plant.model);
     const ingest = new PlantIngest(twin, plant.bindings, {
       topicPrefix: this.opts.topicPrefix,
+      maxFutureMs: this.opts.maxFutureMs,
       onReject: (o, topic, detail) => this.logReject(plantId, o, topic, detail),
       writesEnabled: this.opts.writesEnabled === true,
       publish: (t, p) => {
@@ -207,6 +211,7 @@ export class PlantHub {
     const alarms = new AlarmBook(plantId, this.opts.store, () => clock.now());
     const limits = new LimitAlarms(twin);
     const rules = new RuleEngine(plant.rules, twin, plant.model);
+    restoreEvaluators(alarms.alarms.values(), limits, rules); // a restart re-checks restored alarms on fresh samples
     // Conditions are collected as data arrives and applied on a short tick, so a burst costs one pass.
     // Rules are evaluated on plant time (newest source timestamp), not the server clock.
     every(() => {

@@ -11,6 +11,12 @@ import {
   shelve,
 } from "../../server/alarms/AlarmLifecycle.ts";
 import { JournalStore } from "../../server/store/JournalStore.ts";
+import { LimitAlarms } from "../../server/alarms/LimitAlarms.ts";
+import { restoreEvaluators } from "../../server/alarms/restoreAlarms.ts";
+import { RuleEngine } from "../../server/rules/index.ts";
+import { PlantTwin } from "../../server/twin/PlantTwin.ts";
+import { Quality } from "../../shared/status.ts";
+import { demoPlant } from "./fixtures.ts";
 
 const op = { name: "Olu", seat: "s1", device: "desktop", role: "operator" };
 
@@ -121,5 +127,68 @@ describe("AlarmBook + JournalStore (SQLite on disk)", () => {
     expect(book.alarms.get("r:P101")!.shelvedUntil).toBe(0);
     expect(store.query({ plant: "demo", kinds: ["alarm.unshelve"] })[0]!.actor).toBe("system");
     store.close();
+  });
+});
+
+describe("limit alarms across a restart", () => {
+  const tmp = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gemba-r-")), "gemba.db");
+  const T = Date.UTC(2026, 11, 6, 3);
+
+  /** One process life: a fresh twin and limit evaluator over the same journal file. */
+  async function boot(file: string, now: () => number) {
+    const plant = await demoPlant();
+    const store = new JournalStore(file);
+    const book = new AlarmBook("demo", store, now);
+    const twin = new PlantTwin(plant.model);
+    const limits = new LimitAlarms(twin);
+    // As PlantHub does it: the limit evaluator and the rule engine seeded from the restored book.
+    const restored = restoreEvaluators(book.alarms.values(), limits, new RuleEngine(plant.rules, twin, plant.model));
+    const level = twin.indexOf("T102", "level")!;
+    const current = twin.indexOf("P101", "current")!;
+    const sample = (i: number, v: number, ts: number) => {
+      twin.apply(i, v, ts, Quality.GOOD, ts);
+      book.applyConditions(limits.drain());
+    };
+    return { store, book, twin, restored, level, current, sample };
+  }
+
+  it("an acknowledged active alarm whose value is normal after restart returns to normal; an unacknowledged one to returned-unacknowledged", async () => {
+    const file = tmp();
+    let now = T;
+    const first = await boot(file, () => now);
+    first.sample(first.level, 98.5, T); // above the 96 alarm limit
+    first.sample(first.current, 23, T); // above the 21 A alarm limit
+    now = T + 1000;
+    expect(first.book.ack("limit.level:T102", op).ok).toBe(true);
+    expect(first.book.alarms.get("limit.current:P101")!.state).toBe("unack-active");
+    first.store.close();
+
+    const second = await boot(file, () => now);
+    expect(second.restored).toEqual({ limits: 2, rules: 0 });
+    expect(second.book.alarms.get("limit.level:T102")!.state).toBe("ack-active");
+    // Nothing changes before fresh evidence arrives.
+    expect(second.book.alarms.get("limit.level:T102")!.state).toBe("ack-active");
+    expect(second.book.alarms.get("limit.current:P101")!.state).toBe("unack-active");
+    now = T + 60_000;
+    second.sample(second.level, 50, T + 60_000);
+    second.sample(second.current, 15, T + 60_000);
+    expect(second.book.alarms.get("limit.level:T102")!.state).toBe("normal");
+    expect(second.book.alarms.get("limit.current:P101")!.state).toBe("rtn-unack");
+    const kinds = second.store.query({ plant: "demo", kinds: ["alarm.cleared"] }).map((e) => e.subject);
+    expect(kinds.sort()).toEqual(["limit.current:P101", "limit.level:T102"]);
+    second.store.close();
+  });
+
+  it("a restored alarm whose value is still beyond its limit stays active, without a second activation", async () => {
+    const file = tmp();
+    const now = T;
+    const first = await boot(file, () => now);
+    first.sample(first.level, 98.5, T);
+    first.store.close();
+    const second = await boot(file, () => now);
+    second.sample(second.level, 99, T + 5000);
+    expect(second.book.alarms.get("limit.level:T102")!.state).toBe("unack-active");
+    expect(second.store.query({ plant: "demo", kinds: ["alarm.active"] })).toHaveLength(1);
+    second.store.close();
   });
 });

@@ -109,3 +109,52 @@ describe("PlantIngest", () => {
     expect(c.applied).toBe(1);
   });
 });
+
+describe("samples from the future (MAX_FUTURE_SECONDS)", () => {
+  // The clock is injected: `now` is what the server's clock reads when the message arrives.
+  const setup = (opts: { maxFutureMs?: number } = {}) => {
+    const twin = new PlantTwin(plant.model);
+    const rejected: string[] = [];
+    const ingest = new PlantIngest(twin, plant.bindings, {
+      ...opts,
+      onReject: (o, _t, d) => rejected.push(`${o}: ${d}`),
+    });
+    const level = twin.indexOf("T101", "level")!;
+    const send = (v: number, ts: number, now: number) =>
+      ingest.handle("gemba/demo/T101/level", enc(`{"v":${v},"ts":${ts}}`), now);
+    return { twin, ingest, level, send, rejected };
+  };
+
+  it("a sample stamped 3 minutes ahead is refused as future and does not freeze the point; honest samples right after apply", () => {
+    const { twin, ingest, level, send, rejected } = setup();
+    expect(send(40, NOW - 1000, NOW)).toBe("applied");
+    expect(send(99, NOW + 3 * 60_000, NOW)).toBe("future");
+    expect(twin.points[level]!.value).toBe(40);
+    expect(send(41, NOW + 1000, NOW + 1000)).toBe("applied");
+    expect(send(42, NOW + 2000, NOW + 2000)).toBe("applied");
+    expect(twin.points[level]!.value).toBe(42);
+    expect(ingest.counters.future).toBe(1);
+    expect(ingest.counters.late).toBe(0);
+    expect(rejected).toEqual([`future: timestamp ${new Date(NOW + 3 * 60_000).toISOString()} is in the future`]);
+  });
+
+  it("the default tolerance is 5 s: 5 s ahead applies, 5.001 s ahead is refused", () => {
+    const { send } = setup();
+    expect(send(1, NOW + 5000, NOW)).toBe("applied");
+    expect(send(2, NOW + 10_001, NOW + 5000)).toBe("future");
+  });
+
+  it("a configured tolerance is honoured", () => {
+    const { send } = setup({ maxFutureMs: 60_000 });
+    expect(send(1, NOW + 60_000, NOW)).toBe("applied");
+    expect(send(2, NOW + 120_001, NOW + 60_000)).toBe("future");
+  });
+
+  it("a sample from the past stays history: counted late, the current value is not rolled back", () => {
+    const { twin, level, send } = setup();
+    expect(send(40, NOW, NOW)).toBe("applied");
+    expect(send(30, NOW - 10_000, NOW + 100)).toBe("late");
+    expect(twin.points[level]!.value).toBe(40);
+    expect(twin.valueAt(level, NOW - 10_000)).toMatchObject({ ts: NOW - 10_000, v: 30 });
+  });
+});

@@ -561,3 +561,38 @@ describe("rule engine", () => {
     expect(fired).toBe(4000);
   });
 });
+
+describe("rule engine after a restart (restoreActive)", () => {
+  it("a rule alarm active at shutdown clears on the first fresh samples that meet its clear condition", () => {
+    const h = harness([rule({ id: "lowflow", when: "flow < 5", clear: "flow > 8" })]);
+    expect(h.engine.restoreActive("lowflow", "P101", T0 - 60_000)).toBe(true);
+    expect(h.isActive("lowflow", "P101")).toBe(true);
+    // No data yet: absence of evidence is not a return to normal.
+    expect(h.run(2000)).toEqual([]);
+    expect(h.isActive("lowflow", "P101")).toBe(true);
+    h.set("P101", "flow", 6); // neither condition: stays active
+    expect(h.run(500)).toEqual([]);
+    h.set("P101", "flow", 9);
+    const out = h.run(250);
+    expect(out.map((t) => [t.rule, t.twin, t.active])).toEqual([["lowflow", "P101", false]]);
+    expect(h.isActive("lowflow", "P101")).toBe(false);
+  });
+
+  it("a restored rule alarm whose condition still holds stays active without a second activation", () => {
+    const h = harness([rule({ id: "lowflow", when: "flow < 5" })]);
+    h.engine.restoreActive("lowflow", "P101", T0 - 60_000);
+    h.set("P101", "flow", 1);
+    expect(h.run(1000)).toEqual([]);
+    expect(h.isActive("lowflow", "P101")).toBe(true);
+  });
+
+  it("a stale input does not clear a restored rule alarm; unknown rules and twins are not restored", () => {
+    const h = harness([rule({ id: "lowflow", when: "flow < 5" })]);
+    h.engine.restoreActive("lowflow", "P101", T0);
+    h.set("P101", "flow", 9, Quality.BAD);
+    expect(h.run(500)).toEqual([]);
+    expect(h.isActive("lowflow", "P101")).toBe(true);
+    expect(h.engine.restoreActive("nope", "P101", T0)).toBe(false);
+    expect(h.engine.restoreActive("lowflow", "NOPE", T0)).toBe(false);
+  });
+});

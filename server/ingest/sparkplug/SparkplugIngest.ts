@@ -56,7 +56,7 @@ export interface SparkplugIngestOptions {
   topicPrefix?: string;
   /** Largest accepted payload. Default 1 MiB: a BIRTH carries every metric of a node. */
   maxPayloadBytes?: number;
-  /** Samples stamped further ahead of server time than this are rejected. Default 5 minutes. */
+  /** Samples stamped further ahead of server time than this are rejected (MAX_FUTURE_SECONDS). Default 5 s. */
   maxFutureMs?: number;
   /** Both needed before anything is published; see the module comment. */
   writesEnabled?: boolean;
@@ -146,7 +146,7 @@ export class SparkplugIngest {
     this.prefix = opts.topicPrefix ?? "";
     this.root = `${this.prefix}${SPARKPLUG_NAMESPACE}/`;
     this.maxBytes = opts.maxPayloadBytes ?? 1024 * 1024;
-    this.maxFuture = opts.maxFutureMs ?? 5 * 60_000;
+    this.maxFuture = opts.maxFutureMs ?? 5_000;
     this.rebirthMs = opts.rebirthIntervalMs ?? 10_000;
     this.counters = { received: 0 } as Record<SparkplugOutcome, number> & { received: number };
     for (const o of SPARKPLUG_OUTCOMES) this.counters[o] = 0;
