@@ -71,6 +71,9 @@ beforeAll(async () => {
     // The rate limit would close every hostile client after 60 messages a second and the fuzz would test
     // only the limit; rateLimit.test.ts tests the limit itself. Here every message must reach validation.
     MAX_MESSAGES_PER_SECOND: "1000000",
+    // Each documented close is followed by a fresh join under the same name while the closed seat is still held for
+    // reconnection: hundreds of joins a minute. The per-person join bound (oneRoomPerPlant.test.ts) would refuse them.
+    MAX_JOINS_PER_USER: "1000",
     // Interest management on (the demo plant would leave it off): hostile `interest` messages reach a real StateView.
     INTEREST: "on",
     DEV_ROLE: "viewer",
