@@ -18,6 +18,7 @@ import type { Health } from "../shared/protocol.ts";
 import { EmbeddedBroker } from "./broker/EmbeddedBroker.ts";
 import type { Config } from "./config.ts";
 import { MqttConnection } from "./ingest/MqttConnection.ts";
+import { HostState, SparkplugHost } from "./ingest/sparkplug/SparkplugHost.ts";
 import { installRoutes, type SimControl } from "./http/routes.ts";
 import { definePlantRoom } from "./rooms/PlantRoom.ts";
 import { PlantHub } from "./runtime/PlantHub.ts";
@@ -108,8 +109,16 @@ export async function startGemba(
     }
     const url = mqttUrl!;
 
-    // 2. Plant data connection (read-only) and the plant hub
-    const conn = new MqttConnection({ url, ...config.mqtt, log });
+    // 2. Plant data connection (read-only unless MQTT_WRITES=on) and the plant hub
+    const hostId = config.mqtt.sparkplugHostId;
+    // A Sparkplug primary host registers its STATE death as the will of every CONNECT (SparkplugHost.ts).
+    const hostState = hostId ? new HostState(hostId, () => clock.now()) : null;
+    const conn = new MqttConnection({
+      url,
+      ...config.mqtt,
+      log,
+      ...(hostState ? { will: () => hostState.will() } : {}),
+    });
     cleanups.push(() => conn.close());
     try {
       await conn.connect(embedded ? 5000 : 10_000);
@@ -123,7 +132,7 @@ export async function startGemba(
         (embedded
           ? ""
           : config.mqtt.writesEnabled
-            ? " (MQTT_WRITES=on: only Sparkplug rebirth requests are published)"
+            ? ` (MQTT_WRITES=on: only Sparkplug rebirth requests${hostId ? ` and the STATE of host "${hostId}"` : ""} are published)`
             : " (read-only: Gemba subscribes and never publishes here)"),
     );
     let store: JournalStore;
@@ -146,6 +155,7 @@ export async function startGemba(
     const hub = new PlantHub({
       plantsDir: config.plantsDir,
       mqtt: conn,
+      writesEnabled: config.mqtt.writesEnabled,
       clock,
       topicPrefix: config.topicPrefix,
       store,
@@ -160,6 +170,15 @@ export async function startGemba(
       plantModel = config.redisUrl ? (await hub.model(config.plant)).model : (await hub.get(config.plant)).plant.model;
     } catch (e) {
       throw new StartupError(`Cannot start: ${(e as Error).message}`);
+    }
+
+    // The plant's Sparkplug subscriptions are in place: now the primary host may say it is online.
+    let sparkplugHost: SparkplugHost | null = null;
+    if (hostState) {
+      const host = new SparkplugHost(conn, hostState, log);
+      await host.start();
+      cleanups.push(() => host.stop());
+      sparkplugHost = host;
     }
 
     // 3. Simulator: a separate MQTT client, like any plant-side publisher.
@@ -251,6 +270,7 @@ export async function startGemba(
           startedAt,
           now: () => clock.now(),
           mqtt: (): Health["mqtt"] => ({ url, embedded, connected: conn.connected, lastError: conn.lastError }),
+          sparkplugHost: () => sparkplugHost?.status() ?? null,
           roomStats: () => {
             const rooms = matchMaker.stats.local;
             return { rooms: rooms.roomCount, clients: rooms.ccu };

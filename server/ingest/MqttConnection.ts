@@ -5,10 +5,20 @@
  * Speaks MQTT 3.1.1 or 5, over TCP or TLS. Reports its state for /healthz and keeps
  * reconnecting while the broker is away; a certificate or credential the broker
  * refuses fails the first connect at once, since retrying cannot fix it.
+ * A subscription's handler is in place before the SUBSCRIBE goes out, so the retained
+ * last-known values the broker sends straight back are never lost.
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
+
+/** An MQTT will (Last Will and Testament), registered in each CONNECT packet. */
+export interface WillMessage {
+  topic: string;
+  payload: string | Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
 
 export interface MqttConnectionOptions {
   url: string;
@@ -26,6 +36,11 @@ export interface MqttConnectionOptions {
   rejectUnauthorized?: boolean;
   /** Without it `publish` throws: Gemba does not write to a plant broker unasked. */
   writesEnabled?: boolean;
+  /**
+   * Built afresh for every CONNECT, reconnects included: a Sparkplug host's will carries the time of the
+   * CONNECT it was sent in (Sparkplug 3.0, tck-id-host-topic-phid-death-payload-connect).
+   */
+  will?: () => WillMessage;
 }
 
 /** TLS verification failures: retrying will not help, so the first connect fails fast on them. */
@@ -67,6 +82,7 @@ function permanentFailure(err: Error & { code?: unknown }, url: string): string 
 export class MqttConnection {
   private client: MqttClient | null = null;
   private readonly filters = new Map<string, Set<MessageHandler>>();
+  private readonly connectListeners = new Set<() => void>();
   connected = false;
   lastError: string | null = null;
   everConnected = false;
@@ -91,13 +107,20 @@ export class MqttConnection {
     if (o.ca) options.ca = o.ca;
     if (o.cert) options.cert = o.cert;
     if (o.key) options.key = o.key;
+    if (o.will) options.will = o.will();
     const client = mqtt.connect(o.url, options);
     this.client = client;
+    // mqtt.js emits "reconnect" just before it writes the next CONNECT from `client.options`.
+    client.on("reconnect", () => {
+      if (o.will) client.options.will = o.will();
+    });
     client.on("connect", () => {
-      if (!this.connected && this.everConnected) log(`MQTT: reconnected to ${this.opts.url}`);
+      const again = this.everConnected;
+      if (!this.connected && again) log(`MQTT: reconnected to ${this.opts.url}`);
       this.connected = true;
       this.everConnected = true;
       this.lastError = null;
+      if (again) for (const l of this.connectListeners) l();
     });
     client.on("close", () => {
       if (this.connected) log(`MQTT: connection to ${this.opts.url} lost; retrying`);
@@ -156,6 +179,28 @@ export class MqttConnection {
   }
 
   /**
+   * Publish with QoS and retain, resolving once the broker has it (QoS 1: its PUBACK). For the Sparkplug
+   * host's STATE messages, which must be QoS 1 and retained. Throws unless writes are enabled.
+   */
+  async publishAsync(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void> {
+    if (this.opts.writesEnabled !== true) {
+      throw new Error(`refusing to publish to "${topic}": MQTT writes are off (set MQTT_WRITES=on to allow them)`);
+    }
+    const c = this.client;
+    if (!c || !this.connected) throw new Error(`not connected to ${this.opts.url}`);
+    await c.publishAsync(topic, payload, opts);
+  }
+
+  /**
+   * Called after every reconnect (not the first connect, which `connect()` resolves), once mqtt.js has
+   * re-sent the subscriptions. Returns the function that removes the listener.
+   */
+  onReconnect(listener: () => void): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  /**
    * Handlers for a topic, memoised: a plant publishes the same few thousand topics over and over,
    * so matching every filter per message (measured: more than the JSON parse) is done once per topic.
    * Bounded so a stream of random topics cannot grow it without limit.
@@ -173,13 +218,25 @@ export class MqttConnection {
 
   async subscribe(filter: string, handler: MessageHandler): Promise<() => Promise<void>> {
     let set = this.filters.get(filter);
+    // The handler goes in before the SUBSCRIBE: the broker sends retained messages at once, often
+    // before the SUBACK, and a message with no handler yet would be lost for good.
+    const fresh = !set;
     if (!set) {
       set = new Set();
       this.filters.set(filter, set);
-      await this.client?.subscribeAsync(filter, { qos: 0 });
     }
     set.add(handler);
     this.route.clear();
+    if (fresh) {
+      try {
+        await this.client?.subscribeAsync(filter, { qos: 0 });
+      } catch (e) {
+        set.delete(handler);
+        if (set.size === 0) this.filters.delete(filter);
+        this.route.clear();
+        throw e;
+      }
+    }
     return async () => {
       const s = this.filters.get(filter);
       if (!s) return;

@@ -37,7 +37,7 @@ export const INGEST_OUTCOMES = [
 export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 
 export interface IngestOptions {
-  /** Prepended to every binding topic (isolates tests and multi-tenant brokers). */
+  /** Prepended to every JSON binding topic (isolates tests and multi-tenant brokers); never to spBv1.0. */
   topicPrefix?: string;
   /** Largest accepted payload. Default 64 KiB. */
   maxPayloadBytes?: number;
@@ -73,7 +73,6 @@ export class PlantIngest {
       sp.length === 0
         ? null
         : new SparkplugIngest(twin, sp, {
-            topicPrefix: opts.topicPrefix ?? "",
             maxPayloadBytes: opts.maxSparkplugPayloadBytes,
             maxFutureMs: opts.maxFutureMs,
             writesEnabled: opts.writesEnabled,

@@ -195,6 +195,11 @@ export class PlantHub {
       },
       log: this.opts.log,
     });
+    if (this.opts.topicPrefix && ingest.sparkplug) {
+      this.opts.log(
+        `plant "${plantId}": MQTT_TOPIC_PREFIX "${this.opts.topicPrefix}" is not applied to Sparkplug topics: the spBv1.0 namespace is fixed by the specification`,
+      );
+    }
     const { clock } = this.opts;
     for (const filter of ingest.filters) {
       undo.push(await this.opts.mqtt.subscribe(filter, (topic, payload) => ingest.handle(topic, payload, clock.now())));

@@ -255,12 +255,11 @@ describe("Sparkplug B: one-way by default (rebirth requests)", () => {
     const rw = new SparkplugIngest(twin, BINDINGS, {
       writesEnabled: true,
       publish: (t, payload) => sent.push({ topic: t, payload }),
-      topicPrefix: "tenant/",
     });
-    const t = (type: string) => `tenant/${topic(type, "Edge1")}`;
+    const t = (type: string) => topic(type, "Edge1");
     rw.handle(t("NDATA"), gap(), NOW);
     rw.handle(t("NDATA"), gap(), NOW + 5_000);
-    expect(sent.map((s) => s.topic)).toEqual(["tenant/spBv1.0/Plant1/NCMD/Edge1"]);
+    expect(sent.map((s) => s.topic)).toEqual(["spBv1.0/Plant1/NCMD/Edge1"]);
     const cmd = spb.decodePayload(sent[0]!.payload);
     expect(cmd.metrics).toEqual([expect.objectContaining({ name: "Node Control/Rebirth", value: true })]);
     rw.handle(t("NBIRTH"), nbirth(0, 1), NOW + 6_000);
