@@ -249,11 +249,32 @@ export class MqttConnection {
     };
   }
 
+  /**
+   * Disconnect. While connected this sends an MQTT DISCONNECT, so the broker discards the will: a Sparkplug
+   * host has just published its own death, and the older will must not follow it. A broker that does not
+   * answer within 2 s is dropped.
+   */
   async close(): Promise<void> {
     const c = this.client;
+    const wasConnected = this.connected;
     this.client = null;
     this.connected = false;
-    if (c) await c.endAsync(true);
+    if (!c) return;
+    if (wasConnected) {
+      let timer: NodeJS.Timeout | undefined;
+      const gave = await Promise.race([
+        c.endAsync(false).then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2000))),
+      ]);
+      clearTimeout(timer);
+      // A second end() is a no-op while the first is under way, so a stuck one is cut at the socket.
+      if (!gave) c.stream.destroy();
+      return;
+    }
+    await c.endAsync(true);
   }
 }
 
