@@ -120,6 +120,8 @@ export async function startGemba(
       ...(hostState ? { will: () => hostState.will() } : {}),
     });
     cleanups.push(() => conn.close());
+    // Until the primary host's STATE birth is out, no rebirth request may go first.
+    const releasePublishes = hostState ? conn.holdPublishes() : () => {};
     try {
       await conn.connect(embedded ? 5000 : 10_000);
     } catch (e) {
@@ -180,6 +182,7 @@ export async function startGemba(
       cleanups.push(() => host.stop());
       sparkplugHost = host;
     }
+    releasePublishes();
 
     // 3. Simulator: a separate MQTT client, like any plant-side publisher.
     let sim: SimControl | null = null;

@@ -83,6 +83,7 @@ export class MqttConnection {
   private client: MqttClient | null = null;
   private readonly filters = new Map<string, Set<MessageHandler>>();
   private readonly connectListeners = new Set<() => void>();
+  private publishHolds = 0;
   connected = false;
   lastError: string | null = null;
   everConnected = false;
@@ -166,14 +167,15 @@ export class MqttConnection {
 
   /**
    * Publish one message (QoS 0). Throws unless built with `writesEnabled: true`; a message
-   * offered while disconnected is dropped rather than queued (a late command is a wrong command).
+   * offered while disconnected or held (`holdPublishes`) is dropped rather than queued, and
+   * false returned (a late command is a wrong command).
    */
   publish(topic: string, payload: Uint8Array | string): boolean {
     if (this.opts.writesEnabled !== true) {
       throw new Error(`refusing to publish to "${topic}": MQTT writes are off (set MQTT_WRITES=on to allow them)`);
     }
     const c = this.client;
-    if (!c || !this.connected) return false;
+    if (!c || !this.connected || this.publishHolds > 0) return false;
     c.publish(topic, typeof payload === "string" ? payload : Buffer.from(payload), { qos: 0 });
     return true;
   }
@@ -189,6 +191,19 @@ export class MqttConnection {
     const c = this.client;
     if (!c || !this.connected) throw new Error(`not connected to ${this.opts.url}`);
     await c.publishAsync(topic, payload, opts);
+  }
+
+  /**
+   * Refuse `publish` (not `publishAsync`) until the returned release is called: a Sparkplug primary
+   * host's first message must be its STATE birth (tck-id-host-topic-phid-birth-message).
+   */
+  holdPublishes(): () => void {
+    this.publishHolds++;
+    let released = false;
+    return () => {
+      if (!released) this.publishHolds--;
+      released = true;
+    };
   }
 
   /**

@@ -49,7 +49,7 @@ export interface IngestOptions {
   maxSparkplugPayloadBytes?: number;
   /** Sparkplug rebirth requests need both (MQTT_WRITES=on); without them the ingest never publishes. */
   writesEnabled?: boolean;
-  publish?: (topic: string, payload: Uint8Array) => void;
+  publish?: (topic: string, payload: Uint8Array) => boolean | void;
   log?: (msg: string) => void;
 }
 

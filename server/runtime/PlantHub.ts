@@ -190,9 +190,7 @@ export class PlantHub {
       topicPrefix: this.opts.topicPrefix,
       onReject: (o, topic, detail) => this.logReject(plantId, o, topic, detail),
       writesEnabled: this.opts.writesEnabled === true,
-      publish: (t, p) => {
-        this.opts.mqtt.publish(t, p);
-      },
+      publish: (t, p) => this.opts.mqtt.publish(t, p),
       log: this.opts.log,
     });
     if (this.opts.topicPrefix && ingest.sparkplug) {

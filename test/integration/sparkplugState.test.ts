@@ -12,6 +12,7 @@ import net from "node:net";
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import mqtt, { type MqttClient } from "mqtt";
+import { MqttConnection } from "../../server/ingest/MqttConnection.ts";
 import type { Health } from "../../shared/protocol.ts";
 import { MOSQUITTO, eventually, publisher, startServer, type Harness } from "./harness.ts";
 
@@ -113,6 +114,11 @@ describe("Sparkplug primary host STATE on the real Mosquitto", () => {
     let stopped = false;
     cleanups.push(() => (stopped ? undefined : h.server.stop()));
 
+    // The plant's subscriptions come first, then the STATE birth (tck-id-message-flow-phid-sparkplug-subscription).
+    const listening = h.logs.findIndex((l) => l.startsWith('plant "demo":') && l.includes("listening on"));
+    const online = h.logs.indexOf(`Sparkplug: primary host "${hostId}" online (${topic})`);
+    expect(listening).toBeGreaterThanOrEqual(0);
+    expect(online).toBeGreaterThan(listening);
     const birth = await retained(topic);
     expect(birth).toMatchObject({ online: true, retain: true, qos: 1 });
     expect(birth.timestamp).toBeGreaterThanOrEqual(t0);
@@ -157,5 +163,23 @@ describe("Sparkplug primary host STATE on the real Mosquitto", () => {
     );
     expect(again.timestamp).toBe(birth.timestamp);
     expect(await retained(topic)).toMatchObject({ online: true, timestamp: birth.timestamp });
+  });
+
+  it("while held (until the STATE birth is out) a rebirth request is refused, not queued; released, it goes out", async () => {
+    const conn = new MqttConnection({ url: MOSQUITTO, writesEnabled: true });
+    cleanups.push(() => conn.close());
+    await conn.connect();
+    const ncmd = `spBv1.0/Gemba-${randomUUID().slice(0, 8)}/NCMD/Edge1`;
+    const w = await mqtt.connectAsync(MOSQUITTO, { clientId: `gemba-test-ncmd-${randomUUID().slice(0, 8)}` });
+    cleanups.push(() => w.endAsync(true));
+    const got: string[] = [];
+    w.on("message", (_t, p) => got.push(p.toString()));
+    await w.subscribeAsync(ncmd);
+    const release = conn.holdPublishes();
+    expect(conn.publish(ncmd, "held")).toBe(false);
+    release();
+    expect(conn.publish(ncmd, "sent")).toBe(true);
+    await eventually(() => Promise.resolve(got.length > 0 || undefined), "the released publish");
+    expect(got).toEqual(["sent"]); // the held one was dropped, never delivered late
   });
 });

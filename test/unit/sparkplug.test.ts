@@ -239,7 +239,11 @@ describe("Sparkplug B: one-way by default (rebirth requests)", () => {
 
   it("never publishes without writesEnabled, even when given a publish function", () => {
     const sent: string[] = [];
-    const ro = new SparkplugIngest(twin, BINDINGS, { publish: (t) => sent.push(t) });
+    const ro = new SparkplugIngest(twin, BINDINGS, {
+      publish: (t) => {
+        sent.push(t);
+      },
+    });
     ro.handle(topic("NDATA", "Edge1"), gap(), NOW); // data before birth
     ro.handle(topic("NBIRTH", "Edge1"), nbirth(0, 1), NOW);
     ro.handle(topic("NDATA", "Edge1"), gap(), NOW + 20_000); // seq gap
@@ -254,7 +258,9 @@ describe("Sparkplug B: one-way by default (rebirth requests)", () => {
     const sent: { topic: string; payload: Uint8Array }[] = [];
     const rw = new SparkplugIngest(twin, BINDINGS, {
       writesEnabled: true,
-      publish: (t, payload) => sent.push({ topic: t, payload }),
+      publish: (t, payload) => {
+        sent.push({ topic: t, payload });
+      },
     });
     const t = (type: string) => topic(type, "Edge1");
     rw.handle(t("NDATA"), gap(), NOW);

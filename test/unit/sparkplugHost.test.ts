@@ -128,7 +128,9 @@ describe("an edge node whose birth Gemba missed (Gemba started after it)", () =>
     const sent: { topic: string; payload: Uint8Array }[] = [];
     const rw = new SparkplugIngest(twin, BINDINGS, {
       writesEnabled: true,
-      publish: (topic, payload) => sent.push({ topic, payload }),
+      publish: (topic, payload) => {
+        sent.push({ topic, payload });
+      },
     });
     rw.handle(t("NDATA"), encodeRaw({ seq: 40, metrics: [{ alias: 1, doubleValue: 1 }] }), NOW);
     expect(sent.map((s) => s.topic)).toEqual(["spBv1.0/Plant1/NCMD/Edge1"]);
@@ -138,6 +140,29 @@ describe("an edge node whose birth Gemba missed (Gemba started after it)", () =>
       expect.objectContaining({ name: "Node Control/Rebirth", type: "Boolean", value: true }),
     ]);
     expect(rw.nodeStatus()[0]).toMatchObject({ state: "waiting for birth", rebirthRequests: 1 });
+  });
+});
+
+describe("rebirth requests that cannot go out", () => {
+  it("are not counted, and the node's next message asks again (no 10 s wait)", () => {
+    let accept = false;
+    const sent: string[] = [];
+    const rw = new SparkplugIngest(twin, BINDINGS, {
+      writesEnabled: true,
+      // false: disconnected, or held until the primary host's STATE birth is out
+      publish: (topic) => {
+        if (!accept) return false;
+        sent.push(topic);
+        return true;
+      },
+    });
+    const d = (seq: number) => encodeRaw({ seq, metrics: [{ alias: 1, doubleValue: 1 }] });
+    rw.handle(t("NDATA"), d(1), NOW);
+    expect(rw.nodeStatus()[0]!.rebirthRequests).toBe(0);
+    accept = true;
+    rw.handle(t("NDATA"), d(2), NOW + 100);
+    expect(sent).toEqual(["spBv1.0/Plant1/NCMD/Edge1"]);
+    expect(rw.stats.rebirthRequests).toBe(1);
   });
 });
 

@@ -80,9 +80,12 @@ export interface SparkplugIngestOptions {
   maxPayloadBytes?: number;
   /** Samples stamped further ahead of server time than this are rejected. Default 5 minutes. */
   maxFutureMs?: number;
-  /** Both needed before anything is published; see the module comment. */
+  /**
+   * Both needed before anything is published; see the module comment. `publish` returns false when the
+   * message could not go out (disconnected, or held until the primary host's STATE birth): not counted as sent.
+   */
   writesEnabled?: boolean;
-  publish?: (topic: string, payload: Uint8Array) => void;
+  publish?: (topic: string, payload: Uint8Array) => boolean | void;
   /** At most one rebirth request per edge node per this interval. Default 10 s. */
   rebirthIntervalMs?: number;
   /** Called for each message worth a log line (the caller rate-limits logging). */
@@ -478,9 +481,10 @@ export class SparkplugIngest {
     const publish = this.opts.publish;
     if (this.opts.writesEnabled !== true || !publish) return;
     if (now - n.lastRebirthAt < this.rebirthMs) return;
-    n.lastRebirthAt = now;
     try {
-      publish(`${this.root}${n.group}/NCMD/${n.node}`, encodeRebirthRequest(now));
+      // A request that did not go out leaves the rate window open: the node's next message asks again.
+      if (publish(`${this.root}${n.group}/NCMD/${n.node}`, encodeRebirthRequest(now)) === false) return;
+      n.lastRebirthAt = now;
       this.stats.rebirthRequests++;
       n.rebirths++;
       this.opts.log?.(`Sparkplug: asked ${n.group}/${n.node} to rebirth (${why})`);
