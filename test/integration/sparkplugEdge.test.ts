@@ -14,7 +14,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { newClient, type UPayload } from "sparkplug-client";
 import type { Health } from "../../shared/protocol.ts";
 import { Quality } from "../../shared/status.ts";
-import { MOSQUITTO, eventually, join, startServer, waitForState, type Harness } from "./harness.ts";
+import sparkplug from "sparkplug-payload";
+import { MOSQUITTO, eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
 
 const DEMO_DIR = path.resolve(import.meta.dirname, "../../assets/plants/demo");
 
@@ -184,5 +185,30 @@ describe("Sparkplug B with Eclipse Tahu's edge node on the real Mosquitto", () =
     expect(edge.commands).toEqual([]); // read-only: no rebirth request was sent
     expect((await health(h)).plants[0]!.ingest).toMatchObject({ "no-birth": 1, applied: 1 });
     expect((await nodeState(h)).state).toBe("waiting for birth");
+  });
+
+  it("a sequence gap (a lost NDATA), writes on: Gemba asks for a rebirth and the node's state is rebuilt", async () => {
+    const g = group();
+    const h = await gemba(g, { MQTT_WRITES: "on" });
+    const edge = await edgeNode(g, 20, 2);
+    await eventually(() => Promise.resolve(point(h, "T101", "level").value === 20 || undefined), "the first birth");
+    // An NDATA whose seq skips ahead, as when the broker dropped messages in between.
+    const pub = await publisher();
+    cleanups.push(() => pub.endAsync());
+    const spb = sparkplug.get("spBv1.0")!;
+    const skipped = spb.encodePayload({
+      timestamp: Date.now(),
+      seq: 9,
+      metrics: [{ alias: 1, type: "Double", value: 21 }],
+    });
+    edge.level = 22.5;
+    await pub.publishAsync(`spBv1.0/${g}/NDATA/Edge1`, Buffer.from(skipped));
+    await eventually(
+      () => Promise.resolve(point(h, "T101", "level").value === 22.5 || undefined),
+      "the value of the rebirth after the gap",
+    );
+    expect(edge.births).toBe(2);
+    expect(h.logs).toContain(`Sparkplug: asked ${g}/Edge1 to rebirth (seq gap)`);
+    expect((await health(h)).plants[0]!.ingest).toMatchObject({ "seq-gap": 1, birth: 2 });
   });
 });
