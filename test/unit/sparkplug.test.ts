@@ -278,14 +278,18 @@ describe("Sparkplug B: one-way by default (rebirth requests)", () => {
     expect(rw.handle(sent[0]!.topic, sent[0]!.payload, NOW)).toBe("command");
   });
 
-  it("a publish that throws (e.g. writes refused by the connection) never escapes", () => {
+  it("a publish that throws (e.g. writes refused by the connection) never escapes, and is logged once per window", () => {
+    const logs: string[] = [];
     const rw = new SparkplugIngest(twin, BINDINGS, {
       writesEnabled: true,
       publish: () => {
         throw new Error("refused");
       },
+      log: (m) => logs.push(m),
     });
     expect(rw.handle(topic("NDATA", "Edge1"), gap(), NOW)).toBe("no-birth");
+    expect(rw.handle(topic("NDATA", "Edge1"), gap(), NOW + 1)).toBe("no-birth");
+    expect(logs).toEqual(["Sparkplug: could not ask Plant1/Edge1 to rebirth: refused"]);
   });
 });
 

@@ -489,6 +489,7 @@ export class SparkplugIngest {
       n.rebirths++;
       this.opts.log?.(`Sparkplug: asked ${n.group}/${n.node} to rebirth (${why})`);
     } catch (e) {
+      n.lastRebirthAt = now; // a refusal would repeat on every message: one log line per window is enough
       this.opts.log?.(`Sparkplug: could not ask ${n.group}/${n.node} to rebirth: ${(e as Error).message}`);
     }
   }
