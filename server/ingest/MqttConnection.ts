@@ -1,7 +1,8 @@
 /**
  * The one MQTT connection of a server process to the plant broker. Read-only by
  * default: it subscribes, and `publish` refuses unless it was built with
- * `writesEnabled: true` (MQTT_WRITES=on; used only for Sparkplug rebirth requests).
+ * `writesEnabled: true` (MQTT_WRITES=on; used only for Sparkplug rebirth requests and
+ * the primary host's STATE, whose will it registers in every CONNECT).
  * Speaks MQTT 3.1.1 or 5, over TCP or TLS. Reports its state for /healthz and keeps
  * reconnecting while the broker is away; a certificate or credential the broker
  * refuses fails the first connect at once, since retrying cannot fix it.
@@ -207,8 +208,9 @@ export class MqttConnection {
   }
 
   /**
-   * Called after every reconnect (not the first connect, which `connect()` resolves), once mqtt.js has
-   * re-sent the subscriptions. Returns the function that removes the listener.
+   * Called after every reconnect (not the first connect, which `connect()` resolves). mqtt.js writes the
+   * re-subscriptions in its own earlier "connect" listener, so anything published here reaches the broker
+   * after them. Returns the function that removes the listener.
    */
   onReconnect(listener: () => void): () => void {
     this.connectListeners.add(listener);
