@@ -84,6 +84,7 @@ export class MqttConnection {
   private client: MqttClient | null = null;
   private readonly filters = new Map<string, Set<MessageHandler>>();
   private readonly connectListeners = new Set<() => void>();
+  private readonly lostListeners = new Set<() => void>();
   private publishHolds = 0;
   connected = false;
   lastError: string | null = null;
@@ -124,13 +125,16 @@ export class MqttConnection {
       this.lastError = null;
       if (again) for (const l of this.connectListeners) l();
     });
-    client.on("close", () => {
-      if (this.connected) log(`MQTT: connection to ${this.opts.url} lost; retrying`);
+    // mqtt.js emits "offline" from its own "close" listener, which runs before this one: both count.
+    const lost = () => {
+      if (!this.connected) return;
       this.connected = false;
-    });
-    client.on("offline", () => {
-      this.connected = false;
-    });
+      if (this.client !== client) return; // close() on purpose
+      log(`MQTT: connection to ${this.opts.url} lost; retrying`);
+      for (const l of this.lostListeners) l();
+    };
+    client.on("close", lost);
+    client.on("offline", lost);
     client.on("error", (err) => {
       this.lastError = err.message;
     });
@@ -215,6 +219,12 @@ export class MqttConnection {
   onReconnect(listener: () => void): () => void {
     this.connectListeners.add(listener);
     return () => this.connectListeners.delete(listener);
+  }
+
+  /** Called when an established connection drops (not on `close()`). Returns the function that removes it. */
+  onConnectionLost(listener: () => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
   }
 
   /**

@@ -202,6 +202,17 @@ export class PlantHub {
     for (const filter of ingest.filters) {
       undo.push(await this.opts.mqtt.subscribe(filter, (topic, payload) => ingest.handle(topic, payload, clock.now())));
     }
+    const sparkplug = ingest.sparkplug;
+    if (sparkplug) {
+      // Gemba's own link to the broker dropped: what edge nodes sent meanwhile is lost (SparkplugIngest.connectionLost).
+      undo.push(
+        this.opts.mqtt.onConnectionLost(() => {
+          const n = sparkplug.connectionLost(clock.now());
+          if (n > 0)
+            this.opts.log(`plant "${plantId}": ${n} Sparkplug edge node(s) marked bad until they report again`);
+        }),
+      );
+    }
     const every = (fn: () => void, ms: number) => {
       const t = clock.setInterval(fn, ms);
       undo.push(() => clock.clearInterval(t));

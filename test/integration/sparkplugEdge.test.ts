@@ -15,6 +15,7 @@ import { newClient, type UPayload } from "sparkplug-client";
 import type { Health } from "../../shared/protocol.ts";
 import { Quality } from "../../shared/status.ts";
 import sparkplug from "sparkplug-payload";
+import { tcpRelay } from "../support/tcpRelay.ts";
 import { MOSQUITTO, eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
 
 const DEMO_DIR = path.resolve(import.meta.dirname, "../../assets/plants/demo");
@@ -210,5 +211,33 @@ describe("Sparkplug B with Eclipse Tahu's edge node on the real Mosquitto", () =
     expect(edge.births).toBe(2);
     expect(h.logs).toContain(`Sparkplug: asked ${g}/Edge1 to rebirth (seq gap)`);
     expect((await health(h)).plants[0]!.ingest).toMatchObject({ "seq-gap": 1, birth: 2 });
+  });
+
+  it("Gemba's own link to the broker drops: the node's values turn bad, and after reconnecting its rebirth refreshes them", async () => {
+    const g = group();
+    const link = await tcpRelay(MOSQUITTO);
+    cleanups.push(() => link.close());
+    const h = await gemba(g, { MQTT_URL: link.url, MQTT_WRITES: "on" });
+    const edge = await edgeNode(g, 30, 3);
+    await eventually(() => Promise.resolve(point(h, "T101", "level").value === 30 || undefined), "the first birth");
+    link.cut();
+    await eventually(
+      () => Promise.resolve(point(h, "T101", "level").q === Quality.BAD || undefined),
+      "T101 level bad while Gemba is cut off",
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${h.logs.join("\n")}`);
+    });
+    expect(point(h, "P101", "flow")).toMatchObject({ value: 3, q: Quality.BAD });
+    expect(h.logs).toContain(`plant "demo": 1 Sparkplug edge node(s) marked bad until they report again`);
+    await eventually(async () => (await health(h)).mqtt.connected || undefined, "Gemba reconnected", 15_000);
+    edge.flow = 3.25;
+    edge.data(1, 31); // the node's next message after the reconnect
+    await eventually(
+      () => Promise.resolve(point(h, "P101", "flow").value === 3.25 || undefined),
+      "P101 flow from the rebirth",
+    );
+    expect(point(h, "P101", "flow").q).toBe(Quality.GOOD);
+    expect(point(h, "T101", "level").q).toBe(Quality.GOOD);
+    expect(h.logs).toContain(`Sparkplug: asked ${g}/Edge1 to rebirth (Gemba reconnected to the broker)`);
   });
 });

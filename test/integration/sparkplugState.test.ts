@@ -8,11 +8,11 @@
  * {"online":false} with the time of leaving. The network loss is real: Gemba reaches the broker
  * through a TCP relay whose sockets the test cuts.
  */
-import net from "node:net";
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import mqtt, { type MqttClient } from "mqtt";
 import { MqttConnection } from "../../server/ingest/MqttConnection.ts";
+import { tcpRelay, type TcpRelay } from "../support/tcpRelay.ts";
 import type { Health } from "../../shared/protocol.ts";
 import { MOSQUITTO, eventually, publisher, startServer, type Harness } from "./harness.ts";
 
@@ -21,41 +21,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A TCP relay to Mosquitto; `cut()` drops every connection through it the way a network fault does. */
-async function relay(): Promise<{ url: string; cut(): void }> {
-  const target = new URL(MOSQUITTO);
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((down) => {
-    const up = net.connect(Number(target.port || 1883), target.hostname);
-    const drop = () => {
-      down.destroy();
-      up.destroy();
-    };
-    for (const s of [down, up]) {
-      sockets.add(s);
-      s.on("error", drop);
-      s.on("close", () => {
-        sockets.delete(s);
-        drop();
-      });
-    }
-    down.pipe(up);
-    up.pipe(down);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return {
-    url: `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    cut: () => {
-      for (const s of sockets) s.destroy();
-    },
-  };
+async function relay(): Promise<TcpRelay> {
+  const r = await tcpRelay(MOSQUITTO);
+  cleanups.push(() => r.close());
+  return r;
 }
 
 interface StateMessage {

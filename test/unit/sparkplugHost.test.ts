@@ -166,6 +166,33 @@ describe("rebirth requests that cannot go out", () => {
   });
 });
 
+describe("Gemba loses its own connection to the broker", () => {
+  it("online nodes' points turn bad (their changes and deaths may be lost); with writes on, the next message asks for a rebirth", () => {
+    const sent: string[] = [];
+    const rw = new SparkplugIngest(twin, BINDINGS, {
+      writesEnabled: true,
+      publish: (topic) => {
+        sent.push(topic);
+      },
+    });
+    rw.handle(t("NBIRTH"), nbirth(1, 40), NOW);
+    expect(rw.connectionLost(NOW + 100)).toBe(1);
+    expect(point("T101", "level")).toMatchObject({ value: 40, q: Quality.BAD });
+    expect(point("P101", "flow").q).toBe(Quality.BAD);
+    expect(rw.nodeStatus()[0]!.state).toBe("online"); // as far as Gemba knows
+    // After the reconnect: seq 5 follows 0, messages were lost; the value applies and a rebirth is asked for.
+    const d = encodeRaw({ seq: 5, timestamp: NOW + 2000, metrics: [{ alias: 1, doubleValue: 41 }] });
+    expect(rw.handle(t("NDATA"), d, NOW + 2000)).toBe("seq-gap");
+    expect(point("T101", "level")).toMatchObject({ value: 41, q: Quality.GOOD });
+    expect(point("P101", "flow").q).toBe(Quality.BAD); // unchanged since: unknown until the birth
+    expect(sent).toEqual(["spBv1.0/Plant1/NCMD/Edge1"]);
+    rw.handle(t("NBIRTH"), nbirth(1, 41), NOW + 2100);
+    expect(point("P101", "flow").q).toBe(Quality.GOOD);
+    // A node that was not online is left alone.
+    expect(new SparkplugIngest(twin, BINDINGS).connectionLost(NOW)).toBe(0);
+  });
+});
+
 describe("deaths", () => {
   it("an NDEATH marks the node's points bad at the host's receive time, not the will's old timestamp", () => {
     const ingest = new SparkplugIngest(twin, BINDINGS);

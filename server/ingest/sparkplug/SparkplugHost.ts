@@ -100,7 +100,9 @@ export class SparkplugHost {
     this.undo.push(
       this.conn.onReconnect(() => {
         this.online = false;
-        void this.publishBirth();
+        // Again the STATE birth goes first: rebirth requests wait (and are retried) until it is out.
+        const release = this.conn.holdPublishes();
+        void this.publishBirth().finally(release);
       }),
     );
     await this.publishBirth();

@@ -132,6 +132,8 @@ interface NodeState {
   state: EdgeNodeState;
   since: number | null;
   rebirths: number;
+  /** Gemba lost the broker while the node was online: what it sent meanwhile is lost, so ask for a birth. */
+  resync: boolean;
 }
 
 type Result = { outcome: SparkplugOutcome; detail?: string };
@@ -193,6 +195,7 @@ export class SparkplugIngest {
           state: "not seen",
           since: null,
           rebirths: 0,
+          resync: false,
         };
         this.nodes.set(key, n);
       }
@@ -224,6 +227,24 @@ export class SparkplugIngest {
       bdSeq: n.bdSeq ?? null,
       rebirthRequests: n.rebirths,
     }));
+  }
+
+  /**
+   * Gemba's own connection to the broker dropped. Whatever the nodes published meanwhile (changes, even
+   * their NDEATH) is lost, so their values are no longer known to be current: Sparkplug 3.0 has a host
+   * mark them STALE (chapter 5, host session establishment); Gemba marks them bad, as for an NDEATH.
+   * DATA after the reconnect applies as before; with writes on, each node's next message asks for a
+   * rebirth so every value is refreshed. Returns how many online nodes were affected.
+   */
+  connectionLost(now: number): number {
+    let affected = 0;
+    for (const n of this.nodes.values()) {
+      if (!n.alive) continue;
+      affected++;
+      n.resync = true;
+      for (const scope of n.scopes.keys()) this.markBad(n, scope, now);
+    }
+    return affected;
   }
 
   /** True for topics in this ingest's Sparkplug namespace (bound or not). */
@@ -279,6 +300,7 @@ export class SparkplugIngest {
 
   private nodeBirth(n: NodeState, p: SpPayload, now: number): Result {
     n.alive = true;
+    n.resync = false;
     this.setState(n, "online", now);
     n.seq = p.seq;
     n.bdSeq = bdSeqOf(p);
@@ -328,6 +350,7 @@ export class SparkplugIngest {
       const missed = this.noBirth(n, now, `${what} from ${n.group}/${n.node} before its NBIRTH`);
       return this.applyUnborn(n, scope, p, now) ?? missed;
     }
+    if (n.resync) this.requestRebirth(n, now, "Gemba reconnected to the broker");
     const gap = this.checkSeq(n, p, now);
     if (!n.scopes.has(scope)) return gap ?? { outcome: "unknown-topic" };
     const birth = n.births.get(scope);
@@ -485,6 +508,7 @@ export class SparkplugIngest {
       // A request that did not go out leaves the rate window open: the node's next message asks again.
       if (publish(`${this.root}${n.group}/NCMD/${n.node}`, encodeRebirthRequest(now)) === false) return;
       n.lastRebirthAt = now;
+      n.resync = false;
       this.stats.rebirthRequests++;
       n.rebirths++;
       this.opts.log?.(`Sparkplug: asked ${n.group}/${n.node} to rebirth (${why})`);
