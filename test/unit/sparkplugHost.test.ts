@@ -188,8 +188,13 @@ describe("Gemba loses its own connection to the broker", () => {
     expect(sent).toEqual(["spBv1.0/Plant1/NCMD/Edge1"]);
     rw.handle(t("NBIRTH"), nbirth(1, 41), NOW + 2100);
     expect(point("P101", "flow").q).toBe(Quality.GOOD);
-    // A node that was not online is left alone.
-    expect(new SparkplugIngest(twin, BINDINGS).connectionLost(NOW)).toBe(0);
+    // A node never seen is left alone; one waiting for its birth loses its named values' good quality too.
+    const ro = new SparkplugIngest(twin, BINDINGS);
+    expect(ro.connectionLost(NOW)).toBe(0);
+    ro.handle(t("DDATA", "Filler1"), encode({ seq: 3, metrics: [{ name: "Level", type: "Double", value: 12 }] }), NOW);
+    expect(point("T102", "level")).toMatchObject({ value: 12, q: Quality.GOOD });
+    expect(ro.connectionLost(NOW + 1)).toBe(1);
+    expect(point("T102", "level").q).toBe(Quality.BAD);
   });
 });
 

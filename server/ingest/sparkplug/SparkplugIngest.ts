@@ -239,7 +239,8 @@ export class SparkplugIngest {
   connectionLost(now: number): number {
     let affected = 0;
     for (const n of this.nodes.values()) {
-      if (!n.alive) continue;
+      // A node waiting for its birth may have had named values applied: they are just as uncertain now.
+      if (!n.alive && n.state !== "waiting for birth") continue;
       affected++;
       n.resync = true;
       for (const scope of n.scopes.keys()) this.markBad(n, scope, now);
