@@ -18,6 +18,7 @@ import type { Health } from "../shared/protocol.ts";
 import { EmbeddedBroker } from "./broker/EmbeddedBroker.ts";
 import type { Config } from "./config.ts";
 import { MqttConnection } from "./ingest/MqttConnection.ts";
+import { HostState, SparkplugHost } from "./ingest/sparkplug/SparkplugHost.ts";
 import { installRoutes, type SimControl } from "./http/routes.ts";
 import { definePlantRoom } from "./rooms/PlantRoom.ts";
 import { JoinLedger, restrictMatchmaking } from "./rooms/joinPolicy.ts";
@@ -116,9 +117,19 @@ export async function startGemba(
     }
     const url = mqttUrl!;
 
-    // 2. Plant data connection (read-only) and the plant hub
-    const conn = new MqttConnection({ url, ...config.mqtt, log });
+    // 2. Plant data connection (read-only unless MQTT_WRITES=on) and the plant hub
+    const hostId = config.mqtt.sparkplugHostId;
+    // A Sparkplug primary host registers its STATE death as the will of every CONNECT (SparkplugHost.ts).
+    const hostState = hostId ? new HostState(hostId, () => clock.now()) : null;
+    const conn = new MqttConnection({
+      url,
+      ...config.mqtt,
+      log,
+      ...(hostState ? { will: () => hostState.will() } : {}),
+    });
     cleanups.push(() => conn.close());
+    // Until the primary host's STATE birth is out, no rebirth request may go first.
+    const releasePublishes = hostState ? conn.holdPublishes() : () => {};
     try {
       // A plant broker that is down (or not up yet) must not keep the plant's people out: start, show the plant
       // offline with the reason, and connect when it comes. A certificate or credential it refuses still stops us.
@@ -134,7 +145,7 @@ export async function startGemba(
         (embedded
           ? ""
           : config.mqtt.writesEnabled
-            ? " (MQTT_WRITES=on: only Sparkplug rebirth requests are published)"
+            ? ` (MQTT_WRITES=on: only Sparkplug rebirth requests${hostId ? ` and the STATE of host "${hostId}"` : ""} are published)`
             : " (read-only: Gemba subscribes and never publishes here)"),
     );
     let store: JournalStore;
@@ -159,6 +170,7 @@ export async function startGemba(
     const hub = new PlantHub({
       plantsDir: config.plantsDir,
       mqtt: conn,
+      writesEnabled: config.mqtt.writesEnabled,
       clock,
       topicPrefix: config.topicPrefix,
       store,
@@ -175,6 +187,16 @@ export async function startGemba(
     } catch (e) {
       throw new StartupError(`Cannot start: ${(e as Error).message}`);
     }
+
+    // The plant's Sparkplug subscriptions are in place: now the primary host may say it is online.
+    let sparkplugHost: SparkplugHost | null = null;
+    if (hostState) {
+      const host = new SparkplugHost(conn, hostState, log);
+      await host.start();
+      cleanups.push(() => host.stop());
+      sparkplugHost = host;
+    }
+    releasePublishes();
 
     // 3. Simulator: a separate MQTT client, like any plant-side publisher.
     let sim: SimControl | null = null;
@@ -274,6 +296,7 @@ export async function startGemba(
             lastError: conn.lastError,
             offline: plantOffline(url, conn),
           }),
+          sparkplugHost: () => sparkplugHost?.status() ?? null,
           roomStats: () => {
             const rooms = matchMaker.stats.local;
             return { rooms: rooms.roomCount, clients: rooms.ccu };

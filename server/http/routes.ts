@@ -41,6 +41,8 @@ export interface RouteDeps {
   startedAt: number;
   now: () => number;
   mqtt: () => Health["mqtt"];
+  /** The Sparkplug primary host (SPARKPLUG_HOST_ID), or null when Gemba is not one. */
+  sparkplugHost?: () => Health["sparkplugHost"];
   roomStats: () => { rooms: number; clients: number };
   sim: SimControl | null;
   defaultPlant: string;
@@ -81,6 +83,7 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       protocol: 1,
       uptimeSeconds: Math.round((deps.now() - deps.startedAt) / 1000),
       mqtt,
+      sparkplugHost: deps.sparkplugHost?.() ?? null,
       simulator: {
         running: deps.sim?.running() ?? false,
         faults: deps.sim?.faults().map((f) => `${f.name}@${f.target}`) ?? [],
@@ -94,6 +97,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         twins: rt.plant.model.twins.length,
         points: countPoints(rt.plant.model),
         ingest: { ...rt.ingest.counters },
+        // Per bound edge node: "online", "waiting for birth" (its NBIRTH was missed), "offline", "not seen".
+        sparkplug: rt.ingest.sparkplug?.nodeStatus() ?? [],
         memory: {
           historyBytes: rt.twin.memoryBytes(),
           fullRateMinutes: rt.twin.horizonMs / 60_000,

@@ -1,14 +1,25 @@
 /**
  * The one MQTT connection of a server process to the plant broker. Read-only by
  * default: it subscribes, and `publish` refuses unless it was built with
- * `writesEnabled: true` (MQTT_WRITES=on; used only for Sparkplug rebirth requests).
+ * `writesEnabled: true` (MQTT_WRITES=on; used only for Sparkplug rebirth requests and
+ * the primary host's STATE, whose will it registers in every CONNECT).
  * Speaks MQTT 3.1.1 or 5, over TCP or TLS. Reports its state for /healthz and keeps
  * reconnecting while the broker is away; a certificate or credential the broker
  * refuses fails the first connect at once, since retrying cannot fix it.
+ * A subscription's handler is in place before the SUBSCRIBE goes out, so the retained
+ * last-known values the broker sends straight back are never lost.
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
+
+/** An MQTT will (Last Will and Testament), registered in each CONNECT packet. */
+export interface WillMessage {
+  topic: string;
+  payload: string | Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
 
 export interface MqttConnectionOptions {
   url: string;
@@ -26,6 +37,11 @@ export interface MqttConnectionOptions {
   rejectUnauthorized?: boolean;
   /** Without it `publish` throws: Gemba does not write to a plant broker unasked. */
   writesEnabled?: boolean;
+  /**
+   * Built afresh for every CONNECT, reconnects included: a Sparkplug host's will carries the time of the
+   * CONNECT it was sent in (Sparkplug 3.0, tck-id-host-topic-phid-death-payload-connect).
+   */
+  will?: () => WillMessage;
 }
 
 /** TLS verification failures: retrying will not help, so the first connect fails fast on them. */
@@ -67,6 +83,9 @@ function permanentFailure(err: Error & { code?: unknown }, url: string): string 
 export class MqttConnection {
   private client: MqttClient | null = null;
   private readonly filters = new Map<string, Set<MessageHandler>>();
+  private readonly connectListeners = new Set<() => void>();
+  private readonly lostListeners = new Set<() => void>();
+  private publishHolds = 0;
   connected = false;
   lastError: string | null = null;
   everConnected = false;
@@ -96,24 +115,36 @@ export class MqttConnection {
     if (o.ca) options.ca = o.ca;
     if (o.cert) options.cert = o.cert;
     if (o.key) options.key = o.key;
+    if (o.will) options.will = o.will();
     const client = mqtt.connect(o.url, options);
     this.client = client;
+    // mqtt.js emits "reconnect" just before it writes the next CONNECT from `client.options`.
+    client.on("reconnect", () => {
+      if (o.will) client.options.will = o.will();
+    });
     client.on("connect", () => {
-      if (!this.connected && this.everConnected) log(`MQTT: reconnected to ${this.opts.url}`);
+      const again = this.everConnected;
+      if (!this.connected && again) log(`MQTT: reconnected to ${this.opts.url}`);
       this.connected = true;
       this.everConnected = true;
       this.lastError = null;
+      // resubscribe is off: every filter, including those added while the broker was away, is subscribed here,
+      // before the reconnect listeners run (what they publish reaches the broker after the SUBSCRIBEs).
       for (const f of this.filters.keys()) {
         client.subscribeAsync(f, { qos: 0 }).catch((e: Error) => log(`MQTT: cannot subscribe ${f}: ${e.message}`));
       }
+      if (again) for (const l of this.connectListeners) l();
     });
-    client.on("close", () => {
-      if (this.connected) log(`MQTT: connection to ${this.opts.url} lost; retrying`);
+    // mqtt.js emits "offline" from its own "close" listener, which runs before this one: both count.
+    const lost = () => {
+      if (!this.connected) return;
       this.connected = false;
-    });
-    client.on("offline", () => {
-      this.connected = false;
-    });
+      if (this.client !== client) return; // close() on purpose
+      log(`MQTT: connection to ${this.opts.url} lost; retrying`);
+      for (const l of this.lostListeners) l();
+    };
+    client.on("close", lost);
+    client.on("offline", lost);
     client.on("error", (err) => {
       this.lastError = err.message;
     });
@@ -159,16 +190,58 @@ export class MqttConnection {
 
   /**
    * Publish one message (QoS 0). Throws unless built with `writesEnabled: true`; a message
-   * offered while disconnected is dropped rather than queued (a late command is a wrong command).
+   * offered while disconnected or held (`holdPublishes`) is dropped rather than queued, and
+   * false returned (a late command is a wrong command).
    */
   publish(topic: string, payload: Uint8Array | string): boolean {
     if (this.opts.writesEnabled !== true) {
       throw new Error(`refusing to publish to "${topic}": MQTT writes are off (set MQTT_WRITES=on to allow them)`);
     }
     const c = this.client;
-    if (!c || !this.connected) return false;
+    if (!c || !this.connected || this.publishHolds > 0) return false;
     c.publish(topic, typeof payload === "string" ? payload : Buffer.from(payload), { qos: 0 });
     return true;
+  }
+
+  /**
+   * Publish with QoS and retain, resolving once the broker has it (QoS 1: its PUBACK). For the Sparkplug
+   * host's STATE messages, which must be QoS 1 and retained. Throws unless writes are enabled.
+   */
+  async publishAsync(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void> {
+    if (this.opts.writesEnabled !== true) {
+      throw new Error(`refusing to publish to "${topic}": MQTT writes are off (set MQTT_WRITES=on to allow them)`);
+    }
+    const c = this.client;
+    if (!c || !this.connected) throw new Error(`not connected to ${this.opts.url}`);
+    await c.publishAsync(topic, payload, opts);
+  }
+
+  /**
+   * Refuse `publish` (not `publishAsync`) until the returned release is called: a Sparkplug primary
+   * host's first message must be its STATE birth (tck-id-host-topic-phid-birth-message).
+   */
+  holdPublishes(): () => void {
+    this.publishHolds++;
+    let released = false;
+    return () => {
+      if (!released) this.publishHolds--;
+      released = true;
+    };
+  }
+
+  /**
+   * Called after every reconnect (not the first connect, which `connect()` resolves), after the filters were
+   * subscribed again, so anything published here reaches the broker after them. Returns the function that removes it.
+   */
+  onReconnect(listener: () => void): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  /** Called when an established connection drops (not on `close()`). Returns the function that removes it. */
+  onConnectionLost(listener: () => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
   }
 
   /**
@@ -189,14 +262,26 @@ export class MqttConnection {
 
   async subscribe(filter: string, handler: MessageHandler): Promise<() => Promise<void>> {
     let set = this.filters.get(filter);
+    // The handler goes in before the SUBSCRIBE: the broker sends retained messages at once, often
+    // before the SUBACK, and a message with no handler yet would be lost for good.
+    const fresh = !set;
     if (!set) {
       set = new Set();
       this.filters.set(filter, set);
-      // While the broker is away a subscribe would wait for it; the next connect subscribes every filter instead.
-      if (this.connected) await this.client?.subscribeAsync(filter, { qos: 0 });
     }
     set.add(handler);
     this.route.clear();
+    // While the broker is away a subscribe would wait for it; the next connect subscribes every filter instead.
+    if (fresh && this.connected) {
+      try {
+        await this.client?.subscribeAsync(filter, { qos: 0 });
+      } catch (e) {
+        set.delete(handler);
+        if (set.size === 0) this.filters.delete(filter);
+        this.route.clear();
+        throw e;
+      }
+    }
     return async () => {
       const s = this.filters.get(filter);
       if (!s) return;
@@ -209,11 +294,32 @@ export class MqttConnection {
     };
   }
 
+  /**
+   * Disconnect. While connected this sends an MQTT DISCONNECT, so the broker discards the will: a Sparkplug
+   * host has just published its own death, and the older will must not follow it. A broker that does not
+   * answer within 2 s is dropped.
+   */
   async close(): Promise<void> {
     const c = this.client;
+    const wasConnected = this.connected;
     this.client = null;
     this.connected = false;
-    if (c) await c.endAsync(true);
+    if (!c) return;
+    if (wasConnected) {
+      let timer: NodeJS.Timeout | undefined;
+      const gave = await Promise.race([
+        c.endAsync(false).then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2000))),
+      ]);
+      clearTimeout(timer);
+      // A second end() is a no-op while the first is under way, so a stuck one is cut at the socket.
+      if (!gave) c.stream.destroy();
+      return;
+    }
+    await c.endAsync(true);
   }
 }
 

@@ -87,7 +87,7 @@ export type IngestCounters = Record<IngestOutcome, number> & {
 };
 
 export interface IngestOptions {
-  /** Prepended to every binding topic (isolates tests and multi-tenant brokers). */
+  /** Prepended to every JSON binding topic (isolates tests and multi-tenant brokers); never to spBv1.0. */
   topicPrefix?: string;
   /** Largest accepted payload. Default 64 KiB. */
   maxPayloadBytes?: number;
@@ -99,7 +99,7 @@ export interface IngestOptions {
   maxSparkplugPayloadBytes?: number;
   /** Sparkplug rebirth requests need both (MQTT_WRITES=on); without them the ingest never publishes. */
   writesEnabled?: boolean;
-  publish?: (topic: string, payload: Uint8Array) => void;
+  publish?: (topic: string, payload: Uint8Array) => boolean | void;
   log?: (msg: string) => void;
 }
 
@@ -123,7 +123,6 @@ export class PlantIngest {
       sp.length === 0
         ? null
         : new SparkplugIngest(twin, sp, {
-            topicPrefix: opts.topicPrefix ?? "",
             maxPayloadBytes: opts.maxSparkplugPayloadBytes,
             maxFutureMs: opts.maxFutureMs,
             writesEnabled: opts.writesEnabled,

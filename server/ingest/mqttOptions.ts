@@ -1,6 +1,6 @@
 /**
  * MQTT connection settings from environment variables: protocol version, TLS files,
- * credentials and the one write permission. Validated once at start-up; a bad value
+ * credentials, the one write permission and the Sparkplug primary host id. Validated once at start-up; a bad value
  * throws an Error whose message is one sentence naming the variable.
  */
 import fs from "node:fs";
@@ -15,8 +15,32 @@ export interface MqttEnv {
   key?: Buffer;
   /** false only with MQTT_TLS_INSECURE=on. */
   rejectUnauthorized: boolean;
-  /** MQTT_WRITES=on. The only thing it enables is the Sparkplug rebirth request (NCMD). */
+  /**
+   * MQTT_WRITES=on. All it enables: Sparkplug rebirth requests (NCMD Node Control/Rebirth), and the
+   * primary host's STATE messages when `sparkplugHostId` is set. Nothing else is ever written.
+   */
   writesEnabled: boolean;
+  /** SPARKPLUG_HOST_ID: act as this Sparkplug 3.0 primary host application (spBv1.0/STATE/<id>); null = not one. */
+  sparkplugHostId: string | null;
+}
+
+/** A Sparkplug host id is one topic level: no "/", no wildcards (Sparkplug 3.0, topic namespace elements); no spaces. */
+export const SPARKPLUG_HOST_ID_PATTERN = /^[^/+#\s]{1,128}$/;
+
+function sparkplugHostId(env: NodeJS.ProcessEnv, writesEnabled: boolean): string | null {
+  const raw = env["SPARKPLUG_HOST_ID"]?.trim();
+  if (!raw) return null;
+  if (!SPARKPLUG_HOST_ID_PATTERN.test(raw)) {
+    throw new Error(
+      `SPARKPLUG_HOST_ID must be one topic level of up to 128 characters without "/", "+", "#" or spaces, got "${raw}".`,
+    );
+  }
+  if (!writesEnabled) {
+    throw new Error(
+      "SPARKPLUG_HOST_ID makes Gemba a Sparkplug primary host, which publishes its STATE to the broker; set MQTT_WRITES=on too, or remove SPARKPLUG_HOST_ID.",
+    );
+  }
+  return raw;
 }
 
 function onOff(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
@@ -77,10 +101,12 @@ export function parseMqttEnv(env: NodeJS.ProcessEnv = process.env, root = proces
     );
   }
 
+  const writesEnabled = onOff(env, "MQTT_WRITES", false);
   const out: MqttEnv = {
     protocolVersion,
     rejectUnauthorized: !insecure,
-    writesEnabled: onOff(env, "MQTT_WRITES", false),
+    writesEnabled,
+    sparkplugHostId: sparkplugHostId(env, writesEnabled),
   };
   const username = env["MQTT_USERNAME"];
   const password = env["MQTT_PASSWORD"];

@@ -194,14 +194,28 @@ export class PlantHub {
       maxFutureMs: this.opts.maxFutureMs,
       onReject: (o, topic, detail) => this.logReject(plantId, o, topic, detail),
       writesEnabled: this.opts.writesEnabled === true,
-      publish: (t, p) => {
-        this.opts.mqtt.publish(t, p);
-      },
+      publish: (t, p) => this.opts.mqtt.publish(t, p),
       log: this.opts.log,
     });
+    if (this.opts.topicPrefix && ingest.sparkplug) {
+      this.opts.log(
+        `plant "${plantId}": MQTT_TOPIC_PREFIX "${this.opts.topicPrefix}" is not applied to Sparkplug topics: the spBv1.0 namespace is fixed by the specification`,
+      );
+    }
     const { clock } = this.opts;
     for (const filter of ingest.filters) {
       undo.push(await this.opts.mqtt.subscribe(filter, (topic, payload) => ingest.handle(topic, payload, clock.now())));
+    }
+    const sparkplug = ingest.sparkplug;
+    if (sparkplug) {
+      // Gemba's own link to the broker dropped: what edge nodes sent meanwhile is lost (SparkplugIngest.connectionLost).
+      undo.push(
+        this.opts.mqtt.onConnectionLost(() => {
+          const n = sparkplug.connectionLost(clock.now());
+          if (n > 0)
+            this.opts.log(`plant "${plantId}": ${n} Sparkplug edge node(s) marked bad until they report again`);
+        }),
+      );
     }
     const every = (fn: () => void, ms: number) => {
       const t = clock.setInterval(fn, ms);

@@ -30,6 +30,7 @@ describe("parseMqttEnv", () => {
       protocolVersion: 5,
       rejectUnauthorized: true,
       writesEnabled: false,
+      sparkplugHostId: null,
     });
     expect(parseMqttEnv({}).protocolVersion).toBe(4);
     expect(parseMqttEnv({ MQTT_URL: "mqtt://plant:1883", MQTT_VERSION: "3.1.1" }).protocolVersion).toBe(4);

@@ -38,7 +38,8 @@ afterAll(async () => {
 describe("Sparkplug B: Mosquitto → SparkplugIngest → twin → room → @colyseus/sdk client", () => {
   it("an NBIRTH and an NDATA reach a room client; the edge node's death (its MQTT will) turns the point bad", async () => {
     const room = await join(h, "Sparky");
-    const base = `${h.config.topicPrefix}spBv1.0/${GROUP}`;
+    // The Sparkplug namespace is fixed: MQTT_TOPIC_PREFIX (set by the harness) is not put in front of it.
+    const base = `spBv1.0/${GROUP}`;
     const bdSeq = 3;
     // The edge node registers its NDEATH as its will, as Sparkplug edge nodes do; the broker sends it when the node drops.
     const edge = await mqtt.connectAsync(MOSQUITTO, {

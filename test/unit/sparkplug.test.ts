@@ -239,7 +239,11 @@ describe("Sparkplug B: one-way by default (rebirth requests)", () => {
 
   it("never publishes without writesEnabled, even when given a publish function", () => {
     const sent: string[] = [];
-    const ro = new SparkplugIngest(twin, BINDINGS, { publish: (t) => sent.push(t) });
+    const ro = new SparkplugIngest(twin, BINDINGS, {
+      publish: (t) => {
+        sent.push(t);
+      },
+    });
     ro.handle(topic("NDATA", "Edge1"), gap(), NOW); // data before birth
     ro.handle(topic("NBIRTH", "Edge1"), nbirth(0, 1), NOW);
     ro.handle(topic("NDATA", "Edge1"), gap(), NOW + 20_000); // seq gap
@@ -254,13 +258,14 @@ describe("Sparkplug B: one-way by default (rebirth requests)", () => {
     const sent: { topic: string; payload: Uint8Array }[] = [];
     const rw = new SparkplugIngest(twin, BINDINGS, {
       writesEnabled: true,
-      publish: (t, payload) => sent.push({ topic: t, payload }),
-      topicPrefix: "tenant/",
+      publish: (t, payload) => {
+        sent.push({ topic: t, payload });
+      },
     });
-    const t = (type: string) => `tenant/${topic(type, "Edge1")}`;
+    const t = (type: string) => topic(type, "Edge1");
     rw.handle(t("NDATA"), gap(), NOW);
     rw.handle(t("NDATA"), gap(), NOW + 5_000);
-    expect(sent.map((s) => s.topic)).toEqual(["tenant/spBv1.0/Plant1/NCMD/Edge1"]);
+    expect(sent.map((s) => s.topic)).toEqual(["spBv1.0/Plant1/NCMD/Edge1"]);
     const cmd = spb.decodePayload(sent[0]!.payload);
     expect(cmd.metrics).toEqual([expect.objectContaining({ name: "Node Control/Rebirth", value: true })]);
     rw.handle(t("NBIRTH"), nbirth(0, 1), NOW + 6_000);
@@ -273,14 +278,18 @@ describe("Sparkplug B: one-way by default (rebirth requests)", () => {
     expect(rw.handle(sent[0]!.topic, sent[0]!.payload, NOW)).toBe("command");
   });
 
-  it("a publish that throws (e.g. writes refused by the connection) never escapes", () => {
+  it("a publish that throws (e.g. writes refused by the connection) never escapes, and is logged once per window", () => {
+    const logs: string[] = [];
     const rw = new SparkplugIngest(twin, BINDINGS, {
       writesEnabled: true,
       publish: () => {
         throw new Error("refused");
       },
+      log: (m) => logs.push(m),
     });
     expect(rw.handle(topic("NDATA", "Edge1"), gap(), NOW)).toBe("no-birth");
+    expect(rw.handle(topic("NDATA", "Edge1"), gap(), NOW + 1)).toBe("no-birth");
+    expect(logs).toEqual(["Sparkplug: could not ask Plant1/Edge1 to rebirth: refused"]);
   });
 });
 

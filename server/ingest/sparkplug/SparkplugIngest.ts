@@ -7,11 +7,24 @@
  * publishes, unless the caller passes `writesEnabled: true` and a `publish`
  * function, and then only a rate-limited rebirth request (NCMD Node Control/Rebirth)
  * when it has lost track of a node. Pure core: the clock is passed in, I/O injected.
+ *
+ * The topic namespace is fixed (Sparkplug 3.0, tck-id-topics-*-topic: "spBv1.0/group/..."):
+ * no broker-side topic prefix is ever put in front of it, or no edge node would be found.
+ * A node whose BIRTH this host missed (it started later) is "waiting for birth": its DATA
+ * metrics that carry a name bound by the plant are applied all the same (docs/SPARKPLUG.md).
  */
 import type { SparkplugBinding } from "../../plant/instance.ts";
 import type { PlantTwin } from "../../twin/PlantTwin.ts";
 import { Quality } from "../../../shared/status.ts";
-import { decodeSparkplug, encodeRebirthRequest, metricValue, type SpMetric, type SpPayload } from "./codec.ts";
+import type { EdgeNodeState } from "../../../shared/protocol.ts";
+import {
+  decodeSparkplug,
+  encodeRebirthRequest,
+  metricValue,
+  selfDescribedValue,
+  type SpMetric,
+  type SpPayload,
+} from "./codec.ts";
 
 export const SPARKPLUG_NAMESPACE = "spBv1.0";
 
@@ -51,16 +64,28 @@ export interface SparkplugStats {
   rebirthRequests: number;
 }
 
+export interface EdgeNodeStatus {
+  group: string;
+  node: string;
+  state: EdgeNodeState;
+  /** Server time of the last change of `state`; null while "not seen". */
+  since: number | null;
+  /** bdSeq of the birth in force (ties its NDEATH to it); null when unknown. */
+  bdSeq: number | null;
+  rebirthRequests: number;
+}
+
 export interface SparkplugIngestOptions {
-  /** Prepended to every Sparkplug topic (isolates tests and multi-tenant brokers). */
-  topicPrefix?: string;
   /** Largest accepted payload. Default 1 MiB: a BIRTH carries every metric of a node. */
   maxPayloadBytes?: number;
   /** Samples stamped further ahead of server time than this are rejected (MAX_FUTURE_SECONDS). Default 5 s. */
   maxFutureMs?: number;
-  /** Both needed before anything is published; see the module comment. */
+  /**
+   * Both needed before anything is published; see the module comment. `publish` returns false when the
+   * message could not go out (disconnected, or held until the primary host's STATE birth): not counted as sent.
+   */
   writesEnabled?: boolean;
-  publish?: (topic: string, payload: Uint8Array) => void;
+  publish?: (topic: string, payload: Uint8Array) => boolean | void;
   /** At most one rebirth request per edge node per this interval. Default 10 s. */
   rebirthIntervalMs?: number;
   /** Called for each message worth a log line (the caller rate-limits logging). */
@@ -104,6 +129,11 @@ interface NodeState {
   bdSeq: number | undefined;
   seq: number | undefined;
   lastRebirthAt: number;
+  state: EdgeNodeState;
+  since: number | null;
+  rebirths: number;
+  /** Gemba lost the broker while the node was online: what it sent meanwhile is lost, so ask for a birth. */
+  resync: boolean;
 }
 
 type Result = { outcome: SparkplugOutcome; detail?: string };
@@ -132,8 +162,7 @@ export class SparkplugIngest {
   };
   readonly filters: string[];
   private readonly nodes = new Map<string, NodeState>();
-  private readonly prefix: string;
-  private readonly root: string;
+  private readonly root = `${SPARKPLUG_NAMESPACE}/`;
   private readonly maxBytes: number;
   private readonly maxFuture: number;
   private readonly rebirthMs: number;
@@ -143,8 +172,6 @@ export class SparkplugIngest {
     bindings: readonly SparkplugBinding[],
     private readonly opts: SparkplugIngestOptions = {},
   ) {
-    this.prefix = opts.topicPrefix ?? "";
-    this.root = `${this.prefix}${SPARKPLUG_NAMESPACE}/`;
     this.maxBytes = opts.maxPayloadBytes ?? 1024 * 1024;
     this.maxFuture = opts.maxFutureMs ?? 5_000;
     this.rebirthMs = opts.rebirthIntervalMs ?? 10_000;
@@ -165,6 +192,10 @@ export class SparkplugIngest {
           bdSeq: undefined,
           seq: undefined,
           lastRebirthAt: Number.NEGATIVE_INFINITY,
+          state: "not seen",
+          since: null,
+          rebirths: 0,
+          resync: false,
         };
         this.nodes.set(key, n);
       }
@@ -184,6 +215,37 @@ export class SparkplugIngest {
     // One filter per edge node: `#` also matches the parent level, so this covers the node's own
     // topics and all its devices. Seq runs across all of them, so unbound devices are needed too.
     this.filters = [...this.nodes.values()].map((n) => `${this.root}${n.group}/+/${n.node}/#`);
+  }
+
+  /** Every bound edge node and what this host knows of it (for /healthz and the plant status). */
+  nodeStatus(): EdgeNodeStatus[] {
+    return [...this.nodes.values()].map((n) => ({
+      group: n.group,
+      node: n.node,
+      state: n.state,
+      since: n.since,
+      bdSeq: n.bdSeq ?? null,
+      rebirthRequests: n.rebirths,
+    }));
+  }
+
+  /**
+   * Gemba's own connection to the broker dropped. Whatever the nodes published meanwhile (changes, even
+   * their NDEATH) is lost, so their values are no longer known to be current: Sparkplug 3.0 has a host
+   * mark them STALE (chapter 5, host session establishment); Gemba marks them bad, as for an NDEATH.
+   * DATA after the reconnect applies as before; with writes on, each node's next message asks for a
+   * rebirth so every value is refreshed. Returns how many online nodes were affected.
+   */
+  connectionLost(now: number): number {
+    let affected = 0;
+    for (const n of this.nodes.values()) {
+      // A node waiting for its birth may have had named values applied: they are just as uncertain now.
+      if (!n.alive && n.state !== "waiting for birth") continue;
+      affected++;
+      n.resync = true;
+      for (const scope of n.scopes.keys()) this.markBad(n, scope, now);
+    }
+    return affected;
   }
 
   /** True for topics in this ingest's Sparkplug namespace (bound or not). */
@@ -239,6 +301,8 @@ export class SparkplugIngest {
 
   private nodeBirth(n: NodeState, p: SpPayload, now: number): Result {
     n.alive = true;
+    n.resync = false;
+    this.setState(n, "online", now);
     n.seq = p.seq;
     n.bdSeq = bdSeqOf(p);
     n.births.clear(); // a new NBIRTH invalidates every device's BIRTH too
@@ -266,8 +330,10 @@ export class SparkplugIngest {
     }
     n.alive = false;
     n.births.clear();
-    const ts = p.timestamp ?? now;
-    for (const scope of n.scopes.keys()) this.markBad(n, scope, ts);
+    this.setState(n, "offline", now);
+    // The broker sends the NDEATH (the node's will) whenever it notices, so its timestamp is not when the node
+    // went away: Sparkplug 3.0 has the host use its own receive time (...-ndeath-node-tags-stale).
+    for (const scope of n.scopes.keys()) this.markBad(n, scope, now);
     return { outcome: "death" };
   }
 
@@ -281,12 +347,20 @@ export class SparkplugIngest {
 
   private data(n: NodeState, scope: string, p: SpPayload, now: number): Result {
     const what = scope ? `DDATA for ${scope}` : "NDATA";
-    if (!n.alive) return this.noBirth(n, now, `${what} from ${n.group}/${n.node} before its NBIRTH`);
+    if (!n.alive) {
+      const missed = this.noBirth(n, now, `${what} from ${n.group}/${n.node} before its NBIRTH`);
+      return this.applyUnborn(n, scope, p, now) ?? missed;
+    }
+    if (n.resync) this.requestRebirth(n, now, "Gemba reconnected to the broker");
     const gap = this.checkSeq(n, p, now);
     if (!n.scopes.has(scope)) return gap ?? { outcome: "unknown-topic" };
     const birth = n.births.get(scope);
-    if (!birth) return this.noBirth(n, now, `${what} from ${n.group}/${n.node} before its DBIRTH`);
-    const out = this.applyMetrics(n, scope, birth, p, false, now);
+    if (!birth) {
+      const missed = this.noBirth(n, now, `${what} from ${n.group}/${n.node} before its DBIRTH`);
+      const unborn = this.applyUnborn(n, scope, p, now);
+      return gap ?? unborn ?? missed;
+    }
+    const out = this.applyMetrics(n, scope, birth, p, "data", now);
     if (out.outcome === "unknown-metric") this.requestRebirth(n, now, "unknown metric alias");
     return gap ?? out;
   }
@@ -303,7 +377,27 @@ export class SparkplugIngest {
       if (def.point !== undefined) n.touched.get(scope)!.add(def.point);
     }
     n.births.set(scope, birth);
-    this.applyMetrics(n, scope, birth, p, true, now);
+    this.applyMetrics(n, scope, birth, p, "birth", now);
+  }
+
+  /**
+   * DATA from a scope whose BIRTH this host has not seen: aliases mean nothing yet, but a metric that
+   * carries its name (Sparkplug allows names in DATA when a node uses no aliases) is the same metric the
+   * BIRTH would define, so a bound name is applied. Returns undefined when nothing applied.
+   */
+  private applyUnborn(n: NodeState, scope: string, p: SpPayload, now: number): Result | undefined {
+    const sb = n.scopes.get(scope);
+    if (!sb) return undefined;
+    const adHoc: Birth = { byName: new Map(), byAlias: new Map() };
+    for (const m of p.metrics) {
+      if (m.name === undefined) continue;
+      const def: MetricDef = { name: m.name, datatype: m.datatype, point: this.resolve(sb, m.name) };
+      adHoc.byName.set(m.name, def);
+      if (def.point !== undefined) n.touched.get(scope)!.add(def.point);
+    }
+    if (adHoc.byName.size === 0) return undefined;
+    const out = this.applyMetrics(n, scope, adHoc, p, "unborn", now);
+    return out.outcome === "applied" ? out : undefined;
   }
 
   private resolve(sb: ScopeBinding, name: string): number | undefined {
@@ -313,7 +407,15 @@ export class SparkplugIngest {
     return parts.length === 2 ? this.twin.indexOf(parts[0]!, parts[1]!) : undefined;
   }
 
-  private applyMetrics(n: NodeState, scope: string, birth: Birth, p: SpPayload, isBirth: boolean, now: number): Result {
+  private applyMetrics(
+    n: NodeState,
+    scope: string,
+    birth: Birth,
+    p: SpPayload,
+    kind: "birth" | "data" | "unborn",
+    now: number,
+  ): Result {
+    const isBirth = kind === "birth";
     let applied = false;
     let worst: Result | undefined;
     const note = (r: Result) => {
@@ -334,7 +436,7 @@ export class SparkplugIngest {
         note({ outcome: "unknown-point" });
         continue;
       }
-      const v = metricValue(m, m.datatype ?? def.datatype);
+      const v = kind === "unborn" ? selfDescribedValue(m) : metricValue(m, m.datatype ?? def.datatype);
       if (!v.ok) {
         this.stats.metricsNonNumeric++;
         note({ outcome: "bad-value", detail: `metric "${def.name}" ${v.detail}` });
@@ -388,20 +490,31 @@ export class SparkplugIngest {
   }
 
   private noBirth(n: NodeState, now: number, detail: string): Result {
+    if (!n.alive) this.setState(n, "waiting for birth", now);
     this.requestRebirth(n, now, "data before birth");
     return { outcome: "no-birth", detail };
+  }
+
+  private setState(n: NodeState, state: EdgeNodeState, now: number): void {
+    if (n.state === state) return;
+    n.state = state;
+    n.since = now;
   }
 
   private requestRebirth(n: NodeState, now: number, why: string): void {
     const publish = this.opts.publish;
     if (this.opts.writesEnabled !== true || !publish) return;
     if (now - n.lastRebirthAt < this.rebirthMs) return;
-    n.lastRebirthAt = now;
     try {
-      publish(`${this.root}${n.group}/NCMD/${n.node}`, encodeRebirthRequest(now));
+      // A request that did not go out leaves the rate window open: the node's next message asks again.
+      if (publish(`${this.root}${n.group}/NCMD/${n.node}`, encodeRebirthRequest(now)) === false) return;
+      n.lastRebirthAt = now;
+      n.resync = false;
       this.stats.rebirthRequests++;
+      n.rebirths++;
       this.opts.log?.(`Sparkplug: asked ${n.group}/${n.node} to rebirth (${why})`);
     } catch (e) {
+      n.lastRebirthAt = now; // a refusal would repeat on every message: one log line per window is enough
       this.opts.log?.(`Sparkplug: could not ask ${n.group}/${n.node} to rebirth: ${(e as Error).message}`);
     }
   }

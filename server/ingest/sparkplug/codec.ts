@@ -160,6 +160,29 @@ export function metricValue(m: SpMetric, datatype: number | undefined): MetricVa
   return { ok: true, value: v };
 }
 
+/**
+ * The number a DATA metric carries when no BIRTH has declared its datatype (Gemba started after the
+ * edge node). Sparkplug says DATA SHOULD NOT repeat the datatype, so only values that say their own
+ * type are read: an explicit datatype, a double, a float or a boolean. A bare integer is refused:
+ * Tahu writes signed integers into the unsigned fields, so its sign is unknown until the BIRTH.
+ */
+export function selfDescribedValue(m: SpMetric): MetricValue {
+  if (m.datatype !== undefined) return metricValue(m, m.datatype);
+  switch (m.field) {
+    case "doubleValue":
+      return metricValue(m, DataType.Double);
+    case "floatValue":
+      return metricValue(m, DataType.Float);
+    case "booleanValue":
+      return metricValue(m, DataType.Boolean);
+    case "intValue":
+    case "longValue":
+      return { ok: false, detail: "is an integer without a datatype (its sign is unknown until the BIRTH)" };
+    default:
+      return metricValue(m, undefined);
+  }
+}
+
 /** The NCMD payload that asks an edge node to publish its BIRTH certificates again. */
 export function encodeRebirthRequest(now: number): Uint8Array {
   return spb.encodePayload({
