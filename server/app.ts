@@ -25,6 +25,7 @@ import { PlantSimulator, FAULTS, type FaultName } from "./sim/PlantSimulator.ts"
 import { SimPublisher } from "./sim/SimPublisher.ts";
 import { systemClock, type Clock } from "./twin/Clock.ts";
 import { JournalStore } from "./store/JournalStore.ts";
+import { JournalDamagedError } from "./store/journalIntegrity.ts";
 import { HandoffTickets } from "./handoff/HandoffTickets.ts";
 import { createAuth, type Auth } from "./auth/createAuth.ts";
 import { restrictCors } from "./http/corsPolicy.ts";
@@ -130,6 +131,7 @@ export async function startGemba(
     try {
       store = new JournalStore(path.join(config.dataDir, "gemba.db"));
     } catch (e) {
+      if (e instanceof JournalDamagedError) throw new StartupError(`Cannot start: ${e.message}`);
       throw new StartupError(
         `Cannot open the journal in ${config.dataDir}: ${(e as Error).message} (set DATA_DIR to a writable folder).`,
       );

@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { AlarmRecord } from "../alarms/AlarmLifecycle.ts";
+import { inspectJournalFile, JournalDamagedError, restoreAdvice } from "./journalIntegrity.ts";
 
 export interface JournalEntry {
   id: number;
@@ -43,7 +44,32 @@ export class JournalStore {
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    // SQLite is quiet about a cut-off WAL or main file: look at the bytes first, and refuse with a sentence.
+    const problem = inspectJournalFile(file);
+    if (problem) throw new JournalDamagedError(problem);
     this.db = new Database(file);
+    try {
+      const check = this.db.pragma("quick_check", { simple: false }) as { quick_check: string }[];
+      if (check.length !== 1 || check[0]!.quick_check !== "ok") {
+        const first = check
+          .map((r) => r.quick_check)
+          .slice(0, 2)
+          .join("; ");
+        throw new JournalDamagedError({
+          kind: "check-failed",
+          file,
+          sentence: `The journal ${file} is damaged (SQLite's quick_check: ${first}). ${restoreAdvice(file)}`,
+        });
+      }
+    } catch (e) {
+      this.db.close();
+      if (e instanceof JournalDamagedError) throw e;
+      throw new JournalDamagedError({
+        kind: "check-failed",
+        file,
+        sentence: `The journal ${file} cannot be read (${(e as Error).message}). ${restoreAdvice(file)}`,
+      });
+    }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.exec(`
@@ -175,6 +201,16 @@ export class JournalStore {
       .prepare(`SELECT * FROM journal WHERE ${where.join(" AND ")} ORDER BY ts, id LIMIT @limit`)
       .all(params) as (Omit<JournalEntry, "data"> & { data: string })[];
     return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  /** An online copy (SQLite's backup API: consistent while the server keeps writing). */
+  async backup(dest: string): Promise<void> {
+    await this.db.backup(dest);
+  }
+
+  /** Resolves once every write so far is durable; SQLite writes are durable when they return. */
+  flushed(): Promise<void> {
+    return Promise.resolve();
   }
 
   close(): void {
