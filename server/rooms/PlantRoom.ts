@@ -46,7 +46,7 @@ import { PlaybackSync } from "./PlaybackSync.ts";
 import { MessageCounters, parseRequest, validated } from "./messagePolicy.ts";
 import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { applyPose, PoseGate } from "./presence.ts";
-import type { HandoffTickets, Ticket } from "../handoff/HandoffTickets.ts";
+import type { TicketBook, Ticket } from "../handoff/HandoffTickets.ts";
 import { AuthError, type Identity } from "../auth/identity.ts";
 import { authStatus, type SignInGate } from "../auth/SignInGate.ts";
 import type { Clock } from "../twin/Clock.ts";
@@ -58,7 +58,7 @@ import { InterestSync, interestEnabled, type InterestSetting } from "./InterestS
 export interface PlantRoomContext {
   hub: PlantHub;
   clock: Clock;
-  tickets: HandoffTickets;
+  tickets: TicketBook;
   reconnectSeconds: number;
   patchRateMs: number;
   /** Interest management (INTEREST); default auto. */
@@ -123,7 +123,7 @@ export async function authorizeJoin(
   }
   let handoff: Ticket | null = null;
   if (parsed.data.handoff) {
-    const r = ctx.tickets.peek(parsed.data.handoff, requester);
+    const r = await ctx.tickets.peek(parsed.data.handoff, requester);
     if (!r.ok) throw new ServerError(r.code === "rate-limited" ? JoinError.FORBIDDEN : JoinError.BAD_JOIN, r.message);
     if (r.ticket.user !== who.user) {
       throw new ServerError(JoinError.FORBIDDEN, "That handoff belongs to someone else; you cannot take their seat.");
@@ -271,7 +271,10 @@ export function definePlantRoom(ctx: PlantRoomContext) {
           return mctx.reject(p.refusal);
         }
         this.counters.count("accepted", type);
-        return handler(client, p.data, mctx);
+        const out = handler(client, p.data, mctx);
+        // Answer once what the request wrote is durable (a shared journal commits in PostgreSQL after returning).
+        const durable = this.runtime.store.flushed();
+        return durable ? durable.then(() => out) : out;
       });
     }
 
@@ -533,10 +536,10 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     }
 
     private registerHandoff(): void {
-      this.onRequest("handoffCreate", (client, msg, mctx) => {
+      this.onRequest("handoffCreate", async (client, msg, mctx) => {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "Only the device that holds the seat can move it."));
-        const t = ctx.tickets.create({
+        const t = await ctx.tickets.create({
           seat: seat.id,
           user: seat.user,
           name: seat.name,
@@ -549,12 +552,12 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         const info: HandoffTicketInfo = { token: t.token, code: t.code, expiresAt: t.expiresAt };
         return info;
       });
-      this.onRequest("handoffAccept", (client, msg, mctx) => {
+      this.onRequest("handoffAccept", async (client, msg, mctx) => {
         const seat = this.pendingSeat(client);
         const info = this.pendingInfo.get(client.sessionId);
         if (!seat || !info?.ticket)
           return mctx.reject(refusal("invalid", "There is no handoff waiting on this device."));
-        const r = ctx.tickets.claim(info.ticket.token, seat.user, client.sessionId);
+        const r = await ctx.tickets.claim(info.ticket.token, seat.user, client.sessionId);
         if (!r.ok) return mctx.reject(refusal(r.code === "wrong-user" ? "forbidden" : "invalid", r.message));
         this.switchDriver(seat, client, info.device, "ticket", r.ticket.draft);
         return { seat: seat.id };
