@@ -74,8 +74,11 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.get("/healthz", (_req, res) => {
     const mqtt = deps.mqtt();
     const rs = deps.roomStats();
+    const journal = deps.store.health();
     const body: Health = {
-      ok: mqtt.connected,
+      // Degraded when either side is: no plant data, or actions that are not being stored.
+      ok: mqtt.connected && journal.ok,
+      journal,
       version: deps.version,
       protocol: 1,
       uptimeSeconds: Math.round((deps.now() - deps.startedAt) / 1000),

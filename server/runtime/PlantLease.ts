@@ -103,7 +103,12 @@ export class PlantLease {
   }
 
   private async connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: this.opts.databaseUrl, keepAlive: true });
+    // Named, so a database administrator sees which sessions hold plant leases (pg_stat_activity).
+    const c = new pg.Client({
+      connectionString: this.opts.databaseUrl,
+      keepAlive: true,
+      application_name: `gemba-lease:${this.opts.schema}`.slice(0, 63),
+    });
     c.on("error", (e) => this.lost(`the lease connection to PostgreSQL failed (${e.message})`));
     await c.connect();
     this.client = c;

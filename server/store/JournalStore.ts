@@ -41,6 +41,13 @@ export type StateChange =
   | { t: "annotation"; id: string; record: object | null }
   | { t: "calibration"; record: object };
 
+export interface JournalHealth {
+  backend: "sqlite" | "postgresql";
+  ok: boolean;
+  problem: string | null;
+  pendingWrites: number;
+}
+
 export type ReplicationListener = (plant: string, change: StateChange) => void;
 
 const SCHEMA_VERSION = 1;
@@ -262,6 +269,11 @@ export class JournalStore {
   /** Called with each state change another process made (never for SQLite alone); returns the unsubscribe. */
   onReplicated(_listener: ReplicationListener): () => void {
     return () => {};
+  }
+
+  /** For /healthz: SQLite writes are on disk when they return, so nothing is ever pending. */
+  health(): JournalHealth {
+    return { backend: "sqlite", ok: true, problem: null, pendingWrites: 0 };
   }
 
   /** An online copy (SQLite's backup API: consistent while the server keeps writing). */

@@ -19,6 +19,7 @@ import { Redis } from "ioredis";
 import {
   JournalStore,
   type JournalEntry,
+  type JournalHealth,
   type NewJournalEntry,
   type ReplicationListener,
   type StateChange,
@@ -35,6 +36,7 @@ export interface SharedJournalOptions {
 }
 
 interface Op {
+  queuedAt: number;
   row: JournalEntry;
   state: StateChange | null;
   done: Promise<void>;
@@ -69,6 +71,7 @@ export class SharedJournal extends JournalStore {
   private spare: [number, number] | null = null;
   private refilling: Promise<void> | null = null;
   private lastSeq = 0;
+  private lastError = "";
   private reading: Promise<void> | null = null;
   private readAgain = false;
   private poll: NodeJS.Timeout | null = null;
@@ -149,7 +152,7 @@ export class SharedJournal extends JournalStore {
     this.applyRow(row, state);
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const op: Op = { row, state, done, resolve };
+    const op: Op = { queuedAt: Date.now(), row, state, done, resolve };
     this.queue.push(op);
     this.last = op;
     void this.drain();
@@ -170,6 +173,23 @@ export class SharedJournal extends JournalStore {
 
   override recordCalibration(plant: string, record: object, entry: NewJournalEntry): number {
     return this.write({ ...entry, plant }, { t: "calibration", record });
+  }
+
+  /** Not ok once a write has waited longer than a request does: people are being told "not stored". */
+  override health(now = Date.now()): JournalHealth {
+    const oldest = this.queue[0];
+    const waited = oldest ? now - oldest.queuedAt : 0;
+    const ok = waited <= FLUSH_TIMEOUT_MS;
+    return {
+      backend: "postgresql",
+      ok,
+      problem: ok
+        ? null
+        : `PostgreSQL has not stored ${this.queue.length} write(s) for ${Math.round(waited / 1000)} s` +
+          (this.lastError ? ` (${this.lastError})` : "") +
+          "; they are kept in this process's memory and retried every second. Check DATABASE_URL and the database server.",
+      pendingWrites: this.queue.length,
+    };
   }
 
   override flushed(): Promise<void> | null {
@@ -203,6 +223,7 @@ export class SharedJournal extends JournalStore {
         } catch (e) {
           // Kept in order and retried: a write the mirror already shows must reach PostgreSQL.
           this.counters.writeErrors++;
+          this.lastError = (e as Error).message;
           this.opts.log(
             `shared journal: writing ${batch.length} row(s) failed (${(e as Error).message}); retrying in 1 s`,
           );
