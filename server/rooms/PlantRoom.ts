@@ -463,7 +463,9 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
         const r = this.calibration.set(this.actorOf(seat), raw);
-        return r.ok ? { journalId: r.journalId } : mctx.reject(refusal(r.code, r.message));
+        if (!r.ok) return mctx.reject(refusal(r.code, r.message));
+        const durable = this.runtime.store.flushed();
+        return durable ? durable.then(() => ({ journalId: r.journalId })) : { journalId: r.journalId };
       });
 
       this.onMessage("*", (client, type) => {

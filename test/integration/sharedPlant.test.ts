@@ -174,7 +174,7 @@ describe("a cluster with a shared journal stays one plant", () => {
     presence.shutdown();
   }, 60_000);
 
-  it("an alarm is one journal row, and an acknowledgement, a note and a bookmark made on one process show on the other within 1 s", async () => {
+  it("an alarm is one journal row, and an acknowledgement, a note, a bookmark and calibration points made on one process show on the other within 1 s", async () => {
     const [ada, grace] = rooms as [PlantRoom, PlantRoom];
     const ALARM = "limit.level:T101";
     await pub.publishAsync(`${TOPIC_PREFIX}gemba/demo/T101/level`, JSON.stringify({ v: 99, ts: Date.now() }));
@@ -226,6 +226,10 @@ describe("a cluster with a shared journal stays one plant", () => {
       1000,
     );
     const bookmarkMs = Date.now() - t0;
+
+    // Co-location points set through one process align headsets in the other's room too.
+    await grace.request("calibrate", { a: [1, 0, -2], b: [4, 0.1, -2] });
+    await waitForState(ada, (s) => s.calibration.ax === 1 && s.calibration.bx === 4, "the calibration across", 1000);
 
     // By now the other process has evaluated the same sample many times: still one activation row.
     expect(await count(ALARM, "alarm.active")).toBe(1);
