@@ -230,13 +230,16 @@ export class PlantHub {
         for (const c of [...fromLimits, ...fromRules]) unapplied.set(`${c.rule}:${c.twin}`, c);
         return;
       }
-      if (unapplied.size) {
-        alarms.applyConditions([...unapplied.values()]);
-        unapplied.clear();
-      }
-      alarms.applyConditions(fromLimits);
-      if (fromRules.length) alarms.applyConditions(fromRules);
-      alarms.tick(clock.now());
+      // Written under this ownership's fencing token: refused by PostgreSQL if a successor has taken over meanwhile.
+      this.opts.store.fenced(plantId, owner.epoch(), () => {
+        if (unapplied.size) {
+          alarms.applyConditions([...unapplied.values()]);
+          unapplied.clear();
+        }
+        alarms.applyConditions(fromLimits);
+        if (fromRules.length) alarms.applyConditions(fromRules);
+        alarms.tick(clock.now());
+      });
     }, 250);
     const annotations = new AnnotationBook(
       plantId,
@@ -264,9 +267,12 @@ export class PlantHub {
    * Whether this process may apply a plant's alarm changes now: always in a single process; in a cluster while it
    * holds the plant's lease and has read everything the previous owner wrote.
    */
-  private ownership(plantId: string, undo: (() => Promise<void> | void)[]): { ready: () => boolean } {
+  private ownership(
+    plantId: string,
+    undo: (() => Promise<void> | void)[],
+  ): { ready: () => boolean; epoch: () => number } {
     const lease = this.opts.lease;
-    if (!lease) return { ready: () => true };
+    if (!lease) return { ready: () => true, epoch: () => 0 };
     let caughtUp = false;
     let epoch = 0;
     undo.push(
@@ -279,7 +285,7 @@ export class PlantHub {
     );
     lease.hold(plantId);
     undo.push(() => lease.release(plantId));
-    return { ready: () => caughtUp && lease.owns(plantId) };
+    return { ready: () => caughtUp && lease.owns(plantId), epoch: () => lease.epoch(plantId) };
   }
 
   /** Bad input is logged, at most once a second with a count of what was suppressed, so a flood cannot fill the disk. */

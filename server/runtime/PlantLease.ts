@@ -5,12 +5,16 @@
  * lock on a dedicated connection: it lasts exactly as long as that connection,
  * so when the owner dies (kill -9 closes its socket) PostgreSQL frees it at once
  * and the next process to ask (every second) takes over. The owner pings its
- * connection every second and steps down the moment the ping fails, so it never
- * evaluates without holding the lock for longer than one ping.
+ * connection every second and steps down the moment the ping fails. Each
+ * ownership has a fencing token (the plant's row in `leases`, one higher per new
+ * owner): the owner's alarm writes carry it and PostgreSQL refuses them once a
+ * successor holds a newer one, so a cut-off owner cannot write in that second.
  */
+import os from "node:os";
 import pg from "pg";
 
-export type LeaseListener = (plant: string, owned: boolean) => void;
+/** `epoch` is the fencing token of this ownership (0 when not owned): it grows with every change of owner. */
+export type LeaseListener = (plant: string, owned: boolean, epoch: number) => void;
 
 export interface PlantLeaseOptions {
   databaseUrl: string;
@@ -23,7 +27,8 @@ export interface PlantLeaseOptions {
 export class PlantLease {
   private client: pg.Client | null = null;
   private readonly wanted = new Set<string>();
-  private readonly owned = new Set<string>();
+  /** Plant -> the fencing token this process got when it took the lease. */
+  private readonly owned = new Map<string, number>();
   private readonly listeners = new Set<LeaseListener>();
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<void> | null = null;
@@ -46,7 +51,7 @@ export class PlantLease {
   release(plant: string): void {
     this.wanted.delete(plant);
     if (!this.owned.delete(plant)) return;
-    this.emit(plant, false);
+    this.emit(plant, false, 0);
     const c = this.client;
     void c?.query("SELECT pg_advisory_unlock(hashtext($1), hashtext($2))", [this.opts.schema, plant]).catch(() => {});
   }
@@ -56,7 +61,12 @@ export class PlantLease {
   }
 
   ownedPlants(): string[] {
-    return [...this.owned].sort();
+    return [...this.owned.keys()].sort();
+  }
+
+  /** The fencing token of a plant this process owns, else 0. */
+  epoch(plant: string): number {
+    return this.owned.get(plant) ?? 0;
   }
 
   onChange(l: LeaseListener): () => void {
@@ -64,13 +74,13 @@ export class PlantLease {
     return () => this.listeners.delete(l);
   }
 
-  private emit(plant: string, owned: boolean): void {
+  private emit(plant: string, owned: boolean, epoch: number): void {
     this.opts.log(
       owned
         ? `plant "${plant}": this process now evaluates its rules and alarms (lease taken)`
         : `plant "${plant}": this process no longer evaluates its rules and alarms (lease released)`,
     );
-    for (const l of this.listeners) l(plant, owned);
+    for (const l of this.listeners) l(plant, owned, epoch);
   }
 
   private round(): Promise<void> {
@@ -91,8 +101,15 @@ export class PlantLease {
           plant,
         ]);
         if (r.rows[0]!.ok && this.wanted.has(plant) && !this.stopped) {
-          this.owned.add(plant);
-          this.emit(plant, true);
+          // The fencing token: writes made as owner carry it and are refused once a successor has a newer one.
+          const e = await c.query<{ epoch: string }>(
+            `INSERT INTO "${this.opts.schema}".leases (plant, epoch, holder) VALUES ($1, 1, $2)
+             ON CONFLICT (plant) DO UPDATE SET epoch = leases.epoch + 1, holder = excluded.holder RETURNING epoch`,
+            [plant, `${os.hostname()}:${process.pid}`],
+          );
+          const epoch = Number(e.rows[0]!.epoch);
+          this.owned.set(plant, epoch);
+          this.emit(plant, true, epoch);
         } else if (r.rows[0]!.ok) {
           await c.query("SELECT pg_advisory_unlock(hashtext($1), hashtext($2))", [this.opts.schema, plant]);
         }
@@ -120,9 +137,9 @@ export class PlantLease {
     this.client = null;
     void c?.end().catch(() => {});
     if (this.owned.size) this.opts.log(`lease: ${why}; stepping down`);
-    for (const plant of [...this.owned]) {
+    for (const plant of [...this.owned.keys()]) {
       this.owned.delete(plant);
-      this.emit(plant, false);
+      this.emit(plant, false, 0);
     }
   }
 

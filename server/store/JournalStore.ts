@@ -271,6 +271,14 @@ export class JournalStore {
     return () => {};
   }
 
+  /**
+   * Run `fn`, whose writes are made as the plant's lease owner with fencing token `epoch` (0: no lease, a single
+   * process). Only the shared journal checks it; SQLite alone has one writer by construction.
+   */
+  fenced<T>(_plant: string, _epoch: number, fn: () => T): T {
+    return fn();
+  }
+
   /** For /healthz: SQLite writes are on disk when they return, so nothing is ever pending. */
   health(): JournalHealth {
     return { backend: "sqlite", ok: true, problem: null, pendingWrites: 0 };

@@ -37,6 +37,8 @@ export interface SharedJournalOptions {
 
 interface Op {
   queuedAt: number;
+  /** Written as the plant's lease owner: refused if the plant's fencing token has moved on. */
+  fence: { plant: string; epoch: number } | null;
   row: JournalEntry;
   state: StateChange | null;
   done: Promise<void>;
@@ -72,10 +74,11 @@ export class SharedJournal extends JournalStore {
   private refilling: Promise<void> | null = null;
   private lastSeq = 0;
   private lastError = "";
+  private fence: Op["fence"] = null;
   private reading: Promise<void> | null = null;
   private readAgain = false;
   private poll: NodeJS.Timeout | null = null;
-  readonly counters = { written: 0, replicated: 0, writeErrors: 0 };
+  readonly counters = { written: 0, replicated: 0, writeErrors: 0, fenced: 0 };
 
   private constructor(
     private readonly opts: SharedJournalOptions,
@@ -152,7 +155,7 @@ export class SharedJournal extends JournalStore {
     this.applyRow(row, state);
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const op: Op = { queuedAt: Date.now(), row, state, done, resolve };
+    const op: Op = { queuedAt: Date.now(), fence: this.fence, row, state, done, resolve };
     this.queue.push(op);
     this.last = op;
     void this.drain();
@@ -190,6 +193,17 @@ export class SharedJournal extends JournalStore {
           "; they are kept in this process's memory and retried every second. Check DATABASE_URL and the database server.",
       pendingWrites: this.queue.length,
     };
+  }
+
+  override fenced<T>(plant: string, epoch: number, fn: () => T): T {
+    if (epoch <= 0) return fn();
+    const outer = this.fence;
+    this.fence = { plant, epoch };
+    try {
+      return fn();
+    } finally {
+      this.fence = outer;
+    }
   }
 
   override flushed(): Promise<void> | null {
@@ -244,7 +258,15 @@ export class SharedJournal extends JournalStore {
     const c = await this.pool.connect();
     try {
       await c.query("BEGIN");
-      for (const { row, state } of batch) {
+      for (const { row, state, fence } of batch) {
+        if (fence && !(await this.stillOwner(c, fence))) {
+          // A former owner's write after a successor took over: refused, so no alarm transition is written twice.
+          this.counters.fenced++;
+          this.opts.log(
+            `shared journal: refused a ${row.kind} on "${row.plant}" from this process's former lease (token ${fence.epoch}); the new owner writes it`,
+          );
+          continue;
+        }
         await c.query(
           `INSERT INTO ${this.t("journal")} (id, ts, plant, kind, actor, device, subject, data, state)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
@@ -269,6 +291,14 @@ export class SharedJournal extends JournalStore {
     } finally {
       c.release();
     }
+  }
+
+  /** FOR SHARE: a successor's token bump waits for this transaction, so the check holds until it commits. */
+  private async stillOwner(c: pg.PoolClient, fence: { plant: string; epoch: number }): Promise<boolean> {
+    const r = await c.query<{ epoch: string }>(`SELECT epoch FROM ${this.t("leases")} WHERE plant = $1 FOR SHARE`, [
+      fence.plant,
+    ]);
+    return r.rows.length === 1 && Number(r.rows[0]!.epoch) === fence.epoch;
   }
 
   private async storeState(c: pg.PoolClient, plant: string, s: StateChange): Promise<void> {

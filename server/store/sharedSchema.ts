@@ -47,6 +47,7 @@ export async function createSharedSchema(pool: pg.Pool, schema: string): Promise
         token text PRIMARY KEY, code text NOT NULL UNIQUE, record text NOT NULL,
         expires_at double precision NOT NULL, used boolean NOT NULL DEFAULT false
       );
+      CREATE TABLE IF NOT EXISTS ${t("leases")} (plant text PRIMARY KEY, epoch bigint NOT NULL, holder text NOT NULL);
       CREATE OR REPLACE FUNCTION ${t("journal_append_only")}() RETURNS trigger LANGUAGE plpgsql AS
         $$ BEGIN RAISE EXCEPTION 'the journal is append-only'; END $$;
       DROP TRIGGER IF EXISTS journal_append_only ON ${t("journal")};

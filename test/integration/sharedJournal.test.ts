@@ -13,6 +13,7 @@ import { PlantLease } from "../../server/runtime/PlantLease.ts";
 import type { StateChange } from "../../server/store/JournalStore.ts";
 import type { AlarmRecord } from "../../server/alarms/AlarmLifecycle.ts";
 import { newAlarm } from "../../server/alarms/AlarmLifecycle.ts";
+import { createSharedSchema } from "../../server/store/sharedSchema.ts";
 import { eventually } from "./harness.ts";
 
 const DATABASE = process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -90,6 +91,25 @@ describe("shared journal", () => {
     expect(Number((rows.rows[0] as { n: string }).n)).toBe(1);
   }, 30_000);
 
+  it("an alarm write made under a lease that a successor has since taken (an older fencing token) is refused", async () => {
+    await db.query(`INSERT INTO "${SCHEMA}".leases (plant, epoch, holder) VALUES ('fenced', 5, 'successor')`);
+    const stale: AlarmRecord = { ...newAlarm("limit.temperature", "T101", 3), state: "unack-active" };
+    a.fenced("fenced", 4, () =>
+      a.recordAlarm("fenced", stale, { ...entry("alarm.active", stale.id), plant: "fenced" }),
+    );
+    await a.flushed();
+    const current: AlarmRecord = { ...newAlarm("limit.level", "T102", 3), state: "unack-active" };
+    a.fenced("fenced", 5, () =>
+      a.recordAlarm("fenced", current, { ...entry("alarm.active", current.id), plant: "fenced" }),
+    );
+    await a.flushed();
+    const r = await db.query<{ subject: string }>(`SELECT subject FROM "${SCHEMA}".journal WHERE plant = 'fenced'`);
+    expect(r.rows.map((x) => x.subject)).toEqual([current.id]);
+    const alarms = await db.query<{ id: string }>(`SELECT id FROM "${SCHEMA}".alarms WHERE plant = 'fenced'`);
+    expect(alarms.rows.map((x) => x.id)).toEqual([current.id]);
+    expect(a.counters.fenced).toBe(1);
+  });
+
   it("the journal in PostgreSQL refuses edits and deletions", async () => {
     await expect(db.query(`UPDATE "${SCHEMA}".journal SET actor = 'Mallory'`)).rejects.toThrow(/append-only/);
     await expect(db.query(`DELETE FROM "${SCHEMA}".journal`)).rejects.toThrow(/append-only/);
@@ -102,7 +122,9 @@ describe("plant lease", () => {
     const events: string[] = [];
     const lease = (name: string) => {
       const l = new PlantLease({ databaseUrl: DATABASE, schema, log: () => {}, intervalMs: 200 });
-      l.onChange((plant, owned) => events.push(`${name} ${owned ? "took" : "lost"} ${plant}`));
+      l.onChange((plant, owned, epoch) =>
+        events.push(`${name} ${owned ? `took ${plant} (token ${epoch})` : `lost ${plant}`}`),
+      );
       l.start();
       return l;
     };
@@ -110,6 +132,9 @@ describe("plant lease", () => {
     const b = lease("b");
     const db = new pg.Client({ connectionString: DATABASE });
     await db.connect();
+    const pool = new pg.Pool({ connectionString: DATABASE, max: 1 });
+    await createSharedSchema(pool, schema);
+    await pool.end();
     try {
       a.hold("demo");
       await eventually(() => Promise.resolve(a.owns("demo")), "a takes demo", 5000);
@@ -127,9 +152,11 @@ describe("plant lease", () => {
       await eventually(() => Promise.resolve(!a.owns("demo")), "a steps down", 10_000);
       console.log(`lease takeover after the holder's session died: ${Date.now() - t0} ms (200 ms rounds)`);
       expect(events).toContain("a lost demo");
-      expect(events.filter((e) => e.endsWith("took demo"))).toEqual(["a took demo", "b took demo"]);
+      // Each new owner gets a higher fencing token.
+      expect(events.filter((e) => e.includes("took demo"))).toEqual(["a took demo (token 1)", "b took demo (token 2)"]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await db.end();
     }
   }, 30_000);
