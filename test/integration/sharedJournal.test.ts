@@ -128,6 +128,11 @@ describe("plant lease", () => {
       l.start();
       return l;
     };
+    // A timeout says what the leases did so far (seen once under parallel load, not reproduced since).
+    const until = (cond: () => boolean, what: string, ms: number) =>
+      eventually(() => Promise.resolve(cond()), what, ms).catch((e: Error) => {
+        throw new Error(`${e.message}; lease events so far: ${events.join(", ") || "none"}`);
+      });
     const a = lease("a");
     const b = lease("b");
     const db = new pg.Client({ connectionString: DATABASE });
@@ -137,10 +142,10 @@ describe("plant lease", () => {
     await pool.end();
     try {
       a.hold("demo");
-      await eventually(() => Promise.resolve(a.owns("demo")), "a takes demo", 5000);
+      await until(() => a.owns("demo"), "a takes demo", 10_000);
       b.hold("demo");
       b.hold("other");
-      await eventually(() => Promise.resolve(b.owns("other")), "b takes the free plant", 5000);
+      await until(() => b.owns("other"), "b takes the free plant", 10_000);
       expect(b.owns("demo")).toBe(false);
       // a's session dies as if its process had been killed: PostgreSQL frees its locks with it.
       const t0 = Date.now();
@@ -148,8 +153,8 @@ describe("plant lease", () => {
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid() AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtext('demo')::bigint & 4294967295)::oid)",
         [`gemba-lease:${schema}`.slice(0, 63)],
       );
-      await eventually(() => Promise.resolve(b.owns("demo")), "b takes demo over", 10_000);
-      await eventually(() => Promise.resolve(!a.owns("demo")), "a steps down", 10_000);
+      await until(() => b.owns("demo"), "b takes demo over", 10_000);
+      await until(() => !a.owns("demo"), "a steps down", 10_000);
       console.log(`lease takeover after the holder's session died: ${Date.now() - t0} ms (200 ms rounds)`);
       expect(events).toContain("a lost demo");
       // Each new owner gets a higher fencing token.
@@ -159,5 +164,5 @@ describe("plant lease", () => {
       await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await db.end();
     }
-  }, 30_000);
+  }, 60_000);
 });
