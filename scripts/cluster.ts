@@ -85,7 +85,10 @@ async function main(): Promise<void> {
   console.log(`\n  Gemba cluster: ${n} process(es) behind http://${publicHost}:${front}/`);
   for (const node of nodes)
     console.log(`    n${node.index}: pid ${node.proc.pid}, ${node.url}, reached as /n${node.index}`);
-  console.log(`  Redis ${env["REDIS_URL"]}, broker ${env["MQTT_URL"]}${sim ? ", simulator on n1" : ""}\n`);
+  const journal = env["DATABASE_URL"]?.trim()
+    ? "one shared journal in PostgreSQL"
+    : "a SQLite journal per process (set DATABASE_URL to share it)";
+  console.log(`  Redis ${env["REDIS_URL"]}, broker ${env["MQTT_URL"]}, ${journal}${sim ? ", simulator on n1" : ""}\n`);
 }
 
 void main();

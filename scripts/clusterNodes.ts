@@ -1,7 +1,8 @@
 /**
  * Start Gemba server processes that form one cluster: each on its own port with
  * PUBLIC_ADDRESS set, all sharing REDIS_URL and the plant broker. Each process
- * has its own DATA_DIR (its own journal: SQLite wants one writer), and they all
+ * has its own DATA_DIR (its own SQLite journal, SQLite wanting one writer, unless
+ * DATABASE_URL puts one shared journal in PostgreSQL), and they all
  * share one development signing key, so a sign-in token from any process opens
  * a room on any process. Used by `npm run start:cluster` and bench/load.ts.
  */

@@ -28,7 +28,11 @@ import { PlantSimulator, FAULTS, type FaultName } from "./sim/PlantSimulator.ts"
 import { SimPublisher } from "./sim/SimPublisher.ts";
 import { systemClock, type Clock } from "./twin/Clock.ts";
 import { JournalStore } from "./store/JournalStore.ts";
-import { HandoffTickets } from "./handoff/HandoffTickets.ts";
+import { JournalDamagedError } from "./store/journalIntegrity.ts";
+import { HandoffTickets, type TicketBook } from "./handoff/HandoffTickets.ts";
+import { SharedTickets } from "./handoff/SharedTickets.ts";
+import { SharedJournal } from "./store/SharedJournal.ts";
+import { PlantLease } from "./runtime/PlantLease.ts";
 import { createAuth, type Auth } from "./auth/createAuth.ts";
 import { restrictCors } from "./http/corsPolicy.ts";
 import { clusterServerOptions } from "./cluster/clusterOptions.ts";
@@ -149,14 +153,34 @@ export async function startGemba(
             : " (read-only: Gemba subscribes and never publishes here)"),
     );
     let store: JournalStore;
+    let lease: PlantLease | undefined;
     try {
-      store = new JournalStore(path.join(config.dataDir, "gemba.db"));
+      store = config.databaseUrl
+        ? await SharedJournal.open({
+            databaseUrl: config.databaseUrl,
+            schema: config.databaseSchema,
+            redisUrl: config.redisUrl!,
+            log,
+          })
+        : new JournalStore(path.join(config.dataDir, "gemba.db"));
     } catch (e) {
+      if (config.databaseUrl) throw new StartupError(`Cannot start: ${(e as Error).message} (check DATABASE_URL).`);
+      if (e instanceof JournalDamagedError) throw new StartupError(`Cannot start: ${e.message}`);
       throw new StartupError(
         `Cannot open the journal in ${config.dataDir}: ${(e as Error).message} (set DATA_DIR to a writable folder).`,
       );
     }
-    cleanups.push(() => store.close());
+    cleanups.push(() => (store instanceof SharedJournal ? store.closeAsync() : store.close()));
+    if (config.databaseUrl) {
+      log(`journal: PostgreSQL (schema ${config.databaseSchema}), shared by every process of this cluster`);
+      // One owner per plant: the lease says which process evaluates its rules and alarm lifecycle.
+      lease = new PlantLease({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, log });
+      lease.start();
+      const l = lease;
+      cleanups.push(() => l.stop());
+    } else if (config.redisUrl) {
+      log("journal: SQLite in DATA_DIR, one per process (set DATABASE_URL to share journal, alarms and notes)");
+    }
     // Sign-in: development tokens or an OpenID Connect provider, and per-plant access lists (server/auth).
     let auth: Auth;
     try {
@@ -177,6 +201,7 @@ export async function startGemba(
       log,
       unloadIdle: config.redisUrl !== null,
       maxFutureMs: config.maxFutureMs,
+      ...(lease ? { lease } : {}),
     });
     cleanups.push(() => hub.close());
     // In a cluster a process ingests only the plants it hosts rooms for, so the default plant is only checked here
@@ -241,10 +266,18 @@ export async function startGemba(
       log(`simulator: publishing plant "${plantId}" (seed ${config.simSeed})`);
     }
 
-    const tickets = new HandoffTickets(
-      () => clock.now(),
-      (n) => randomBytes(n),
-    );
+    const tickets: TicketBook =
+      store instanceof SharedJournal
+        ? new SharedTickets(
+            store.pool,
+            store.schema,
+            () => clock.now(),
+            (n) => randomBytes(n),
+          )
+        : new HandoffTickets(
+            () => clock.now(),
+            (n) => randomBytes(n),
+          );
 
     // 4. HTTP(S) + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.
     let tls: TlsMaterial | null = null;

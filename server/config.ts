@@ -3,6 +3,7 @@
  * Every variable is listed in README.md; a bad value ends start-up with one sentence.
  */
 import path from "node:path";
+import { checkSchemaName } from "./store/sharedSchema.ts";
 import { ROLES, type Role } from "../shared/protocol.ts";
 import { parseMqttEnv, type MqttEnv } from "./ingest/mqttOptions.ts";
 import { INTEREST_SETTINGS, type InterestSetting } from "./rooms/InterestSync.ts";
@@ -43,6 +44,13 @@ export interface Config {
   redisUrl: string | null;
   /** Cluster: host[:port][/path] where clients reach this process's rooms (PUBLIC_ADDRESS). */
   publicAddress: string | null;
+  /**
+   * Cluster: PostgreSQL holding the journal, alarm states, notes and handoff tickets of every process (DATABASE_URL);
+   * null = the SQLite journal in DATA_DIR. Needs REDIS_URL (how processes hear of each other's writes).
+   */
+  databaseUrl: string | null;
+  /** The PostgreSQL schema for Gemba's tables (DATABASE_SCHEMA, default gemba). */
+  databaseSchema: string;
   /** Serve HTTPS/WSS (needed for WebXR on a LAN address). */
   https: boolean;
   /** A provided certificate and key (PEM files); without them HTTPS uses a local CA kept in DATA_DIR/tls. */
@@ -88,7 +96,9 @@ function role(raw: string | undefined): Role {
   throw new ConfigError(`DEV_ROLE must be one of ${ROLES.join(", ")}, got "${raw}".`);
 }
 
-function cluster(env: NodeJS.ProcessEnv): Pick<Config, "redisUrl" | "publicAddress"> {
+function cluster(
+  env: NodeJS.ProcessEnv,
+): Pick<Config, "redisUrl" | "publicAddress" | "databaseUrl" | "databaseSchema"> {
   const redisUrl = env["REDIS_URL"]?.trim() || null;
   if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
     throw new ConfigError(`REDIS_URL must look like redis://host:6379 or rediss://host:6380/0, got "${redisUrl}".`);
@@ -102,7 +112,19 @@ function cluster(env: NodeJS.ProcessEnv): Pick<Config, "redisUrl" | "publicAddre
   if (publicAddress && !redisUrl) {
     throw new ConfigError("PUBLIC_ADDRESS only matters in a cluster; set REDIS_URL too, or remove PUBLIC_ADDRESS.");
   }
-  return { redisUrl, publicAddress };
+  const databaseUrl = env["DATABASE_URL"]?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\/[^\s]+$/.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must look like postgres://user@host:5432/database, got "${databaseUrl}".`);
+  }
+  if (databaseUrl && !redisUrl) {
+    throw new ConfigError(
+      "DATABASE_URL is for a cluster: set REDIS_URL too (processes hear of each other's writes through Redis), or remove DATABASE_URL to use the SQLite journal.",
+    );
+  }
+  const databaseSchema = env["DATABASE_SCHEMA"]?.trim() || "gemba";
+  const bad = checkSchemaName(databaseSchema);
+  if (bad) throw new ConfigError(bad);
+  return { redisUrl, publicAddress, databaseUrl, databaseSchema };
 }
 
 function interest(raw: string | undefined): InterestSetting {

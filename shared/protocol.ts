@@ -351,6 +351,13 @@ export const Health = z.object({
   sparkplugHost: z.object({ id: z.string(), online: z.boolean(), timestamp: z.number().nullable() }).nullable(),
   simulator: z.object({ running: z.boolean(), faults: z.array(z.string()) }),
   auth: z.object({ mode: z.enum(["dev", "oidc"]), signIns: z.number(), refused: z.record(z.string(), z.number()) }),
+  /** The journal: SQLite in DATA_DIR, or PostgreSQL shared by a cluster; not ok while writes are not being stored. */
+  journal: z.object({
+    backend: z.enum(["sqlite", "postgresql"]),
+    ok: z.boolean(),
+    problem: z.string().nullable(),
+    pendingWrites: z.number(),
+  }),
   rooms: z.number(),
   clients: z.number(),
   plants: z.array(

@@ -80,6 +80,14 @@ export class AlarmBook {
     return id;
   }
 
+  /** An alarm's new state written by another process of the cluster (server/store/SharedJournal.ts). */
+  adopt(record: AlarmRecord): void {
+    const a = this.alarms.get(record.id);
+    if (a) Object.assign(a, record);
+    else this.alarms.set(record.id, record);
+    for (const l of this.listeners) l(this.alarms.get(record.id)!);
+  }
+
   applyConditions(changes: readonly ConditionChange[]): void {
     for (const c of changes) {
       const id = `${c.rule}:${c.twin}`;

@@ -116,6 +116,13 @@ export class AnnotationBook {
     return { ok: true, id: rec.id, journalId };
   }
 
+  /** A change another process of the cluster stored (server/store/SharedJournal.ts). */
+  adopt(id: string, record: AnnotationRecord | null): void {
+    if (record) this.items.set(id, record);
+    else if (!this.items.delete(id)) return;
+    this.emit(id, record);
+  }
+
   private mayChange(actor: Actor, rec: AnnotationRecord): boolean {
     return (rec.authorSeat === actor.seat || rec.author === actor.name) && can(actor.role, "annotate")
       ? true

@@ -39,6 +39,21 @@ export interface CalibrationStore {
   loadCalibration(plant: string): unknown;
   recordCalibration(plant: string, record: object, entry: NewJournalEntry): number;
   append(entry: NewJournalEntry): number;
+  /** Changes another process of the cluster stored (server/store/SharedJournal.ts); a no-op for one process. */
+  onReplicated(listener: (plant: string, change: { t: string; record?: unknown }) => void): () => void;
+}
+
+/** Re-validate what is stored: a row from an older or hand-edited database must not reach the headsets. */
+function validStored(raw: unknown): CalibrationRecord | null {
+  const stored = raw as Partial<CalibrationRecord> | null;
+  const p = ClientMessage.calibrate.safeParse(stored ? { a: stored.a, b: stored.b } : null);
+  if (!stored || !p.success) return null;
+  return {
+    a: p.data.a,
+    b: p.data.b,
+    setBy: typeof stored.setBy === "string" ? stored.setBy : "",
+    setAt: typeof stored.setAt === "number" ? stored.setAt : 0,
+  };
 }
 
 export class CalibrationBook {
@@ -51,17 +66,15 @@ export class CalibrationBook {
     private readonly store: CalibrationStore,
     private readonly now: () => number,
   ) {
-    // Re-validate what is on disk: a row from an older or hand-edited database must not reach the headsets.
-    const stored = store.loadCalibration(plant) as Partial<CalibrationRecord> | null;
-    const p = ClientMessage.calibrate.safeParse(stored ? { a: stored.a, b: stored.b } : null);
-    if (stored && p.success) {
-      this.record = {
-        a: p.data.a,
-        b: p.data.b,
-        setBy: typeof stored.setBy === "string" ? stored.setBy : "",
-        setAt: typeof stored.setAt === "number" ? stored.setAt : 0,
-      };
-    }
+    this.record = validStored(store.loadCalibration(plant));
+    // In a cluster, points set through another process reach this process's rooms (server/store/SharedJournal.ts).
+    store.onReplicated((p, change) => {
+      if (p !== plant || change.t !== "calibration") return;
+      const record = validStored(change.record);
+      if (!record) return;
+      this.record = record;
+      for (const l of this.listeners) l(record);
+    });
   }
 
   get current(): CalibrationRecord | null {

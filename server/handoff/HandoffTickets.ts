@@ -26,6 +26,29 @@ export type TicketResult =
   | { ok: false; code: "not-found" | "expired" | "used" | "wrong-user" | "rate-limited"; message: string };
 
 /**
+ * What rooms and routes call: the in-memory book below (one process), or the shared one in PostgreSQL
+ * (SharedTickets.ts, a cluster: a ticket issued on one process is redeemed on any other).
+ */
+export interface TicketBook {
+  readonly counters: { created: number; claimed: number; refused: number; rateLimited: number };
+  create(t: NewTicket): Ticket | Promise<Ticket>;
+  peek(key: string, requester: string): TicketResult | Promise<TicketResult>;
+  claim(key: string, user: string, requester: string): TicketResult | Promise<TicketResult>;
+}
+
+export type NewTicket = Omit<Ticket, "token" | "code" | "createdAt" | "expiresAt" | "used">;
+
+/** The refusals, worded once for both books. */
+export const REFUSED = {
+  "rate-limited": "Too many wrong codes from this device; wait a minute and try again.",
+  "not-found": "That handoff code is not valid. Check it, or ask for a new one.",
+  used: "That handoff was already used. Ask for a new one on the other device.",
+  expired: "That handoff expired (they last 5 minutes). Ask for a new one.",
+  "wrong-user": "That handoff belongs to someone else; you cannot take their seat.",
+} as const;
+
+
+/**
  * 5 minutes: a person taking off a headset, finding the laptop and typing six digits on a slow page needed more than
  * the 60 s this once was (a browser test under load saw the code expire while the page was still booting).
  */
@@ -33,7 +56,7 @@ export const TICKET_TTL_MS = 5 * 60_000;
 /** Wrong codes a requester may try per minute before being refused outright. */
 export const CODE_ATTEMPTS_PER_MINUTE = 10;
 
-export class HandoffTickets {
+export class HandoffTickets implements TicketBook {
   private readonly byToken = new Map<string, Ticket>();
   private readonly byCode = new Map<string, Ticket>();
   private readonly failures = new Map<string, number[]>();
@@ -44,7 +67,7 @@ export class HandoffTickets {
     private readonly random: (bytes: number) => Buffer,
   ) {}
 
-  create(t: Omit<Ticket, "token" | "code" | "createdAt" | "expiresAt" | "used">): Ticket {
+  create(t: NewTicket): Ticket {
     this.sweep();
     const token = this.random(16).toString("base64url");
     let code: string;

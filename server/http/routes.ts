@@ -22,7 +22,7 @@ import { installAuthRoutes } from "../auth/authRoutes.ts";
 import { allowed, identified } from "../auth/httpGuard.ts";
 import type { Auth } from "../auth/createAuth.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
-import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
+import type { TicketBook } from "../handoff/HandoffTickets.ts";
 import { incidentCsv, incidentHtml, type Incident } from "../incidents/IncidentReport.ts";
 import { precompressed } from "./precompressed.ts";
 
@@ -46,7 +46,7 @@ export interface RouteDeps {
   roomStats: () => { rooms: number; clients: number };
   sim: SimControl | null;
   defaultPlant: string;
-  tickets: HandoffTickets;
+  tickets: TicketBook;
   /** Sign-in (server/auth): the dev/oidc routes, and the gate the journal routes check. */
   auth: Auth;
   store: JournalStore;
@@ -77,8 +77,11 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.get("/healthz", (_req, res) => {
     const mqtt = deps.mqtt();
     const rs = deps.roomStats();
+    const journal = deps.store.health();
     const body: Health = {
-      ok: mqtt.connected,
+      // Degraded when either side is: no plant data, or actions that are not being stored.
+      ok: mqtt.connected && journal.ok,
+      journal,
       version: deps.version,
       protocol: 1,
       uptimeSeconds: Math.round((deps.now() - deps.startedAt) / 1000),
@@ -378,10 +381,10 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   // Handoff preview: "Continue Ada's session from headset?" Codes are rate-limited per address.
   // Open without a token on purpose: it shows the ticket to the page before it signs in, and the ticket's own
   // token (bound to its user in oidc mode) is what the join then uses (docs/SECURITY.md).
-  app.get("/api/handoff/:key", (req, res) => {
+  app.get("/api/handoff/:key", async (req, res) => {
     const key = z.string().min(6).max(64).safeParse(req.params["key"]);
     if (!key.success) return fail(res, 400, "That is not a handoff code or link.");
-    const r = deps.tickets.peek(key.data, req.ip ?? req.socket.remoteAddress ?? "?");
+    const r = await deps.tickets.peek(key.data, req.ip ?? req.socket.remoteAddress ?? "?");
     if (!r.ok) return fail(res, r.code === "rate-limited" ? 429 : r.code === "not-found" ? 404 : 410, r.message);
     const t = r.ticket;
     res.setHeader("Cache-Control", "no-store");

@@ -44,7 +44,7 @@ import { PlaybackSync } from "./PlaybackSync.ts";
 import { MessageCounters, parseRequest, validated } from "./messagePolicy.ts";
 import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { applyPose, PoseGate } from "./presence.ts";
-import type { HandoffTickets, Ticket } from "../handoff/HandoffTickets.ts";
+import type { TicketBook, Ticket } from "../handoff/HandoffTickets.ts";
 import type { SignInGate } from "../auth/SignInGate.ts";
 import { admitToRoom, authorizeJoin, type JoinLedger, type SeatAuth } from "./joinPolicy.ts";
 import type { PlantPresence } from "./plantPresence.ts";
@@ -57,7 +57,7 @@ import { InterestSync, interestEnabled, type InterestSetting } from "./InterestS
 export interface PlantRoomContext {
   hub: PlantHub;
   clock: Clock;
-  tickets: HandoffTickets;
+  tickets: TicketBook;
   reconnectSeconds: number;
   patchRateMs: number;
   /** Interest management (INTEREST); default auto. */
@@ -207,7 +207,10 @@ export function definePlantRoom(ctx: PlantRoomContext) {
           return mctx.reject(p.refusal);
         }
         this.counters.count("accepted", type);
-        return handler(client, p.data, mctx);
+        const out = handler(client, p.data, mctx);
+        // Answer once what the request wrote is durable (a shared journal commits in PostgreSQL after returning).
+        const durable = this.runtime.store.flushed();
+        return durable ? durable.then(() => out) : out;
       });
     }
 
@@ -396,7 +399,9 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "You have no seat in this room."));
         const r = this.calibration.set(this.actorOf(seat), raw);
-        return r.ok ? { journalId: r.journalId } : mctx.reject(refusal(r.code, r.message));
+        if (!r.ok) return mctx.reject(refusal(r.code, r.message));
+        const durable = this.runtime.store.flushed();
+        return durable ? durable.then(() => ({ journalId: r.journalId })) : { journalId: r.journalId };
       });
 
       this.onMessage("*", (client, type) => {
@@ -475,10 +480,10 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     }
 
     private registerHandoff(): void {
-      this.onRequest("handoffCreate", (client, msg, mctx) => {
+      this.onRequest("handoffCreate", async (client, msg, mctx) => {
         const seat = this.seatFor(client);
         if (!seat) return mctx.reject(refusal("forbidden", "Only the device that holds the seat can move it."));
-        const t = ctx.tickets.create({
+        const t = await ctx.tickets.create({
           seat: seat.id,
           user: seat.user,
           name: seat.name,
@@ -491,12 +496,12 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         const info: HandoffTicketInfo = { token: t.token, code: t.code, expiresAt: t.expiresAt };
         return info;
       });
-      this.onRequest("handoffAccept", (client, msg, mctx) => {
+      this.onRequest("handoffAccept", async (client, msg, mctx) => {
         const seat = this.pendingSeat(client);
         const info = this.pendingInfo.get(client.sessionId);
         if (!seat || !info?.ticket)
           return mctx.reject(refusal("invalid", "There is no handoff waiting on this device."));
-        const r = ctx.tickets.claim(info.ticket.token, seat.user, client.sessionId);
+        const r = await ctx.tickets.claim(info.ticket.token, seat.user, client.sessionId);
         if (!r.ok) return mctx.reject(refusal(r.code === "wrong-user" ? "forbidden" : "invalid", r.message));
         this.switchDriver(seat, client, info.device, "ticket", r.ticket.draft);
         return { seat: seat.id };

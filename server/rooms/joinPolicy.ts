@@ -11,7 +11,7 @@
  */
 import { matchMaker, ServerError, generateId } from "@colyseus/core";
 import { JoinError, JoinOptions, PROTOCOL_VERSION, protocolMismatchMessage, type Role } from "../../shared/protocol.ts";
-import type { HandoffTickets, Ticket } from "../handoff/HandoffTickets.ts";
+import type { TicketBook, Ticket } from "../handoff/HandoffTickets.ts";
 import { AuthError, type Identity } from "../auth/identity.ts";
 import { authStatus, type SignInGate } from "../auth/SignInGate.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
@@ -96,7 +96,7 @@ export class JoinLedger {
 
 export interface JoinContext {
   hub: PlantHub;
-  tickets: HandoffTickets;
+  tickets: TicketBook;
   auth: SignInGate;
   joins: JoinLedger;
 }
@@ -154,7 +154,7 @@ export async function authorizeJoin(
   }
   let handoff: Ticket | null = null;
   if (parsed.data.handoff) {
-    const r = ctx.tickets.peek(parsed.data.handoff, requester);
+    const r = await ctx.tickets.peek(parsed.data.handoff, requester);
     if (!r.ok) throw new ServerError(r.code === "rate-limited" ? JoinError.FORBIDDEN : JoinError.BAD_JOIN, r.message);
     if (r.ticket.user !== who.user) {
       throw new ServerError(JoinError.FORBIDDEN, "That handoff belongs to someone else; you cannot take their seat.");

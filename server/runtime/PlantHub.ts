@@ -22,6 +22,9 @@ import { RuleEngine, type RuleTransition } from "../rules/index.ts";
 /** Rule severities as the alarm book stores them (1 low … 4 critical). */
 const SEVERITY: Record<RuleTransition["severity"], number> = { low: 1, medium: 2, high: 3, critical: 4 };
 import type { JournalStore } from "../store/JournalStore.ts";
+import type { PlantLease } from "./PlantLease.ts";
+import type { ConditionChange } from "../alarms/AlarmBook.ts";
+import type { AnnotationRecord } from "../collab/AnnotationBook.ts";
 
 export class UnknownPlantError extends Error {
   override name = "UnknownPlantError";
@@ -52,6 +55,11 @@ export interface PlantHubOptions {
   unloadIdle?: boolean;
   /** Tolerance for samples stamped ahead of the server clock (MAX_FUTURE_SECONDS); the ingest default when absent. */
   maxFutureMs?: number;
+  /**
+   * Cluster with a shared journal: only the lease holder evaluates a plant's rules and alarm lifecycle; the others
+   * apply its results as they arrive through the store (docs/SCALING.md). Absent: this process evaluates every plant.
+   */
+  lease?: PlantLease;
 }
 
 export class PlantHub {
@@ -228,13 +236,29 @@ export class PlantHub {
     restoreEvaluators(alarms.alarms.values(), limits, rules); // a restart re-checks restored alarms on fresh samples
     // Conditions are collected as data arrives and applied on a short tick, so a burst costs one pass.
     // Rules are evaluated on plant time (newest source timestamp), not the server clock.
+    const owner = this.ownership(plantId, undo);
+    // Every process evaluates (so a successor's rule state is warm), only the owner applies. What a non-owner saw
+    // is kept as the latest condition per alarm and applied on takeover: transitions are idempotent, so this
+    // catches up on whatever the previous owner had no time to write, and writes nothing twice.
+    const unapplied = new Map<string, ConditionChange>();
     every(() => {
-      alarms.applyConditions(limits.drain());
-      if (twin.latestTs > 0) {
-        const changes = rules.evaluate(twin.latestTs).map((t) => ({ ...t, severity: SEVERITY[t.severity] }));
-        if (changes.length) alarms.applyConditions(changes);
+      const fromLimits = limits.drain();
+      const fromRules =
+        twin.latestTs > 0 ? rules.evaluate(twin.latestTs).map((t) => ({ ...t, severity: SEVERITY[t.severity] })) : [];
+      if (!owner.ready()) {
+        for (const c of [...fromLimits, ...fromRules]) unapplied.set(`${c.rule}:${c.twin}`, c);
+        return;
       }
-      alarms.tick(clock.now());
+      // Written under this ownership's fencing token: refused by PostgreSQL if a successor has taken over meanwhile.
+      this.opts.store.fenced(plantId, owner.epoch(), () => {
+        if (unapplied.size) {
+          alarms.applyConditions([...unapplied.values()]);
+          unapplied.clear();
+        }
+        alarms.applyConditions(fromLimits);
+        if (fromRules.length) alarms.applyConditions(fromRules);
+        alarms.tick(clock.now());
+      });
     }, 250);
     const annotations = new AnnotationBook(
       plantId,
@@ -242,12 +266,45 @@ export class PlantHub {
       () => clock.now(),
       () => randomBytes(6).toString("hex"),
     );
+    // In a cluster, what other processes stored reaches this process's books (and so its rooms).
+    undo.push(
+      this.opts.store.onReplicated((p, change) => {
+        if (p !== plantId) return;
+        if (change.t === "alarm") alarms.adopt(change.record);
+        else if (change.t === "annotation") annotations.adopt(change.id, change.record as AnnotationRecord | null);
+      }),
+    );
     const rt: PlantRuntime = { plant, twin, ingest, alarms, annotations, store: this.opts.store };
     this.settled.set(plantId, rt);
     this.opts.log(
       `plant "${plantId}": ${plant.model.twins.length} assets, ${twin.points.length} points, listening on ${ingest.filters.join(", ")}`,
     );
     return rt;
+  }
+
+  /**
+   * Whether this process may apply a plant's alarm changes now: always in a single process; in a cluster while it
+   * holds the plant's lease and has read everything the previous owner wrote.
+   */
+  private ownership(
+    plantId: string,
+    undo: (() => Promise<void> | void)[],
+  ): { ready: () => boolean; epoch: () => number } {
+    const lease = this.opts.lease;
+    if (!lease) return { ready: () => true, epoch: () => 0 };
+    let caughtUp = false;
+    let epoch = 0;
+    undo.push(
+      lease.onChange((p, owned) => {
+        if (p !== plantId) return;
+        caughtUp = false;
+        const mine = ++epoch;
+        if (owned) void this.opts.store.catchUp().then(() => (caughtUp = mine === epoch && lease.owns(plantId)));
+      }),
+    );
+    lease.hold(plantId);
+    undo.push(() => lease.release(plantId));
+    return { ready: () => caughtUp && lease.owns(plantId), epoch: () => lease.epoch(plantId) };
   }
 
   /** Bad input is logged, at most once a second with a count of what was suppressed, so a flood cannot fill the disk. */

@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { AlarmRecord } from "../alarms/AlarmLifecycle.ts";
+import { inspectJournalFile, JournalDamagedError, restoreAdvice } from "./journalIntegrity.ts";
 
 export interface JournalEntry {
   id: number;
@@ -34,16 +35,57 @@ export interface JournalQuery {
   limit?: number;
 }
 
+/** The state a journal row changes beside itself (replicated with the row in a cluster: server/store/SharedJournal.ts). */
+export type StateChange =
+  | { t: "alarm"; id: string; record: AlarmRecord }
+  | { t: "annotation"; id: string; record: object | null }
+  | { t: "calibration"; record: object };
+
+export interface JournalHealth {
+  backend: "sqlite" | "postgresql";
+  ok: boolean;
+  problem: string | null;
+  pendingWrites: number;
+}
+
+export type ReplicationListener = (plant: string, change: StateChange) => void;
+
 const SCHEMA_VERSION = 1;
 
 export class JournalStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
+  private readonly insertWithId: Database.Statement;
   private readonly upsertAlarm: Database.Statement;
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    // SQLite is quiet about a cut-off WAL or main file: look at the bytes first, and refuse with a sentence.
+    const problem = inspectJournalFile(file);
+    if (problem) throw new JournalDamagedError(problem);
     this.db = new Database(file);
+    try {
+      const check = this.db.pragma("quick_check", { simple: false }) as { quick_check: string }[];
+      if (check.length !== 1 || check[0]!.quick_check !== "ok") {
+        const first = check
+          .map((r) => r.quick_check)
+          .slice(0, 2)
+          .join("; ");
+        throw new JournalDamagedError({
+          kind: "check-failed",
+          file,
+          sentence: `The journal ${file} is damaged (SQLite's quick_check: ${first}). ${restoreAdvice(file)}`,
+        });
+      }
+    } catch (e) {
+      this.db.close();
+      if (e instanceof JournalDamagedError) throw e;
+      throw new JournalDamagedError({
+        kind: "check-failed",
+        file,
+        sentence: `The journal ${file} cannot be read (${(e as Error).message}). ${restoreAdvice(file)}`,
+      });
+    }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.exec(`
@@ -70,6 +112,9 @@ export class JournalStore {
     }
     this.insert = this.db.prepare(
       "INSERT INTO journal (ts, plant, kind, actor, device, subject, data) VALUES (@ts, @plant, @kind, @actor, @device, @subject, @data)",
+    );
+    this.insertWithId = this.db.prepare(
+      "INSERT OR IGNORE INTO journal (id, ts, plant, kind, actor, device, subject, data) VALUES (@id, @ts, @plant, @kind, @actor, @device, @subject, @data)",
     );
     this.upsertAlarm = this.db.prepare(
       "INSERT INTO alarms (plant, id, record) VALUES (?, ?, ?) ON CONFLICT (plant, id) DO UPDATE SET record = excluded.record",
@@ -175,6 +220,73 @@ export class JournalStore {
       .prepare(`SELECT * FROM journal WHERE ${where.join(" AND ")} ORDER BY ts, id LIMIT @limit`)
       .all(params) as (Omit<JournalEntry, "data"> & { data: string })[];
     return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  /**
+   * Store a row written elsewhere (its id given) with the state it changes, atomically; false when the row is here
+   * already. Used by the shared journal, whose local SQLite is a mirror of PostgreSQL.
+   */
+  protected applyRow(row: JournalEntry, state: StateChange | null): boolean {
+    return this.db.transaction(() => {
+      const r = this.insertWithId.run({ ...row, data: JSON.stringify(row.data) });
+      if (r.changes === 0) return false;
+      if (state) this.applyState(row.plant, state);
+      return true;
+    })();
+  }
+
+  /** Store a current state (alarm, annotation, calibration) without a journal row (a mirror's initial load). */
+  protected applyState(plant: string, state: StateChange): void {
+    if (state.t === "alarm") this.upsertAlarm.run(plant, state.id, JSON.stringify(state.record));
+    else if (state.t === "calibration") {
+      this.db
+        .prepare(
+          "INSERT INTO calibrations (plant, record) VALUES (?, ?) ON CONFLICT (plant) DO UPDATE SET record = excluded.record",
+        )
+        .run(plant, JSON.stringify(state.record));
+    } else if (state.record) {
+      this.db
+        .prepare(
+          "INSERT INTO annotations (plant, id, record) VALUES (?, ?, ?) ON CONFLICT (plant, id) DO UPDATE SET record = excluded.record",
+        )
+        .run(plant, state.id, JSON.stringify(state.record));
+    } else this.db.prepare("DELETE FROM annotations WHERE plant = ? AND id = ?").run(plant, state.id);
+  }
+
+  /**
+   * Null when every write so far is durable (SQLite: always, a write is on disk when it returns); otherwise a promise
+   * that resolves once it is (the shared journal: committed in PostgreSQL). Requests answer after it.
+   */
+  flushed(): Promise<void> | null {
+    return null;
+  }
+
+  /** Resolves once this process has read the writes other processes made (nothing to read for SQLite alone). */
+  catchUp(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Called with each state change another process made (never for SQLite alone); returns the unsubscribe. */
+  onReplicated(_listener: ReplicationListener): () => void {
+    return () => {};
+  }
+
+  /**
+   * Run `fn`, whose writes are made as the plant's lease owner with fencing token `epoch` (0: no lease, a single
+   * process). Only the shared journal checks it; SQLite alone has one writer by construction.
+   */
+  fenced<T>(_plant: string, _epoch: number, fn: () => T): T {
+    return fn();
+  }
+
+  /** For /healthz: SQLite writes are on disk when they return, so nothing is ever pending. */
+  health(): JournalHealth {
+    return { backend: "sqlite", ok: true, problem: null, pendingWrites: 0 };
+  }
+
+  /** An online copy (SQLite's backup API: consistent while the server keeps writing). */
+  async backup(dest: string): Promise<void> {
+    await this.db.backup(dest);
   }
 
   close(): void {
