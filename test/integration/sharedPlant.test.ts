@@ -1,8 +1,8 @@
 /**
  * One plant, one truth across processes (#25): two real server processes with
  * the real Redis and the real PostgreSQL (DATABASE_URL), each hosting a room of
- * the same plant (the second participant creates a second room, which Colyseus
- * puts on the process with fewer rooms: the other one). What one participant does is seen by the other within
+ * the same plant (rooms hold three connections here, so once the first is full the next participant's joinOrCreate
+ * opens a second room, which Colyseus puts on the process with fewer rooms: the other one). What one participant does is seen by the other within
  * a second; a handoff ticket issued on one process is redeemed through the
  * other; one alarm event is one journal row; kill -9 of the process that
  * evaluates the plant hands the lease to the other and loses no acknowledged write.
@@ -63,6 +63,8 @@ async function startNode(): Promise<Node> {
     DATABASE_SCHEMA: SCHEMA,
     // The kill test writes as fast as the answers come back; the flood limit would close it.
     MAX_MESSAGES_PER_SECOND: "100000",
+    // A plant opens a second room only when the first is full (one room per plant): three make it full quickly.
+    MAX_CLIENTS: "3",
   });
   return Object.assign(server, { port });
 }
@@ -89,10 +91,10 @@ function quiet(room: PlantRoom): PlantRoom {
   return room;
 }
 
-async function joinThrough(node: Node, name: string, role?: string, newRoom = false): Promise<PlantRoom> {
+async function joinThrough(node: Node, name: string, role?: string): Promise<PlantRoom> {
   const client = await clientOf(node, name, role);
   return quiet(
-    await client[newRoom ? "create" : "joinOrCreate"]<PlantRoomState>(
+    await client.joinOrCreate<PlantRoomState>(
       PLANT_ROOM,
       { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop" },
       PlantRoomState,
@@ -138,6 +140,9 @@ describe("a cluster with a shared journal stays one plant", () => {
     [a, b] = await Promise.all([startNode(), startNode()]);
     pub = await publisher();
     rooms.push(await joinThrough(a, "Ada"));
+    // Two others fill Ada's room, so the next person opens the plant's second room.
+    const fillers = [await joinThrough(a, "Filler 1"), await joinThrough(a, "Filler 2")];
+    expect(fillers.map((f) => f.roomId)).toEqual([rooms[0]!.roomId, rooms[0]!.roomId]);
     // Colyseus places a new room on the process with the fewest rooms by the counts in Redis, which each process
     // writes at most once a second: wait until the first room is counted there.
     const redis = new Redis(REDIS);
@@ -146,7 +151,9 @@ describe("a cluster with a shared journal stays one plant", () => {
       "the first room counted in Redis",
     );
     redis.disconnect();
-    rooms.push(await joinThrough(b, "Grace", "admin", true));
+    rooms.push(await joinThrough(b, "Grace", "admin"));
+    // Ada's room has places again (the handoff test below brings her laptop, then a second try, into it).
+    for (const f of fillers) await f.leave();
     // A second room of the plant is created on the process with fewer rooms: the other one.
     const [ma, mb] = await Promise.all([metrics(a), metrics(b)]);
     expect([ma.rooms, mb.rooms]).toEqual([1, 1]);
