@@ -479,11 +479,10 @@ async function checkInvariants(
   }
   for (const al of rt.alarms.alarms.values()) {
     expect(ALARM_STATES).toContain(al.state);
-    if (al.state === "ack-active") expect(al.ackedBy).not.toBe("");
-    if (al.shelvedUntil !== 0) {
-      expect(al.shelvedBy).not.toBe("");
-      expect(al.shelvedUntil).toBeLessThanOrEqual(Date.now() + MAX_SHELVE_MS);
-    }
+    // Implications, checked for every alarm: acknowledged ones say by whom; shelved ones by whom and until when.
+    expect(al.state !== "ack-active" || al.ackedBy !== "", `${al.id} acknowledged by nobody`).toBe(true);
+    expect(al.shelvedUntil === 0 || al.shelvedBy !== "", `${al.id} shelved by nobody`).toBe(true);
+    expect(al.shelvedUntil, `${al.id} shelved too long`).toBeLessThanOrEqual(Date.now() + MAX_SHELVE_MS);
   }
   // What the honest observer sees agrees with the server (after the next patch).
   const s = await waitForState(
