@@ -25,6 +25,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type { Metrics } from "../server/http/metricsRoute.ts";
+import { devToken } from "../test/support/devSignIn.ts";
 import { freePort, startNode, type ClusterNode } from "../scripts/clusterNodes.ts";
 import {
   BROKER,
@@ -98,7 +99,9 @@ interface Sample {
 
 async function metricsOf(node: ClusterNode): Promise<Metrics | null> {
   try {
-    const res = await fetch(`${node.url}/api/metrics`);
+    // /api/metrics is for administrators (docs/SECURITY.md); the bench's nodes use development sign-in.
+    const token = await devToken(node.url, "Bench admin", "admin");
+    const res = await fetch(`${node.url}/api/metrics`, { headers: { authorization: `Bearer ${token}` } });
     return (await res.json()) as Metrics;
   } catch {
     return null;

@@ -32,6 +32,8 @@ import { clusterServerOptions } from "./cluster/clusterOptions.ts";
 import { installMetricsRoute } from "./http/metricsRoute.ts";
 import "./runtime/nodeWebSocket.ts";
 import { loadTls, type TlsMaterial } from "./tls/LocalCertificate.ts";
+import { LogThrottle } from "./http/logThrottle.ts";
+import { newApiErrorCounters } from "./http/apiErrors.ts";
 
 export interface GembaServer {
   url: string;
@@ -62,6 +64,10 @@ function logHttps(tls: TlsMaterial, host: string, port: number, log: (m: string)
   if (everywhere) for (const ip of lan) log(`HTTPS: on the LAN, open https://${ip}:${port}/`);
 }
 
+function prefixed(prefix: string, counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [`${prefix}.${k}`, v]));
+}
+
 export class StartupError extends Error {
   override name = "StartupError";
 }
@@ -83,9 +89,18 @@ export async function startGemba(
   config: Config,
   opts: { log?: (m: string) => void; clock?: Clock } = {},
 ): Promise<GembaServer> {
-  const log = opts.log ?? ((m: string) => console.log(m));
   const clock = opts.clock ?? systemClock;
-  const cleanups: (() => Promise<void> | void)[] = [];
+  // Log lines of one kind at most 10 a minute, the rest as a count (a flood must not flood the log).
+  const throttle = new LogThrottle(opts.log ?? ((m: string) => console.log(m)), { now: () => Date.now() });
+  const log = throttle.log;
+  const flushLog = setInterval(() => throttle.flush(), 15_000);
+  flushLog.unref();
+  const cleanups: (() => Promise<void> | void)[] = [
+    () => {
+      clearInterval(flushLog);
+      throttle.flush(Infinity);
+    },
+  ];
   const stop = async () => {
     for (const c of cleanups.reverse()) {
       try {
@@ -237,13 +252,21 @@ export async function startGemba(
       },
     });
     const startedAt = clock.now();
+    const apiErrors = newApiErrorCounters();
     const gameServer = new Server({
       transport,
       greet: false,
       gracefullyShutdown: false,
       ...clusterServerOptions(config),
       express: (app) => {
-        cleanups.push(installMetricsRoute(app, { hub, roomStats: () => matchMaker.stats.local }));
+        cleanups.push(
+          installMetricsRoute(app, {
+            hub,
+            roomStats: () => matchMaker.stats.local,
+            gate: auth.gate,
+            edge: () => ({ ...prefixed("api-error", apiErrors.byReason) }),
+          }),
+        );
         installRoutes(app, {
           hub,
           clientDir: config.clientDir,
@@ -261,6 +284,8 @@ export async function startGemba(
           auth,
           store,
           trustCertificate: tls?.caCert ?? null,
+          log,
+          apiErrors,
         });
       },
     });

@@ -19,6 +19,13 @@ export interface GateDeps {
   log: (m: string) => void;
 }
 
+/**
+ * The journal's "plant" for what concerns the server as a whole (refusals with no plant in question, metrics
+ * reads). Parentheses cannot appear in a plant id, so it never collides with a plant; admins read it at
+ * GET /api/server/journal.
+ */
+export const SERVER_SCOPE = "(server)";
+
 /** Remembered token ids, so a reconnecting or re-joining page is not a new sign-in each time. */
 const SEEN_LIMIT = 10_000;
 
@@ -81,16 +88,35 @@ export class SignInGate {
 
   /**
    * Who `token` stands for, with no plant in question (the plant list): a refusal is counted and
-   * journaled under plant "*". Which plants they may see is `mayJoin`.
+   * journaled under the server scope. Which plants they may see is `mayJoin`.
    */
   async identify(token: string | undefined, from: string, what: string): Promise<Identity> {
     try {
       return await this.deps.verifier.verify(token);
     } catch (e) {
       const err = e instanceof AuthError ? e : new AuthError("malformed", "That sign-in token cannot be read.");
-      this.refuse(err, "*", from, what, token);
+      this.refuse(err, SERVER_SCOPE, from, what, token);
       throw err;
     }
+  }
+
+  /**
+   * For what belongs to the server rather than a plant (process metrics, the server's own journal): any valid
+   * token whose own role may do `action`; refusals are journaled under the server scope.
+   */
+  async requireOnServer(token: string | undefined, from: string, action: Action): Promise<Identity> {
+    const who = await this.identify(token, from, action);
+    if (!can(who.role, action)) {
+      this.record({
+        plant: SERVER_SCOPE,
+        kind: "denied",
+        actor: who.name,
+        subject: who.user,
+        data: { action, role: who.role, from },
+      });
+      throw new AuthError("not-allowed", `${who.name} (${who.role}) may not ${ACTION_TEXT[action] ?? action}.`);
+    }
+    return who;
   }
 
   /** Whether the access list lets `who` into `plant` (no journal: the plant list just leaves the others out). */

@@ -3,11 +3,18 @@
  * for whoever runs a cluster: memory, CPU time, event-loop lag (beyond the
  * 10 ms sampling period; the whole run and the last complete 10 s window),
  * rooms, clients, and which plants this process ingests (in a cluster, only
- * those it hosts rooms for).
+ * those it hosts rooms for), and what the edge refused (by reason).
+ *
+ * Administrators only (an admin token, the journal's `audit` right): the numbers
+ * tell an attacker how loaded the server is and which plants it serves.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import type { Application } from "express";
 import type { PlantHub } from "../runtime/PlantHub.ts";
+import type { SignInGate } from "../auth/SignInGate.ts";
+import { bearer, requester } from "../auth/authRoutes.ts";
+import { AuthError } from "../auth/identity.ts";
+import { authStatus } from "../auth/SignInGate.ts";
 
 const WINDOW_MS = 10_000;
 
@@ -31,6 +38,8 @@ export interface Metrics {
   rooms: number;
   clients: number;
   plants: { id: string; ingest: Record<string, number> }[];
+  /** Requests refused or failed at the HTTP/WebSocket edge, by reason (server/http/edgeGuard.ts, apiErrors.ts). */
+  edge: Record<string, number>;
 }
 
 const RESOLUTION_MS = 10;
@@ -44,7 +53,12 @@ function stats(h: IntervalHistogram): DelayStats {
 /** Installs the route; the returned function stops the event-loop monitor (call it on shutdown). */
 export function installMetricsRoute(
   app: Application,
-  deps: { hub: PlantHub; roomStats: () => { roomCount: number; ccu: number } },
+  deps: {
+    hub: PlantHub;
+    roomStats: () => { roomCount: number; ccu: number };
+    gate: SignInGate;
+    edge: () => Record<string, number>;
+  },
 ): () => void {
   const whole = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const window = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -56,7 +70,14 @@ export function installMetricsRoute(
     window.reset();
   }, WINDOW_MS);
   roll.unref();
-  app.get("/api/metrics", (_req, res) => {
+  app.get("/api/metrics", async (req, res) => {
+    try {
+      await deps.gate.requireOnServer(bearer(req), requester(req), "audit");
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      if (e.code === "missing") res.setHeader("WWW-Authenticate", 'Bearer realm="gemba"');
+      return res.status(authStatus(e)).json({ error: e.message });
+    }
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
     const rs = deps.roomStats();
@@ -72,7 +93,9 @@ export function installMetricsRoute(
       rooms: rs.roomCount,
       clients: rs.ccu,
       plants: deps.hub.loaded().map((rt) => ({ id: rt.plant.model.id, ingest: { ...rt.ingest.counters } })),
+      edge: deps.edge(),
     };
+    res.setHeader("Cache-Control", "no-store");
     res.json(body);
   });
   return () => {

@@ -24,6 +24,9 @@ import type { Auth } from "../auth/createAuth.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
 import { incidentCsv, incidentHtml, type Incident } from "../incidents/IncidentReport.ts";
+import { UnknownPlantError } from "../runtime/PlantHub.ts";
+import { plantNotFoundMessage } from "./plantNotFound.ts";
+import { apiErrorHandler, type ApiErrorCounters } from "./apiErrors.ts";
 
 export interface SimControl {
   running(): boolean;
@@ -49,6 +52,9 @@ export interface RouteDeps {
   store: JournalStore;
   /** The local CA certificate (PEM) that devices install to trust this server's HTTPS, when it made one. */
   trustCertificate?: string | null;
+  /** Where a failed request is logged (throttled), and its counters by reason (in /healthz). */
+  log: (m: string) => void;
+  apiErrors: ApiErrorCounters;
 }
 
 const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
@@ -130,7 +136,9 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       res.once("finish", () => void deps.hub.unloadIfIdle(id));
       return rt;
     } catch (e) {
-      fail(res, 404, (e as Error).message);
+      // The hub's message names the plants folder and the other plants: for the operator's log, not the requester.
+      if (!(e instanceof UnknownPlantError)) throw e;
+      fail(res, 404, plantNotFoundMessage(id));
       return null;
     }
   };
@@ -142,7 +150,9 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     try {
       return await deps.hub.model(id);
     } catch (e) {
-      fail(res, 404, (e as Error).message);
+      // The hub's message names the plants folder and the other plants: for the operator's log, not the requester.
+      if (!(e instanceof UnknownPlantError)) throw e;
+      fail(res, 404, plantNotFoundMessage(id));
       return null;
     }
   };
@@ -390,6 +400,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   });
 
   app.use("/api", (_req, res) => fail(res, 404, "No such API route."));
+  // Errors from anything above (a body that is not JSON, a bug): one JSON sentence, no stack, no paths.
+  app.use(apiErrorHandler(deps.log, deps.apiErrors));
 
   // The built web client. Hashed assets can be cached; index.html must not be.
   if (fs.existsSync(path.join(deps.clientDir, "index.html"))) {

@@ -4,6 +4,7 @@
  * its clients render, copied from the process-wide working memory each patch.
  * A thin adapter: validation lives in shared/protocol.ts, twin logic in server/twin.
  */
+import { plantNotFoundMessage } from "../http/plantNotFound.ts";
 import { Room, ServerError, type Client, type MessageContext, generateId } from "@colyseus/core";
 import { MapSchema } from "@colyseus/schema";
 import type { z } from "zod";
@@ -109,17 +110,18 @@ export async function authorizeJoin(
   }
   // Only check the plant exists: this runs in whichever process took the HTTP request, and loading here would make
   // that process ingest a plant whose room may be created on another one (see docs/SCALING.md).
-  try {
-    ctx.hub.check(parsed.data.plant);
-  } catch (e) {
-    throw new ServerError(JoinError.UNKNOWN_PLANT, (e as Error).message);
-  }
   let who: Identity;
   try {
     who = await ctx.auth.admit(token, parsed.data.plant, requester);
   } catch (e) {
     if (e instanceof AuthError) throw new ServerError(authStatus(e), e.message);
     throw e;
+  }
+  // After the token (hardening, docs/SECURITY.md): whether a plant exists is for those who may list plants.
+  try {
+    ctx.hub.check(parsed.data.plant);
+  } catch {
+    throw new ServerError(JoinError.UNKNOWN_PLANT, plantNotFoundMessage(parsed.data.plant));
   }
   let handoff: Ticket | null = null;
   if (parsed.data.handoff) {

@@ -16,6 +16,7 @@ import type { MqttClient } from "mqtt";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
+import { devToken } from "../support/devSignIn.ts";
 import { startAppServer, type RunningServer } from "../support/appServer.ts";
 import { startFrontProxy } from "../../scripts/frontProxy.ts";
 import { MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
@@ -55,7 +56,11 @@ async function startNode(publicAddress?: (port: number) => string): Promise<Runn
 }
 
 async function metrics(node: { port: number }): Promise<Metrics> {
-  const res = await fetch(`http://127.0.0.1:${node.port}/api/metrics`);
+  // /api/metrics is for administrators (docs/SECURITY.md).
+  const token = await devToken(`http://127.0.0.1:${node.port}`, "Cluster admin", "admin");
+  const res = await fetch(`http://127.0.0.1:${node.port}/api/metrics`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return (await res.json()) as Metrics;
 }
 
