@@ -33,6 +33,10 @@ import { installMetricsRoute } from "./http/metricsRoute.ts";
 import "./runtime/nodeWebSocket.ts";
 import { loadTls, type TlsMaterial } from "./tls/LocalCertificate.ts";
 import { LogThrottle } from "./http/logThrottle.ts";
+import { SourceLimits } from "./http/sourceLimits.ts";
+import { EdgeGuard } from "./http/edgeGuard.ts";
+import { HostAllowList } from "./http/hostAllowList.ts";
+import type { WebSocketServer } from "ws";
 import { newApiErrorCounters } from "./http/apiErrors.ts";
 
 export interface GembaServer {
@@ -150,13 +154,29 @@ export async function startGemba(
       );
     }
     cleanups.push(() => store.close());
+    // Per-address budgets, checked at the edge before any token or database work (server/http/edgeGuard.ts).
+    const limits = new SourceLimits(config.edge, config.redisUrl);
+    cleanups.push(() => limits.close());
     // Sign-in: development tokens or an OpenID Connect provider, and per-plant access lists (server/auth).
     let auth: Auth;
     try {
-      auth = createAuth(config, { store, now: () => clock.now(), log });
+      auth = createAuth(config, {
+        store,
+        now: () => clock.now(),
+        log,
+        onRefused: (from) => limits.refused(from),
+        summaryMs: config.edge.deniedSummaryMs,
+      });
     } catch (e) {
       throw new StartupError(`Cannot start sign-in: ${(e as Error).message}`);
     }
+    // Refusals are journaled as one full row and one summary per address and minute; the summaries on a timer.
+    const flushDenied = setInterval(() => auth.gate.flushDenied(), Math.min(15_000, config.edge.deniedSummaryMs / 2));
+    flushDenied.unref();
+    cleanups.push(() => {
+      clearInterval(flushDenied);
+      auth.gate.flushDenied(Infinity);
+    });
     restrictCors();
     const hub = new PlantHub({
       plantsDir: config.plantsDir,
@@ -253,6 +273,12 @@ export async function startGemba(
     });
     const startedAt = clock.now();
     const apiErrors = newApiErrorCounters();
+    const edgeGuard = new EdgeGuard({
+      hosts: new HostAllowList(config.edge.allowedHosts),
+      limits,
+      trustProxy: config.edge.trustProxy,
+      log,
+    });
     const gameServer = new Server({
       transport,
       greet: false,
@@ -264,7 +290,11 @@ export async function startGemba(
             hub,
             roomStats: () => matchMaker.stats.local,
             gate: auth.gate,
-            edge: () => ({ ...prefixed("api-error", apiErrors.byReason) }),
+            edge: () => ({
+              ...prefixed("refused", edgeGuard.refused),
+              ...prefixed("api-error", apiErrors.byReason),
+              "denied.sign-in": auth.gate.denied,
+            }),
           }),
         );
         installRoutes(app, {
@@ -321,6 +351,8 @@ export async function startGemba(
       );
     }
     cleanups.push(() => gameServer.gracefullyShutdown(false));
+    // In front of Colyseus' and Express' listeners, which listen() has just added.
+    edgeGuard.install(httpServer, (transport as unknown as { wss: WebSocketServer }).wss);
     const addr = httpServer.address();
     const port = typeof addr === "object" && addr ? addr.port : config.port;
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;

@@ -20,6 +20,7 @@ import { securityHeadersFor } from "./securityHeaders.ts";
 import { installJournalRoutes } from "./journalRoutes.ts";
 import { installAuthRoutes } from "../auth/authRoutes.ts";
 import { allowed, identified } from "../auth/httpGuard.ts";
+import { requester } from "../auth/authRoutes.ts";
 import type { Auth } from "../auth/createAuth.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
@@ -385,7 +386,7 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.get("/api/handoff/:key", (req, res) => {
     const key = z.string().min(6).max(64).safeParse(req.params["key"]);
     if (!key.success) return fail(res, 400, "That is not a handoff code or link.");
-    const r = deps.tickets.peek(key.data, req.ip ?? req.socket.remoteAddress ?? "?");
+    const r = deps.tickets.peek(key.data, requester(req));
     if (!r.ok) return fail(res, r.code === "rate-limited" ? 429 : r.code === "not-found" ? 404 : 410, r.message);
     const t = r.ticket;
     res.setHeader("Cache-Control", "no-store");
