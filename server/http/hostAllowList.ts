@@ -30,10 +30,12 @@ export function defaultAllowedHosts(
 /** The name part of a Host header or authority: "[::1]:2567" -> "::1", "Plant.LAN:443" -> "plant.lan". */
 export function hostOnly(authority: string): string {
   const a = authority.trim().toLowerCase();
-  if (a.startsWith("[")) return a.slice(1, a.indexOf("]") > 0 ? a.indexOf("]") : undefined);
-  const colons = a.split(":").length - 1;
-  if (colons === 1) return a.slice(0, a.indexOf(":"));
-  return a.replace(/\.$/, "");
+  let name: string;
+  if (a.startsWith("[")) name = a.slice(1, a.indexOf("]") > 0 ? a.indexOf("]") : undefined);
+  else if (a.split(":").length === 2) name = a.slice(0, a.indexOf(":"));
+  else name = a;
+  // "localhost." is the same name as "localhost" in DNS.
+  return name.replace(/\.$/, "");
 }
 
 export type HostVerdict = { ok: true } | { ok: false; status: 421 | 403; reason: "host" | "origin"; message: string };
