@@ -27,6 +27,7 @@ import type { HandoffTickets } from "../handoff/HandoffTickets.ts";
 import { incidentCsv, incidentHtml, type Incident } from "../incidents/IncidentReport.ts";
 import { UnknownPlantError } from "../runtime/PlantHub.ts";
 import { plantNotFoundMessage } from "./plantNotFound.ts";
+import { HANDOFF_REFUSED } from "./handoffRefusal.ts";
 import { apiErrorHandler, type ApiErrorCounters } from "./apiErrors.ts";
 
 export interface SimControl {
@@ -387,7 +388,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     const key = z.string().min(6).max(64).safeParse(req.params["key"]);
     if (!key.success) return fail(res, 400, "That is not a handoff code or link.");
     const r = deps.tickets.peek(key.data, requester(req));
-    if (!r.ok) return fail(res, r.code === "rate-limited" ? 429 : r.code === "not-found" ? 404 : 410, r.message);
+    // Wrong, used and expired codes answer alike (handoffRefusal.ts); only the requester's own limit differs.
+    if (!r.ok) return r.code === "rate-limited" ? fail(res, 429, r.message) : fail(res, 404, HANDOFF_REFUSED);
     const t = r.ticket;
     res.setHeader("Cache-Control", "no-store");
     res.json({

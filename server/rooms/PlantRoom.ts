@@ -5,6 +5,7 @@
  * A thin adapter: validation lives in shared/protocol.ts, twin logic in server/twin.
  */
 import { plantNotFoundMessage } from "../http/plantNotFound.ts";
+import { HANDOFF_REFUSED } from "../http/handoffRefusal.ts";
 import { Room, ServerError, type Client, type MessageContext, generateId } from "@colyseus/core";
 import { MapSchema } from "@colyseus/schema";
 import type { z } from "zod";
@@ -126,10 +127,9 @@ export async function authorizeJoin(
   let handoff: Ticket | null = null;
   if (parsed.data.handoff) {
     const r = ctx.tickets.peek(parsed.data.handoff, requester);
-    if (!r.ok) throw new ServerError(r.code === "rate-limited" ? JoinError.FORBIDDEN : JoinError.BAD_JOIN, r.message);
-    if (r.ticket.user !== who.user) {
-      throw new ServerError(JoinError.FORBIDDEN, "That handoff belongs to someone else; you cannot take their seat.");
-    }
+    // One answer for wrong, used, expired and someone else's codes: no oracle for live codes (docs/SECURITY.md).
+    if (!r.ok && r.code === "rate-limited") throw new ServerError(JoinError.FORBIDDEN, r.message);
+    if (!r.ok || r.ticket.user !== who.user) throw new ServerError(JoinError.BAD_JOIN, HANDOFF_REFUSED);
     handoff = r.ticket;
   }
   return {
