@@ -33,6 +33,7 @@ import { installMetricsRoute } from "./http/metricsRoute.ts";
 import "./runtime/nodeWebSocket.ts";
 import { loadTls, type TlsMaterial } from "./tls/LocalCertificate.ts";
 import { LogThrottle } from "./http/logThrottle.ts";
+import { privateDir } from "./auth/privateFiles.ts";
 import { SourceLimits } from "./http/sourceLimits.ts";
 import { EdgeGuard } from "./http/edgeGuard.ts";
 import { HostAllowList } from "./http/hostAllowList.ts";
@@ -147,6 +148,8 @@ export async function startGemba(
     );
     let store: JournalStore;
     try {
+      // The journal, the signing key and the TLS keys live here: for the server's user only.
+      privateDir(config.dataDir);
       store = new JournalStore(path.join(config.dataDir, "gemba.db"));
     } catch (e) {
       throw new StartupError(
@@ -316,6 +319,7 @@ export async function startGemba(
           trustCertificate: tls?.caCert ?? null,
           log,
           apiErrors,
+          https: tls !== null,
         });
       },
     });

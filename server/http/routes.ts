@@ -57,6 +57,8 @@ export interface RouteDeps {
   /** Where a failed request is logged (throttled), and its counters by reason (in /healthz). */
   log: (m: string) => void;
   apiErrors: ApiErrorCounters;
+  /** Served over HTTPS: browsers are told to keep to it (HSTS). */
+  https?: boolean;
 }
 
 const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
@@ -68,7 +70,7 @@ function fail(res: Response, status: number, error: string): void {
 
 export function installRoutes(app: Application, deps: RouteDeps): void {
   app.disable("x-powered-by");
-  app.use(securityHeadersFor(deps.auth.providerOrigin));
+  app.use(securityHeadersFor(deps.auth.providerOrigin, { https: deps.https === true }));
   app.use("/api", express.json({ limit: "16kb" }));
   installAuthRoutes(app, deps.auth);
   installJournalRoutes(app, { hub: deps.hub, store: deps.store, gate: deps.auth.gate, now: deps.now });

@@ -10,6 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { privateFile } from "../auth/privateFiles.ts";
 import type { AlarmRecord } from "../alarms/AlarmLifecycle.ts";
 
 export interface JournalEntry {
@@ -43,6 +44,8 @@ export class JournalStore {
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    // 0600 before SQLite opens it: its -wal and -shm take the database's mode (hardening, docs/SECURITY.md).
+    if (file !== ":memory:") privateFile(file, ["-wal", "-shm"]);
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
