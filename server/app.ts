@@ -167,7 +167,7 @@ export async function startGemba(
         store,
         now: () => clock.now(),
         log,
-        onRefused: (from) => limits.refused(from),
+        onRefused: (from) => void limits.refused(from),
         summaryMs: config.edge.deniedSummaryMs,
       });
     } catch (e) {

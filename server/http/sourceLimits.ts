@@ -37,6 +37,8 @@ export class SourceLimits {
         points,
         duration,
         insuranceLimiter: memory,
+        // While Redis is away, answer from memory at once rather than queue the edge behind reconnects.
+        rejectIfRedisNotReady: true,
       });
     };
     this.redis = redisUrl
@@ -69,8 +71,11 @@ export class SourceLimits {
   }
 
   /** A refused sign-in from `source`: spends from its refusal budget (over budget is fine: it is then blocked). */
-  refused(source: string): void {
-    this.refusals.penalty(source, 1).catch(() => {});
+  refused(source: string): Promise<void> {
+    return this.refusals.penalty(source, 1).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** A room connection was closed for flooding: its requester (coolDownKey) may not join until the cool-down is over. */
@@ -78,7 +83,14 @@ export class SourceLimits {
     this.cooldown.penalty(joinKey, 1).catch(() => {});
   }
 
-  async close(): Promise<void> {
+  /** Resolves once the shared store answers (at once in memory); requests before that use the memory insurance. */
+  ready(): Promise<void> {
+    const r = this.redis;
+    if (!r || r.status === "ready") return Promise.resolve();
+    return new Promise((resolve) => r.once("ready", () => resolve()));
+  }
+
+  close(): void {
     this.redis?.disconnect();
   }
 }
