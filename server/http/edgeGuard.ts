@@ -47,15 +47,24 @@ export class EdgeGuard {
   install(server: Server, wss: WebSocketServer | null): void {
     for (const event of ["request", "upgrade"] as const) {
       const inner = server.listeners(event) as ((...a: unknown[]) => void)[];
+      // Installed too early, the guard would answer nothing and Colyseus' own listener would run unguarded.
+      if (inner.length === 0) throw new Error(`the edge guard was installed before anything listens for "${event}"`);
       server.removeAllListeners(event);
       server.on(event, (req: IncomingMessage, second: ServerResponse | Duplex, head?: Buffer) => {
-        void this.admit(req, event === "upgrade").then((refusal) => {
-          if (refusal)
-            return event === "request"
-              ? answer(second as ServerResponse, refusal)
-              : answerUpgrade(second as Duplex, refusal);
-          for (const l of inner) l.call(server, req, second, head);
-        });
+        this.admit(req, event === "upgrade")
+          .then((refusal) => {
+            if (refusal) {
+              return event === "request"
+                ? answer(second as ServerResponse, refusal)
+                : answerUpgrade(second as Duplex, refusal);
+            }
+            for (const l of inner) l.call(server, req, second, head);
+          })
+          .catch((e: unknown) => {
+            // Never an unhandled rejection from the edge: say it once (throttled) and drop this one request.
+            this.deps.log(`http: edge failed on ${event}: ${(e as Error).message}`);
+            (second as Duplex).destroy();
+          });
       });
     }
     wss?.on("connection", (ws: WebSocket, req: IncomingMessage) => {
