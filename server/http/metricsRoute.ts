@@ -15,6 +15,7 @@ import type { SignInGate } from "../auth/SignInGate.ts";
 import { bearer, requester } from "../auth/authRoutes.ts";
 import { AuthError } from "../auth/identity.ts";
 import { authStatus } from "../auth/SignInGate.ts";
+import { PrometheusMetrics } from "./prometheusMetrics.ts";
 
 const WINDOW_MS = 10_000;
 
@@ -70,6 +71,7 @@ export function installMetricsRoute(
     window.reset();
   }, WINDOW_MS);
   roll.unref();
+  const prometheus = new PrometheusMetrics();
   app.get("/api/metrics", async (req, res) => {
     try {
       await deps.gate.requireOnServer(bearer(req), requester(req), "audit");
@@ -96,6 +98,9 @@ export function installMetricsRoute(
       edge: deps.edge(),
     };
     res.setHeader("Cache-Control", "no-store");
+    if (req.query["format"] === "prometheus") {
+      return res.type(prometheus.contentType).send(await prometheus.text(body));
+    }
     res.json(body);
   });
   return () => {

@@ -120,6 +120,23 @@ describe("attack: reading the server's load and plants from /api/metrics", () =>
     expect(admin.status).toBe(200);
     const m = (await admin.json()) as { pid: number; edge: Record<string, number> };
     expect(m.pid).toBe(process.pid);
-    expect(m.edge["api-error.bad-json"]).toBeGreaterThanOrEqual(0);
+    expect(m.edge["api-error.bad-json"]).toBeGreaterThanOrEqual(3);
+  });
+
+  it("is also served in the Prometheus text format, to administrators only", async () => {
+    const viewer = await fetch(url("/api/metrics?format=prometheus"), {
+      headers: { authorization: `Bearer ${tokens["viewer"]}` },
+    });
+    expect(viewer.status).toBe(403);
+    const res = await fetch(url("/api/metrics?format=prometheus"), {
+      headers: { authorization: `Bearer ${tokens["admin"]}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await res.text();
+    // The broken-JSON bodies sent above, counted by reason.
+    const bad = /^gemba_edge_events_total\{reason="api-error\.bad-json"\} (\d+)$/m.exec(text);
+    expect(Number(bad?.[1])).toBeGreaterThanOrEqual(3);
+    expect(text).toMatch(/^gemba_process_resident_memory_bytes \d+/m);
   });
 });
