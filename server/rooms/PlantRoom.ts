@@ -109,8 +109,6 @@ export async function authorizeJoin(
   if (!parsed.success) {
     throw new ServerError(JoinError.BAD_JOIN, parsed.error.issues.map((i) => i.message).join(" "));
   }
-  // Only check the plant exists: this runs in whichever process took the HTTP request, and loading here would make
-  // that process ingest a plant whose room may be created on another one (see docs/SCALING.md).
   let who: Identity;
   try {
     who = await ctx.auth.admit(token, parsed.data.plant, requester);
@@ -119,6 +117,8 @@ export async function authorizeJoin(
     throw e;
   }
   // After the token (hardening, docs/SECURITY.md): whether a plant exists is for those who may list plants.
+  // Only check the plant exists: this runs in whichever process took the HTTP request, and loading here would make
+  // that process ingest a plant whose room may be created on another one (see docs/SCALING.md).
   try {
     ctx.hub.check(parsed.data.plant);
   } catch {
