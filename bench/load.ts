@@ -27,6 +27,7 @@ import { RedisPresence } from "@colyseus/redis-presence";
 import type { Metrics } from "../server/http/metricsRoute.ts";
 import { freePort } from "../kit/freePort.ts";
 import { startNode, type ClusterNode } from "../scripts/clusterNodes.ts";
+import { devToken } from "../kit/devSignIn.ts";
 import {
   BROKER,
   demoPoints,
@@ -99,7 +100,9 @@ interface Sample {
 
 async function metricsOf(node: ClusterNode): Promise<Metrics | null> {
   try {
-    const res = await fetch(`${node.url}/api/metrics`);
+    // /api/metrics is for administrators (docs/SECURITY.md); the bench's nodes use development sign-in.
+    const token = await devToken(node.url, "Bench admin", "admin");
+    const res = await fetch(`${node.url}/api/metrics`, { headers: { authorization: `Bearer ${token}` } });
     return (await res.json()) as Metrics;
   } catch {
     return null;

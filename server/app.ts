@@ -39,6 +39,13 @@ import { clusterServerOptions } from "./cluster/clusterOptions.ts";
 import { installMetricsRoute } from "./http/metricsRoute.ts";
 import "./runtime/nodeWebSocket.ts";
 import { loadTls, type TlsMaterial } from "./tls/LocalCertificate.ts";
+import { LogThrottle } from "./http/logThrottle.ts";
+import { privateDir } from "./auth/privateFiles.ts";
+import { SourceLimits } from "./http/sourceLimits.ts";
+import { EdgeGuard } from "./http/edgeGuard.ts";
+import { HostAllowList } from "./http/hostAllowList.ts";
+import type { WebSocketServer } from "ws";
+import { newApiErrorCounters } from "./http/apiErrors.ts";
 
 export interface GembaServer {
   url: string;
@@ -75,6 +82,10 @@ export function plantOffline(url: string, conn: Pick<MqttConnection, "connected"
   return `No connection to the plant broker at ${url}${conn.lastError ? ` (${conn.lastError})` : ""}; retrying every second.`;
 }
 
+function prefixed(prefix: string, counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [`${prefix}.${k}`, v]));
+}
+
 export class StartupError extends Error {
   override name = "StartupError";
 }
@@ -96,9 +107,18 @@ export async function startGemba(
   config: Config,
   opts: { log?: (m: string) => void; clock?: Clock } = {},
 ): Promise<GembaServer> {
-  const log = opts.log ?? ((m: string) => console.log(m));
   const clock = opts.clock ?? systemClock;
-  const cleanups: (() => Promise<void> | void)[] = [];
+  // Log lines of one kind at most 10 a minute, the rest as a count (a flood must not flood the log).
+  const throttle = new LogThrottle(opts.log ?? ((m: string) => console.log(m)), { now: () => Date.now() });
+  const log = throttle.log;
+  const flushLog = setInterval(() => throttle.flush(), 15_000);
+  flushLog.unref();
+  const cleanups: (() => Promise<void> | void)[] = [
+    () => {
+      clearInterval(flushLog);
+      throttle.flush(Infinity);
+    },
+  ];
   const stop = async () => {
     for (const c of cleanups.reverse()) {
       try {
@@ -155,6 +175,8 @@ export async function startGemba(
     let store: JournalStore;
     let lease: PlantLease | undefined;
     try {
+      // The journal, the signing key and the TLS keys live here: for the server's user only.
+      privateDir(config.dataDir);
       store = config.databaseUrl
         ? await SharedJournal.open({
             databaseUrl: config.databaseUrl,
@@ -181,13 +203,29 @@ export async function startGemba(
     } else if (config.redisUrl) {
       log("journal: SQLite in DATA_DIR, one per process (set DATABASE_URL to share journal, alarms and notes)");
     }
+    // Per-address budgets, checked at the edge before any token or database work (server/http/edgeGuard.ts).
+    const limits = new SourceLimits(config.edge, config.redisUrl);
+    cleanups.push(() => limits.close());
     // Sign-in: development tokens or an OpenID Connect provider, and per-plant access lists (server/auth).
     let auth: Auth;
     try {
-      auth = createAuth(config, { store, now: () => clock.now(), log });
+      auth = createAuth(config, {
+        store,
+        now: () => clock.now(),
+        log,
+        onRefused: (from) => void limits.refused(from),
+        summaryMs: config.edge.deniedSummaryMs,
+      });
     } catch (e) {
       throw new StartupError(`Cannot start sign-in: ${(e as Error).message}`);
     }
+    // Refusals are journaled as one full row and one summary per address and minute; the summaries on a timer.
+    const flushDenied = setInterval(() => auth.gate.flushDenied(), Math.min(15_000, config.edge.deniedSummaryMs / 2));
+    flushDenied.unref();
+    cleanups.push(() => {
+      clearInterval(flushDenied);
+      auth.gate.flushDenied(Infinity);
+    });
     restrictCors();
     restrictMatchmaking();
     const joins = new JoinLedger(config.maxJoinsPerUser, () => clock.now());
@@ -307,6 +345,13 @@ export async function startGemba(
       },
     });
     const startedAt = clock.now();
+    const apiErrors = newApiErrorCounters();
+    const edgeGuard = new EdgeGuard({
+      hosts: new HostAllowList(config.edge.allowedHosts),
+      limits,
+      trustProxy: config.edge.trustProxy,
+      log,
+    });
     const gameServer = new Server({
       transport,
       greet: false,
@@ -314,7 +359,17 @@ export async function startGemba(
       ...clusterServerOptions(config),
       express: (app) => {
         cleanups.push(
-          installMetricsRoute(app, { hub, roomStats: () => matchMaker.stats.local, joins: () => joins.counts }),
+          installMetricsRoute(app, {
+            hub,
+            roomStats: () => matchMaker.stats.local,
+            joins: () => joins.counts,
+            gate: auth.gate,
+            edge: () => ({
+              ...prefixed("refused", edgeGuard.refused),
+              ...prefixed("api-error", apiErrors.byReason),
+              "denied.sign-in": auth.gate.denied,
+            }),
+          }),
         );
         installRoutes(app, {
           hub,
@@ -340,6 +395,9 @@ export async function startGemba(
           auth,
           store,
           trustCertificate: tls?.caCert ?? null,
+          log,
+          apiErrors,
+          https: tls !== null,
         });
       },
     });
@@ -378,6 +436,8 @@ export async function startGemba(
       );
     }
     cleanups.push(() => gameServer.gracefullyShutdown(false));
+    // In front of Colyseus' and Express' listeners, which listen() has just added.
+    edgeGuard.install(httpServer, (transport as unknown as { wss: WebSocketServer }).wss);
     const addr = httpServer.address();
     const port = typeof addr === "object" && addr ? addr.port : config.port;
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;

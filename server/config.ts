@@ -8,6 +8,7 @@ import { ROLES, type Role } from "../shared/protocol.ts";
 import { parseMqttEnv, type MqttEnv } from "./ingest/mqttOptions.ts";
 import { INTEREST_SETTINGS, type InterestSetting } from "./rooms/InterestSync.ts";
 import { parseAuthEnv, type AuthSettings } from "./auth/authConfig.ts";
+import { parseEdgeEnv, type EdgeSettings } from "./http/edgeConfig.ts";
 
 export interface Config {
   host: string;
@@ -56,6 +57,8 @@ export interface Config {
   /** A provided certificate and key (PEM files); without them HTTPS uses a local CA kept in DATA_DIR/tls. */
   tlsCert: string | null;
   tlsKey: string | null;
+  /** Host allow-list, proxy trust and per-address limits at the HTTP/WebSocket edge (server/http/edgeConfig.ts). */
+  edge: EdgeSettings;
 }
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -166,6 +169,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   }
   const https = onOff(env, "HTTPS", tlsCert !== null);
   if (!https && tlsCert) throw new ConfigError("TLS_CERT is set but HTTPS=off; remove one of them.");
+  const clusterSettings = cluster(env);
+  let edge: EdgeSettings;
+  try {
+    edge = parseEdgeEnv(env, { host, publicAddress: clusterSettings.publicAddress, https });
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
   return {
     host,
     port: int(env, "PORT", 2567, 0, 65535),
@@ -191,9 +201,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     devRole: role(env["DEV_ROLE"]),
     interest: interest(env["INTEREST"]),
     auth,
-    ...cluster(env),
+    ...clusterSettings,
     https,
     tlsCert,
     tlsKey,
+    edge,
   };
 }

@@ -2,14 +2,17 @@
  * The one door every request with a sign-in token goes through (room joins and
  * the protected HTTP routes): verify the token, apply the plant's access list,
  * count and journal what happened. Sign-ins are journaled once per token;
- * refusals (bad tokens, access-list and role refusals) every time, with the
- * requester's address, because a refusal is what an auditor looks for.
+ * refusals (bad tokens, access-list and role refusals) are all counted, and
+ * journaled through a digest: the first from an address about a plant in full,
+ * the rest of that minute as one summary row (RefusalDigest), so a flood costs
+ * no write per request.
  */
 import { decodeJwt } from "jose";
 import { can, type Action } from "../../shared/permissions.ts";
 import type { NewJournalEntry } from "../store/JournalStore.ts";
 import { AuthError, type AuthFailure, type Identity, type TokenVerifier } from "./identity.ts";
 import type { AccessList } from "./AccessList.ts";
+import { RefusalDigest } from "./RefusalDigest.ts";
 
 export interface GateDeps {
   verifier: TokenVerifier;
@@ -17,7 +20,18 @@ export interface GateDeps {
   journal: (e: NewJournalEntry) => void;
   now: () => number;
   log: (m: string) => void;
+  /** Told of each refused sign-in, with the requester's address (the per-source refusal budget). */
+  onRefused?: (from: string) => void;
+  /** Length of a refusal summary window (default one minute). */
+  summaryMs?: number;
 }
+
+/**
+ * The journal's "plant" for what concerns the server as a whole (refusals with no plant in question, metrics
+ * reads). Parentheses cannot appear in a plant id, so it never collides with a plant; admins read it at
+ * GET /api/server/journal.
+ */
+export const SERVER_SCOPE = "(server)";
 
 /** Remembered token ids, so a reconnecting or re-joining page is not a new sign-in each time. */
 const SEEN_LIMIT = 10_000;
@@ -36,10 +50,18 @@ export class SignInGate {
   };
   signIns = 0;
   private readonly seen = new Set<string>();
-  private lastLog = 0;
-  private quiet = 0;
+  /** Every refusal, summed over reasons (the counters by reason are `refused`). */
+  denied = 0;
+  private readonly digest: RefusalDigest;
 
-  constructor(private readonly deps: GateDeps) {}
+  constructor(private readonly deps: GateDeps) {
+    this.digest = new RefusalDigest(deps.summaryMs ?? 60_000);
+  }
+
+  /** Journal the summaries of refusal windows that are over (from a timer; `Infinity` at shutdown). */
+  flushDenied(now = this.deps.now()): void {
+    for (const row of this.digest.flush(now)) this.record(row);
+  }
 
   get mode(): "dev" | "oidc" {
     return this.deps.verifier.mode;
@@ -81,16 +103,39 @@ export class SignInGate {
 
   /**
    * Who `token` stands for, with no plant in question (the plant list): a refusal is counted and
-   * journaled under plant "*". Which plants they may see is `mayJoin`.
+   * journaled under the server scope. Which plants they may see is `mayJoin`.
    */
   async identify(token: string | undefined, from: string, what: string): Promise<Identity> {
     try {
       return await this.deps.verifier.verify(token);
     } catch (e) {
       const err = e instanceof AuthError ? e : new AuthError("malformed", "That sign-in token cannot be read.");
-      this.refuse(err, "*", from, what, token);
+      this.refuse(err, SERVER_SCOPE, from, what, token);
       throw err;
     }
+  }
+
+  /**
+   * For what belongs to the server rather than a plant (process metrics, the server's own journal): any valid
+   * token whose own role may do `action`; refusals are journaled under the server scope.
+   */
+  async requireOnServer(token: string | undefined, from: string, action: Action): Promise<Identity> {
+    const who = await this.identify(token, from, action);
+    if (!can(who.role, action)) {
+      this.deny(
+        {
+          plant: SERVER_SCOPE,
+          kind: "denied",
+          actor: who.name,
+          subject: who.user,
+          data: { action, role: who.role, from },
+        },
+        from,
+        "role",
+      );
+      throw new AuthError("not-allowed", `${who.name} (${who.role}) may not ${ACTION_TEXT[action] ?? action}.`);
+    }
+    return who;
   }
 
   /** Whether the access list lets `who` into `plant` (no journal: the plant list just leaves the others out). */
@@ -102,13 +147,11 @@ export class SignInGate {
   async require(token: string | undefined, plant: string, from: string, action: Action): Promise<Identity> {
     const who = await this.admit(token, plant, from, action);
     if (!can(who.role, action)) {
-      this.record({
-        plant,
-        kind: "denied",
-        actor: who.name,
-        subject: who.user,
-        data: { action, role: who.role, from },
-      });
+      this.deny(
+        { plant, kind: "denied", actor: who.name, subject: who.user, data: { action, role: who.role, from } },
+        from,
+        "role",
+      );
       throw new AuthError("not-allowed", `${who.name} (${who.role}) may not ${ACTION_TEXT[action] ?? action}.`);
     }
     return who;
@@ -133,23 +176,25 @@ export class SignInGate {
         claimed = undefined;
       }
     }
-    this.record({
-      plant,
-      kind: "denied",
-      actor: who?.name ?? "",
-      subject: who?.user ?? "",
-      data: { action: what, reason: err.code, message: err.message, from, ...(claimed ? { claimed } : {}) },
-    });
-    // One log line per second at most: a flood of bad tokens must not flood the log.
-    const now = this.deps.now();
-    if (now - this.lastLog < 1000) {
-      this.quiet++;
-      return;
-    }
-    this.lastLog = now;
-    const more = this.quiet ? ` (+${this.quiet} more refused since the last line)` : "";
-    this.quiet = 0;
-    this.deps.log(`auth: refused ${what} on plant ${plant} from ${from}: ${err.code}${more}`);
+    this.deny(
+      {
+        plant,
+        kind: "denied",
+        actor: who?.name ?? "",
+        subject: who?.user ?? "",
+        data: { action: what, reason: err.code, message: err.message, from, ...(claimed ? { claimed } : {}) },
+      },
+      from,
+      err.code,
+    );
+    this.deps.onRefused?.(from);
+    // The log line goes through the server's throttled log (server/http/logThrottle.ts): a flood is one line a minute.
+    this.deps.log(`auth: refused ${what} on plant ${plant} from ${from}: ${err.code}`);
+  }
+
+  private deny(row: Omit<NewJournalEntry, "ts" | "device">, from: string, reason: string): void {
+    this.denied++;
+    for (const r of this.digest.note(row, from, reason, this.deps.now())) this.record(r);
   }
 
   private record(e: Omit<NewJournalEntry, "ts" | "device">): void {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ROLES } from "../../shared/protocol.ts";
 import type { AuthConfigInfo } from "../../shared/auth.ts";
 import { AuthError } from "./identity.ts";
+import { requesterOf } from "../http/requesterAddress.ts";
 import type { DevTokens } from "./DevTokens.ts";
 import type { OidcVerifier } from "./OidcVerifier.ts";
 import type { SignInGate } from "./SignInGate.ts";
@@ -26,9 +27,9 @@ export function bearer(req: Request): string | undefined {
   return m?.[1];
 }
 
-/** The requester's address as the socket sees it (forwarding headers are not trusted: anyone can write them). */
+/** The requester's address: the socket's peer, or the client behind a proxy named in TRUST_PROXY (server/http/edgeGuard.ts). */
 export function requester(req: Request): string {
-  return req.socket.remoteAddress ?? "?";
+  return requesterOf(req);
 }
 
 export function installAuthRoutes(app: Application, deps: AuthRouteDeps): void {

@@ -20,7 +20,15 @@ export interface Auth {
 
 export function createAuth(
   config: Pick<Config, "auth" | "dataDir" | "devRole">,
-  deps: { store: JournalStore; now: () => number; log: (m: string) => void },
+  deps: {
+    store: JournalStore;
+    now: () => number;
+    log: (m: string) => void;
+    /** A refused sign-in from this address (its refusal budget, server/http/sourceLimits.ts). */
+    onRefused?: (from: string) => void;
+    /** Length of a refusal summary window (DENIED_SUMMARY_SECONDS). */
+    summaryMs?: number;
+  },
 ): Auth {
   const access = config.auth.accessFile ? AccessList.load(config.auth.accessFile) : AccessList.open();
   let dev: DevTokens | null = null;
@@ -43,6 +51,8 @@ export function createAuth(
     journal: (e) => deps.store.append(e),
     now: deps.now,
     log: deps.log,
+    onRefused: deps.onRefused,
+    summaryMs: deps.summaryMs,
   });
   return { gate, dev, oidc, providerOrigin: oidc ? new URL(oidc.settings.issuer).origin : null };
 }

@@ -47,7 +47,6 @@ export const REFUSED = {
   "wrong-user": "That handoff belongs to someone else; you cannot take their seat.",
 } as const;
 
-
 /**
  * 5 minutes: a person taking off a headset, finding the laptop and typing six digits on a slow page needed more than
  * the 60 s this once was (a browser test under load saw the code expire while the page was still booting).

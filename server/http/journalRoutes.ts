@@ -8,8 +8,11 @@ import { z } from "zod";
 import { PlantId } from "../../shared/protocol.ts";
 import type { JournalEntry, JournalStore } from "../store/JournalStore.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
-import type { SignInGate } from "../auth/SignInGate.ts";
+import { SERVER_SCOPE, authStatus, type SignInGate } from "../auth/SignInGate.ts";
+import { bearer, requester } from "../auth/authRoutes.ts";
+import { AuthError } from "../auth/identity.ts";
 import { allowed } from "../auth/httpGuard.ts";
+import { plantNotFoundMessage } from "./plantNotFound.ts";
 
 export interface JournalRouteDeps {
   hub: PlantHub;
@@ -32,12 +35,47 @@ function fail(res: Response, status: number, error: string): void {
 }
 
 export function installJournalRoutes(app: Application, deps: JournalRouteDeps): void {
+  // The server's own journal: refusals with no plant in question and summaries of refused floods (admins only).
+  app.get("/api/server/journal", async (req, res) => {
+    let who;
+    try {
+      who = await deps.gate.requireOnServer(bearer(req), requester(req), "audit");
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      if (e.code === "missing") res.setHeader("WWW-Authenticate", 'Bearer realm="gemba"');
+      return fail(res, authStatus(e), e.message);
+    }
+    const q = JournalParams.safeParse(req.query);
+    if (!q.success) return fail(res, 400, "Ask for ?since=ms&until=ms&kind=…&subject=…&limit=N.");
+    const kinds = q.data.kind === undefined ? undefined : Array.isArray(q.data.kind) ? q.data.kind : [q.data.kind];
+    const entries = deps.store.query({
+      plant: SERVER_SCOPE,
+      since: q.data.since,
+      until: q.data.until,
+      kinds,
+      subject: q.data.subject,
+      limit: q.data.limit,
+    });
+    deps.store.append({
+      ts: deps.now(),
+      plant: SERVER_SCOPE,
+      kind: "journal.read",
+      actor: who.name,
+      device: "",
+      subject: who.user,
+      data: { entries: entries.length },
+    });
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ entries });
+  });
+
   app.get("/api/plants/:id/journal", async (req, res) => {
     const id = PlantId.safeParse(req.params["id"]);
     if (!id.success) return fail(res, 400, "A plant id is lowercase letters, digits and dashes.");
-    if (!deps.hub.available().includes(id.data)) return fail(res, 404, `There is no plant "${id.data}" here.`);
+    // The token first: whether a plant exists is for people signed in to it (docs/SECURITY.md).
     const who = await allowed(deps.gate, req, res, id.data, "audit");
     if (!who) return;
+    if (!deps.hub.available().includes(id.data)) return fail(res, 404, plantNotFoundMessage(id.data));
     const q = JournalParams.safeParse(req.query);
     if (!q.success) return fail(res, 400, "Ask for ?since=ms&until=ms&kind=…&subject=…&limit=N&format=json|csv.");
     const kinds = q.data.kind === undefined ? undefined : Array.isArray(q.data.kind) ? q.data.kind : [q.data.kind];

@@ -3,11 +3,19 @@
  * for whoever runs a cluster: memory, CPU time, event-loop lag (beyond the
  * 10 ms sampling period; the whole run and the last complete 10 s window),
  * rooms, clients, and which plants this process ingests (in a cluster, only
- * those it hosts rooms for).
+ * those it hosts rooms for), and what the edge refused (by reason).
+ *
+ * Administrators only (an admin token, the journal's `audit` right): the numbers
+ * tell an attacker how loaded the server is and which plants it serves.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import type { Application } from "express";
 import type { PlantHub } from "../runtime/PlantHub.ts";
+import type { SignInGate } from "../auth/SignInGate.ts";
+import { bearer, requester } from "../auth/authRoutes.ts";
+import { AuthError } from "../auth/identity.ts";
+import { authStatus } from "../auth/SignInGate.ts";
+import { PrometheusMetrics } from "./prometheusMetrics.ts";
 
 const WINDOW_MS = 10_000;
 
@@ -33,6 +41,8 @@ export interface Metrics {
   plants: { id: string; ingest: Record<string, number> }[];
   /** Seat reservations not used yet, connections, and joins refused at MAX_JOINS_PER_USER (server/rooms/joinPolicy.ts). */
   joins: { pending: number; connections: number; refused: number };
+  /** Requests refused or failed at the HTTP/WebSocket edge, by reason (server/http/edgeGuard.ts, apiErrors.ts). */
+  edge: Record<string, number>;
 }
 
 const RESOLUTION_MS = 10;
@@ -50,6 +60,8 @@ export function installMetricsRoute(
     hub: PlantHub;
     roomStats: () => { roomCount: number; ccu: number };
     joins: () => { pending: number; connections: number; refused: number };
+    gate: SignInGate;
+    edge: () => Record<string, number>;
   },
 ): () => void {
   const whole = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -62,7 +74,15 @@ export function installMetricsRoute(
     window.reset();
   }, WINDOW_MS);
   roll.unref();
-  app.get("/api/metrics", (_req, res) => {
+  const prometheus = new PrometheusMetrics();
+  app.get("/api/metrics", async (req, res) => {
+    try {
+      await deps.gate.requireOnServer(bearer(req), requester(req), "audit");
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      if (e.code === "missing") res.setHeader("WWW-Authenticate", 'Bearer realm="gemba"');
+      return res.status(authStatus(e)).json({ error: e.message });
+    }
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
     const rs = deps.roomStats();
@@ -79,7 +99,12 @@ export function installMetricsRoute(
       clients: rs.ccu,
       plants: deps.hub.loaded().map((rt) => ({ id: rt.plant.model.id, ingest: { ...rt.ingest.counters } })),
       joins: deps.joins(),
+      edge: deps.edge(),
     };
+    res.setHeader("Cache-Control", "no-store");
+    if (req.query["format"] === "prometheus") {
+      return res.type(prometheus.contentType).send(await prometheus.text(body));
+    }
     res.json(body);
   });
   return () => {

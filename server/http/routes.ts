@@ -20,11 +20,16 @@ import { securityHeadersFor } from "./securityHeaders.ts";
 import { installJournalRoutes } from "./journalRoutes.ts";
 import { installAuthRoutes } from "../auth/authRoutes.ts";
 import { allowed, identified } from "../auth/httpGuard.ts";
+import { requester } from "../auth/authRoutes.ts";
 import type { Auth } from "../auth/createAuth.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 import type { TicketBook } from "../handoff/HandoffTickets.ts";
 import { incidentCsv, incidentHtml, type Incident } from "../incidents/IncidentReport.ts";
 import { precompressed } from "./precompressed.ts";
+import { UnknownPlantError } from "../runtime/PlantHub.ts";
+import { plantNotFoundMessage } from "./plantNotFound.ts";
+import { HANDOFF_REFUSED } from "./handoffRefusal.ts";
+import { apiErrorHandler, type ApiErrorCounters } from "./apiErrors.ts";
 
 export interface SimControl {
   running(): boolean;
@@ -52,6 +57,11 @@ export interface RouteDeps {
   store: JournalStore;
   /** The local CA certificate (PEM) that devices install to trust this server's HTTPS, when it made one. */
   trustCertificate?: string | null;
+  /** Where a failed request is logged (throttled), and its counters by reason (in /healthz). */
+  log: (m: string) => void;
+  apiErrors: ApiErrorCounters;
+  /** Served over HTTPS: browsers are told to keep to it (HSTS). */
+  https?: boolean;
 }
 
 const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
@@ -63,7 +73,7 @@ function fail(res: Response, status: number, error: string): void {
 
 export function installRoutes(app: Application, deps: RouteDeps): void {
   app.disable("x-powered-by");
-  app.use(securityHeadersFor(deps.auth.providerOrigin));
+  app.use(securityHeadersFor(deps.auth.providerOrigin, { https: deps.https === true }));
   app.use("/api", express.json({ limit: "16kb" }));
   installAuthRoutes(app, deps.auth);
   installJournalRoutes(app, { hub: deps.hub, store: deps.store, gate: deps.auth.gate, now: deps.now });
@@ -139,7 +149,9 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       res.once("finish", () => void deps.hub.unloadIfIdle(id));
       return rt;
     } catch (e) {
-      fail(res, 404, (e as Error).message);
+      // The hub's message names the plants folder and the other plants: for the operator's log, not the requester.
+      if (!(e instanceof UnknownPlantError)) throw e;
+      fail(res, 404, plantNotFoundMessage(id));
       return null;
     }
   };
@@ -151,7 +163,9 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     try {
       return await deps.hub.model(id);
     } catch (e) {
-      fail(res, 404, (e as Error).message);
+      // The hub's message names the plants folder and the other plants: for the operator's log, not the requester.
+      if (!(e instanceof UnknownPlantError)) throw e;
+      fail(res, 404, plantNotFoundMessage(id));
       return null;
     }
   };
@@ -384,8 +398,9 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.get("/api/handoff/:key", async (req, res) => {
     const key = z.string().min(6).max(64).safeParse(req.params["key"]);
     if (!key.success) return fail(res, 400, "That is not a handoff code or link.");
-    const r = await deps.tickets.peek(key.data, req.ip ?? req.socket.remoteAddress ?? "?");
-    if (!r.ok) return fail(res, r.code === "rate-limited" ? 429 : r.code === "not-found" ? 404 : 410, r.message);
+    const r = await deps.tickets.peek(key.data, requester(req));
+    // Wrong, used and expired codes answer alike (handoffRefusal.ts); only the requester's own limit differs.
+    if (!r.ok) return r.code === "rate-limited" ? fail(res, 429, r.message) : fail(res, 404, HANDOFF_REFUSED);
     const t = r.ticket;
     res.setHeader("Cache-Control", "no-store");
     res.json({
@@ -399,6 +414,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   });
 
   app.use("/api", (_req, res) => fail(res, 404, "No such API route."));
+  // Errors from anything above (a body that is not JSON, a bug): one JSON sentence, no stack, no paths.
+  app.use(apiErrorHandler(deps.log, deps.apiErrors));
 
   // The built web client. Hashed assets can be cached; index.html must not be.
   if (fs.existsSync(path.join(deps.clientDir, "index.html"))) {

@@ -27,9 +27,19 @@ export function contentSecurityPolicy(identityProvider: string | null = null): s
 
 export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
-export function securityHeadersFor(identityProvider: string | null): RequestHandler {
+/**
+ * Over HTTPS, HSTS: once a browser has the page over HTTPS it refuses a downgrade to HTTP for a year (a LAN
+ * attacker cannot strip TLS on the next visit). Not `includeSubDomains`: other services on the plant's domain are
+ * not ours to decide. Browsers ignore HSTS for bare IP addresses; it protects those who use a host name.
+ */
+export const HSTS = "max-age=31536000";
+
+export function securityHeadersFor(identityProvider: string | null, opts: { https?: boolean } = {}): RequestHandler {
   const csp = contentSecurityPolicy(identityProvider);
   return (_req, res, next) => {
+    if (opts.https) res.setHeader("Strict-Transport-Security", HSTS);
+    // Older browsers that ignore CSP frame-ancestors: no framing (clickjacking an acknowledge button).
+    res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Content-Security-Policy", csp);
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");

@@ -15,6 +15,8 @@ import type { TicketBook, Ticket } from "../handoff/HandoffTickets.ts";
 import { AuthError, type Identity } from "../auth/identity.ts";
 import { authStatus, type SignInGate } from "../auth/SignInGate.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
+import { plantNotFoundMessage } from "../http/plantNotFound.ts";
+import { HANDOFF_REFUSED } from "../http/handoffRefusal.ts";
 
 /** How long an unused seat reservation holds its place: Colyseus' own reservation time (COLYSEUS_SEAT_RESERVATION_TIME). */
 export const SEAT_RESERVATION_MS = Number(process.env["COLYSEUS_SEAT_RESERVATION_TIME"] || 15) * 1000;
@@ -138,13 +140,6 @@ export async function authorizeJoin(
   if (!parsed.success) {
     throw new ServerError(JoinError.BAD_JOIN, parsed.error.issues.map((i) => i.message).join(" "));
   }
-  // Only check the plant exists: this runs in whichever process took the HTTP request, and loading here would make
-  // that process ingest a plant whose room may be created on another one (see docs/SCALING.md).
-  try {
-    ctx.hub.check(parsed.data.plant);
-  } catch (e) {
-    throw new ServerError(JoinError.UNKNOWN_PLANT, (e as Error).message);
-  }
   let who: Identity;
   try {
     who = await ctx.auth.admit(token, parsed.data.plant, requester);
@@ -152,13 +147,20 @@ export async function authorizeJoin(
     if (e instanceof AuthError) throw new ServerError(authStatus(e), e.message);
     throw e;
   }
+  // After the token (hardening, docs/SECURITY.md): whether a plant exists is for those who may list plants.
+  // Only check the plant exists: this runs in whichever process took the HTTP request, and loading here would make
+  // that process ingest a plant whose room may be created on another one (see docs/SCALING.md).
+  try {
+    ctx.hub.check(parsed.data.plant);
+  } catch {
+    throw new ServerError(JoinError.UNKNOWN_PLANT, plantNotFoundMessage(parsed.data.plant));
+  }
   let handoff: Ticket | null = null;
   if (parsed.data.handoff) {
     const r = await ctx.tickets.peek(parsed.data.handoff, requester);
-    if (!r.ok) throw new ServerError(r.code === "rate-limited" ? JoinError.FORBIDDEN : JoinError.BAD_JOIN, r.message);
-    if (r.ticket.user !== who.user) {
-      throw new ServerError(JoinError.FORBIDDEN, "That handoff belongs to someone else; you cannot take their seat.");
-    }
+    // One answer for wrong, used, expired and someone else's codes: no oracle for live codes (docs/SECURITY.md).
+    if (!r.ok && r.code === "rate-limited") throw new ServerError(JoinError.FORBIDDEN, r.message);
+    if (!r.ok || r.ticket.user !== who.user) throw new ServerError(JoinError.BAD_JOIN, HANDOFF_REFUSED);
     handoff = r.ticket;
   }
   // Last: only a join that passed every other check holds a place in the person's bound.

@@ -10,6 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { privateFile } from "../auth/privateFiles.ts";
 import type { AlarmRecord } from "../alarms/AlarmLifecycle.ts";
 import { inspectJournalFile, JournalDamagedError, restoreAdvice } from "./journalIntegrity.ts";
 
@@ -60,6 +61,8 @@ export class JournalStore {
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    // 0600 before SQLite opens it: its -wal and -shm take the database's mode (hardening, docs/SECURITY.md).
+    if (file !== ":memory:") privateFile(file, ["-wal", "-shm"]);
     // SQLite is quiet about a cut-off WAL or main file: look at the bytes first, and refuse with a sentence.
     const problem = inspectJournalFile(file);
     if (problem) throw new JournalDamagedError(problem);

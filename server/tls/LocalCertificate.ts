@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
 import { generate } from "selfsigned";
+import { privateDir } from "../auth/privateFiles.ts";
 
 export interface TlsMaterial {
   key: string;
@@ -102,6 +103,12 @@ function writePrivate(file: string, text: string): void {
   fs.chmodSync(file, 0o600);
 }
 
+/*
+ * No name constraints: `selfsigned` 5.5 builds extensions from a fixed list (basicConstraints, keyUsage,
+ * extKeyUsage, subjectAltName) and drops any other with a warning, so a nameConstraints extension cannot be
+ * expressed through it. What limits a stolen CA key instead: pathLenConstraint 0 (it signs no other CA), the key
+ * 0600 in a 0700 folder, and each device trusting it deliberately (docs/SECURITY.md).
+ */
 async function makeCa(dir: string): Promise<{ key: string; cert: string }> {
   const now = new Date();
   const until = new Date(now.getTime() + CA_YEARS * 365 * DAY);
@@ -117,7 +124,7 @@ async function makeCa(dir: string): Promise<{ key: string; cert: string }> {
     ],
   });
   writePrivate(path.join(dir, "ca-key.pem"), pems.private);
-  fs.writeFileSync(path.join(dir, "gemba-local-ca.pem"), pems.cert);
+  writePrivate(path.join(dir, "gemba-local-ca.pem"), pems.cert);
   return { key: pems.private, cert: pems.cert };
 }
 
@@ -141,14 +148,18 @@ async function makeLeaf(dir: string, ca: { key: string; cert: string }, names: s
     ],
   });
   writePrivate(path.join(dir, "server-key.pem"), pems.private);
-  fs.writeFileSync(path.join(dir, "server-cert.pem"), pems.cert);
+  writePrivate(path.join(dir, "server-cert.pem"), pems.cert);
   return { key: pems.private, cert: pems.cert };
 }
 
 /** The local CA and a server certificate for `names`, made or re-issued as needed, kept in `dir`. */
 export async function localCertificate(dir: string, names: string[], log: (m: string) => void): Promise<TlsMaterial> {
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    privateDir(dir);
+    // Files from before the hardening may be world-readable: the keys are for the server's user only.
+    for (const f of ["ca-key.pem", "gemba-local-ca.pem", "server-key.pem", "server-cert.pem"]) {
+      if (fs.existsSync(path.join(dir, f))) fs.chmodSync(path.join(dir, f), 0o600);
+    }
   } catch (e) {
     throw new TlsError(`Cannot create ${dir} for the local certificate: ${(e as Error).message}.`);
   }

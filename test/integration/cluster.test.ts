@@ -17,6 +17,7 @@ import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 import { startFrontProxy } from "../../scripts/frontProxy.ts";
 import { MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
 
@@ -44,7 +45,11 @@ async function startNode(publicAddress?: (port: number) => string): Promise<Runn
 }
 
 async function metrics(node: { port: number }): Promise<Metrics> {
-  const res = await fetch(`http://127.0.0.1:${node.port}/api/metrics`);
+  // /api/metrics is for administrators (docs/SECURITY.md).
+  const token = await devToken(`http://127.0.0.1:${node.port}`, "Cluster admin", "admin");
+  const res = await fetch(`http://127.0.0.1:${node.port}/api/metrics`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return (await res.json()) as Metrics;
 }
 

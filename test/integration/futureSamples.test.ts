@@ -3,7 +3,7 @@
  * real Mosquitto: it is refused as "future", counted in /healthz and /api/metrics, and never freezes its point.
  */
 import { describe, expect, it } from "vitest";
-import { join, useServerAndPublisher, waitForState } from "./harness.ts";
+import { adminMetrics, join, useServerAndPublisher, waitForState } from "./harness.ts";
 
 const ctx = useServerAndPublisher();
 
@@ -31,9 +31,9 @@ describe("samples from the future", () => {
     expect(demo.ingest["future"]).toBe(1);
     expect(demo.ingest["late"]).toBe(0);
     expect(demo.ingest["applied"]).toBe(3);
-    const metrics = (await (await fetch(`http://127.0.0.1:${h.server.port}/api/metrics`)).json()) as {
+    const metrics = await adminMetrics<{
       plants: { id: string; ingest: Record<string, number> }[];
-    };
+    }>(h.server.port);
     expect(metrics.plants.find((p) => p.id === "demo")!.ingest["future"]).toBe(1);
     expect(h.logs.some((l) => /rejected future on ".*T103\/level".*in the future/.test(l))).toBe(true);
     await room.leave();

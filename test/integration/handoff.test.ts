@@ -82,16 +82,14 @@ describe("moving a session across devices", () => {
     expect(counts.every((n) => n === 1)).toBe(true);
 
     // The ticket was single use.
-    await expect(joinById(headset.roomId, { name: "Ada", handoff: ticket.code })).rejects.toThrow(/already used/);
+    await expect(joinById(headset.roomId, { name: "Ada", handoff: ticket.code })).rejects.toThrow(/already used/); // one answer for wrong, used, expired codes
     for (const r of [headset, laptop, observer]) await r.leave();
   });
 
   it("another user's ticket is refused with a clear message", async () => {
     const ada = await join(h, "Ada2");
     const t = await ada.request<object, HandoffTicketInfo>("handoffCreate", {});
-    await expect(joinById(ada.roomId, { name: "Mallory", handoff: t.token })).rejects.toThrow(
-      /belongs to someone else/,
-    );
+    await expect(joinById(ada.roomId, { name: "Mallory", handoff: t.token })).rejects.toThrow(/or for someone else/);
     await ada.leave();
   });
 

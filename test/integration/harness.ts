@@ -10,6 +10,7 @@ import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import type { Room } from "@colyseus/sdk";
 import { joinPlant } from "../../kit/observer.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { startGemba, type GembaServer } from "../../server/app.ts";
 import type { Clock } from "../../server/twin/Clock.ts";
@@ -200,4 +201,12 @@ export class ManualClock implements Clock {
     }
     this.t = end;
   }
+}
+
+/** GET /api/metrics as an administrator (the route is admin-only: docs/SECURITY.md). */
+export async function adminMetrics<T = unknown>(port: number): Promise<T> {
+  const token = await devToken(`ws://127.0.0.1:${port}`, "Metrics reader", "admin");
+  const res = await fetch(`http://127.0.0.1:${port}/api/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`/api/metrics answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
 }

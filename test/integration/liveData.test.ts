@@ -3,6 +3,7 @@ import { Client } from "@colyseus/sdk";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { AssetStatus } from "../../shared/status.ts";
 import { join, waitForState, useServerAndPublisher } from "./harness.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 
 const ctx = useServerAndPublisher();
 
@@ -75,6 +76,8 @@ describe("live path: Mosquitto → twin → Colyseus room → @colyseus/sdk clie
 
   it("refuses an unknown plant and a bad display name with clear messages", async () => {
     const client = new Client(ctx.h.endpoint);
+    // Signed in: whether a plant exists is only said to someone with a valid token (docs/SECURITY.md).
+    client.auth.token = await devToken(ctx.h.endpoint, "X");
     await expect(
       client.joinOrCreate(PLANT_ROOM, { protocol: PROTOCOL_VERSION, plant: "atlantis", name: "X" }),
     ).rejects.toThrow(/unknown plant "atlantis"/);

@@ -12,7 +12,7 @@ import { devClient, devToken } from "../../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
-import { join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
+import { adminMetrics, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
 
 let h: Harness | undefined;
 const rooms: Room[] = [];
@@ -43,8 +43,7 @@ async function reserve(
   return { status: res.status, body: (await res.json()) as Reservation & { error?: string } };
 }
 
-const metrics = async (h: Harness): Promise<Metrics> =>
-  (await (await fetch(`http://127.0.0.1:${h.server.port}/api/metrics`)).json()) as Metrics;
+const metrics = async (h: Harness): Promise<Metrics> => adminMetrics<Metrics>(h.server.port);
 
 describe("one room per plant", () => {
   it("one viewer's 200 seat reservations (with and without `separate`) leave one room; those past the bound are refused with a clear message and counted", async () => {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import { Quality } from "../../shared/status.ts";
-import { eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
+import { adminMetrics, eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
 import { keepAlive, writerGroup } from "../fixtures/opcuaPart14.ts";
 
 const DEMO_DIR = path.resolve(import.meta.dirname, "../../assets/plants/demo");
@@ -66,8 +66,7 @@ afterAll(async () => {
 });
 
 type Metrics = { plants: { id: string; ingest: Record<string, number> }[] };
-const ingestCounters = async () =>
-  ((await (await fetch(`http://127.0.0.1:${h.server.port}/api/metrics`)).json()) as Metrics).plants[0]!.ingest;
+const ingestCounters = async () => (await adminMetrics<Metrics>(h.server.port)).plants[0]!.ingest;
 
 describe("real plant JSON over the real broker", () => {
   it("a batch of OPC UA PubSub NetworkMessages (a keep-alive and a writer group): each writer's fields land on their points with quality and source time; Bad without a value keeps the last value", async () => {

@@ -23,7 +23,7 @@ import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo } from "../../shar
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
-import { MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
+import { adminMetrics, MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
 
 const REDIS = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";
 const DATABASE = process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -103,7 +103,7 @@ async function joinThrough(node: Node, name: string, role?: string): Promise<Pla
 }
 
 async function metrics(node: Node): Promise<Metrics> {
-  return (await (await fetch(`http://127.0.0.1:${node.port}/api/metrics`)).json()) as Metrics;
+  return adminMetrics<Metrics>(node.port);
 }
 
 const alive = (n: Node) => n.proc.exitCode === null && n.proc.signalCode === null;
