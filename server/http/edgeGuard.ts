@@ -95,6 +95,7 @@ export class EdgeGuard {
       );
       return { status: h.status, message: h.message, retryAfterS: 0 };
     }
+    if (!upgrade && isClientAsset(req)) return null;
     let v: LimitVerdict;
     try {
       v = await this.deps.limits.request(from, joinKeyOf(req, upgrade));
@@ -115,6 +116,15 @@ export interface Refusal {
   status: number;
   message: string;
   retryAfterS: number;
+}
+
+/**
+ * The built client's hashed files (GET /assets/...): immutable, served from disk with no token or database work.
+ * One page load fetches about 200 of them, so counting them would let twenty people behind one plant proxy (one
+ * address) opening Gemba at shift start exhaust the budget that protects sign-in and the database.
+ */
+function isClientAsset(req: IncomingMessage): boolean {
+  return (req.method === "GET" || req.method === "HEAD") && (req.url ?? "").startsWith("/assets/");
 }
 
 /** The cool-down key of a room join (the matchmaker call, or the WebSocket that takes the seat); null for anything else. */
