@@ -9,6 +9,7 @@ import { startGemba } from "../../server/app.ts";
 import { systemClock } from "../../server/twin/Clock.ts";
 import { HANDOFF_REFUSED } from "../../server/http/handoffRefusal.ts";
 import { join, testConfig, type Harness } from "./harness.ts";
+import { TICKET_TTL_MS } from "../../server/handoff/HandoffTickets.ts";
 import { devToken } from "../../kit/devSignIn.ts";
 
 // A clock the test can move forward, so a ticket expires without a 60 s wait.
@@ -41,7 +42,7 @@ describe("attack: guessing handoff codes", () => {
     const wrong = String((Number(live.code) + 1) % 1_000_000).padStart(6, "0");
 
     const answers = [await preview(wrong, "198.51.100.1"), await preview(used.code, "198.51.100.1")];
-    skew += 61_000;
+    skew += TICKET_TTL_MS + 1000;
     answers.push(await preview(live.code, "198.51.100.1"));
     for (const a of answers) expect(a).toEqual({ status: 404, body: JSON.stringify({ error: HANDOFF_REFUSED }) });
 
