@@ -30,7 +30,7 @@ import { systemClock, type Clock } from "./twin/Clock.ts";
 import { JournalStore } from "./store/JournalStore.ts";
 import { JournalDamagedError } from "./store/journalIntegrity.ts";
 import { HandoffTickets, type TicketBook } from "./handoff/HandoffTickets.ts";
-import { SharedTickets } from "./handoff/SharedTickets.ts";
+import { SharedTickets } from "./store/SharedTickets.ts";
 import { SharedJournal } from "./store/SharedJournal.ts";
 import { PlantLease } from "./runtime/PlantLease.ts";
 import { createAuth, type Auth } from "./auth/createAuth.ts";

@@ -5,7 +5,7 @@
  * views never disagree.
  */
 import { Gauge, Registry } from "prom-client";
-import type { Metrics } from "./metricsRoute.ts";
+import type { Metrics } from "./metricsShape.ts";
 
 export class PrometheusMetrics {
   readonly registry = new Registry();

@@ -5,9 +5,9 @@
  * and runs the bindings' decoders instead; this is the same reading for tools and tests.
  */
 import type { Quality } from "../../shared/status.ts";
-import { compilePath, readPath, type FieldPathSpec } from "./fieldPath.ts";
+import { compilePath, readPath, type FieldPathSpec } from "../formats/fieldPath.ts";
 import { newSampleOut, readSample, type Rejection } from "./jsonSample.ts";
-import type { QualityCodes } from "./quality.ts";
+import type { QualityCodes } from "../formats/quality.ts";
 
 export type { Rejection } from "./jsonSample.ts";
 

@@ -4,9 +4,9 @@
  * Compiled once per binding; decoding allocates nothing beyond rejection sentences.
  */
 import type { JsonBinding } from "../plant/instance.ts";
-import { compilePath, formatPath, readPath, type PathStep } from "./fieldPath.ts";
+import { compilePath, formatPath, readPath, type PathStep } from "../formats/fieldPath.ts";
 import { newSampleOut, readSample, type SampleOut } from "./jsonSample.ts";
-import type { QualityCodes } from "./quality.ts";
+import type { QualityCodes } from "../formats/quality.ts";
 import type { Decoder, SampleSink, SlotTarget } from "./sink.ts";
 
 interface Entry {

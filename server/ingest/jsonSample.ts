@@ -6,7 +6,7 @@
  * Pure; writes into a caller-owned SampleOut so the hot path allocates nothing.
  */
 import { Quality } from "../../shared/status.ts";
-import { explainQuality, readQuality, type QualityCodes, type QualityOut } from "./quality.ts";
+import { explainQuality, readQuality, type QualityCodes, type QualityOut } from "../formats/quality.ts";
 
 export type Rejection = "oversized" | "malformed" | "bad-value" | "bad-timestamp" | "bad-quality";
 

@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import { Limits } from "../../shared/plant.ts";
-import { compilePath } from "../ingest/fieldPath.ts";
-import { QUALITY_CODES } from "../ingest/quality.ts";
+import { compilePath } from "../formats/fieldPath.ts";
+import { QUALITY_CODES } from "../formats/quality.ts";
 
 const Vec3 = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
 
@@ -28,7 +28,7 @@ export const TypeMeta = z
   .strict();
 
 /**
- * A field path into a JSON message (server/ingest/fieldPath.ts): "v", "data.level", "values[0]",
+ * A field path into a JSON message (server/formats/fieldPath.ts): "v", "data.level", "values[0]",
  * '["Tank 1.Level"].value' (any characters in a quoted key), or the list form ["Tank 1.Level", "value"].
  */
 const FieldPath = z

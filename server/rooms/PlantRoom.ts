@@ -4,8 +4,6 @@
  * its clients render, copied from the process-wide working memory each patch.
  * A thin adapter: validation lives in shared/protocol.ts, twin logic in server/twin.
  */
-import { plantNotFoundMessage } from "../http/plantNotFound.ts";
-import { HANDOFF_REFUSED } from "../http/handoffRefusal.ts";
 import { Room, ServerError, type Client, type MessageContext, generateId } from "@colyseus/core";
 import { MapSchema } from "@colyseus/schema";
 import type { z } from "zod";

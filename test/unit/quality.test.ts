@@ -1,5 +1,5 @@
 /**
- * The quality table (server/ingest/quality.ts, docs/PLANT-DATA.md "Quality"), row by row:
+ * The quality table (server/formats/quality.ts, docs/PLANT-DATA.md "Quality"), row by row:
  * what a plant sends -> good / uncertain / bad, and what is refused rather than guessed.
  */
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import {
   readQuality,
   severityOfStatusCode,
   type QualityCodes,
-} from "../../server/ingest/quality.ts";
+} from "../../server/formats/quality.ts";
 
 const read = (raw: unknown, codes: QualityCodes = "gemba") => {
   const out = newQualityOut();

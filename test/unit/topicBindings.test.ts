@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { compilePath, formatPath, PathSyntaxError, readPath } from "../../server/ingest/fieldPath.ts";
+import { compilePath, formatPath, PathSyntaxError, readPath } from "../../server/formats/fieldPath.ts";
 import { disjointFilters, TopicRouter } from "../../server/ingest/TopicRouter.ts";
 import { loadPlantDir } from "../../server/plant/loadPlant.ts";
 import { PlantError, type PlantIssue } from "../../server/plant/PlantError.ts";

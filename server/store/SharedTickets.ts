@@ -6,8 +6,8 @@
  * in-memory book (HandoffTickets.ts); clock and randomness are injected.
  */
 import type pg from "pg";
-import { qualified } from "../store/sharedSchema.ts";
-import { CodeAttempts } from "./CodeAttempts.ts";
+import { qualified } from "./sharedSchema.ts";
+import { CodeAttempts } from "../handoff/CodeAttempts.ts";
 import {
   REFUSED,
   TICKET_TTL_MS,
@@ -15,7 +15,7 @@ import {
   type Ticket,
   type TicketBook,
   type TicketResult,
-} from "./HandoffTickets.ts";
+} from "../handoff/HandoffTickets.ts";
 
 export class SharedTickets implements TicketBook {
   readonly counters = { created: 0, claimed: 0, refused: 0, rateLimited: 0 };
