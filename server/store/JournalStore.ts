@@ -14,18 +14,9 @@ import { privateFile } from "../auth/privateFiles.ts";
 import type { AlarmRecord } from "../alarms/AlarmLifecycle.ts";
 import { inspectJournalFile, JournalDamagedError, restoreAdvice } from "./journalIntegrity.ts";
 
-export interface JournalEntry {
-  id: number;
-  ts: number;
-  plant: string;
-  kind: string;
-  actor: string;
-  device: string;
-  subject: string;
-  data: Record<string, unknown>;
-}
-
-export type NewJournalEntry = Omit<JournalEntry, "id">;
+// The entry types are the journal's own (server/journal/), re-exported for the store's callers.
+import type { JournalEntry, NewJournalEntry } from "../journal/JournalEntry.ts";
+export type { JournalEntry, NewJournalEntry } from "../journal/JournalEntry.ts";
 
 export interface JournalQuery {
   plant: string;

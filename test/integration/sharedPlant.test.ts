@@ -9,7 +9,6 @@
  * Each run has its own PostgreSQL schema, Redis key prefix and MQTT topic prefix, all removed after.
  */
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -22,6 +21,7 @@ import type { MqttClient } from "mqtt";
 import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
+import { freePort } from "../../kit/freePort.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { adminMetrics, MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
 
@@ -35,17 +35,6 @@ const DEV_KEY = randomBytes(32).toString("base64url") + "\n";
 
 type Node = RunningServer & { port: number };
 type PlantRoom = Room<unknown, PlantRoomState>;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startNode(): Promise<Node> {
   const port = await freePort();
