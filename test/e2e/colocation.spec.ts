@@ -7,7 +7,8 @@
  * with the right controller) and Bea aligns hers by touching the same two real
  * marks: now both see the laser end on the same asset at the same real spot.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
+import type { Page } from "@playwright/test";
 import { devClient } from "../../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";

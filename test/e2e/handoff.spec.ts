@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { joinPlant } from "../../kit/observer.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { joinAs, watchPage } from "./page.ts";

@@ -4,7 +4,8 @@
  * immersive-vr session running), the laptop a desktop page, and a third person
  * listens in the voice call. The fake capture device's beep is the speech.
  */
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { launchChromium } from "../../kit/browser.ts";
 import { joinPlant } from "../../kit/observer.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";

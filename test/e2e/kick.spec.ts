@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
+import type { Page } from "@playwright/test";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 
 let server: RunningServer;

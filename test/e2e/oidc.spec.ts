@@ -6,7 +6,8 @@
  * the viewer's own token from outside the page.
  */
 import { randomUUID } from "node:crypto";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
+import type { Browser, Page } from "@playwright/test";
 import mqtt from "mqtt";
 import "../../kit/nodeWebSocket.ts";
 import { freePort } from "../../kit/freePort.ts";

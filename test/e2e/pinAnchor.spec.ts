@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { joinPlant } from "../../kit/observer.ts";
 import { buildPlantScene } from "../../scripts/scene/buildScene.ts";
 import { parsePlantInstance } from "../../scripts/scene/plantJson.ts";

@@ -4,7 +4,8 @@
  * Runs in a browser of its own: WebRTC needs the fake-media flags, which the
  * other specs do not want.
  */
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { launchChromium } from "../../kit/browser.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { joinAs, watchPage, type PageWatch } from "./page.ts";

@@ -5,7 +5,8 @@
  * synthetic room's surface with an anchor, and leave XR back to the desktop view.
  * Every test also checks that nothing leaves the origin and nothing logs an error.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
+import type { Page } from "@playwright/test";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { click, installIwer, semRoom, xrFrames, type InputKind } from "../../kit/iwer.ts";
 import { joinAs, watchPage, type PageWatch } from "./page.ts";

@@ -5,7 +5,8 @@
  * the asset the ray hit from the Notes tab. Each reaches the room like the desktop's.
  */
 import { randomUUID } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
+import type { Page } from "@playwright/test";
 import { PlantRoomState } from "../../shared/state.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { MOSQUITTO, publisher } from "../integration/harness.ts";

@@ -4,7 +4,7 @@
  * panels read the page's one RoomView, the wrist kept showing live values while the desktop beside it showed the past.
  */
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { MOSQUITTO, publisher } from "../integration/harness.ts";
