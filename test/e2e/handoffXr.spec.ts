@@ -110,7 +110,8 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
   // The headset left VR and says where the session went; the laptop has the seat, selection and viewpoint.
   await expect(headset.locator("#moved-dialog")).toContainText("Moved to desktop");
   await headset.waitForFunction(() => !window.__gemba_xr?.mode, null, { timeout: 60_000 });
-  expect(await desk.evaluate(() => window.__gemba!.seat())).toBe(tamSeat);
+  // The server tells both devices at once ("moved" to the headset, "driving" to the laptop); either page may hear first.
+  await expect.poll(() => desk.evaluate(() => window.__gemba!.seat())).toBe(tamSeat);
   await expect(desk.locator("#inspector-title")).toContainText("P201");
   const cam = await desk.evaluate(() => {
     const p = window.__gemba!.scene()!.scene.activeCamera!.position;
