@@ -19,7 +19,7 @@ export default defineConfig({
   timeout: 300_000,
   expect: { timeout: 60_000 },
   workers: 1,
-  // No retries: a test that passes only on a second try is a bug to find, not to hide.
+  // Never retried: a test that passes only on a second try is a bug to find, not to hide.
   retries: 0,
   reporter: [["list"]],
   use: {

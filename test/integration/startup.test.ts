@@ -1,33 +1,8 @@
-import { spawn } from "node:child_process";
 import net from "node:net";
-import path from "node:path";
+import { runMain } from "../../kit/runMain.ts";
 import { describe, expect, it } from "vitest";
 import type { Health } from "../../shared/protocol.ts";
 import { startAppServer } from "../../kit/appServer.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-/** Run `tsx server/main.ts` with env; resolve with its exit code and output once it exits. */
-function runMain(env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, MQTT_PORT: "0", PORT: "0", SIM: "off", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const t = setTimeout(() => {
-      p.kill("SIGKILL");
-      reject(new Error(`still running after ${timeoutMs} ms:\n${out}`));
-    }, timeoutMs);
-    p.on("exit", (code) => {
-      clearTimeout(t);
-      resolve({ code, out });
-    });
-  });
-}
 
 describe("bad configuration ends start-up with one clear sentence", () => {
   it("an unknown plant", async () => {
