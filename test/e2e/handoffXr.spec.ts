@@ -10,7 +10,7 @@ import { launchChromium } from "../../kit/browser.ts";
 import { joinPlant } from "../../kit/observer.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { installIwer, xrFrames } from "../../kit/iwer.ts";
-import { joinAs, watchPage } from "./page.ts";
+import { joinAs, seatOf, watchPage } from "./page.ts";
 import { holdControllers, openTab, pressList, wristText } from "./xrWrist.ts";
 
 let server: RunningServer;
@@ -69,7 +69,7 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
   await installIwer(headset);
   await joinAs(headset, server.url, "Tech Tam");
   await joinAs(listener, server.url, "Lee");
-  const tamSeat = await headset.evaluate(() => window.__gemba!.seat()!);
+  const tamSeat = await seatOf(headset);
 
   // In the call: the technician and a listener.
   await headset.click("#voice-join");

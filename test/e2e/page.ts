@@ -46,3 +46,8 @@ export async function distinctScreenColours(page: Page): Promise<number> {
     return set.size;
   }, png);
 }
+
+/** The page's seat id, once the room's welcome has named it (it can arrive just after the page says it is ready). */
+export async function seatOf(page: Page): Promise<string> {
+  return (await page.waitForFunction(() => window.__gemba?.seat() ?? null)).jsonValue() as Promise<string>;
+}

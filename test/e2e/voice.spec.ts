@@ -8,7 +8,7 @@ import { expect, test } from "./fixtures.ts";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { launchChromium } from "../../kit/browser.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
-import { joinAs, watchPage, type PageWatch } from "./page.ts";
+import { seatOf, joinAs, watchPage, type PageWatch } from "./page.ts";
 
 let server: RunningServer;
 let browser: Browser;
@@ -44,7 +44,6 @@ async function person(name: string): Promise<{ page: Page; watch: PageWatch }> {
   return { page, watch };
 }
 
-const seatOf = (page: Page) => page.evaluate(() => window.__gemba!.seat()!);
 const micRequests = (page: Page) => page.evaluate(() => (window as unknown as { __gumCalls: number }).__gumCalls);
 
 /** Fresh link stats from `page` for its link to `seat` (null when there is none). */
@@ -209,7 +208,7 @@ test("microphone trouble is explained: refused, missing, unplugged", async () =>
   await expect(page.locator("#voice-msg")).toContainText("Microphone access was refused");
   await expect(page.locator("#voice-join")).toHaveText("Join voice");
   expect(await page.evaluate(() => window.__gemba_voice!.inCall)).toBe(false);
-  expect(await seatFlags(page, me)).toMatchObject({ inCall: false });
+  await expect.poll(() => seatFlags(page, me)).toMatchObject({ inCall: false });
 
   await setMode("missing");
   await page.click("#voice-join");
