@@ -96,7 +96,7 @@ test("sign-in at a real OpenID provider: back in the plant with the mapped role;
   expect(new URL(viewer.url()).search).toBe("?plant=demo");
   await expect(viewer.locator("#signin-mode")).toHaveText("Signed in: Vi Viewer");
   await expect(viewer.locator("#join-name")).toHaveValue("Vi Viewer");
-  expect(await myRole(viewer)).toBe("viewer");
+  await expect.poll(() => myRole(viewer)).toBe("viewer");
 
   const row = viewer.locator(`#alarm-list li[data-alarm="${ALARM}"]`);
   await expect(row).toBeVisible();
@@ -125,7 +125,7 @@ test("sign-in at a real OpenID provider: back in the plant with the mapped role;
 
   // An operator signed in the same way does get the button, and it works.
   const { page: operator } = await signInAndJoin(browser, "olu");
-  expect(await myRole(operator)).toBe("operator");
+  await expect.poll(() => myRole(operator)).toBe("operator");
   await expect(operator.locator("#btn-pin")).toBeVisible();
   const opRow = operator.locator(`#alarm-list li[data-alarm="${ALARM}"]`);
   await opRow.locator("button.ack").click();
