@@ -4,10 +4,7 @@
  * the same plant room, only the hosting process ingests the plant, and the room
  * keeps working when the other process is killed.
  */
-import fs from "node:fs";
 import { freePort } from "../../kit/freePort.ts";
-import os from "node:os";
-import path from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, type Room } from "@colyseus/sdk";
@@ -16,8 +13,9 @@ import type { MqttClient } from "mqtt";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import type { RunningServer } from "../../kit/appServer.ts";
 import { devToken } from "../../kit/devSignIn.ts";
+import { startClusterNode, type ClusterNode } from "../../kit/clusterNode.ts";
 import { startFrontProxy } from "../../scripts/frontProxy.ts";
 import { MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
 
@@ -28,20 +26,15 @@ const TOPIC_PREFIX = `test-${randomUUID().slice(0, 8)}/`;
 // One journal per process, one development signing key for all: a token signed by either process opens a room on either.
 const DEV_KEY = randomBytes(32).toString("base64url") + "\n";
 
-async function startNode(publicAddress?: (port: number) => string): Promise<RunningServer & { port: number }> {
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-cluster-"));
-  fs.writeFileSync(path.join(dataDir, "dev-signing.key"), DEV_KEY, { mode: 0o600 });
-  const server = await startAppServer({
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    MQTT_URL: MOSQUITTO,
-    MQTT_TOPIC_PREFIX: TOPIC_PREFIX,
-    SIM: "off",
-    REDIS_URL: `${REDIS}?keyPrefix=${encodeURIComponent(KEY_PREFIX)}`,
-    PUBLIC_ADDRESS: publicAddress?.(port) ?? `127.0.0.1:${port}`,
-  });
-  return Object.assign(server, { port });
+function startNode(publicAddress?: (port: number) => string): Promise<ClusterNode> {
+  const base = {
+    devKey: DEV_KEY,
+    redisUrl: REDIS,
+    keyPrefix: KEY_PREFIX,
+    mqttUrl: MOSQUITTO,
+    topicPrefix: TOPIC_PREFIX,
+  };
+  return startClusterNode(publicAddress ? { ...base, publicAddress } : base);
 }
 
 async function metrics(node: { port: number }): Promise<Metrics> {

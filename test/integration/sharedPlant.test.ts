@@ -8,9 +8,6 @@
  * evaluates the plant hands the lease to the other and loses no acknowledged write.
  * Each run has its own PostgreSQL schema, Redis key prefix and MQTT topic prefix, all removed after.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
@@ -21,8 +18,8 @@ import type { MqttClient } from "mqtt";
 import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
-import { freePort } from "../../kit/freePort.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { startClusterNode } from "../../kit/clusterNode.ts";
+import type { RunningServer } from "../../kit/appServer.ts";
 import { adminMetrics, MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
 
 const REDIS = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";
@@ -36,26 +33,22 @@ const DEV_KEY = randomBytes(32).toString("base64url") + "\n";
 type Node = RunningServer & { port: number };
 type PlantRoom = Room<unknown, PlantRoomState>;
 
-async function startNode(): Promise<Node> {
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-shared-"));
-  fs.writeFileSync(path.join(dataDir, "dev-signing.key"), DEV_KEY, { mode: 0o600 });
-  const server = await startAppServer({
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    MQTT_URL: MOSQUITTO,
-    MQTT_TOPIC_PREFIX: TOPIC_PREFIX,
-    SIM: "off",
-    REDIS_URL: `${REDIS}?keyPrefix=${encodeURIComponent(KEY_PREFIX)}`,
-    PUBLIC_ADDRESS: `127.0.0.1:${port}`,
-    DATABASE_URL: DATABASE,
-    DATABASE_SCHEMA: SCHEMA,
-    // The kill test writes as fast as the answers come back; the flood limit would close it.
-    MAX_MESSAGES_PER_SECOND: "100000",
-    // A plant opens a second room only when the first is full (one room per plant): three make it full quickly.
-    MAX_CLIENTS: "3",
+function startNode(): Promise<Node> {
+  return startClusterNode({
+    devKey: DEV_KEY,
+    redisUrl: REDIS,
+    keyPrefix: KEY_PREFIX,
+    mqttUrl: MOSQUITTO,
+    topicPrefix: TOPIC_PREFIX,
+    env: {
+      DATABASE_URL: DATABASE,
+      DATABASE_SCHEMA: SCHEMA,
+      // The kill test writes as fast as the answers come back; the flood limit would close it.
+      MAX_MESSAGES_PER_SECOND: "100000",
+      // A plant opens a second room only when the first is full (one room per plant): three make it full quickly.
+      MAX_CLIENTS: "3",
+    },
   });
-  return Object.assign(server, { port });
 }
 
 async function signIn(node: Node, name: string, role = "expert"): Promise<string> {
