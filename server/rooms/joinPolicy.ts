@@ -111,7 +111,6 @@ export interface SeatAuth {
   separate: boolean;
   device: string;
   plant: string;
-  seat: string | undefined;
   /** Chosen here so the join ledger can follow this reservation (Colyseus uses `auth.sessionId` when present). */
   sessionId: string;
 }
@@ -175,7 +174,6 @@ export async function authorizeJoin(
     role: who.role,
     device: parsed.data.device,
     plant: parsed.data.plant,
-    seat: parsed.data.seat,
   };
 }
 

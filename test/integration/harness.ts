@@ -9,13 +9,13 @@ import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import type { Room } from "@colyseus/sdk";
-import { joinPlant } from "../../kit/observer.ts";
+import { joinPlant, type TestJoinOptions } from "../../kit/observer.ts";
 import { devToken } from "../../kit/devSignIn.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { startGemba, type GembaServer } from "../../server/app.ts";
 import type { Clock } from "../../server/twin/Clock.ts";
 import { afterAll, beforeAll } from "vitest";
-import type { JoinOptions, Refusal } from "../../shared/protocol.ts";
+import type { Refusal } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 
 export const MOSQUITTO = process.env["TEST_MQTT_URL"] ?? "mqtt://127.0.0.1:1883";
@@ -56,7 +56,7 @@ export async function startServer(env: Record<string, string> = {}, opts: Server
 export async function join(
   h: Harness,
   name: string,
-  extra: Partial<JoinOptions> = {},
+  extra: TestJoinOptions = {},
 ): Promise<Room<unknown, PlantRoomState>> {
   // Signed in the way the page does it: a development token for this name (and role, when the test asks for one).
   const room = await joinPlant(h.endpoint, name, { device: "desktop", ...extra });

@@ -23,7 +23,6 @@ const auth = (plant: string): SeatAuth => ({
   separate: false,
   device: "desktop",
   plant,
-  seat: undefined,
   sessionId: "s1",
 });
 
