@@ -14,7 +14,10 @@ function payloadsOf(requests: typeof ClientRequest): RequestPayloadSchemas {
   return out as unknown as RequestPayloadSchemas;
 }
 
-export const ClientMessage: typeof ClientEvent & RequestPayloadSchemas = { ...ClientEvent, ...payloadsOf(ClientRequest) };
+export const ClientMessage: typeof ClientEvent & RequestPayloadSchemas = {
+  ...ClientEvent,
+  ...payloadsOf(ClientRequest),
+};
 export type ClientMessageType = ClientEventType | RequestType;
 export type ClientMessagePayload<K extends ClientMessageType> = z.infer<(typeof ClientMessage)[K]>;
 export type InterestMessage = ClientMessagePayload<"interest">;

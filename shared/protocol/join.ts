@@ -37,4 +37,3 @@ export const JoinOptions = z.object({
   separate: z.boolean().optional(),
 });
 export type JoinOptions = z.input<typeof JoinOptions>;
-

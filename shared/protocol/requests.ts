@@ -3,7 +3,15 @@
  * changed is durable. A refused request rejects the client's promise with a `Refusal` (`error.reason` in the SDK).
  */
 import { z } from "zod";
-import { AnnotationText, Coord, MAX_ANNOTATION_TEXT, MAX_INK_POINTS, MAX_KICK_REASON, MIN_CALIBRATION_SPAN, Vec3 } from "./fields.ts";
+import {
+  AnnotationText,
+  Coord,
+  MAX_ANNOTATION_TEXT,
+  MAX_INK_POINTS,
+  MAX_KICK_REASON,
+  MIN_CALIBRATION_SPAN,
+  Vec3,
+} from "./fields.ts";
 
 /** Why a request was refused: `error.reason` on the client. */
 export const Refusal = z.object({
@@ -90,7 +98,10 @@ export const ClientRequest = {
     z.object({ t: z.number() }),
   ),
   /** Handoff: create a ticket; accept one (pending connection); pull the seat here (same user); join separately; take it back (moved connection). */
-  handoffCreate: request(z.object({ draft: z.string().max(MAX_ANNOTATION_TEXT).optional() }).strict(), HandoffTicketInfo),
+  handoffCreate: request(
+    z.object({ draft: z.string().max(MAX_ANNOTATION_TEXT).optional() }).strict(),
+    HandoffTicketInfo,
+  ),
   handoffAccept: request(z.object({}).strict(), SeatReply),
   handoffPull: request(z.object({}).strict(), SeatReply),
   handoffSeparate: request(z.object({}).strict(), SeatReply),
@@ -103,7 +114,11 @@ export const ClientRequest = {
     z
       .object({
         seat: z.string().min(1, "Name the seat to remove.").max(64),
-        reason: z.string().trim().max(MAX_KICK_REASON, `A reason has at most ${MAX_KICK_REASON} characters.`).optional(),
+        reason: z
+          .string()
+          .trim()
+          .max(MAX_KICK_REASON, `A reason has at most ${MAX_KICK_REASON} characters.`)
+          .optional(),
       })
       .strict(),
     SeatReply,

@@ -43,4 +43,3 @@ export function protocolMismatchMessage(clientVersion: number): string {
     ? `This page is older than the server (protocol ${clientVersion}, server ${PROTOCOL_VERSION}). Reload the page.`
     : `The server is older than this page (protocol ${clientVersion}, server ${PROTOCOL_VERSION}). Ask your administrator to update Gemba.`;
 }
-
