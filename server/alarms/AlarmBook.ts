@@ -5,6 +5,7 @@
  * transaction, and tells rooms which alarm changed. Restores itself from the store.
  */
 import type { Actor, NewJournalEntry } from "../journal/JournalEntry.ts";
+import { PlantJournal } from "../journal/PlantJournal.ts";
 import {
   acknowledge,
   conditionActive,
@@ -38,6 +39,9 @@ export interface AlarmStore {
   append(entry: NewJournalEntry): number;
 }
 
+/** An alarm action's outcome: done and journaled (with the journal row's id), or refused with a sentence. */
+export type JournaledAction = (ActionResult & { ok: true; journalId: number }) | { ok: false; message: string };
+
 export type AlarmListener = (alarm: AlarmRecord) => void;
 
 export class AlarmBook {
@@ -50,7 +54,9 @@ export class AlarmBook {
     private readonly now: () => number,
   ) {
     for (const a of store.loadAlarms(plant)) this.alarms.set(a.id, a);
+    this.journal = new PlantJournal(plant, now);
   }
+  private readonly journal: PlantJournal;
 
   subscribe(l: AlarmListener): () => void {
     this.listeners.add(l);
@@ -58,23 +64,10 @@ export class AlarmBook {
   }
 
   private commit(a: AlarmRecord, ev: AlarmEvent, actor: Actor | null, extra: Record<string, unknown> = {}): number {
-    const entry: NewJournalEntry = {
-      ts: ev.at,
-      plant: this.plant,
-      kind: ev.kind,
-      actor: actor?.name ?? ("actor" in ev ? ev.actor : "system"),
-      device: actor?.device ?? "",
-      subject: a.id,
-      data: {
-        rule: a.rule,
-        twin: a.twin,
-        state: a.state,
-        severity: a.severity,
-        message: a.message,
-        ...(actor ? { seat: actor.seat, role: actor.role } : {}),
-        ...extra,
-      },
-    };
+    const data = { rule: a.rule, twin: a.twin, state: a.state, severity: a.severity, message: a.message, ...extra };
+    const entry: NewJournalEntry = actor
+      ? this.journal.acted(ev.kind, actor, a.id, data, ev.at)
+      : this.journal.entry(ev.kind, { name: "actor" in ev ? ev.actor : "system", device: "" }, a.id, data, ev.at);
     const id = this.store.recordAlarm(this.plant, a, entry);
     for (const l of this.listeners) l(a);
     return id;
@@ -108,7 +101,7 @@ export class AlarmBook {
     fn: (a: AlarmRecord) => ActionResult,
     actor: Actor,
     extra: Record<string, unknown> = {},
-  ): ActionResult & { journalId?: number } {
+  ): JournaledAction {
     const a = this.alarms.get(id);
     if (!a) return { ok: false, message: `There is no alarm "${id}".` };
     const before = JSON.stringify(a);
@@ -123,15 +116,15 @@ export class AlarmBook {
     }
   }
 
-  ack(id: string, actor: Actor): ActionResult & { journalId?: number } {
+  ack(id: string, actor: Actor): JournaledAction {
     return this.act(id, (a) => acknowledge(a, actor.name, this.now()), actor);
   }
 
-  shelve(id: string, actor: Actor, durationMs: number, reason: string): ActionResult & { journalId?: number } {
+  shelve(id: string, actor: Actor, durationMs: number, reason: string): JournaledAction {
     return this.act(id, (a) => shelve(a, actor.name, this.now(), durationMs, reason), actor, { reason });
   }
 
-  unshelve(id: string, actor: Actor): ActionResult & { journalId?: number } {
+  unshelve(id: string, actor: Actor): JournaledAction {
     return this.act(id, (a) => unshelve(a, actor.name, this.now()), actor);
   }
 
@@ -145,14 +138,6 @@ export class AlarmBook {
 
   /** Journal an action that was refused (e.g. a viewer tried to acknowledge). */
   recordDenied(subject: string, actor: Actor, action: string, reason: string): void {
-    this.store.append({
-      ts: this.now(),
-      plant: this.plant,
-      kind: "denied",
-      actor: actor.name,
-      device: actor.device,
-      subject,
-      data: { action, reason, seat: actor.seat, role: actor.role },
-    });
+    this.store.append(this.journal.acted("denied", actor, subject, { action, reason }));
   }
 }

@@ -6,6 +6,7 @@
  */
 import { aRole, can } from "../../shared/permissions.ts";
 import type { Actor, NewJournalEntry } from "../journal/JournalEntry.ts";
+import { PlantJournal } from "../journal/PlantJournal.ts";
 
 export interface AnnotationRecord {
   id: string;
@@ -51,7 +52,9 @@ export class AnnotationBook {
     private readonly newId: () => string,
   ) {
     for (const a of store.loadAnnotations<AnnotationRecord>(plant)) this.items.set(a.id, a);
+    this.journal = new PlantJournal(plant, now);
   }
+  private readonly journal: PlantJournal;
 
   subscribe(l: AnnotationListener): () => void {
     this.listeners.add(l);
@@ -62,16 +65,13 @@ export class AnnotationBook {
     for (const l of this.listeners) l(id, rec);
   }
 
-  private entry(kind: string, actor: Actor, rec: AnnotationRecord, data: Record<string, unknown> = {}) {
-    return {
-      ts: this.now(),
-      plant: this.plant,
-      kind,
-      actor: actor.name,
-      device: actor.device,
-      subject: rec.id,
-      data: { twin: rec.twin, kind: rec.kind, seat: actor.seat, role: actor.role, ...data },
-    };
+  private entry(
+    kind: string,
+    actor: Actor,
+    rec: AnnotationRecord,
+    data: Record<string, unknown> = {},
+  ): NewJournalEntry {
+    return this.journal.acted(kind, actor, rec.id, { twin: rec.twin, kind: rec.kind, ...data });
   }
 
   create(

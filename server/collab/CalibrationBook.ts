@@ -12,6 +12,7 @@ import { ClientMessage } from "../../shared/protocol.ts";
 import { aRole, can } from "../../shared/permissions.ts";
 import { firstIssue } from "../../shared/zodIssue.ts";
 import type { Actor, NewJournalEntry } from "../journal/JournalEntry.ts";
+import { PlantJournal } from "../journal/PlantJournal.ts";
 
 export type Vec3 = [number, number, number];
 
@@ -60,12 +61,14 @@ export class CalibrationBook {
   private record: CalibrationRecord | null = null;
   private readonly listeners = new Set<CalibrationListener>();
   readonly counters: CalibrationCounters = { accepted: 0, invalid: 0, forbidden: 0 };
+  private readonly journal: PlantJournal;
 
   constructor(
     readonly plant: string,
     private readonly store: CalibrationStore,
     private readonly now: () => number,
   ) {
+    this.journal = new PlantJournal(plant, now);
     this.record = validStored(store.loadCalibration(plant));
     // In a cluster, points set through another process reach this process's rooms (server/store/SharedJournal.ts).
     store.onReplicated((p, change) => {
@@ -95,15 +98,7 @@ export class CalibrationBook {
     }
     if (!can(actor.role, "calibrate")) {
       this.counters.forbidden++;
-      this.store.append({
-        ts: this.now(),
-        plant: this.plant,
-        kind: "denied",
-        actor: actor.name,
-        device: actor.device,
-        subject: actor.seat,
-        data: { action: "calibrate", role: actor.role },
-      });
+      this.store.append(this.journal.entry("denied", actor, actor.seat, { action: "calibrate", role: actor.role }));
       return {
         ok: false,
         code: "forbidden",
@@ -111,15 +106,11 @@ export class CalibrationBook {
       };
     }
     const record: CalibrationRecord = { a: p.data.a, b: p.data.b, setBy: actor.name, setAt: this.now() };
-    const journalId = this.store.recordCalibration(this.plant, record, {
-      ts: record.setAt,
-      plant: this.plant,
-      kind: "calibration.set",
-      actor: actor.name,
-      device: actor.device,
-      subject: this.plant,
-      data: { a: record.a, b: record.b, seat: actor.seat, role: actor.role },
-    });
+    const journalId = this.store.recordCalibration(
+      this.plant,
+      record,
+      this.journal.acted("calibration.set", actor, this.plant, { a: record.a, b: record.b }, record.setAt),
+    );
     this.record = record;
     this.counters.accepted++;
     for (const l of this.listeners) l(record);

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { PlantId } from "../../shared/protocol.ts";
 import type { JournalEntry, JournalStore } from "../store/JournalStore.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
+import { PlantJournal } from "../journal/PlantJournal.ts";
 import { SERVER_SCOPE, authStatus, type SignInGate } from "../auth/SignInGate.ts";
 import { bearer, requester } from "../auth/authRoutes.ts";
 import { AuthError } from "../auth/identity.ts";
@@ -56,15 +57,11 @@ export function installJournalRoutes(app: Application, deps: JournalRouteDeps): 
       subject: q.data.subject,
       limit: q.data.limit,
     });
-    deps.store.append({
-      ts: deps.now(),
-      plant: SERVER_SCOPE,
-      kind: "journal.read",
-      actor: who.name,
-      device: "",
-      subject: who.user,
-      data: { entries: entries.length },
-    });
+    deps.store.append(
+      new PlantJournal(SERVER_SCOPE, deps.now).entry("journal.read", { name: who.name, device: "" }, who.user, {
+        entries: entries.length,
+      }),
+    );
     res.setHeader("Cache-Control", "no-store");
     res.json({ entries });
   });
@@ -87,15 +84,13 @@ export function installJournalRoutes(app: Application, deps: JournalRouteDeps): 
       subject: q.data.subject,
       limit: q.data.limit,
     });
-    deps.store.append({
-      ts: deps.now(),
-      plant: id.data,
-      kind: "journal.read",
-      actor: who.name,
-      device: "",
-      subject: who.user,
-      data: { format: q.data.format, entries: entries.length, query: { ...q.data, format: undefined } },
-    });
+    deps.store.append(
+      new PlantJournal(id.data, deps.now).entry("journal.read", { name: who.name, device: "" }, who.user, {
+        format: q.data.format,
+        entries: entries.length,
+        query: { ...q.data, format: undefined },
+      }),
+    );
     res.setHeader("Cache-Control", "no-store");
     if (q.data.format === "csv") {
       res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="journal-${id.data}.csv"`);

@@ -1,0 +1,31 @@
+/** What a plant room is given by the process that defines it (server/app.ts): the shared plant runtime and policies. */
+import type { TicketBook } from "../handoff/HandoffTickets.ts";
+import type { SignInGate } from "../auth/SignInGate.ts";
+import type { JoinLedger } from "./joinPolicy.ts";
+import type { PlantPresence } from "./plantPresence.ts";
+import type { Clock } from "../twin/Clock.ts";
+import type { PlantHub } from "../runtime/PlantHub.ts";
+import type { InterestSetting } from "./InterestSync.ts";
+
+export interface PlantRoomContext {
+  hub: PlantHub;
+  clock: Clock;
+  tickets: TicketBook;
+  reconnectSeconds: number;
+  patchRateMs: number;
+  /** Interest management (INTEREST); default auto. */
+  interest?: InterestSetting;
+  maxClients: number;
+  /** Messages per second one connection may send before it is closed with CloseCode.FLOODING. */
+  maxMessagesPerSecond: number;
+  /** Verifies sign-in tokens and applies the plant's access list (server/auth). */
+  auth: SignInGate;
+  /** Per-person bound on connections and unused seat reservations (joinPolicy.ts). */
+  joins: JoinLedger;
+  /** People on the plant across its rooms in this process (plantPresence.ts). */
+  presence: PlantPresence;
+  /** Why the plant's values are not arriving ("" while they are). */
+  offline: () => string;
+  now: () => number;
+  log: (msg: string) => void;
+}
