@@ -7,7 +7,8 @@
  */
 import type { Client } from "@colyseus/core";
 import type { z } from "zod";
-import type { ErrorMessage, Refusal } from "../../shared/protocol.ts";
+import type { Refusal } from "../../shared/protocol.ts";
+import { sendTo } from "./send.ts";
 
 export class MessageCounters {
   // Keyed by message type, which a client chooses: without a prototype, "constructor" or "toString" are
@@ -33,8 +34,7 @@ export class MessageCounters {
     if (now - (told.get(key) ?? 0) < 1000) return;
     if (told.size > 64) told.clear();
     told.set(key, now);
-    const err: ErrorMessage = { code: "invalid", message: `Message "${type}" refused: ${message}` };
-    client.send("error", err);
+    sendTo(client, "error", { code: "invalid", message: `Message "${type}" refused: ${message}` });
   }
 }
 

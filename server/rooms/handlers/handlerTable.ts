@@ -34,7 +34,10 @@ type Answer<K extends RequestType> = RequestReply<K> | Refused;
 export type EventHandler<K extends ClientEventType> = (client: Client, msg: EventOf<K>, seat: SeatState) => void;
 
 /** A request, validated against its schema; what it returns (once durable) answers the client's promise. */
-export type RequestHandler<K extends RequestType> = (client: Client, msg: RequestOf<K>) => Answer<K> | Promise<Answer<K>>;
+export type RequestHandler<K extends RequestType> = (
+  client: Client,
+  msg: RequestOf<K>,
+) => Answer<K> | Promise<Answer<K>>;
 
 /** A request whose domain book validates (and counts) the raw payload itself. */
 export interface SelfValidatingRequest<K extends RequestType> {
@@ -115,7 +118,11 @@ function registerRequest<K extends RequestType>(
 }
 
 /** The answer waits until what the request wrote is durable, a refusal too (a denied action is journaled). */
-function answer<R>(a: R | Refused, mctx: MessageContext, policy: HandlerPolicy): R | Promise<R | undefined> | undefined {
+function answer<R>(
+  a: R | Refused,
+  mctx: MessageContext,
+  policy: HandlerPolicy,
+): R | Promise<R | undefined> | undefined {
   const settle = (): R | undefined => {
     if (!(a instanceof Refused)) return a;
     mctx.reject(a.refusal);
