@@ -34,7 +34,6 @@ import {
   showMoveDialog,
   type TicketPreview,
 } from "./ui/Handoff.ts";
-import type { HandoffTicketInfo } from "../shared/protocol.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
 import { areaAt, areaBoxes, type GroundPoint } from "./session/Interest.ts";
 import { gazePoints, InterestSender } from "./session/InterestSender.ts";
@@ -428,7 +427,7 @@ async function boot(): Promise<void> {
     model,
     selection: () => inspector.current,
     me,
-    ask: (type, payload) => session.ask(type, payload),
+    ask: (type, payload) => session.askChecked(type, payload),
     // Only tell the room: the headset moves itself (the desktop follow would take over the active camera).
     follow: (seat) => session.send("follow", { seat }),
     localOffset: (twin, w) => marks.localOffset(twin, new Vector3(w.x, w.y, w.z)),
@@ -569,7 +568,7 @@ async function boot(): Promise<void> {
   byId("btn-move").addEventListener("click", () => {
     const draftBox = byId<HTMLTextAreaElement>("note-text");
     const draft = byId<HTMLDialogElement>("note-dialog").open ? draftBox.value.trim().slice(0, 1000) : "";
-    void showMoveDialog(() => session.ask<HandoffTicketInfo>("handoffCreate", draft ? { draft } : {}));
+    void showMoveDialog(() => session.ask("handoffCreate", draft ? { draft } : {}));
   });
 
   if (continuing)

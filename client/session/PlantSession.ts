@@ -5,27 +5,33 @@
  */
 import { Client, type Room } from "@colyseus/sdk";
 import { PlantModel } from "../../shared/plant.ts";
-import type { z } from "zod";
 import { authFetch, refusalText, type TokenSource } from "../auth/authFetch.ts";
-import type { ClientMessage } from "../../shared/protocol.ts";
 import {
+  ClientRequest,
   CloseCode,
   PLANT_ROOM,
   PROTOCOL_VERSION,
+  ServerMessage,
+  type ClientEventType,
+  type ClientMessage,
   type DeviceKind,
-  type ErrorMessage,
   type JoinOptions,
   type DrivingMessage,
   type MovedMessage,
   type PendingMessage,
   type PingMessage,
   type RemovedMessage,
+  type RequestPayload,
+  type RequestReply,
+  type RequestType,
+  type ServerMessagePayload,
+  type ServerMessageType,
   type ShareMessage,
   type SignalMessage,
   type SummonMessage,
   type Refusal,
-  type WelcomeMessage,
 } from "../../shared/protocol.ts";
+import type { z } from "zod";
 import { PlantRoomState } from "../../shared/state.ts";
 
 export type ConnectionState = "offline" | "joining" | "live" | "reconnecting" | "closed";
@@ -72,6 +78,9 @@ export function removedSentence(m: RemovedMessage | null): string {
   return `You were removed from the room by ${by}${m?.reason ? `: ${m.reason}` : "."}`;
 }
 
+/** What the session does with each server message: one entry per type declared in shared/protocol. */
+type ServerReceivers = { [K in ServerMessageType]: (m: ServerMessagePayload<K>) => void };
+
 export interface JoinExtras {
   /** Continue a session: the handoff ticket's token or code, and the room it lives in. */
   handoff?: string;
@@ -113,31 +122,31 @@ export class PlantSession {
       throw new Error((e as Error).message || "Cannot join the plant room.");
     }
     this.room = room;
-    room.onMessage("welcome", (m: WelcomeMessage) => {
-      this.seatId = m.seat || null;
-    });
-    room.onMessage("pending", (m: PendingMessage) => this.events.onPending?.(m));
-    room.onMessage("driving", (m: DrivingMessage) => {
-      this.seatId = m.seat;
-      this.moved = false;
-      this.events.onDriving?.(m);
-    });
-    room.onMessage("moved", (m: MovedMessage) => {
-      this.moved = true;
-      this.events.onMoved?.(m);
+    let removed: RemovedMessage | null = null;
+    this.listen(room, {
+      welcome: (m) => (this.seatId = m.seat || null),
+      pending: (m) => this.events.onPending?.(m),
+      driving: (m) => {
+        this.seatId = m.seat;
+        this.moved = false;
+        this.events.onDriving?.(m);
+      },
+      moved: (m) => {
+        this.moved = true;
+        this.events.onMoved?.(m);
+      },
+      error: (m) => this.events.onError(m.message),
+      ping: (m) => this.events.onPing?.(m),
+      summon: (m) => this.events.onSummon?.(m),
+      share: (m) => this.events.onShare?.(m),
+      signal: (m) => this.events.onSignal?.(m),
+      removed: (m) => (removed = m),
     });
     // Reconnect soon after a drop (headset sleep, Wi-Fi roaming): the server holds the seat for RECONNECT_SECONDS.
     room.reconnection.minUptime = 1000;
-    room.onMessage("error", (m: ErrorMessage) => this.events.onError(m.message));
-    room.onMessage("ping", (m: PingMessage) => this.events.onPing?.(m));
-    room.onMessage("summon", (m: SummonMessage) => this.events.onSummon?.(m));
-    room.onMessage("share", (m: ShareMessage) => this.events.onShare?.(m));
-    room.onMessage("signal", (m: SignalMessage) => this.events.onSignal?.(m));
     room.onStateChange((s) => this.events.onState(s));
     room.onDrop(() => this.events.onConnection("reconnecting", "Connection lost; reconnecting…"));
     room.onReconnect(() => this.events.onConnection("live"));
-    let removed: RemovedMessage | null = null;
-    room.onMessage("removed", (m: RemovedMessage) => (removed = m));
     room.onLeave((code, reason) => {
       if (this.leaving) return;
       if (code === CloseCode.KICKED) {
@@ -154,6 +163,25 @@ export class PlantSession {
     });
     this.events.onConnection("live");
   }
+
+  /**
+   * One receiver per server message type (the type demands them all), each checked against the shared table on
+   * arrival: a message this page does not understand is counted and reported, never half-applied.
+   */
+  private listen(room: Room<unknown, PlantRoomState>, receivers: ServerReceivers): void {
+    for (const type of Object.keys(ServerMessage) as ServerMessageType[]) {
+      const receive = receivers[type] as (m: unknown) => void;
+      room.onMessage(type, (raw: unknown) => {
+        const p = ServerMessage[type].safeParse(raw);
+        if (p.success) return receive(p.data);
+        this.misunderstood[type] = (this.misunderstood[type] ?? 0) + 1;
+        this.events.onError(`The server sent a "${type}" message this page does not understand. Reload the page.`);
+      });
+    }
+  }
+
+  /** Server messages that failed the shared schema, by type (shown in the status panel's details, read by tests). */
+  readonly misunderstood: Partial<Record<ServerMessageType, number>> = {};
 
   private plant = "";
   private name = "";
@@ -185,40 +213,40 @@ export class PlantSession {
   }
 
   /** Fire-and-forget message (validated by the server; a refusal arrives as an "error" message). */
-  send<K extends keyof typeof ClientMessage>(type: K, payload: z.input<(typeof ClientMessage)[K]>): void {
+  send<K extends ClientEventType>(type: K, payload: z.input<(typeof ClientMessage)[K]>): void {
     this.room?.send(type, payload);
   }
 
-  /** Send a request; a refusal becomes an Error with the server's sentence. */
-  async ask<T = unknown>(
-    type:
-      | "ack"
-      | "shelve"
-      | "unshelve"
-      | "annotate"
-      | "annotationUpdate"
-      | "annotationDelete"
-      | "handoffCreate"
-      | "handoffAccept"
-      | "handoffPull"
-      | "handoffSeparate"
-      | "handoffTakeBack"
-      | "playback"
-      | "bookmark"
-      | "calibrate"
-      | "kick",
-    payload: object,
-  ): Promise<T> {
+  /** Send a request; it resolves with the declared reply, and a refusal becomes an Error with the server's sentence. */
+  async ask<K extends RequestType>(type: K, payload: RequestPayload<K>): Promise<RequestReply<K>> {
     const room = this.room;
     if (!room) throw new Error("Not connected.");
+    let reply: unknown;
     try {
-      return await room.request<object, T>(type, payload);
+      reply = await room.request<object, unknown>(type, payload as object);
     } catch (e) {
       const reason = (e as { reason?: Partial<Refusal> }).reason;
       const message = reason?.message ?? (e as Error).message;
       this.events.onError(message);
       throw new Error(message);
     }
+    const p = ClientRequest[type].reply.safeParse(reply);
+    if (!p.success)
+      throw new Error(`The server answered "${type}" in a way this page does not understand. Reload the page.`);
+    return p.data as RequestReply<K>;
+  }
+
+  /**
+   * A request whose payload was put together without its static type (the XR hooks pass plain objects): checked
+   * against the shared schema here, so a wrong shape is a clear error on this page rather than a refusal later.
+   */
+  async askChecked(type: RequestType, payload: unknown): Promise<unknown> {
+    const p = ClientRequest[type].payload.safeParse(payload);
+    if (!p.success)
+      throw new Error(
+        `This page built a "${type}" request the server would refuse: ${p.error.issues[0]?.message ?? "invalid"}.`,
+      );
+    return this.ask(type, payload as RequestPayload<typeof type>);
   }
 
   async ack(alarm: string): Promise<void> {

@@ -97,7 +97,7 @@ function registerRequest<K extends RequestType>(
   requests: RequestHandlers,
   policy: HandlerPolicy,
 ): void {
-  const spec = requests[type] as RequestHandler<K> | SelfValidatingRequest<K>;
+  const spec = requests[type];
   const schema = ClientRequest[type].payload as unknown as z.ZodType<RequestOf<K>>;
   room.onMessage(type, (client, raw, mctx) => {
     let out: Answer<K> | Promise<Answer<K>>;
