@@ -58,7 +58,10 @@ function apply(r: SeatRegistry, op: Op): { ok: boolean } {
       return r.seat("x", "NEW", "ada");
     case "pend":
       // a seat that exists in every state's registry except where x's own seat was removed
-      if (!r.has(SEAT)) (r.connect("e", "desktop"), r.seat("e", SEAT, "ada"));
+      if (!r.has(SEAT)) {
+        r.connect("e", "desktop");
+        r.seat("e", SEAT, "ada");
+      }
       return r.pend("x", SEAT, null);
     case "handOff":
       return r.handOff("x");
