@@ -29,9 +29,6 @@ export interface ConditionChange {
   values?: Record<string, number>;
 }
 
-// Re-exported for modules that still import it from here (server/rooms/PlantRoom.ts); new code imports server/journal.
-export type { Actor };
-
 /** What the book needs to keep its alarms durable: each change and its journal entry in one transaction. */
 export interface AlarmStore {
   loadAlarms(plant: string): AlarmRecord[];
