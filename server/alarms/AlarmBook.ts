@@ -5,7 +5,7 @@
  * transaction, and tells rooms which alarm changed. Restores itself from the store.
  */
 import type { Actor, NewJournalEntry } from "../journal/JournalEntry.ts";
-import { PlantJournal } from "../journal/PlantJournal.ts";
+import { PlantJournal, SYSTEM } from "../journal/PlantJournal.ts";
 import {
   acknowledge,
   conditionActive,
@@ -64,7 +64,7 @@ export class AlarmBook {
     const data = { rule: a.rule, twin: a.twin, state: a.state, severity: a.severity, message: a.message, ...extra };
     const entry: NewJournalEntry = actor
       ? this.journal.acted(ev.kind, actor, a.id, data, ev.at)
-      : this.journal.entry(ev.kind, { name: "actor" in ev ? ev.actor : "system", device: "" }, a.id, data, ev.at);
+      : this.journal.entry(ev.kind, "actor" in ev ? { name: ev.actor, device: "" } : SYSTEM, a.id, data, ev.at);
     const id = this.store.recordAlarm(this.plant, a, entry);
     for (const l of this.listeners) l(a);
     return id;
