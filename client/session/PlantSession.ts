@@ -11,7 +11,6 @@ import {
   CloseCode,
   PLANT_ROOM,
   PROTOCOL_VERSION,
-  ServerMessage,
   type ClientEventType,
   type ClientMessage,
   type DeviceKind,
@@ -24,7 +23,6 @@ import {
   type RequestPayload,
   type RequestReply,
   type RequestType,
-  type ServerMessagePayload,
   type ServerMessageType,
   type ShareMessage,
   type SignalMessage,
@@ -33,6 +31,7 @@ import {
 } from "../../shared/protocol.ts";
 import type { z } from "zod";
 import { PlantRoomState } from "../../shared/state.ts";
+import { listenChecked } from "./serverReceivers.ts";
 
 export type ConnectionState = "offline" | "joining" | "live" | "reconnecting" | "closed";
 
@@ -78,9 +77,6 @@ export function removedSentence(m: RemovedMessage | null): string {
   return `You were removed from the room by ${by}${m?.reason ? `: ${m.reason}` : "."}`;
 }
 
-/** What the session does with each server message: one entry per type declared in shared/protocol. */
-type ServerReceivers = { [K in ServerMessageType]: (m: ServerMessagePayload<K>) => void };
-
 export interface JoinExtras {
   /** Continue a session: the handoff ticket's token or code, and the room it lives in. */
   handoff?: string;
@@ -123,25 +119,30 @@ export class PlantSession {
     }
     this.room = room;
     let removed: RemovedMessage | null = null;
-    this.listen(room, {
-      welcome: (m) => (this.seatId = m.seat || null),
-      pending: (m) => this.events.onPending?.(m),
-      driving: (m) => {
-        this.seatId = m.seat;
-        this.moved = false;
-        this.events.onDriving?.(m);
+    listenChecked(
+      room,
+      {
+        welcome: (m) => (this.seatId = m.seat || null),
+        pending: (m) => this.events.onPending?.(m),
+        driving: (m) => {
+          this.seatId = m.seat;
+          this.moved = false;
+          this.events.onDriving?.(m);
+        },
+        moved: (m) => {
+          this.moved = true;
+          this.events.onMoved?.(m);
+        },
+        error: (m) => this.events.onError(m.message),
+        ping: (m) => this.events.onPing?.(m),
+        summon: (m) => this.events.onSummon?.(m),
+        share: (m) => this.events.onShare?.(m),
+        signal: (m) => this.events.onSignal?.(m),
+        removed: (m) => (removed = m),
       },
-      moved: (m) => {
-        this.moved = true;
-        this.events.onMoved?.(m);
-      },
-      error: (m) => this.events.onError(m.message),
-      ping: (m) => this.events.onPing?.(m),
-      summon: (m) => this.events.onSummon?.(m),
-      share: (m) => this.events.onShare?.(m),
-      signal: (m) => this.events.onSignal?.(m),
-      removed: (m) => (removed = m),
-    });
+      this.misunderstood,
+      (sentence) => this.events.onError(sentence),
+    );
     // Reconnect soon after a drop (headset sleep, Wi-Fi roaming): the server holds the seat for RECONNECT_SECONDS.
     room.reconnection.minUptime = 1000;
     room.onStateChange((s) => this.events.onState(s));
@@ -164,23 +165,7 @@ export class PlantSession {
     this.events.onConnection("live");
   }
 
-  /**
-   * One receiver per server message type (the type demands them all), each checked against the shared table on
-   * arrival: a message this page does not understand is counted and reported, never half-applied.
-   */
-  private listen(room: Room<unknown, PlantRoomState>, receivers: ServerReceivers): void {
-    for (const type of Object.keys(ServerMessage) as ServerMessageType[]) {
-      const receive = receivers[type] as (m: unknown) => void;
-      room.onMessage(type, (raw: unknown) => {
-        const p = ServerMessage[type].safeParse(raw);
-        if (p.success) return receive(p.data);
-        this.misunderstood[type] = (this.misunderstood[type] ?? 0) + 1;
-        this.events.onError(`The server sent a "${type}" message this page does not understand. Reload the page.`);
-      });
-    }
-  }
-
-  /** Server messages that failed the shared schema, by type (shown in the status panel's details, read by tests). */
+  /** Server messages that failed the shared schema, by type (serverReceivers.ts). */
   readonly misunderstood: Partial<Record<ServerMessageType, number>> = {};
 
   private plant = "";
