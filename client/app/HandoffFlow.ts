@@ -14,7 +14,7 @@ import type { InterestSender } from "../session/InterestSender.ts";
 import { byId, toast } from "../ui/dom.ts";
 import { closeMoveDialog, offerPull, showMoved, showMoveDialog } from "../ui/Handoff.ts";
 import { showRemoved } from "../ui/Participants.ts";
-import type { VoiceController } from "../voice/VoiceCall.ts";
+import type { VoiceController } from "../voice/voiceContract.ts";
 import type { XrController } from "../xr/index.ts";
 import type { GembaDebugHook } from "./debugHook.ts";
 import type { RoomView } from "./RoomView.ts";

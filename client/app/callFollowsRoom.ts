@@ -2,7 +2,7 @@
  * The call follows the room state, not the render loop: a hidden tab (a headset taken off, a laptop in the
  * background) renders no frames, yet must still hang up after a handoff and keep its links right. ≤ 10 Hz.
  */
-import type { VoiceController } from "../voice/VoiceCall.ts";
+import type { VoiceController } from "../voice/voiceContract.ts";
 import type { RoomView } from "./RoomView.ts";
 
 const SEATS_TO_CALL_MS = 100;
