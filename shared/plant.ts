@@ -17,7 +17,12 @@ export const Limits = z
   .strict();
 export type Limits = z.infer<typeof Limits>;
 
-export const PointSchema = z.enum(["double", "float", "integer", "long", "boolean"]);
+/**
+ * "structured": a DTDL Map or Array; the twin keeps its last JSON value (the inspector shows it as a table),
+ * not a number, so it has no limits, history or sparkline.
+ */
+export const PointSchema = z.enum(["double", "float", "integer", "long", "boolean", "structured"]);
+export type PointSchema = z.infer<typeof PointSchema>;
 
 export const PointDef = z.object({
   /** DTDL content name, unique within its interface. */

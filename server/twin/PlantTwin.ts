@@ -197,6 +197,8 @@ export class PlantTwin {
     let unknown = false;
     for (const i of t.points) {
       const p = this.points[i]!;
+      // A DTDL Property nobody has bound yet (a rated power, a serial number) says nothing about the asset's health.
+      if (p.receivedAt === 0 && p.def.kind === "property") continue;
       if (p.receivedAt === 0 || p.stale || p.q === Quality.BAD) {
         unknown = true;
         continue;
