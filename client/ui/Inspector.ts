@@ -4,7 +4,7 @@ import type { TwinView } from "../../shared/state.ts";
 import { QUALITY_NAMES, Severity, severityOf } from "../../shared/status.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { byId, el } from "./dom.ts";
-import { formatAge, formatValue } from "./format.ts";
+import { formatAge, formatQualityCode, formatValue } from "./format.ts";
 
 export class Inspector {
   private twin: TwinDef | null = null;
@@ -143,6 +143,7 @@ export class Inspector {
         // Not (yet) in this client's interest: the values are on their way; never show an old number.
         c.v.textContent = "…";
         c.q.textContent = "";
+        c.q.title = "";
         c.age.textContent = "";
         c.row.className = "pending";
         return;
@@ -150,6 +151,9 @@ export class Inspector {
       const has = p.ts > 0;
       c.v.textContent = formatValue(def, p.v, has);
       c.q.textContent = !has ? "no data" : p.stale ? "stale" : (QUALITY_NAMES[p.q] ?? "?");
+      // The source's own code (an OPC UA sub-code such as BadNoCommunication) on hover: why, not just how bad.
+      const code = formatQualityCode(p.code);
+      if (c.q.title !== code) c.q.title = code;
       c.age.textContent = has ? formatAge(now - p.ts) : "";
       const sev = has ? severityOf(p.v, def.limits) : Severity.NORMAL;
       c.row.className = `s${sev}${p.q === 2 ? " bad" : ""}${p.stale ? " stale" : ""}`;

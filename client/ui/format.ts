@@ -20,3 +20,13 @@ export function formatAge(ms: number): string {
   if (m < 60) return `${m} min`;
   return `${Math.floor(m / 60)} h`;
 }
+
+/**
+ * The source's quality code as a plant person reads it: an OPC UA StatusCode by its name first, with the
+ * number that identifies the sub-code ("BadNoCommunication (0x80310000)"); other codes as the source sent them.
+ */
+export function formatQualityCode(code: string | undefined): string {
+  if (!code) return "";
+  const m = /^(0x[0-9A-Fa-f]{8}) ([A-Za-z]+)$/.exec(code);
+  return m ? `${m[2]} (${m[1]})` : code;
+}
