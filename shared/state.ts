@@ -24,6 +24,8 @@ export const PointState = schema(
      * Set only once a source sends a code, so a plant that sends none pays nothing for it.
      */
     code: t.string(),
+    /** A structured point's (DTDL Map/Array) last value as JSON text; unset for numeric points. */
+    json: t.string(),
   },
   "PointState",
 );

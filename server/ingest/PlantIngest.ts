@@ -215,6 +215,21 @@ export class PlantIngest {
     return t.outcome();
   }
 
+  /** Called by the tally for an array or object: a structured point takes it as JSON; a numeric one refuses it. */
+  applyStructured(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): IngestOutcome {
+    const r = this.route!;
+    const idx = r.indices[slot]!;
+    if (idx < 0) return this.tally.reason("unknown-point", r.unknown[slot]!);
+    if (this.twin.points[idx]!.def.schema !== "structured") return this.tally.reason("bad-value", detail);
+    const json = JSON.stringify(raw);
+    if (json.length > MAX_STRUCTURED_CHARS)
+      return this.tally.reason("bad-value", `${detail}: ${json.length} characters, more than ${MAX_STRUCTURED_CHARS}`);
+    const t = Number.isNaN(ts) ? this.now : ts;
+    if (t > this.now + this.maxFuture)
+      return this.tally.reason("future", `timestamp ${new Date(t).toISOString()} is in the future`);
+    return this.twin.applyStructured(idx, json, t, q, this.now, code);
+  }
+
   /** Called by the tally for each sample found. */
   applySample(slot: number, v: number, ts: number, q: Quality, code: string, statusOnly: boolean): IngestOutcome {
     const r = this.route!;
@@ -228,6 +243,9 @@ export class PlantIngest {
       : this.twin.apply(idx, v, t, q, this.now, code);
   }
 }
+
+/** A structured point's value is kept as JSON text up to this size: the inspector shows a small table. */
+export const MAX_STRUCTURED_CHARS = 4096;
 
 /**
  * Per-message tally the decoders report into (one instance, reset per message: nothing allocated
@@ -292,6 +310,11 @@ class MessageTally implements SampleSink {
 
   status(slot: number, q: Quality, ts: number, code: string): void {
     const o = this.ingest.applySample(slot, Number.NaN, ts, q, code, true);
+    if (o === "applied" || !SAMPLE_ERRORS.has(o)) this.reason(o, "");
+  }
+
+  structured(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): void {
+    const o = this.ingest.applyStructured(slot, raw, ts, q, code, detail);
     if (o === "applied" || !SAMPLE_ERRORS.has(o)) this.reason(o, "");
   }
 

@@ -99,6 +99,30 @@ function unwrapVariant(v: unknown): unknown {
 }
 
 /**
+ * The array or object a structured point (DTDL Map/Array) takes from `node`: the node itself, or the value of a
+ * sample object ({"value": [...], "timestamp": ...}); undefined when the node holds a number, text or nothing.
+ * The sample's time and quality are read into `out` (its value is read as 0).
+ */
+export function readStructured(
+  node: unknown,
+  where: string,
+  codes: QualityCodes,
+  msgQuality: unknown,
+  msgTime: unknown,
+  out: SampleOut,
+): { raw: unknown; ok: boolean } | undefined {
+  const isComposite = (v: unknown) => v !== null && typeof v === "object";
+  if (Array.isArray(node)) return { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) };
+  if (!isComposite(node)) return undefined;
+  const o = node as Record<string, unknown>;
+  if (Object.hasOwn(o, "Body") && Object.hasOwn(o, "Type")) return undefined; // an OPC UA Variant: readSample's
+  if (!isSampleObject(o)) return { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) };
+  const key = VALUE_KEYS.find((k) => Object.hasOwn(o, k));
+  if (key === undefined || !isComposite(o[key])) return undefined;
+  return { raw: o[key], ok: readSample({ ...o, [key]: 0 }, where, codes, msgQuality, msgTime, out) };
+}
+
+/**
  * Read the sample at `node`. `msgQuality`/`msgTime` are message-level defaults (an OPC UA
  * DataSetMessage's Status and Timestamp, or a binding's message-wide paths); the worse
  * quality wins, the sample's own time wins. Returns false with out.reason/detail set.

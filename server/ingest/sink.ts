@@ -14,6 +14,11 @@ export interface SampleSink {
   value(slot: number, v: number, ts: number, q: Quality, code: string): void;
   /** A status without a value (e.g. BadNoCommunication): the point keeps its last value with this quality. */
   status(slot: number, q: Quality, ts: number, code: string): void;
+  /**
+   * An array or object where a value was expected: applied to a structured point (a DTDL Map or Array),
+   * refused with `detail` for a numeric one. ts is NaN when the message gave no time.
+   */
+  structured(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): void;
   reject(reason: Rejection, detail: string): void;
   note(kind: NonData, detail: string): void;
 }

@@ -65,6 +65,7 @@ export class TwinStateSync {
     ps.stale = p.stale;
     // Left unset until a source sends a code: most plants send none, and an unset field costs nothing on the wire.
     if (p.code !== (ps.code ?? "")) ps.code = p.code;
+    if (p.json !== (ps.json ?? "")) ps.json = p.json;
   }
 
   /** Write pending changes into the state. Call from onBeforePatch. */

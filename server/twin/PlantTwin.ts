@@ -20,6 +20,8 @@ export interface PointSlot {
   q: Quality;
   /** The source's own quality code (e.g. "0x80310000 BadNoCommunication"), "" when it sent none. */
   code: string;
+  /** A structured point's (DTDL Map/Array) last value as JSON text, "" until one arrives; numeric points keep "". */
+  json: string;
   /** Source time of the latest status-only report (a Bad without a value), 0 when none. */
   statusTs: number;
   /** Server time of the last accepted sample (for staleness), 0 when never. */
@@ -96,6 +98,7 @@ export class PlantTwin {
           ts: 0,
           q: Quality.GOOD,
           code: "",
+          json: "",
           statusTs: 0,
           receivedAt: 0,
           stale: false,
@@ -139,6 +142,26 @@ export class PlantTwin {
     if (ts > this.latestTs) this.latestTs = ts;
     p.stale = false;
     p.severity = severityOf(value, p.def.limits);
+    for (const l of this.listeners) l.point(index);
+    this.refreshStatus(p.twin);
+    return "applied";
+  }
+
+  /**
+   * A value for a structured point (a DTDL Map or Array): kept as JSON text for the inspector's table, with its
+   * time and quality; no history or limits (they are for numbers). Ordered by source time like values.
+   */
+  applyStructured(index: number, json: string, ts: number, q: Quality, now: number, code = ""): ApplyResult {
+    const p = this.points[index]!;
+    if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return "late";
+    if (p.receivedAt !== 0 && ts === p.ts && json === p.json && q === p.q) return "duplicate";
+    p.json = json;
+    p.ts = ts;
+    p.q = q;
+    p.code = code;
+    p.receivedAt = now;
+    if (ts > this.latestTs) this.latestTs = ts;
+    p.stale = false;
     for (const l of this.listeners) l.point(index);
     this.refreshStatus(p.twin);
     return "applied";

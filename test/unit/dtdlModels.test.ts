@@ -13,7 +13,9 @@ import { loadModels } from "../../server/plant/dtdl/loadModels.ts";
 import { VERDICT_CACHE_FILE } from "../../server/plant/dtdl/verdictCache.ts";
 import { PlantIngest } from "../../server/ingest/PlantIngest.ts";
 import { PlantTwin } from "../../server/twin/PlantTwin.ts";
-import { formatValue } from "../../client/ui/format.ts";
+import { formatValue, structuredRows } from "../../client/ui/format.ts";
+import { TwinStateSync } from "../../server/rooms/TwinStateSync.ts";
+import { PlantRoomState } from "../../shared/state.ts";
 import { AssetStatus } from "../../shared/status.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/dtdl");
@@ -147,6 +149,48 @@ describe("DTDL v3 from the specification: inheritance, schemas, components", () 
     expect(pointOf(plant, ROBOT, "jointAngles")).toMatchObject({ schema: "structured", kind: "telemetry" });
     expect(pointOf(plant, ROBOT, "toolCounters")).toMatchObject({ schema: "structured", kind: "property" });
     expect(pointOf(plant, ROBOT, "serialNumber")).toBeUndefined();
+  });
+
+  it("a Map and an Array sent by the plant are kept as JSON and shown as a small table; a number point refuses an array", async () => {
+    const dir = plantWith(["spec"], [{ id: "R1", type: ROBOT }], {
+      bindings: [
+        {
+          topic: "cell/R1",
+          format: "json",
+          twin: "R1",
+          timestamp: "ts",
+          points: [
+            { point: "jointAngles", value: "joints" },
+            { point: "toolCounters", value: "tools" },
+            { point: "temperature", value: "temp" },
+          ],
+        },
+      ],
+    });
+    const plant = await loadPlantDir(dir);
+    const twin = new PlantTwin(plant.model);
+    const rejects: string[] = [];
+    const ingest = new PlantIngest(twin, plant.bindings, {
+      maxPayloadBytes: 65536,
+      onReject: (o, _t, detail) => rejects.push(`${o}: ${detail}`),
+    });
+    const state = new PlantRoomState();
+    const sync = new TwinStateSync(twin, state);
+    const now = Date.UTC(2026, 0, 1);
+    const msg = { ts: now - 500, joints: [10.5, -20, 90], tools: { gripperA: 1200, welder: 37 }, temp: [1, 2] };
+    ingest.handle("cell/R1", new TextEncoder().encode(JSON.stringify(msg)), now);
+    sync.flush();
+    const points = state.twins.get("R1")!.points;
+    expect(points.get("jointAngles")).toMatchObject({ json: "[10.5,-20,90]", ts: now - 500, q: 0 });
+    expect(structuredRows(points.get("toolCounters")!.json)).toEqual([
+      ["gripperA", "1200"],
+      ["welder", "37"],
+    ]);
+    expect(rejects).toEqual([
+      'bad-value: field "temp" is an array, not a number (other points of this message were applied)',
+    ]);
+    expect(twin.points[twin.indexOf("R1", "temperature")!]!.receivedAt).toBe(0);
+    sync.dispose();
   });
 
   it("an inline component schema is accepted and its points are named component.point", async () => {

@@ -1,6 +1,7 @@
 /**
  * The source's quality code reaches the inspector: an OPC UA StatusCode with its sub-code, sent by the plant,
  * travels ingest -> twin -> room state (TwinStateSync) and is shown on hover as "BadNoCommunication (0x80310000)".
+ * Also the inspector's small table for a structured (DTDL Map/Array) value.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { PlantIngest } from "../../server/ingest/PlantIngest.ts";
@@ -9,7 +10,7 @@ import { TwinStateSync } from "../../server/rooms/TwinStateSync.ts";
 import type { LoadedPlant } from "../../server/plant/loadPlant.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { Quality } from "../../shared/status.ts";
-import { formatQualityCode } from "../../client/ui/format.ts";
+import { formatQualityCode, structuredRows } from "../../client/ui/format.ts";
 import { demoPlant } from "./fixtures.ts";
 
 const NOW = Date.UTC(2026, 10, 25, 12);
@@ -55,5 +56,21 @@ describe("the source's quality code, shown on hover in the inspector", () => {
     sync.flush();
     expect(level()).toMatchObject({ q: Quality.GOOD, v: 62, code: "" });
     sync.dispose();
+  });
+
+  it("a structured value's table: keys or indices with values, nested values compact, long ones cut with a count", () => {
+    expect(structuredRows('{"a":1,"b":{"c":true},"d":"text"}')).toEqual([
+      ["a", "1"],
+      ["b", '{"c":true}'],
+      ["d", "text"],
+    ]);
+    const rows = structuredRows(JSON.stringify(Array.from({ length: 20 }, (_, i) => i * 2)), 3);
+    expect(rows).toEqual([
+      ["0", "0"],
+      ["1", "2"],
+      ["2", "4"],
+      ["…", "17 more"],
+    ]);
+    expect(structuredRows("")).toEqual([]);
   });
 });
