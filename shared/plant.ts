@@ -41,6 +41,8 @@ export const PointDef = z.object({
   decimals: z.number().int().min(0).max(6),
   /** Integer-coded states (e.g. 0 stopped, 1 running) for enumerated points. */
   states: z.record(z.string(), z.string()).optional(),
+  /** A DTDL Enum with text values: the text a source sends -> the state's number (keys of `states`). */
+  enumText: z.record(z.string(), z.number().int()).optional(),
 });
 export type PointDef = z.infer<typeof PointDef>;
 

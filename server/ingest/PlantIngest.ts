@@ -215,16 +215,29 @@ export class PlantIngest {
     return t.outcome();
   }
 
-  /** Called by the tally for an array or object: a structured point takes it as JSON; a numeric one refuses it. */
-  applyStructured(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): IngestOutcome {
+  /**
+   * Called by the tally for an array, object or text: a structured point keeps an array or object as JSON,
+   * an Enum point takes one of its enum texts as the state's number; any other point refuses it (`detail`).
+   */
+  applyNonNumeric(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): IngestOutcome {
     const r = this.route!;
     const idx = r.indices[slot]!;
-    if (idx < 0) return this.tally.reason("unknown-point", r.unknown[slot]!);
-    if (this.twin.points[idx]!.def.schema !== "structured") return this.tally.reason("bad-value", detail);
+    // As for numbers, a value no point could take is refused as such before its point is looked for.
+    if (idx < 0) return this.tally.reason("bad-value", detail);
+    const def = this.twin.points[idx]!.def;
+    const t = Number.isNaN(ts) ? this.now : ts;
+    if (typeof raw === "string") {
+      const n = def.enumText?.[raw];
+      if (n === undefined) {
+        const known = def.enumText ? ` (this point takes ${Object.keys(def.enumText).join(", ")})` : "";
+        return this.tally.reason("bad-value", detail + known);
+      }
+      return this.applySample(slot, n, ts, q, code, false);
+    }
+    if (def.schema !== "structured") return this.tally.reason("bad-value", detail);
     const json = JSON.stringify(raw);
     if (json.length > MAX_STRUCTURED_CHARS)
       return this.tally.reason("bad-value", `${detail}: ${json.length} characters, more than ${MAX_STRUCTURED_CHARS}`);
-    const t = Number.isNaN(ts) ? this.now : ts;
     if (t > this.now + this.maxFuture)
       return this.tally.reason("future", `timestamp ${new Date(t).toISOString()} is in the future`);
     return this.twin.applyStructured(idx, json, t, q, this.now, code);
@@ -313,8 +326,8 @@ class MessageTally implements SampleSink {
     if (o === "applied" || !SAMPLE_ERRORS.has(o)) this.reason(o, "");
   }
 
-  structured(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): void {
-    const o = this.ingest.applyStructured(slot, raw, ts, q, code, detail);
+  nonNumeric(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): void {
+    const o = this.ingest.applyNonNumeric(slot, raw, ts, q, code, detail);
     if (o === "applied" || !SAMPLE_ERRORS.has(o)) this.reason(o, "");
   }
 

@@ -99,11 +99,13 @@ function unwrapVariant(v: unknown): unknown {
 }
 
 /**
- * The array or object a structured point (DTDL Map/Array) takes from `node`: the node itself, or the value of a
- * sample object ({"value": [...], "timestamp": ...}); undefined when the node holds a number, text or nothing.
- * The sample's time and quality are read into `out` (its value is read as 0).
+ * A value a number point cannot take but another point may: an array or object (a structured point, DTDL
+ * Map/Array, keeps it as JSON) or a text that is not an integer (an Enum point maps its enum values).
+ * Found as the node itself or as the value of a sample object ({"value": "MIX", "timestamp": ...});
+ * undefined when the node holds a number (or integer text), a Variant, or no value. The sample's time and
+ * quality are read into `out` (its value as 0); `ok` is false when they are refused.
  */
-export function readStructured(
+export function readNonNumeric(
   node: unknown,
   where: string,
   codes: QualityCodes,
@@ -111,14 +113,16 @@ export function readStructured(
   msgTime: unknown,
   out: SampleOut,
 ): { raw: unknown; ok: boolean } | undefined {
-  const isComposite = (v: unknown) => v !== null && typeof v === "object";
-  if (Array.isArray(node)) return { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) };
-  if (!isComposite(node)) return undefined;
+  const other = (v: unknown) => (v !== null && typeof v === "object") || (typeof v === "string" && !INT_STRING.test(v));
+  if (Array.isArray(node) || typeof node === "string") {
+    return other(node) ? { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) } : undefined;
+  }
+  if (node === null || typeof node !== "object") return undefined;
   const o = node as Record<string, unknown>;
   if (Object.hasOwn(o, "Body") && Object.hasOwn(o, "Type")) return undefined; // an OPC UA Variant: readSample's
   if (!isSampleObject(o)) return { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) };
   const key = VALUE_KEYS.find((k) => Object.hasOwn(o, k));
-  if (key === undefined || !isComposite(o[key])) return undefined;
+  if (key === undefined || !other(o[key])) return undefined;
   return { raw: o[key], ok: readSample({ ...o, [key]: 0 }, where, codes, msgQuality, msgTime, out) };
 }
 

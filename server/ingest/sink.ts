@@ -15,10 +15,11 @@ export interface SampleSink {
   /** A status without a value (e.g. BadNoCommunication): the point keeps its last value with this quality. */
   status(slot: number, q: Quality, ts: number, code: string): void;
   /**
-   * An array or object where a value was expected: applied to a structured point (a DTDL Map or Array),
-   * refused with `detail` for a numeric one. ts is NaN when the message gave no time.
+   * An array, object or text where a number was expected: a structured point (DTDL Map/Array) keeps an array
+   * or object, an Enum point maps its enum text; any other point refuses it with `detail`. ts is NaN when the
+   * message gave no time.
    */
-  structured(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): void;
+  nonNumeric(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): void;
   reject(reason: Rejection, detail: string): void;
   note(kind: NonData, detail: string): void;
 }

@@ -30,6 +30,7 @@ export function buildTypeDef(iface: ModelInterface, meta: TypeMeta, issues: Plan
       period: m.period ?? (c.kind === "property" ? PROPERTY_PERIOD_S : 1),
       decimals: m.decimals ?? (c.schema === "double" || c.schema === "float" ? 2 : 0),
       ...(states ? { states } : {}),
+      ...(c.enumText ? { enumText: c.enumText } : {}),
     };
   });
   const names = new Set(points.map((p) => p.name));

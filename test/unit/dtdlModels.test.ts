@@ -144,6 +144,30 @@ describe("DTDL v3 from the specification: inheritance, schemas, components", () 
     });
   });
 
+  it('a text Enum value sent by the plant ("MIX") shows as its display name; an unknown text is refused, listing the known ones', async () => {
+    const MIXER = "dtmi:example:gemba:Mixer;1";
+    const dir = plantWith(["spec"], [{ id: "M1", type: MIXER }], {
+      bindings: [{ topic: "mixer/M1/phase", format: "json", twin: "M1", point: "phase", value: "value" }],
+    });
+    const plant = await loadPlantDir(dir);
+    const twin = new PlantTwin(plant.model);
+    const rejects: string[] = [];
+    const ingest = new PlantIngest(twin, plant.bindings, {
+      maxPayloadBytes: 65536,
+      onReject: (o, _t, detail) => rejects.push(`${o}: ${detail}`),
+    });
+    const now = Date.UTC(2026, 0, 1);
+    const send = (v: unknown) => ingest.handle("mixer/M1/phase", new TextEncoder().encode(JSON.stringify(v)), now);
+    expect(send({ value: "MIX", timestamp: now - 100 })).toBe("applied");
+    const phase = twin.points[twin.indexOf("M1", "phase")!]!;
+    expect(formatValue(phase.def, phase.value, true)).toBe("Mixing");
+    expect(send({ value: "PAUSE" })).toBe("bad-value");
+    expect(rejects).toEqual([
+      'bad-value: field "value" is the text "PAUSE", not a number (integers as text, like "123", are accepted) (this point takes CHARGE, MIX, DISCHARGE)',
+    ]);
+    expect(phase.value).toBe(1);
+  });
+
   it("Map and Array contents are kept as structured points; text schemas are not points", async () => {
     const plant = await loadPlantDir(plantWith(["spec"], [{ id: "R1", type: ROBOT }]));
     expect(pointOf(plant, ROBOT, "jointAngles")).toMatchObject({ schema: "structured", kind: "telemetry" });

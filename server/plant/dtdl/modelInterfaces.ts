@@ -22,6 +22,8 @@ export interface ModelPoint {
   unit: string | null;
   /** Enum values by the number the twin holds: display names. */
   states?: Record<string, string>;
+  /** Text enums: the text a source sends -> the number the twin holds. */
+  enumText?: Record<string, number>;
 }
 
 export interface ModelInterface {
@@ -157,6 +159,7 @@ export class ModelInterfaces {
     if (!s) return;
     if (s.EntityKind === "Enum") {
       const states: Record<string, string> = {};
+      const enumText: Record<string, number> = {};
       const values = ((s["enumValues"] as string[] | undefined) ?? []).map((v) => this.entity(v));
       const numeric = values.every((v) => typeof v?.["enumValue"] === "number");
       values.forEach((v, i) => {
@@ -164,8 +167,9 @@ export class ModelInterfaces {
         // Integer enums show their own codes; text enums are numbered in the order they are declared.
         const code = numeric ? String(v["enumValue"]) : String(i);
         states[code] = text(v.displayName, v["name"] as string);
+        if (!numeric) enumText[String(v["enumValue"])] = i;
       });
-      out.push({ name, displayName, kind, schema: "integer", unit: null, states });
+      out.push({ name, displayName, kind, schema: "integer", unit: null, states, ...(numeric ? {} : { enumText }) });
     } else if (s.EntityKind === "Object" && depth < MAX_DEPTH) {
       for (const fid of (s["fields"] as string[] | undefined) ?? []) {
         const f = this.entity(fid);
