@@ -136,15 +136,8 @@ export class PlantTwin {
     if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return kept ? "late" : "too-old";
     p.value = value;
     p.ts = ts;
-    p.q = q;
-    p.code = code;
-    p.receivedAt = now;
-    if (ts > this.latestTs) this.latestTs = ts;
-    p.stale = false;
     p.severity = severityOf(value, p.def.limits);
-    for (const l of this.listeners) l.point(index);
-    this.refreshStatus(p.twin);
-    return "applied";
+    return this.commit(index, q, code, ts, now);
   }
 
   /**
@@ -157,11 +150,17 @@ export class PlantTwin {
     if (p.receivedAt !== 0 && ts === p.ts && json === p.json && q === p.q) return "duplicate";
     p.json = json;
     p.ts = ts;
+    return this.commit(index, q, code, ts, now);
+  }
+
+  /** The end of every accepted report: quality, code, freshness, plant time, listeners, asset status. */
+  private commit(index: number, q: Quality, code: string, ts: number, now: number): ApplyResult {
+    const p = this.points[index]!;
     p.q = q;
     p.code = code;
     p.receivedAt = now;
-    if (ts > this.latestTs) this.latestTs = ts;
     p.stale = false;
+    if (ts > this.latestTs) this.latestTs = ts;
     for (const l of this.listeners) l.point(index);
     this.refreshStatus(p.twin);
     return "applied";
@@ -176,16 +175,9 @@ export class PlantTwin {
     const p = this.points[index]!;
     if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return "late";
     if (p.receivedAt !== 0 && ts === p.statusTs && q === p.q && code === p.code) return "duplicate";
-    p.q = q;
-    p.code = code;
     p.statusTs = ts;
-    p.receivedAt = now;
-    p.stale = false;
-    if (ts > this.latestTs) this.latestTs = ts;
     if (!Number.isNaN(p.value)) p.history.add(ts, p.value, q);
-    for (const l of this.listeners) l.point(index);
-    this.refreshStatus(p.twin);
-    return "applied";
+    return this.commit(index, q, code, ts, now);
   }
 
   /** Set the quality of a point without a new value (e.g. its source died). */

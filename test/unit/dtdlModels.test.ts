@@ -58,6 +58,20 @@ async function issuesOf(dir: string): Promise<PlantIssue[]> {
   return (err as PlantError).issues;
 }
 
+/** The plant's twin fed by its own bindings through the real ingest; rejections collected as "outcome: sentence". */
+function ingestInto(plant: LoadedPlant) {
+  const twin = new PlantTwin(plant.model);
+  const rejects: string[] = [];
+  const ingest = new PlantIngest(twin, plant.bindings, {
+    maxPayloadBytes: 65536,
+    onReject: (o, _t, detail) => rejects.push(`${o}: ${detail}`),
+  });
+  const send = (topic: string, msg: unknown, now: number) =>
+    ingest.handle(topic, new TextEncoder().encode(JSON.stringify(msg)), now);
+  const point = (twinId: string, name: string) => twin.points[twin.indexOf(twinId, name)!]!;
+  return { twin, rejects, send, point };
+}
+
 const typeOf = (p: LoadedPlant, id: string) => p.model.types.find((t) => t.id === id)!;
 const pointOf = (p: LoadedPlant, type: string, name: string) => typeOf(p, type).points.find((x) => x.name === name);
 
@@ -110,12 +124,10 @@ describe("DTDL v3 from the specification: inheritance, schemas, components", () 
       unit: "metre",
       symbol: "m",
     });
-    const twin = new PlantTwin(plant.model);
-    const ingest = new PlantIngest(twin, plant.bindings, { maxPayloadBytes: 65536 });
-    const now = Date.UTC(2026, 0, 1);
-    ingest.handle("cell/R1", new TextEncoder().encode(JSON.stringify({ pos: { x: 1.25 }, rated: 7.5 })), now);
-    expect(twin.points[twin.indexOf("R1", "position.x")!]!.value).toBe(1.25);
-    expect(twin.points[twin.indexOf("R1", "ratedPower")!]!.value).toBe(7.5);
+    const { send, point } = ingestInto(plant);
+    send("cell/R1", { pos: { x: 1.25 }, rated: 7.5 }, Date.UTC(2026, 0, 1));
+    expect(point("R1", "position.x").value).toBe(1.25);
+    expect(point("R1", "ratedPower").value).toBe(7.5);
   });
 
   it("a Property is a point like telemetry (kind property), bindable, with a long default period", async () => {
@@ -150,18 +162,12 @@ describe("DTDL v3 from the specification: inheritance, schemas, components", () 
       bindings: [{ topic: "mixer/M1/phase", format: "json", twin: "M1", point: "phase", value: "value" }],
     });
     const plant = await loadPlantDir(dir);
-    const twin = new PlantTwin(plant.model);
-    const rejects: string[] = [];
-    const ingest = new PlantIngest(twin, plant.bindings, {
-      maxPayloadBytes: 65536,
-      onReject: (o, _t, detail) => rejects.push(`${o}: ${detail}`),
-    });
+    const { send, point, rejects } = ingestInto(plant);
     const now = Date.UTC(2026, 0, 1);
-    const send = (v: unknown) => ingest.handle("mixer/M1/phase", new TextEncoder().encode(JSON.stringify(v)), now);
-    expect(send({ value: "MIX", timestamp: now - 100 })).toBe("applied");
-    const phase = twin.points[twin.indexOf("M1", "phase")!]!;
+    expect(send("mixer/M1/phase", { value: "MIX", timestamp: now - 100 }, now)).toBe("applied");
+    const phase = point("M1", "phase");
     expect(formatValue(phase.def, phase.value, true)).toBe("Mixing");
-    expect(send({ value: "PAUSE" })).toBe("bad-value");
+    expect(send("mixer/M1/phase", { value: "PAUSE" }, now)).toBe("bad-value");
     expect(rejects).toEqual([
       'bad-value: field "value" is the text "PAUSE", not a number (integers as text, like "123", are accepted) (this point takes CHARGE, MIX, DISCHARGE)',
     ]);
@@ -192,17 +198,15 @@ describe("DTDL v3 from the specification: inheritance, schemas, components", () 
       ],
     });
     const plant = await loadPlantDir(dir);
-    const twin = new PlantTwin(plant.model);
-    const rejects: string[] = [];
-    const ingest = new PlantIngest(twin, plant.bindings, {
-      maxPayloadBytes: 65536,
-      onReject: (o, _t, detail) => rejects.push(`${o}: ${detail}`),
-    });
+    const { twin, send, point, rejects } = ingestInto(plant);
     const state = new PlantRoomState();
     const sync = new TwinStateSync(twin, state);
     const now = Date.UTC(2026, 0, 1);
-    const msg = { ts: now - 500, joints: [10.5, -20, 90], tools: { gripperA: 1200, welder: 37 }, temp: [1, 2] };
-    ingest.handle("cell/R1", new TextEncoder().encode(JSON.stringify(msg)), now);
+    send(
+      "cell/R1",
+      { ts: now - 500, joints: [10.5, -20, 90], tools: { gripperA: 1200, welder: 37 }, temp: [1, 2] },
+      now,
+    );
     sync.flush();
     const points = state.twins.get("R1")!.points;
     expect(points.get("jointAngles")).toMatchObject({ json: "[10.5,-20,90]", ts: now - 500, q: 0 });
@@ -213,7 +217,7 @@ describe("DTDL v3 from the specification: inheritance, schemas, components", () 
     expect(rejects).toEqual([
       'bad-value: field "temp" is an array, not a number (other points of this message were applied)',
     ]);
-    expect(twin.points[twin.indexOf("R1", "temperature")!]!.receivedAt).toBe(0);
+    expect(point("R1", "temperature").receivedAt).toBe(0);
     sync.dispose();
   });
 
