@@ -9,6 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runMain } from "../../kit/runMain.ts";
+import { startAppServer } from "../../kit/appServer.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DEMO_DIR = path.join(ROOT, "assets/plants/demo");
@@ -28,13 +29,15 @@ function editJson(file: string, fn: (doc: Record<string, unknown>) => void): voi
   fs.writeFileSync(file, JSON.stringify(doc, null, 2));
 }
 
-async function plantCheck(dir: string): Promise<{ code: number; err: string }> {
+async function plantCheck(dir: string): Promise<{ code: number; err: string; out: string }> {
   try {
-    await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/plant-check.ts", dir], { cwd: ROOT });
-    return { code: 0, err: "" };
+    const r = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/plant-check.ts", dir], {
+      cwd: ROOT,
+    });
+    return { code: 0, err: r.stderr, out: r.stdout };
   } catch (e) {
-    const x = e as { code: number; stderr: string };
-    return { code: x.code, err: x.stderr };
+    const x = e as { code: number; stderr: string; stdout: string };
+    return { code: x.code, err: x.stderr, out: x.stdout };
   }
 }
 
@@ -73,5 +76,23 @@ describe("plant:check refuses what start-up refuses, with the same sentence", ()
     const start = await runMain({ PLANTS_DIR: plantsDir, PLANT: "line-2" });
     expect(start.code).toBe(1);
     expect(start.out).toContain(`Gemba: Cannot start: ${sentence}`);
+  });
+
+  it("a vendor extension context: accepted by both, with the same warning", { timeout: 60_000 }, async () => {
+    const { plantsDir, dir } = brokenPlant("demo", (d) => {
+      fs.cpSync(path.join(ROOT, "test/fixtures/dtdl/iotcentral"), path.join(d, "models/vendor"), { recursive: true });
+    });
+    const warning =
+      'warning: models/vendor/TemperatureController.json at [0].@context[0]: extension context "dtmi:iotcentral:context;2" accepted; ' +
+      "its semantic types mean nothing to Gemba (its schemas, e.g. geopoint, are read as DTDL objects).";
+    const check = await plantCheck(dir);
+    expect(check.code).toBe(0);
+    expect(check.out).toContain(`  ${warning}`);
+    const server = await startAppServer({ PLANTS_DIR: plantsDir, PLANT: "demo", SIM: "off" });
+    try {
+      expect(server.output()).toContain(`plant "demo": ${warning}`);
+    } finally {
+      await server.stop();
+    }
   });
 });
