@@ -33,6 +33,7 @@ import { HandoffTickets, type TicketBook } from "./handoff/HandoffTickets.ts";
 import { SharedTickets } from "./store/SharedTickets.ts";
 import { SharedJournal } from "./store/SharedJournal.ts";
 import { PlantLease } from "./runtime/PlantLease.ts";
+import { ReconnectTokens } from "./auth/ReconnectTokens.ts";
 import { createAuth, type Auth } from "./auth/createAuth.ts";
 import { restrictCors } from "./http/corsPolicy.ts";
 import { clusterServerOptions } from "./cluster/clusterOptions.ts";
@@ -331,11 +332,14 @@ export async function startGemba(
     }
     const httpServer = tls ? https.createServer({ key: tls.key, cert: tls.cert }) : http.createServer();
     // 2 MiB: large enough that an oversized annotation reaches validation and gets a clear refusal, not a bare socket close.
+    const reconnectTokens = new ReconnectTokens();
     const transport = new WebSocketTransport({
       server: httpServer,
       maxPayload: 2 * 1024 * 1024,
       // A page from another origin must not open a room connection with the user's network position.
-      beforeUpgrade: (req) => {
+      beforeUpgrade: (req, context) => {
+        // A reconnection's token, for the room's onReconnect (Colyseus hands it only to onAuth, which it skips).
+        reconnectTokens.note(req.url, context.ip ?? "?");
         const origin = req.headers.get("origin");
         const host = req.headers.get("host");
         if (origin && host && new URL(origin).host !== host) {
@@ -416,6 +420,7 @@ export async function startGemba(
       offline: () => plantOffline(url, conn),
       now: () => clock.now(),
       log,
+      reconnectTokens,
     });
     gameServer.define(PLANT_ROOM, RoomClass).filterBy(["plant"]);
     try {

@@ -31,3 +31,21 @@ export const DevSignIn = z.object({
   expiresAt: z.number(),
 });
 export type DevSignIn = z.infer<typeof DevSignIn>;
+
+/**
+ * Room request "signin" (client → server): a fresh token for the seat this connection holds, sent after
+ * "signin-expiring" or whenever the page signs in again. Same person only; its role replaces the old one.
+ */
+export const SignInRefresh = z.object({ token: z.string().min(1).max(8192) }).strict();
+export type SignInRefresh = z.infer<typeof SignInRefresh>;
+/** The answer to "signin". */
+export interface SignInRefreshed {
+  role: (typeof ROLES)[number];
+  expiresAt: number;
+}
+
+/** Server → client "signin-expiring": the token ends at `expiresAt`; send "signin" with a fresh one before then. */
+export interface SignInExpiring {
+  expiresAt: number;
+  message: string;
+}

@@ -52,6 +52,8 @@ import type { Clock } from "../twin/Clock.ts";
 import type { PlantHub, PlantRuntime } from "../runtime/PlantHub.ts";
 import { pickColor } from "./seatColors.ts";
 import { TwinStateSync } from "./TwinStateSync.ts";
+import { SeatSignInGuard } from "./seatSignInGuard.ts";
+import type { ReconnectTokens } from "../auth/ReconnectTokens.ts";
 import { InterestSync, interestEnabled, type InterestSetting } from "./InterestSync.ts";
 
 export interface PlantRoomContext {
@@ -75,6 +77,8 @@ export interface PlantRoomContext {
   offline: () => string;
   now: () => number;
   log: (msg: string) => void;
+  /** Tokens that reconnecting connections came back with (noted at the WebSocket upgrade). */
+  reconnectTokens?: ReconnectTokens;
 }
 
 function refusal(code: Refusal["code"], message: string): Refusal {
@@ -162,6 +166,26 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.registerMessages();
       this.registerHandoff();
       this.registerKick();
+      this.signIns = new SeatSignInGuard(options.plant, ctx.auth, ctx.clock, this.guarded());
+      this.onMessage("signin", (c, raw, m) =>
+        this.signIns.refresh(c.sessionId, raw, "room").then((r) => (r.ok ? r.value : m.reject(r.refusal))),
+      );
+    }
+
+    /** Role from the current token, always (issue #18): expiry, access-list changes, fresh tokens, reconnections. */
+    private signIns!: SeatSignInGuard;
+    private guarded() {
+      return {
+        drivenSeat: (s: string) =>
+          this.roleOf.get(s) === "driver" ? this.state.seats.get(this.seatOf.get(s) ?? "") : undefined,
+        send: (s: string, type: string, m: unknown) => this.clients.getById(s)?.send(type, m),
+        // A connection inside its reconnection hold has nothing to close: its reconnection is checked (and refused).
+        close: (s: string, code: number, reason: string) => {
+          if (this.clients.getById(s)) this.kickClient(s, code, reason);
+        },
+        journal: (kind: string, seat: SeatState, data: Record<string, unknown>) => this.journal(kind, seat, data),
+        log: (m: string) => ctx.log(`room ${this.roomId}: ${m}`),
+      };
     }
 
     private on<K extends keyof typeof ClientMessage>(
@@ -461,6 +485,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.seatOf.set(to.sessionId, seat.id);
       this.pendingInfo.delete(to.sessionId);
       seat.device = device;
+      seat.role = this.signIns.roleOf(to.sessionId) ?? "viewer";
       seat.presence = "online";
       const from = fromSession ? this.clients.find((c) => c.sessionId === fromSession) : undefined;
       if (fromSession) this.roleOf.set(fromSession, "moved");
@@ -521,7 +546,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         const own = this.createSeat(client, {
           name: seat.name,
           user: seat.user,
-          role: seat.role as Role,
+          role: this.signIns.roleOf(client.sessionId) ?? "viewer",
           device: info.device,
         });
         return { seat: own.id };
@@ -581,6 +606,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
 
     override onJoin(client: Client, _options: unknown, auth: SeatAuth): void {
       admitToRoom(ctx.joins, client.sessionId, auth, this.state.plant);
+      auth = { ...auth, role: this.signIns.joined(client.sessionId, auth.identity) };
       this.deviceOf.set(client.sessionId, auth.device);
       this.interest.attach(client);
       const welcome: WelcomeMessage = { seat: "", protocol: PROTOCOL_VERSION };
@@ -648,18 +674,19 @@ export function definePlantRoom(ctx: PlantRoomContext) {
 
     override async onDrop(client: Client, code?: number): Promise<void> {
       // A flooder's seat is not held: it leaves now (its page may join again, as a new connection). Nor a kicked one.
-      if (code === CloseCode.FLOODING || code === CloseCode.KICKED) return;
+      if (code === CloseCode.FLOODING || code === CloseCode.KICKED || code === CloseCode.SIGNED_OUT) return;
       // The seat is held for its driver; the avatar stays, marked "reconnecting".
       const seat = this.seatFor(client);
       if (seat) seat.presence = "reconnecting";
       if (ctx.reconnectSeconds > 0) await this.allowReconnection(client, ctx.reconnectSeconds);
     }
 
-    override onReconnect(client: Client): void {
+    override async onReconnect(client: Client): Promise<void> {
       if (this.kicked.has(client.sessionId)) {
         this.kickClient(client.sessionId, CloseCode.KICKED, "Removed by an administrator.");
         return;
       }
+      await this.signIns.reconnected(client.sessionId, ctx.reconnectTokens?.take(client.sessionId));
       const seat = this.seatFor(client);
       if (seat) seat.presence = "online";
     }
@@ -671,6 +698,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.roleOf.delete(client.sessionId);
       this.pendingInfo.delete(client.sessionId);
       this.deviceOf.delete(client.sessionId);
+      this.signIns.left(client.sessionId);
       this.interest.detach(client);
       ctx.joins.left(client.sessionId);
       // Only the driver's departure frees the seat; a pending or moved device leaving changes nothing for others.
@@ -719,6 +747,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.annotationSync?.dispose();
       this.calibrationSync?.dispose();
       this.playback?.dispose();
+      this.signIns?.dispose();
       this.leavePresence?.();
       if (this.runtime) await ctx.hub.release(this.state.plant);
     }

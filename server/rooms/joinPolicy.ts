@@ -112,6 +112,8 @@ export interface SeatAuth {
   device: string;
   plant: string;
   seat: string | undefined;
+  /** The verified sign-in behind this join: the room keeps checking it (expiry, access list; seatSignInGuard.ts). */
+  identity: Identity;
   /** Chosen here so the join ledger can follow this reservation (Colyseus uses `auth.sessionId` when present). */
   sessionId: string;
 }
@@ -176,6 +178,7 @@ export async function authorizeJoin(
     device: parsed.data.device,
     plant: parsed.data.plant,
     seat: parsed.data.seat,
+    identity: who,
   };
 }
 
