@@ -83,6 +83,19 @@ export class SeatSignIns {
     return { ok: true, role: d.role, was, expiresAt: who.expiresAt };
   }
 
+  /**
+   * A dropped connection came back presenting `who` (verified and admitted by the gate). Same person only. The SDK
+   * comes back with the token it first joined with, so a token older than the one held (refreshed since) does not
+   * replace it: a person demoted by a fresh token cannot win the old role back by dropping the connection. A newer
+   * one replaces it, lower role or higher. Either way the role is decided again now.
+   */
+  comeBack(session: string, who: Identity): RefreshResult {
+    const h = this.held.get(session);
+    if (!h) return { ok: false, message: "Your sign-in for this seat has ended; sign in again to rejoin." };
+    if (h.who.user !== who.user) return this.refresh(session, who); // refused there, with the sentence
+    return this.refresh(session, who.expiresAt >= h.who.expiresAt ? who : h.who);
+  }
+
   forget(session: string): void {
     this.held.delete(session);
   }

@@ -40,7 +40,12 @@ export class SeatSignInGuard {
     private readonly room: GuardedRoom,
     opts: { checkMs?: number; warnMs?: number } = {},
   ) {
-    this.rules = new SeatSignIns(plant, (p, who) => gate.decide(p, who), () => clock.now(), opts.warnMs ?? WARN_MS);
+    this.rules = new SeatSignIns(
+      plant,
+      (p, who) => gate.decide(p, who),
+      () => clock.now(),
+      opts.warnMs ?? WARN_MS,
+    );
     this.timer = clock.setInterval(() => this.sweep(), opts.checkMs ?? CHECK_MS);
   }
 
@@ -71,7 +76,7 @@ export class SeatSignInGuard {
       if (e instanceof AuthError) throw new ServerError(authStatus(e), e.message);
       throw e;
     }
-    const r = this.rules.refresh(session, who);
+    const r = this.rules.comeBack(session, who);
     if (!r.ok) {
       this.rules.forget(session);
       throw new ServerError(JoinError.FORBIDDEN, r.message);
