@@ -139,7 +139,7 @@ describe("demotion within a minute", () => {
 
   it("a demoted operator can no longer ack: the access list lowered to viewer holds within a minute", async () => {
     const oscar = await join(h, "Oscar", { role: "operator" });
-    await waitForState(oscar, (s) => seatOf(oscar, "Oscar")?.role === "operator", "Oscar as operator");
+    await waitForState(oscar, () => seatOf(oscar, "Oscar")?.role === "operator", "Oscar as operator");
     writeAccess({ maxRole: "viewer" });
     clock.advance(MIN);
     await waitForState(oscar, () => seatOf(oscar, "Oscar")?.role === "viewer", "Oscar demoted to viewer");
