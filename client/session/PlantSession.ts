@@ -129,6 +129,8 @@ export class PlantSession {
     // Reconnect soon after a drop (headset sleep, Wi-Fi roaming): the server holds the seat for RECONNECT_SECONDS.
     room.reconnection.minUptime = 1000;
     room.onMessage("error", (m: ErrorMessage) => this.events.onError(m.message));
+    // Two minutes before the sign-in token ends the server warns; a fresh token keeps the seat (docs/SECURITY.md).
+    room.onMessage("signin-expiring", () => void this.renewSignIn(room));
     room.onMessage("ping", (m: PingMessage) => this.events.onPing?.(m));
     room.onMessage("summon", (m: SummonMessage) => this.events.onSummon?.(m));
     room.onMessage("share", (m: ShareMessage) => this.events.onShare?.(m));
@@ -153,6 +155,24 @@ export class PlantSession {
       void this.rejoin();
     });
     this.events.onConnection("live");
+  }
+
+  /** Send a fresh token for this seat; the SDK's own reconnection presents it too (it reuses its first URL). */
+  private async renewSignIn(room: Room<unknown, PlantRoomState>): Promise<void> {
+    try {
+      const token = await this.tokenFor(this.name);
+      this.client.auth.token = token;
+      await room.request("signin", { token });
+      const conn = room.connection as unknown as { url?: string };
+      if (conn.url) {
+        const url = new URL(conn.url);
+        url.searchParams.set("_authToken", token);
+        conn.url = url.toString();
+      }
+    } catch (e) {
+      const why = (e as { reason?: Partial<Refusal> }).reason?.message ?? (e as Error).message;
+      this.events.onError(`Your sign-in could not be renewed: ${why}`);
+    }
   }
 
   private plant = "";
