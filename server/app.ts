@@ -34,6 +34,7 @@ import { SharedTickets } from "./store/SharedTickets.ts";
 import { SharedJournal } from "./store/SharedJournal.ts";
 import { PlantLease } from "./runtime/PlantLease.ts";
 import { ReconnectTokens } from "./auth/ReconnectTokens.ts";
+import { createServerLog } from "./log.ts";
 import { createAuth, type Auth } from "./auth/createAuth.ts";
 import { restrictCors } from "./http/corsPolicy.ts";
 import { clusterServerOptions } from "./cluster/clusterOptions.ts";
@@ -110,7 +111,7 @@ export async function startGemba(
 ): Promise<GembaServer> {
   const clock = opts.clock ?? systemClock;
   // Log lines of one kind at most 10 a minute, the rest as a count (a flood must not flood the log).
-  const throttle = new LogThrottle(opts.log ?? ((m: string) => console.log(m)), { now: () => Date.now() });
+  const throttle = new LogThrottle(opts.log ?? createServerLog().line, { now: () => Date.now() });
   const log = throttle.log;
   const flushLog = setInterval(() => throttle.flush(), 15_000);
   flushLog.unref();
@@ -360,6 +361,8 @@ export async function startGemba(
       transport,
       greet: false,
       gracefullyShutdown: false,
+      // Colyseus' own messages join ours: throttled, scrubbed of tokens, one format (server/log.ts).
+      logger: colyseusLogger(log),
       ...clusterServerOptions(config),
       express: (app) => {
         cleanups.push(
@@ -452,4 +455,11 @@ export async function startGemba(
     await stop();
     throw e;
   }
+}
+
+/** Colyseus logs with console-like calls; its debug chatter stays out, the rest becomes our sentences. */
+function colyseusLogger(log: (m: string) => void) {
+  const say = (...args: unknown[]) =>
+    log(`colyseus: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ")}`);
+  return { debug: () => {}, trace: () => {}, info: say, warn: say, error: say };
 }

@@ -496,6 +496,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       const driving: DrivingMessage = { seat: seat.id, fromDevice, draft };
       to.send("driving", driving);
       this.journal("handoff", seat, { from: fromDevice, to: device, via });
+      ctx.log(`room ${this.roomId}: seat ${seat.id} moved from ${fromDevice} to ${device} (${via})`);
     }
 
     private pendingSeat(client: Client): SeatState | undefined {
