@@ -58,7 +58,7 @@ interface RunResult {
 }
 
 /** Poll `read()` until it stops changing; rate between the first and the last observed change. */
-async function measure(
+export async function measure(
   read: () => number,
   done: Promise<PublishReport>,
 ): Promise<{ first: number; last: number; rate: number; report: PublishReport; load: Load; cpuMs: number }> {
