@@ -57,8 +57,8 @@ function publishOne(cb?: () => void): { topic: string; body: string; ts: number 
   const ts = nowMs();
   if (groups) {
     const g = groups[seq % groups.length]!;
-    // Source times in the past and one millisecond apart per message: each field's time moves on every message
-    // (ISO 8601 carries milliseconds here), and none is refused as future-stamped however fast the burst runs.
+    // Source times one millisecond apart per message, ending about now: every field's time moves on with each of its
+    // messages (ISO 8601 carries milliseconds), so each sample is a new current value, none late or future-stamped.
     const body = networkMessage(g, seq, points, pubsubT0 + seq);
     seq++;
     client!.publish(g.topic, body, { qos: 0 }, cb);
@@ -73,6 +73,7 @@ function publishOne(cb?: () => void): { topic: string; body: string; ts: number 
 }
 
 async function burst(count: number): Promise<PublishReport> {
+  pubsubT0 = Date.now() - count - seq;
   const t0 = nowMs();
   const window = {
     from: t0,
@@ -146,7 +147,6 @@ onParentMessage(async (raw) => {
   } else if (m.type === "pubsub") {
     groups = m.groups;
     seq = 0;
-    pubsubT0 = Date.now() - 3_600_000;
     toParent({ type: "ready" });
   } else if (m.type === "burst") {
     toParent(await burst(m.count));
