@@ -2,7 +2,7 @@
  * Bad-token flood bench (issue #18 acceptance): what do 200 requests a second with a bad sign-in token, from one
  * source, cost a legitimate write?
  *
- *   npx tsx bench/badTokens.ts [--rate 200] [--duration 10000] [--reps 3] [--every 25]
+ *   npx tsx bench/badTokens.ts [--rate 200] [--duration 10000] [--reps 3] [--every 25] [--no-cutoff]
  *
  * One Gemba server (this process, journal on disk, the default per-address budgets), an operator's SDK client in a
  * child process bookmarking every --every ms (send → durable answer: a journal row written and synced), and a
@@ -24,9 +24,16 @@ const RATE = arg("rate", 200);
 const DURATION = arg("duration", 10_000);
 const REPS = arg("reps", 3);
 const EVERY = arg("every", 25);
+/**
+ * --no-cutoff raises the per-address budgets out of reach, so every bad token reaches the token check and the refusal
+ * digest: the cost of that path alone, beside the default where the address is cut off after REFUSALS_PER_MINUTE.
+ */
+const NO_CUTOFF = process.argv.includes("--no-cutoff");
 
 async function main(): Promise<void> {
-  const bench = await startBenchServer();
+  const bench = await startBenchServer(
+    NO_CUTOFF ? { RATE_LIMIT_PER_MINUTE: "1000000", REFUSALS_PER_MINUTE: "1000000" } : {},
+  );
   const writer = spawnChild("badTokenChild.ts");
   const flooder = spawnChild("badTokenChild.ts");
   try {
@@ -77,12 +84,19 @@ async function main(): Promise<void> {
       ],
     );
     console.log(`\nB/A: p50 ${ratio.p50}, p99 ${ratio.p99} (goal ≤ 1.2)`);
-    const file = writeResult("bad-tokens", {
+    const file = writeResult(NO_CUTOFF ? "bad-tokens-no-cutoff" : "bad-tokens", {
       bench: "bad-tokens",
       at: new Date().toISOString(),
       machine: machineInfo(),
       loadAtStart: os.loadavg(),
-      settings: { rate: RATE, durationMs: DURATION, reps: REPS, everyMs: EVERY, source: "127.0.0.2" },
+      settings: {
+        rate: RATE,
+        durationMs: DURATION,
+        reps: REPS,
+        everyMs: EVERY,
+        source: "127.0.0.2",
+        noCutoff: NO_CUTOFF,
+      },
       windows,
       summary,
       ratio,
