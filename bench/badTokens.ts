@@ -12,18 +12,23 @@
  * the ratio B/A of the medians (goal: ≤ 1.2). Results: bench/results/bad-tokens.json.
  */
 import os from "node:os";
-import { machineInfo, median, printTable, round, spawnChild, startBenchServer, writeResult } from "./common.ts";
+import {
+  machineInfo,
+  median,
+  numberArg,
+  printTable,
+  round,
+  spawnChild,
+  startBenchServer,
+  writeResult,
+} from "./common.ts";
 import type { FloodStats, WriteStats } from "./badTokenChild.ts";
 import { devToken } from "../kit/devSignIn.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const RATE = arg("rate", 200);
-const DURATION = arg("duration", 10_000);
-const REPS = arg("reps", 3);
-const EVERY = arg("every", 25);
+const RATE = numberArg("rate", 200);
+const DURATION = numberArg("duration", 10_000);
+const REPS = numberArg("reps", 3);
+const EVERY = numberArg("every", 25);
 /**
  * --no-cutoff raises the per-address budgets out of reach, so every bad token reaches the token check and the refusal
  * digest: the cost of that path alone, beside the default where the address is cut off after REFUSALS_PER_MINUTE.

@@ -14,13 +14,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import mqtt from "mqtt";
 import {
   BROKER,
   ROOT,
+  countersSince,
   demoPoints,
   machineInfo,
   median,
+  numberArg,
   printTable,
   round,
   sleep,
@@ -29,18 +30,14 @@ import {
   uniquePrefix,
   writeResult,
 } from "./common.ts";
-import { measure } from "./ingest.ts";
+import { bareSubscriber, measure } from "./ingest.ts";
 import { bindings, layout } from "./pubsubLayout.ts";
 import type { PublishReport } from "./publisher.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const COUNT = arg("count", 20_000);
-const REPS = arg("reps", 3);
-const WRITERS = arg("writers", 3);
-const FIELDS = arg("fields", 10);
+const COUNT = numberArg("count", 20_000);
+const REPS = numberArg("reps", 3);
+const WRITERS = numberArg("writers", 3);
+const FIELDS = numberArg("fields", 10);
 
 type Variant = "gemba" | "bare" | "bare+parse";
 const VARIANTS: Variant[] = ["gemba", "bare", "bare+parse"];
@@ -82,11 +79,7 @@ async function main(): Promise<void> {
           const before = { ...rt.ingest.counters };
           pub.send({ type: "burst", count: COUNT });
           const m = await measure(() => rt.ingest.counters.samplesApplied, pub.next<PublishReport>("done", 180_000));
-          const outcomes: Record<string, number> = {};
-          for (const [k, v] of Object.entries(rt.ingest.counters)) {
-            const d = v - (before[k as keyof typeof before] ?? 0);
-            if (d) outcomes[k] = d;
-          }
+          const outcomes = countersSince(before, rt.ingest.counters);
           runs.push({
             variant,
             rep,
@@ -97,17 +90,11 @@ async function main(): Promise<void> {
             outcomes,
           });
         } else {
-          const sub = await mqtt.connectAsync(BROKER, { clientId: `gemba-bench-bare-${process.pid}` });
-          let n = 0;
-          const parse = variant === "bare+parse";
-          sub.on("message", (_t, payload) => {
-            if (parse) JSON.parse(payload.toString("utf8"));
-            n++;
-          });
-          await sub.subscribeAsync(`${prefix}opcpublisher/+`, { qos: 0 });
+          const sub = await bareSubscriber(`${prefix}opcpublisher/+`, variant === "bare+parse");
           pub.send({ type: "burst", count: COUNT });
-          const m = await measure(() => n, pub.next<PublishReport>("done", 180_000));
-          await sub.endAsync(true);
+          const m = await measure(sub.count, pub.next<PublishReport>("done", 180_000));
+          const n = sub.count();
+          await sub.end();
           runs.push({
             variant,
             rep,
