@@ -168,7 +168,10 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.registerKick();
       this.signIns = new SeatSignInGuard(options.plant, ctx.auth, ctx.clock, this.guarded());
       this.onMessage("signin", (c, raw, m) =>
-        this.signIns.refresh(c.sessionId, raw, "room").then((r) => (r.ok ? r.value : m.reject(r.refusal))),
+        this.signIns.refresh(c.sessionId, raw, "room").then((r) => {
+          this.counters.count(r.ok ? "accepted" : "rejected", "signin");
+          return r.ok ? r.value : m.reject(r.refusal);
+        }),
       );
     }
 

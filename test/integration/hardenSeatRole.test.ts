@@ -9,7 +9,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Room } from "@colyseus/sdk";
 import { devClient, devToken } from "../../kit/devSignIn.ts";
-import { CloseCode, PROTOCOL_VERSION, type HandoffTicketInfo } from "../../shared/protocol.ts";
+import { matchMaker } from "@colyseus/core";
+import { CloseCode, PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo } from "../../shared/protocol.ts";
+import type { MessageCounters } from "../../server/rooms/messagePolicy.ts";
 import type { SignInExpiring, SignInRefreshed } from "../../shared/auth.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { DEV_TOKEN_SECONDS } from "../../server/auth/DevTokens.ts";
@@ -135,6 +137,26 @@ describe("demotion within a minute", () => {
     });
     expect((await ackRefusal(dan)).code).toBe("invalid");
     await dan.leave();
+  });
+
+  it("a malformed or forged fresh token is refused with a sentence, counted, and changes nothing", async () => {
+    const gus = await join(h, "Gus", { role: "operator" });
+    const [listing] = await matchMaker.query({ name: PLANT_ROOM });
+    const room = matchMaker.getLocalRoomById(listing!.roomId) as unknown as { counters: MessageCounters };
+    const before = room.counters.rejected["signin"] ?? 0;
+    await expect(gus.request("signin", { token: 5 })).rejects.toMatchObject({ reason: { code: "invalid" } });
+    const real = await devToken(h.endpoint, "Gus", "viewer");
+    await expect(
+      gus.request("signin", { token: real.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") }),
+    ).rejects.toMatchObject({
+      reason: {
+        code: "forbidden",
+        message: "That sign-in token was not signed by this server; reload the page to sign in.",
+      },
+    });
+    expect(room.counters.rejected["signin"]).toBe(before + 2);
+    expect((await ackRefusal(gus)).code).toBe("invalid");
+    await gus.leave();
   });
 
   it("a demoted operator can no longer ack: the access list lowered to viewer holds within a minute", async () => {
