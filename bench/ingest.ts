@@ -20,6 +20,7 @@ import { PlantTwin } from "../server/twin/PlantTwin.ts";
 import {
   BROKER,
   ROOT,
+  countersSince,
   demoPoints,
   loadMeter,
   median,
@@ -58,7 +59,7 @@ interface RunResult {
 }
 
 /** Poll `read()` until it stops changing; rate between the first and the last observed change. */
-async function measure(
+export async function measure(
   read: () => number,
   done: Promise<PublishReport>,
 ): Promise<{ first: number; last: number; rate: number; report: PublishReport; load: Load; cpuMs: number }> {
@@ -103,6 +104,18 @@ async function measure(
     load: loadAtLast ?? { eventLoopUtilization: Number.NaN, cpuCoreFraction: Number.NaN },
     cpuMs: cpuAtLast,
   };
+}
+
+/** The baseline receiver: a bare mqtt.js subscriber that counts messages (and parses them, when asked). */
+export async function bareSubscriber(filter: string, parse: boolean) {
+  const sub = await mqtt.connectAsync(BROKER, { clientId: `gemba-bench-bare-${process.pid}` });
+  let n = 0;
+  sub.on("message", (_t, payload) => {
+    if (parse) JSON.parse(payload.toString("utf8"));
+    n++;
+  });
+  await sub.subscribeAsync(filter, { qos: 0 });
+  return { count: () => n, end: () => sub.endAsync(true) };
 }
 
 function cpuMs(): number {
@@ -222,11 +235,7 @@ export async function runIngest(p: IngestParams) {
           pub.send({ type: "burst", count: p.count });
           const m = await measure(() => rt.ingest.counters.applied, pub.next<PublishReport>("done", 120_000));
           const c = rt.ingest.counters;
-          const outcomes: Record<string, number> = {};
-          for (const [k, v] of Object.entries(c)) {
-            const d = v - (before[k as keyof typeof before] ?? 0);
-            if (d) outcomes[k] = d;
-          }
+          const outcomes = countersSince(before, c);
           runs.push({
             variant,
             rep,
@@ -241,18 +250,12 @@ export async function runIngest(p: IngestParams) {
           });
         } else {
           const prefix = uniquePrefix("bar");
-          const sub = await mqtt.connectAsync(BROKER, { clientId: `gemba-bench-bare-${process.pid}` });
-          let n = 0;
-          const parse = variant === "bare+parse";
-          sub.on("message", (_t, payload) => {
-            if (parse) JSON.parse(payload.toString("utf8"));
-            n++;
-          });
-          await sub.subscribeAsync(`${prefix}gemba/demo/+/+`, { qos: 0 });
+          const sub = await bareSubscriber(`${prefix}gemba/demo/+/+`, variant === "bare+parse");
           await configure(pub, prefix, points);
           pub.send({ type: "burst", count: p.count });
-          const m = await measure(() => n, pub.next<PublishReport>("done", 120_000));
-          await sub.endAsync(true);
+          const m = await measure(sub.count, pub.next<PublishReport>("done", 120_000));
+          const n = sub.count();
+          await sub.end();
           runs.push({
             variant,
             rep,

@@ -7,11 +7,14 @@
 import type { Socket } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 import type { PointSpec } from "./common.ts";
+import { networkMessage, type PubSubGroup } from "./pubsubLayout.ts";
 import { mqttPublishBytes, nowMs, onParentMessage, round, toParent } from "./childSide.ts";
 
 export type PublisherMsg =
   | { type: "config"; url: string; prefix: string; points: PointSpec[]; tsFormat: "float" | "int" }
   | { type: "burst"; count: number }
+  /** Switch to OPC UA PubSub JSON NetworkMessages (bench/pubsubLayout.ts): one per writer group topic, in turn. */
+  | { type: "pubsub"; groups: PubSubGroup[] }
   | { type: "paced"; rate: number; warmupMs: number; durationMs: number };
 
 export interface PublishReport {
@@ -38,6 +41,8 @@ let points: PointSpec[] = [];
 let intTs = false;
 let seq = 0;
 let prefixBytes = 0;
+let groups: PubSubGroup[] | null = null;
+let pubsubT0 = 0;
 const noDelay = process.env["BENCH_PUB_NAGLE"] !== "on";
 
 function payload(i: number, ts: number): string {
@@ -49,8 +54,17 @@ function payload(i: number, ts: number): string {
 
 /** QoS 0 publish; the callback fires once the packet is handed to the socket, which paces a burst. */
 function publishOne(cb?: () => void): { topic: string; body: string; ts: number } {
-  const i = seq % topics.length;
   const ts = nowMs();
+  if (groups) {
+    const g = groups[seq % groups.length]!;
+    // Source times one millisecond apart per message, ending about now: every field's time moves on with each of its
+    // messages (ISO 8601 carries milliseconds), so each sample is a new current value, none late or future-stamped.
+    const body = networkMessage(g, seq, points, pubsubT0 + seq);
+    seq++;
+    client!.publish(g.topic, body, { qos: 0 }, cb);
+    return { topic: g.topic, body, ts };
+  }
+  const i = seq % topics.length;
   const body = payload(i, ts);
   const topic = topics[i]!;
   seq++;
@@ -59,6 +73,7 @@ function publishOne(cb?: () => void): { topic: string; body: string; ts: number 
 }
 
 async function burst(count: number): Promise<PublishReport> {
+  pubsubT0 = Date.now() - count - seq;
   const t0 = nowMs();
   const window = {
     from: t0,
@@ -115,6 +130,7 @@ onParentMessage(async (raw) => {
   const m = raw as unknown as PublisherMsg;
   if (m.type === "config") {
     points = m.points;
+    groups = null;
     topics = m.points.map((p) => `${m.prefix}gemba/demo/${p.key}`);
     intTs = m.tsFormat === "int";
     seq = 0;
@@ -127,6 +143,10 @@ onParentMessage(async (raw) => {
     // Without this, Nagle's algorithm and the broker's delayed ACK hold small publishes up to ~40 ms
     // at 10k msgs/s: a publisher artefact that would hide what the receivers add.
     if (noDelay) (client.stream as unknown as Socket).setNoDelay(true);
+    toParent({ type: "ready" });
+  } else if (m.type === "pubsub") {
+    groups = m.groups;
+    seq = 0;
     toParent({ type: "ready" });
   } else if (m.type === "burst") {
     toParent(await burst(m.count));

@@ -24,6 +24,8 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     // A fresh journal per server unless the test brings one (restart tests do).
     env: {
       ...process.env,
+      // Log lines in words, as a person at the terminal reads them (a test may ask for LOG_FORMAT=json).
+      LOG_FORMAT: "pretty",
       PORT: "0",
       MQTT_PORT: "0",
       MQTT_URL: "",

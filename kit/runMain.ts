@@ -14,7 +14,8 @@ export function runMain(
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
       cwd: ROOT,
-      env: { ...process.env, MQTT_PORT: "0", PORT: "0", SIM: "off", ...env },
+      // Log lines in words, as a person at the terminal reads them (a test may ask for LOG_FORMAT=json).
+      env: { ...process.env, LOG_FORMAT: "pretty", MQTT_PORT: "0", PORT: "0", SIM: "off", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

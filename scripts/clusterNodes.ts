@@ -54,7 +54,8 @@ export async function startNode(o: NodeOptions): Promise<ClusterNode> {
   fs.writeFileSync(keyFile, o.devKey, { mode: 0o600 });
   const proc = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
-    env: { ...o.env, PORT: String(o.port), PUBLIC_ADDRESS: o.publicAddress, DATA_DIR: o.dataDir },
+    // Log lines in words: they are forwarded to a person's terminal (and read by tests) line by line.
+    env: { LOG_FORMAT: "pretty", ...o.env, PORT: String(o.port), PUBLIC_ADDRESS: o.publicAddress, DATA_DIR: o.dataDir },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

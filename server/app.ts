@@ -34,6 +34,8 @@ import { HandoffTickets, type TicketBook } from "./handoff/HandoffTickets.ts";
 import { SharedTickets } from "./store/SharedTickets.ts";
 import { SharedJournal } from "./store/SharedJournal.ts";
 import { PlantLease } from "./runtime/PlantLease.ts";
+import { ReconnectTokens } from "./auth/ReconnectTokens.ts";
+import { createServerLog } from "./log.ts";
 import { createAuth, type Auth } from "./auth/createAuth.ts";
 import { restrictCors } from "./http/corsPolicy.ts";
 import { clusterServerOptions } from "./cluster/clusterOptions.ts";
@@ -110,7 +112,7 @@ export async function startGemba(
 ): Promise<GembaServer> {
   const clock = opts.clock ?? systemClock;
   // Log lines of one kind at most 10 a minute, the rest as a count (a flood must not flood the log).
-  const throttle = new LogThrottle(opts.log ?? ((m: string) => console.log(m)), { now: () => Date.now() });
+  const throttle = new LogThrottle(opts.log ?? createServerLog().line, { now: () => Date.now() });
   const log = throttle.log;
   const flushLog = setInterval(() => throttle.flush(), 15_000);
   flushLog.unref();
@@ -332,11 +334,14 @@ export async function startGemba(
     }
     const httpServer = tls ? https.createServer({ key: tls.key, cert: tls.cert }) : http.createServer();
     // 2 MiB: large enough that an oversized annotation reaches validation and gets a clear refusal, not a bare socket close.
+    const reconnectTokens = new ReconnectTokens();
     const transport = new WebSocketTransport({
       server: httpServer,
       maxPayload: 2 * 1024 * 1024,
       // A page from another origin must not open a room connection with the user's network position.
-      beforeUpgrade: (req) => {
+      beforeUpgrade: (req, context) => {
+        // A reconnection's token, for the room's onReconnect (Colyseus hands it only to onAuth, which it skips).
+        reconnectTokens.note(req.url, context.ip ?? "?");
         const origin = req.headers.get("origin");
         const host = req.headers.get("host");
         if (origin && host && new URL(origin).host !== host) {
@@ -357,6 +362,8 @@ export async function startGemba(
       transport,
       greet: false,
       gracefullyShutdown: false,
+      // Colyseus' own messages join ours: throttled, scrubbed of tokens, one format (server/log.ts).
+      logger: colyseusLogger(log),
       ...clusterServerOptions(config),
       express: (app) => {
         cleanups.push(
@@ -425,6 +432,7 @@ export async function startGemba(
       offline: () => plantOffline(url, conn),
       now: () => clock.now(),
       log,
+      reconnectTokens,
     });
     gameServer.define(PLANT_ROOM, RoomClass).filterBy(["plant"]);
     try {
@@ -456,4 +464,11 @@ export async function startGemba(
     await stop();
     throw e;
   }
+}
+
+/** Colyseus logs with console-like calls; its debug chatter stays out, the rest becomes our sentences. */
+function colyseusLogger(log: (m: string) => void) {
+  const say = (...args: unknown[]) =>
+    log(`colyseus: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ")}`);
+  return { debug: () => {}, trace: () => {}, info: say, warn: say, error: say };
 }

@@ -1,22 +1,24 @@
 /** `npm start`: read the environment, start everything, print where to open the app, stop cleanly on signals. */
 import { ConfigError, loadConfig } from "./config.ts";
 import { startGemba, StartupError } from "./app.ts";
+import { createServerLog } from "./log.ts";
 
 async function main(): Promise<void> {
+  // JSON lines for a log collector, plain words at a terminal (LOG_FORMAT overrides; server/log.ts).
+  const log = createServerLog().line;
   let config;
   try {
     config = loadConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(`Gemba: ${e.message}`);
+      log(`Gemba: ${e.message}`);
       process.exit(2);
     }
     throw e;
   }
-  const log = (m: string) => console.log(`[gemba] ${m}`);
   try {
     const server = await startGemba(config, { log });
-    console.log(`\n  Gemba is running. Open ${server.url}/ in Chrome, Edge or the Quest browser.\n`);
+    log(`Gemba is running. Open ${server.url}/ in Chrome, Edge or the Quest browser.`, { url: `${server.url}/` });
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) process.exit(1);
@@ -28,10 +30,10 @@ async function main(): Promise<void> {
     process.on("SIGTERM", () => shutdown("SIGTERM"));
   } catch (e) {
     if (e instanceof StartupError) {
-      console.error(`Gemba: ${e.message}`);
+      log(`Gemba: ${e.message}`);
       process.exit(1);
     }
-    console.error(`Gemba: unexpected error during start-up: ${(e as Error).stack ?? String(e)}`);
+    log(`Gemba: unexpected error during start-up: ${(e as Error).stack ?? String(e)}`);
     process.exit(1);
   }
 }

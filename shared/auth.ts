@@ -4,7 +4,7 @@
  * development sign-in returns. Schemas, so the page validates what it receives.
  */
 import { z } from "zod";
-import { ROLES } from "./protocol.ts";
+import { ROLES, type RequestReply, type ServerMessagePayload } from "./protocol.ts";
 
 export const AuthConfigInfo = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("dev"), roles: z.array(z.enum(ROLES)) }),
@@ -31,3 +31,7 @@ export const DevSignIn = z.object({
   expiresAt: z.number(),
 });
 export type DevSignIn = z.infer<typeof DevSignIn>;
+
+/** Room request "signin" and its answer, and the "signin-expiring" warning: declared in shared/protocol/. */
+export type SignInRefreshed = RequestReply<"signin">;
+export type SignInExpiring = ServerMessagePayload<"signin-expiring">;

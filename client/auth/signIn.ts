@@ -45,7 +45,8 @@ function devSignIn(): SignIn {
     mode: "dev",
     name: null,
     async token(name: string): Promise<string> {
-      if (cached && cached.name === name && cached.expiresAt - 60_000 > Date.now()) return cached.token;
+      // Reused only while it outlives the server's expiry warning (2 minutes), so renewing then gets a fresh one.
+      if (cached && cached.name === name && cached.expiresAt - 5 * 60_000 > Date.now()) return cached.token;
       const res = await fetch("/api/auth/dev", {
         method: "POST",
         headers: { "content-type": "application/json" },

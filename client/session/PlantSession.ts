@@ -139,6 +139,8 @@ export class PlantSession {
         share: (m) => this.events.onShare?.(m),
         signal: (m) => this.events.onSignal?.(m),
         removed: (m) => (removed = m),
+        // Two minutes before the sign-in token ends the server warns; a fresh token keeps the seat (docs/SECURITY.md).
+        "signin-expiring": () => void this.renewSignIn(room),
       },
       this.misunderstood,
       (sentence) => this.events.onError(sentence),
@@ -167,6 +169,24 @@ export class PlantSession {
 
   /** Server messages that failed the shared schema, by type (serverReceivers.ts). */
   readonly misunderstood: Partial<Record<ServerMessageType, number>> = {};
+
+  /** Send a fresh token for this seat; the SDK's own reconnection presents it too (it reuses its first URL). */
+  private async renewSignIn(room: Room<unknown, PlantRoomState>): Promise<void> {
+    try {
+      const token = await this.tokenFor(this.name);
+      this.client.auth.token = token;
+      await room.request("signin", { token });
+      const conn = room.connection as unknown as { url?: string };
+      if (conn.url) {
+        const url = new URL(conn.url);
+        url.searchParams.set("_authToken", token);
+        conn.url = url.toString();
+      }
+    } catch (e) {
+      const why = (e as { reason?: Partial<Refusal> }).reason?.message ?? (e as Error).message;
+      this.events.onError(`Your sign-in could not be renewed: ${why}`);
+    }
+  }
 
   private plant = "";
   private name = "";

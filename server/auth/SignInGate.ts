@@ -11,12 +11,13 @@ import { decodeJwt } from "jose";
 import { can, type Action } from "../../shared/permissions.ts";
 import type { NewJournalEntry } from "../store/JournalStore.ts";
 import { AuthError, type AuthFailure, type Identity, type TokenVerifier } from "./identity.ts";
-import type { AccessList } from "./AccessList.ts";
+import type { AccessDecision } from "./AccessList.ts";
+import type { AccessRules } from "./AccessListFile.ts";
 import { RefusalDigest } from "./RefusalDigest.ts";
 
 export interface GateDeps {
   verifier: TokenVerifier;
-  access: AccessList;
+  access: AccessRules;
   journal: (e: NewJournalEntry) => void;
   now: () => number;
   log: (m: string) => void;
@@ -141,6 +142,14 @@ export class SignInGate {
   /** Whether the access list lets `who` into `plant` (no journal: the plant list just leaves the others out). */
   mayJoin(plant: string, who: Identity): boolean {
     return this.deps.access.decide(plant, who).ok;
+  }
+
+  /**
+   * The role `who` has in `plant` by the access list as it is now (a live seat's periodic check, a token refresh):
+   * no journal row and no count, the caller records what changed.
+   */
+  decide(plant: string, who: Identity): AccessDecision {
+    return this.deps.access.decide(plant, who);
   }
 
   /** `admit`, then require a role that may do `action`; a refusal is journaled as a role denial. */

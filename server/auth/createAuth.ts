@@ -6,6 +6,7 @@
 import type { Config } from "../config.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 import { AccessList } from "./AccessList.ts";
+import { AccessListFile } from "./AccessListFile.ts";
 import { DevTokens, loadDevSecret } from "./DevTokens.ts";
 import { OidcVerifier } from "./OidcVerifier.ts";
 import { SignInGate } from "./SignInGate.ts";
@@ -30,7 +31,10 @@ export function createAuth(
     summaryMs?: number;
   },
 ): Auth {
-  const access = config.auth.accessFile ? AccessList.load(config.auth.accessFile) : AccessList.open();
+  // Read again when the file changes, so a removal or a lowered maxRole reaches people already in a room.
+  const access = config.auth.accessFile
+    ? new AccessListFile(config.auth.accessFile, deps.now, deps.log)
+    : AccessList.open();
   let dev: DevTokens | null = null;
   let oidc: OidcVerifier | null = null;
   if (config.auth.oidc) {

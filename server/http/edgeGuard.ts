@@ -9,6 +9,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket, WebSocketServer } from "ws";
+import { withRequestId } from "../log.ts";
 import { rememberRequester, resolveRequester, type TrustProxy } from "./requesterAddress.ts";
 import type { HostAllowList } from "./hostAllowList.ts";
 import { coolDownKey, type SourceLimits, type LimitVerdict } from "./sourceLimits.ts";
@@ -50,22 +51,13 @@ export class EdgeGuard {
       // Installed too early, the guard would answer nothing and Colyseus' own listener would run unguarded.
       if (inner.length === 0) throw new Error(`the edge guard was installed before anything listens for "${event}"`);
       server.removeAllListeners(event);
-      server.on(event, (req: IncomingMessage, second: ServerResponse | Duplex, head?: Buffer) => {
-        this.admit(req, event === "upgrade")
-          .then((refusal) => {
-            if (refusal) {
-              return event === "request"
-                ? answer(second as ServerResponse, refusal)
-                : answerUpgrade(second as Duplex, refusal);
-            }
-            for (const l of inner) l.call(server, req, second, head);
-          })
-          .catch((e: unknown) => {
-            // Never an unhandled rejection from the edge: say it once (throttled) and drop this one request.
-            this.deps.log(`http: edge failed on ${event}: ${(e as Error).message}`);
-            (second as Duplex).destroy();
-          });
-      });
+      server.on(event, (req: IncomingMessage, second: ServerResponse | Duplex, head?: Buffer) =>
+        // Every line logged for this request or upgrade carries its id (server/log.ts); the answer names it too.
+        withRequestId((id) => {
+          if (event === "request") (second as ServerResponse).setHeader("X-Request-Id", id);
+          this.handle(event, inner, server, req, second, head);
+        }),
+      );
     }
     wss?.on("connection", (ws: WebSocket, req: IncomingMessage) => {
       // Colyseus closes a flooding connection with 4429 (CloseCode.FLOODING); its address then waits out a cool-down.
@@ -76,6 +68,30 @@ export class EdgeGuard {
         close(code, reason);
       };
     });
+  }
+
+  private handle(
+    event: "request" | "upgrade",
+    inner: ((...a: unknown[]) => void)[],
+    server: Server,
+    req: IncomingMessage,
+    second: ServerResponse | Duplex,
+    head?: Buffer,
+  ): void {
+    this.admit(req, event === "upgrade")
+      .then((refusal) => {
+        if (refusal) {
+          return event === "request"
+            ? answer(second as ServerResponse, refusal)
+            : answerUpgrade(second as Duplex, refusal);
+        }
+        for (const l of inner) l.call(server, req, second, head);
+      })
+      .catch((e: unknown) => {
+        // Never an unhandled rejection from the edge: say it once (throttled) and drop this one request.
+        this.deps.log(`http: edge failed on ${event}: ${(e as Error).message}`);
+        (second as Duplex).destroy();
+      });
   }
 
   /** null to let the request through, or the refusal to send. */

@@ -25,6 +25,7 @@ import { pickColor } from "./seatColors.ts";
 import { TwinStateSync } from "./TwinStateSync.ts";
 import { InterestSync, interestEnabled } from "./InterestSync.ts";
 import { SeatRegistry } from "./SeatRegistry.ts";
+import { SeatSignInGuard, type GuardedRoom } from "./seatSignInGuard.ts";
 import { broadcastTo, sendTo } from "./send.ts";
 import { registerHandlers } from "./handlers/handlerTable.ts";
 import { plantHandlers, type PlantHandlers } from "./handlers/index.ts";
@@ -52,6 +53,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private interest!: InterestSync;
     private journal!: PlantJournal;
     private handlers!: PlantHandlers;
+    /** Role from the current token, always (issue #18): expiry, access-list changes, fresh tokens, reconnections. */
+    private signIns!: SeatSignInGuard;
     /** Who holds which seat: driving, pending a handoff, moved away, dropped and held, kicked. */
     private readonly seats = new SeatRegistry();
     readonly counters = new MessageCounters();
@@ -104,6 +107,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       );
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
+      this.signIns = new SeatSignInGuard(options.plant, ctx.auth, ctx.clock, this.guarded());
       this.handlers = plantHandlers(this.scope(calibration));
       registerHandlers(this, this.handlers.table, {
         counters: this.counters,
@@ -136,6 +140,28 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         switchDriver: (client, device, via, draft) => this.switchDriver(client, device, via, draft),
         releaseSeat: (id) => this.releaseSeat(id),
         close: (sessionId, code, reason) => this.kickClient(sessionId, code, reason),
+        tokenRole: (sessionId) => this.signIns.roleOf(sessionId) ?? "viewer",
+        signIns: this.signIns,
+      };
+    }
+
+    /** The room as the sign-in guard sees it. */
+    private guarded(): GuardedRoom {
+      return {
+        drivenSeat: (sessionId) => {
+          const id = this.seats.drivenBy(sessionId);
+          return id === undefined ? undefined : this.state.seats.get(id);
+        },
+        warn: (sessionId, message) => {
+          const c = this.clients.getById(sessionId);
+          if (c) sendTo(c, "signin-expiring", message);
+        },
+        // A connection inside its reconnection hold has nothing to close: its reconnection is checked (and refused).
+        close: (sessionId, code, reason) => {
+          if (this.clients.getById(sessionId)) this.kickClient(sessionId, code, reason);
+        },
+        journal: (kind, seat, data) => this.record(kind, seat, data),
+        log: (m) => ctx.log(`room ${this.roomId}: ${m}`),
       };
     }
 
@@ -176,16 +202,20 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       const fromDevice = seat.device;
       this.interest.moveSeat(seat.id, to);
       seat.device = device;
+      // The device that takes the seat acts with its own sign-in's role (issue #18).
+      seat.role = this.signIns.roleOf(to.sessionId) ?? "viewer";
       seat.presence = "online";
       const from = this.clients.find((c) => c.sessionId === r.value.previous);
       if (from) sendTo(from, "moved", { seat: seat.id, toDevice: device });
       sendTo(to, "driving", { seat: seat.id, fromDevice, draft });
       this.record("handoff", seat, { from: fromDevice, to: device, via });
+      ctx.log(`room ${this.roomId}: seat ${seat.id} moved from ${fromDevice} to ${device} (${via})`);
       return seat;
     }
 
     override onJoin(client: Client, _options: unknown, auth: SeatAuth): void {
       admitToRoom(ctx.joins, client.sessionId, auth, this.state.plant);
+      auth = { ...auth, role: this.signIns.joined(client.sessionId, auth.identity) };
       this.seats.connect(client.sessionId, auth.device);
       this.interest.attach(client);
       // Make-before-break: a device continuing a session joins pending on the existing seat; nobody sees it yet.
@@ -247,7 +277,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
 
     override async onDrop(client: Client, code?: number): Promise<void> {
       // A flooder's seat is not held: it leaves now (its page may join again, as a new connection). Nor a kicked one.
-      if (code === CloseCode.FLOODING || code === CloseCode.KICKED) return;
+      if (code === CloseCode.FLOODING || code === CloseCode.KICKED || code === CloseCode.SIGNED_OUT) return;
       // The seat is held for its driver; the avatar stays, marked "reconnecting".
       const r = this.seats.drop(client.sessionId);
       const held = r.ok && r.value.seatHeld !== null ? this.state.seats.get(r.value.seatHeld) : undefined;
@@ -255,7 +285,9 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       if (ctx.reconnectSeconds > 0) await this.allowReconnection(client, ctx.reconnectSeconds);
     }
 
-    override onReconnect(client: Client): void {
+    override async onReconnect(client: Client): Promise<void> {
+      // Checked like a join, with the token it came back with; a refusal ends the connection and frees the seat.
+      await this.signIns.reconnected(client.sessionId, ctx.reconnectTokens?.take(client.sessionId));
       const r = this.seats.reconnect(client.sessionId);
       if (!r.ok) {
         // Removed by an admin while away: the SDK's automatic reconnection must not bring it back.
@@ -267,6 +299,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     }
 
     override onLeave(client: Client): void {
+      this.signIns.left(client.sessionId);
       this.interest.detach(client);
       ctx.joins.left(client.sessionId);
       // Only the driver's departure frees the seat; a pending or moved device leaving changes nothing for others.
@@ -303,6 +336,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.annotationSync?.dispose();
       this.calibrationSync?.dispose();
       this.playback?.dispose();
+      this.signIns?.dispose();
       this.leavePresence?.();
       if (this.runtime) await ctx.hub.release(this.state.plant);
     }

@@ -1,6 +1,7 @@
 /** What a plant room is given by the process that defines it (server/app.ts): the shared plant runtime and policies. */
 import type { TicketBook } from "../handoff/HandoffTickets.ts";
 import type { SignInGate } from "../auth/SignInGate.ts";
+import type { ReconnectTokens } from "../auth/ReconnectTokens.ts";
 import type { JoinLedger } from "./joinPolicy.ts";
 import type { PlantPresence } from "./plantPresence.ts";
 import type { Clock } from "../twin/Clock.ts";
@@ -28,4 +29,6 @@ export interface PlantRoomContext {
   offline: () => string;
   now: () => number;
   log: (msg: string) => void;
+  /** Tokens that reconnecting connections came back with (noted at the WebSocket upgrade). */
+  reconnectTokens?: ReconnectTokens;
 }

@@ -111,6 +111,8 @@ export interface SeatAuth {
   separate: boolean;
   device: string;
   plant: string;
+  /** The verified sign-in behind this join: the room keeps checking it (expiry, access list; seatSignInGuard.ts). */
+  identity: Identity;
   /** Chosen here so the join ledger can follow this reservation (Colyseus uses `auth.sessionId` when present). */
   sessionId: string;
 }
@@ -174,6 +176,7 @@ export async function authorizeJoin(
     role: who.role,
     device: parsed.data.device,
     plant: parsed.data.plant,
+    identity: who,
   };
 }
 

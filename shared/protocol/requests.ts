@@ -3,6 +3,7 @@
  * changed is durable. A refused request rejects the client's promise with a `Refusal` (`error.reason` in the SDK).
  */
 import { z } from "zod";
+import { ROLES } from "./join.ts";
 import {
   AnnotationText,
   Coord,
@@ -136,6 +137,14 @@ export const ClientRequest = {
         `The two calibration points must be at least ${MIN_CALIBRATION_SPAN} m apart on the floor plan.`,
       ),
     Journaled,
+  ),
+  /**
+   * A fresh sign-in token for the seat this connection drives, sent after "signin-expiring" or whenever the page
+   * signs in again. Same person only; its role replaces the old one (server/rooms/seatSignInGuard.ts).
+   */
+  signin: request(
+    z.object({ token: z.string().min(1).max(8192) }).strict(),
+    z.object({ role: z.enum(ROLES), expiresAt: z.number() }),
   ),
 } as const;
 export type RequestType = keyof typeof ClientRequest;

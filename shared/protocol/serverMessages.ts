@@ -34,6 +34,8 @@ export const ServerMessage = {
   moved: z.object({ seat: SeatId, toDevice: DeviceName }),
   /** Sent to every connection of a removed seat just before it is closed with CloseCode.KICKED. */
   removed: z.object({ by: z.string(), reason: z.string() }),
+  /** The sign-in token ends at `expiresAt` (ms since the epoch): send "signin" with a fresh one before then. */
+  "signin-expiring": z.object({ expiresAt: z.number(), message: z.string() }),
 } as const;
 export type ServerMessageType = keyof typeof ServerMessage;
 export type ServerMessagePayload<K extends ServerMessageType> = z.infer<(typeof ServerMessage)[K]>;

@@ -33,6 +33,8 @@ export type JoinError = (typeof JoinError)[keyof typeof JoinError];
 export const CloseCode = {
   /** An admin removed this participant (`kick`); the seat is freed, and the page must not reconnect on its own. */
   KICKED: 4403,
+  /** The connection's sign-in token expired (after a warning) or the plant's access list no longer admits the person. */
+  SIGNED_OUT: 4401,
   /** More than MAX_MESSAGES_PER_SECOND messages within one second (server/rooms/floodGate.ts); the seat is freed. */
   FLOODING: 4429,
 } as const;

@@ -175,6 +175,8 @@ function validSamples(k: Known): { [K in ClientMessageType]: fc.Arbitrary<z.inpu
   const word = fc.constantFrom("maintenance", "sensor fault", "shift change", "Übergabe");
   return {
     select: fc.record({ twin: maybeTwin }),
+    // Well-formed but never a valid sign-in: refused (and counted) by the token check.
+    signin: fc.record({ token: fc.string({ minLength: 1, maxLength: 200 }) }),
     ack: fc.record({ alarm }),
     shelve: fc.record({ alarm, minutes: fc.integer({ min: 1, max: 480 }), reason: word }),
     unshelve: fc.record({ alarm }),

@@ -24,6 +24,16 @@ const auth = (plant: string): SeatAuth => ({
   device: "desktop",
   plant,
   sessionId: "s1",
+  identity: {
+    user: "dev:vic",
+    name: "Vic",
+    role: "viewer",
+    groups: [],
+    email: null,
+    via: "dev",
+    expiresAt: 2_000_000,
+    tokenId: "t1",
+  },
 });
 
 describe("join bound per person (MAX_JOINS_PER_USER)", () => {

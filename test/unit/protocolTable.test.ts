@@ -184,7 +184,7 @@ describe("the server sends only declared messages", () => {
     for (const file of sources(dir)) {
       if (file.endsWith(join("rooms", "send.ts"))) continue;
       const text = readFileSync(file, "utf8");
-      for (const m of text.matchAll(/(?:sendTo\(\w+, |broadcast\()"(\w+)"/g)) sentTypes.add(m[1]!);
+      for (const m of text.matchAll(/(?:sendTo\(\w+, |broadcast\()"([\w-]+)"/g)) sentTypes.add(m[1]!);
       for (const m of text.matchAll(/\.send\(|this\.broadcast\(/g)) around.push(`${file}: ${m[0]}`);
     }
     expect(around).toEqual([]);

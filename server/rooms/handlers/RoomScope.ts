@@ -14,6 +14,7 @@ import type { PlaybackSync } from "../PlaybackSync.ts";
 import type { PlantRoomContext } from "../PlantRoomContext.ts";
 import type { SeatRegistry } from "../SeatRegistry.ts";
 import type { MessageCounters } from "../messagePolicy.ts";
+import type { SeatSignInGuard } from "../seatSignInGuard.ts";
 
 export interface NewSeat {
   name: string;
@@ -50,6 +51,10 @@ export interface RoomScope {
   switchDriver(client: Client, device: string, via: string, draft?: string): SeatState | undefined;
   /** The seat leaves the room: avatar, presence, voice and follows go; journaled as `leave`. */
   releaseSeat(id: string): void;
+  /** The role this connection's current sign-in token gives (viewer when it holds none). */
+  tokenRole(sessionId: string): Role;
+  /** Sign-ins held by this room's connections: expiry, access list, fresh tokens (seatSignInGuard.ts). */
+  readonly signIns: SeatSignInGuard;
   /** Close a live connection with one of shared/protocol CloseCode. */
   close(sessionId: string, code: number, reason: string): void;
 }

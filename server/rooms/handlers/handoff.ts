@@ -3,7 +3,6 @@
  * pending on the seat accepts it (ticket) or pulls the seat over (same person); or joins separately; a device the
  * seat moved away from takes it back. Who holds what is SeatRegistry's; this file asks it and tells the devices.
  */
-import type { Role } from "../../../shared/protocol.ts";
 import { refuse, type RequestHandlers } from "./handlerTable.ts";
 import type { RoomScope } from "./RoomScope.ts";
 
@@ -56,7 +55,8 @@ export function handoffHandlers(room: RoomScope) {
       const own = room.createSeat(client, {
         name: p.seat.name,
         user: p.seat.user,
-        role: p.seat.role as Role,
+        // The new device's own sign-in decides its role, never the seat it was offered (issue #18).
+        role: room.tokenRole(client.sessionId),
         device: p.device,
       });
       return { seat: own.id };

@@ -10,6 +10,7 @@ import type { HandlerTable } from "./handlerTable.ts";
 import { kickHandlers } from "./kick.ts";
 import { playbackHandlers } from "./playback.ts";
 import type { RoomScope } from "./RoomScope.ts";
+import { signInHandlers } from "./signin.ts";
 import { voiceHandlers } from "./voice.ts";
 
 export interface PlantHandlers {
@@ -26,6 +27,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
   const playback = playbackHandlers(room);
   const handoff = handoffHandlers(room);
   const kick = kickHandlers(room);
+  const signIn = signInHandlers(room);
   return {
     table: {
       events: { ...collab.events, ...voice.events },
@@ -36,6 +38,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
         ...handoff.requests,
         ...kick.requests,
         ...collab.requests,
+        ...signIn.requests,
       },
     },
     forgetSeat(id) {
