@@ -150,9 +150,10 @@ async function boot(): Promise<void> {
   const handoff = new HandoffFlow(session, hook, scene, roomView, selection, sender, interest, voice, xr);
   const cues = new RoomCues(session, roomView, tags, scene, selection, follow);
   const floatingTags = new FloatingTags(tags, session, avatars, marks);
+  // prettier-ignore
   const panels = new DesktopPanels({
-    ...{ scene, session, roomView, me, labels, tags, floatingTags, avatars, marks },
-    ...{ participants, inspector, alarms, timeline, notes, selection, follow },
+    scene, session, roomView, me, labels, tags, floatingTags, avatars, marks,
+    participants, inspector, alarms, timeline, notes, selection, follow,
   });
 
   await joinRoom(session, plantId, who);
