@@ -50,6 +50,7 @@ import { admitToRoom, authorizeJoin, type JoinLedger, type SeatAuth } from "./jo
 import type { PlantPresence } from "./plantPresence.ts";
 import type { Clock } from "../twin/Clock.ts";
 import type { PlantHub, PlantRuntime } from "../runtime/PlantHub.ts";
+import { EdgeNodeSync } from "./EdgeNodeSync.ts";
 import { pickColor } from "./seatColors.ts";
 import { TwinStateSync } from "./TwinStateSync.ts";
 import { InterestSync, interestEnabled, type InterestSetting } from "./InterestSync.ts";
@@ -145,9 +146,12 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       state.pastAlarms = new MapSchema();
       state.playbackSpeed = 0;
       state.playbackBy = "";
+      state.edgeNodes = new MapSchema();
       this.setState(state);
       this.leavePresence = ctx.presence.enter(options.plant, this.roomId, () => this.state.seats.size);
       this.sync = new TwinStateSync(this.runtime.twin, state);
+      this.edgeNodes = new EdgeNodeSync(this.runtime.ingest.sparkplug, state);
+      this.edgeNodes.flush();
       const model = this.runtime.plant.model;
       this.interest = new InterestSync(model, state, interestEnabled(ctx.interest ?? "auto", model));
       this.alarmSync = new AlarmStateSync(this.runtime.alarms, state);
@@ -432,7 +436,9 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       if (this.state.elsewhere !== elsewhere) this.state.elsewhere = elsewhere;
       const offline = ctx.offline();
       if (this.state.offline !== offline) this.state.offline = offline;
+      this.edgeNodes?.flush();
     }
+    private edgeNodes: EdgeNodeSync | undefined;
     private leavePresence: (() => void) | undefined;
 
     /** The connection currently driving a seat. */
