@@ -21,6 +21,7 @@ import { Inspector } from "./ui/Inspector.ts";
 import { Labels } from "./ui/Labels.ts";
 import { askNoteText, NotesPanel } from "./ui/NotesPanel.ts";
 import { Participants, showRemoved } from "./ui/Participants.ts";
+import { PlantStatus } from "./ui/PlantStatus.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { chime } from "./ui/sound.ts";
 import { installXr } from "./xr/index.ts";
@@ -283,6 +284,8 @@ async function boot(): Promise<void> {
     kick: (seat, reason) => session.ask("kick", reason ? { seat, reason } : { seat }),
   });
   const inspector = new Inspector(model, dataToken);
+  const plantStatus = new PlantStatus(model.scene === null);
+  plantStatus.update(null);
   const marks = new AnnotationMarks(scene);
   hook.noteWorld = (id) => {
     const w = marks.worldOf(id);
@@ -605,6 +608,7 @@ async function boot(): Promise<void> {
       for (const [id, tw] of view.twins) scene.setStatus(id, tw.status);
       participants.update(state, session.seatId);
       showPlantOffline(state.offline ?? "");
+      plantStatus.update(state);
       inspector.setViewTime(view.past ? view.at : 0);
       inspector.update(view, view.at);
       const who = me();

@@ -92,4 +92,28 @@ describe("plant definition (DTDL v3 + instance file)", () => {
       'plant.json at types["dtmi:gemba:demo:Tank;1"].label[0]: dtmi:gemba:demo:Tank;1 has no telemetry "levle".',
     );
   });
+
+  it("a plant without a scene loads: its model says so, and the page lays the assets out by area", async () => {
+    const dir = copyDemo();
+    fs.rmSync(path.join(dir, "scene.glb"));
+    edit(path.join(dir, "plant.json"), (d) => {
+      delete d["scene"];
+    });
+    const loaded = await loadPlantDir(dir);
+    expect(loaded.scenePath).toBeNull();
+    expect(loaded.model.scene).toBeNull();
+  });
+
+  it("a scene that plant.json names must exist (a typo must not turn a drawn plant into boxes)", async () => {
+    const dir = copyDemo();
+    fs.rmSync(path.join(dir, "scene.glb"));
+    expect(await issuesOf(dir)).toEqual([
+      {
+        file: "plant.json",
+        path: "scene",
+        reason:
+          'scene file "scene.glb" not found (run npm run plant:scene, or remove "scene" to lay the assets out by area).',
+      },
+    ]);
+  });
 });
