@@ -6,7 +6,7 @@
  */
 import type { TopicFinding } from "./BrokerSurvey.ts";
 import type { DraftPlant } from "./DraftPlant.ts";
-import { dtdlName, UniqueNames } from "./names.ts";
+import { dtdlName, nodeIdLabel, UniqueNames } from "./names.ts";
 
 export function addOpcUa(draft: DraftPlant, findings: Iterable<TopicFinding>, notes: string[]): void {
   for (const f of findings) {
@@ -18,7 +18,7 @@ export function addOpcUa(draft: DraftPlant, findings: Iterable<TopicFinding>, no
       const twin = draft.twin(name.replace(/^urn:/, ""), name, draft.area(`opcua:${name}`, name));
       const names = new UniqueNames();
       const points = [...shape.nodes].map(([nodeId, s]) => {
-        const point = names.take(dtdlName(s.name));
+        const point = names.take(dtdlName(nodeIdLabel(s.name)));
         twin.points.push({ name: point, displayName: s.name, kind: s.value, rate: f.rate });
         return { point, field: nodeId };
       });
@@ -42,7 +42,7 @@ export function addOpcUa(draft: DraftPlant, findings: Iterable<TopicFinding>, no
       const twin = draft.twin(label, label, draft.area(`opcua:${areaName}`, areaName));
       const names = new UniqueNames();
       const points = [...w.fields].map(([field, kind]) => {
-        const point = names.take(dtdlName(field));
+        const point = names.take(dtdlName(nodeIdLabel(field)));
         twin.points.push({ name: point, displayName: field, kind, rate: f.rate });
         return { point, field };
       });

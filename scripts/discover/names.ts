@@ -66,3 +66,10 @@ export function interfaceName(raw: string): string {
   const s = dtdlName(raw, "Asset");
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** An OPC UA NodeId as a readable name: "nsu=http://x/;s=Tank 1.Level" -> "Tank 1.Level"; other text as it is. */
+export function nodeIdLabel(raw: string): string {
+  const m = /^(?:nsu=[^;]*;|ns=\d+;)?(s|i|g|b)=(.+)$/s.exec(raw);
+  if (!m) return raw;
+  return m[1] === "s" ? m[2]! : `${m[1]}${m[2]}`;
+}
