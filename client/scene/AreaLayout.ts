@@ -6,15 +6,8 @@
  *
  * `areaLayout` is the pure part (where everything goes); `buildAreaLayout` turns it into meshes.
  */
-import {
-  Color3,
-  DynamicTexture,
-  Mesh,
-  MeshBuilder,
-  StandardMaterial,
-  TransformNode,
-  type Scene,
-} from "@babylonjs/core";
+import type { Mesh } from "@babylonjs/core";
+import { Color3, DynamicTexture, MeshBuilder, StandardMaterial, TransformNode, type Scene } from "@babylonjs/core";
 import type { PlantModel } from "../../shared/plant.ts";
 
 /** Metres between asset centres on an area's floor. */
