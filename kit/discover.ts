@@ -1,11 +1,14 @@
 /**
  * For the plant:discover tests: the demo plant's simulator publishing to a broker under a topic
- * prefix (as `npm start` runs it, minus the server), and `npm run plant:discover` as a child process
- * that tells when it is subscribed (so a test can start an edge node whose birth it must hear).
+ * prefix (as `npm start` runs it, minus the server), a Sparkplug edge node (Eclipse Tahu's client),
+ * and `npm run plant:discover` as a child process that tells when it is subscribed (so a test can
+ * publish an edge node's birth it must hear).
  */
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import mqtt from "mqtt";
+import { newClient } from "sparkplug-client";
 import { loadPlantDir } from "../server/plant/loadPlant.ts";
 import { PlantSimulator } from "../server/sim/PlantSimulator.ts";
 import { SimPublisher } from "../server/sim/SimPublisher.ts";
@@ -64,4 +67,53 @@ export function runDiscover(args: string[], timeoutMs = 120_000): DiscoverRun {
   // A run that fails before subscribing must not leave `listening` hanging.
   void done.then(heard, heard);
   return { listening, done };
+}
+
+export interface FillerEdgeNode {
+  /** Publish NBIRTH (Bottles/Count, Bowl Level, a text Serial) and the DBIRTH of device Capper1 (Torque). */
+  birth(): void;
+  /** NDATA naming its metric, as Tahu's example edge node sends it (readable by a host that missed the birth). */
+  bowlLevel(value: number): void;
+  stop(): Promise<void>;
+}
+
+/** Eclipse Tahu's reference edge node (`sparkplug-client`) "Filler1" in `group`; resolves once connected. */
+export function startFillerEdgeNode(url: string, group: string): Promise<FillerEdgeNode> {
+  const client = newClient({
+    serverUrl: url,
+    username: "",
+    password: "",
+    groupId: group,
+    edgeNode: "Filler1",
+    clientId: `gemba-kit-filler-${randomUUID().slice(0, 8)}`,
+    publishDeath: true,
+  });
+  const node: FillerEdgeNode = {
+    birth: () => {
+      client.publishNodeBirth({
+        timestamp: Date.now(),
+        metrics: [
+          { name: "Node Control/Rebirth", type: "Boolean", value: false },
+          { name: "bdSeq", type: "UInt64", value: 0 },
+          { name: "Bottles/Count", alias: 1, type: "UInt32", value: 1200 },
+          { name: "Bowl Level", alias: 2, type: "Double", value: 61.5 },
+          { name: "Serial", alias: 3, type: "String", value: "F-1" },
+        ],
+      });
+      client.publishDeviceBirth("Capper1", {
+        timestamp: Date.now(),
+        metrics: [{ name: "Torque", alias: 4, type: "Float", value: 2.5 }],
+      });
+    },
+    bowlLevel: (value) =>
+      client.publishNodeData({ timestamp: Date.now(), metrics: [{ name: "Bowl Level", type: "Double", value }] }),
+    stop: () => Promise.resolve(client.stop()),
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the Tahu edge node did not connect")), 10_000);
+    client.once("birth", () => {
+      clearTimeout(timer);
+      resolve(node);
+    });
+  });
 }

@@ -10,8 +10,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { newClient } from "sparkplug-client";
-import { runDiscover, startDemoSimulator } from "../../kit/discover.ts";
+import { runDiscover, startDemoSimulator, startFillerEdgeNode } from "../../kit/discover.ts";
 import { MOSQUITTO } from "./harness.ts";
 
 const run = promisify(execFile);
@@ -26,41 +25,6 @@ function tmpDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-discover-"));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** A Tahu edge node with one device; its births go out once it is connected. */
-function edgeNode(group: string): Promise<void> {
-  const client = newClient({
-    serverUrl: MOSQUITTO,
-    username: "",
-    password: "",
-    groupId: group,
-    edgeNode: "Filler1",
-    clientId: `gemba-test-discover-${randomUUID().slice(0, 8)}`,
-    publishDeath: true,
-  });
-  cleanups.push(() => client.stop());
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the Tahu edge node did not connect")), 10_000);
-    client.once("birth", () => {
-      clearTimeout(timer);
-      client.publishNodeBirth({
-        timestamp: Date.now(),
-        metrics: [
-          { name: "Node Control/Rebirth", type: "Boolean", value: false },
-          { name: "bdSeq", type: "UInt64", value: 0 },
-          { name: "Bottles/Count", alias: 1, type: "UInt32", value: 1200 },
-          { name: "Bowl Level", alias: 2, type: "Double", value: 61.5 },
-          { name: "Serial", alias: 3, type: "String", value: "F-1" },
-        ],
-      });
-      client.publishDeviceBirth("Capper1", {
-        timestamp: Date.now(),
-        metrics: [{ name: "Torque", alias: 4, type: "Float", value: 2.5 }],
-      });
-      resolve();
-    });
-  });
 }
 
 describe("plant:discover on the real Mosquitto", () => {
@@ -81,8 +45,10 @@ describe("plant:discover on the real Mosquitto", () => {
       "--topic",
       `spBv1.0/${group}/#`,
     ]);
+    const edge = await startFillerEdgeNode(MOSQUITTO, group);
+    cleanups.push(() => edge.stop());
     await discover.listening;
-    await edgeNode(group);
+    edge.birth();
     const { code, out: printed } = await discover.done;
     expect(code, printed).toBe(0);
     expect(printed).toMatch(/\d+ s of 12: \d+ messages, \d+ topics, 1 Sparkplug edge node, 1 device/);
