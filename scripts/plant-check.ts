@@ -15,6 +15,13 @@ if (!dir || dir === "--help" || dir === "-h") {
 }
 try {
   const { model } = await loadPlantDir(dir);
+  // Start-up finds a plant by its directory name (PLANT=<id>, server/runtime/PlantHub.ts): same refusal, same words.
+  const dirName = path.basename(path.resolve(dir));
+  if (dirName !== model.id) {
+    console.error(`${path.resolve(dir)}: 1 error`);
+    console.error(`  plant directory "${dirName}" declares id "${model.id}"; they must match.`);
+    process.exit(1);
+  }
   console.log(
     `${path.resolve(dir)}: OK: plant "${model.id}" with ${model.types.length} types, ${model.twins.length} assets, ` +
       `${countPoints(model)} telemetry points, ${model.relationships.length} relationships.`,

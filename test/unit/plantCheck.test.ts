@@ -20,6 +20,17 @@ function edit(file: string, fn: (doc: Record<string, unknown>) => void): void {
   fs.writeFileSync(file, JSON.stringify(doc, null, 2));
 }
 
+/** `npm run plant:check -- dir`: its exit code and what it printed on stderr. */
+function plantCheck(dir: string): { code: number; out: string } {
+  try {
+    execFileSync("npx", ["tsx", "scripts/plant-check.ts", dir], { encoding: "utf8", stdio: "pipe" });
+    return { code: 0, out: "" };
+  } catch (e) {
+    const err = e as { status: number; stderr: string };
+    return { code: err.status, out: err.stderr };
+  }
+}
+
 async function issuesOf(dir: string) {
   try {
     await loadPlantDir(dir);
@@ -78,15 +89,7 @@ describe("plant definition (DTDL v3 + instance file)", () => {
     edit(path.join(dir, "plant.json"), (d) => {
       (d["types"] as Record<string, { label: string[] }>)["dtmi:gemba:demo:Tank;1"]!.label = ["levle"];
     });
-    let out = "";
-    let code = 0;
-    try {
-      execFileSync("npx", ["tsx", "scripts/plant-check.ts", dir], { encoding: "utf8", stdio: "pipe" });
-    } catch (e) {
-      const err = e as { status: number; stderr: string };
-      code = err.status;
-      out = err.stderr;
-    }
+    const { code, out } = plantCheck(dir);
     expect(code).toBe(1);
     expect(out).toContain(
       'plant.json at types["dtmi:gemba:demo:Tank;1"].label[0]: dtmi:gemba:demo:Tank;1 has no telemetry "levle".',
@@ -115,5 +118,12 @@ describe("plant definition (DTDL v3 + instance file)", () => {
           'scene file "scene.glb" not found (run npm run plant:scene, or remove "scene" to lay the assets out by area).',
       },
     ]);
+  });
+
+  it("npm run plant:check refuses a directory not named after the plant's id, as start-up does", () => {
+    const dir = copyDemo(); // gemba-plant-XXXXXX, holding plant "demo"
+    const { code, out } = plantCheck(dir);
+    expect(code).toBe(1);
+    expect(out).toContain(`plant directory "${path.basename(dir)}" declares id "demo"; they must match.`);
   });
 });
