@@ -64,6 +64,8 @@ const NUMERIC_TYPES: ReadonlyMap<number, ValueKind> = new Map([
   [DataType.Double, "double"],
   [DataType.Boolean, "boolean"],
 ]);
+/** Payloads larger than this are not parsed (the ingest's default limit for JSON and Sparkplug). */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 /** Past this many topics the survey stops adding new ones (a whole enterprise broker is not a plant). */
 const MAX_TOPICS = 20_000;
 
@@ -82,6 +84,7 @@ export class BrokerSurvey {
 
   observe(topic: string, payload: Uint8Array, now: number): void {
     this.messages++;
+    if (payload.byteLength > MAX_PAYLOAD_BYTES) return this.ignore("a payload over 1 MiB", topic);
     if (topic.startsWith(SPARKPLUG)) return this.sparkplug(topic, payload, now);
     let finding = this.topics.get(topic);
     if (!finding) {
@@ -126,6 +129,10 @@ export class BrokerSurvey {
     if (!group || !type || !node || rest.length > 0 || group === "STATE")
       return this.ignore("a Sparkplug topic that is not an edge node's", topic);
     if (!/^(N|D)(BIRTH|DATA|DEATH|CMD)$/.test(type)) return this.ignore("an unknown Sparkplug message type", topic);
+    // A payload that does not decode tells nothing about the node, not even that it is one.
+    const carriesValues = /BIRTH|DATA/.test(type);
+    const decoded = carriesValues ? decodeSparkplug(payload) : undefined;
+    if (decoded && !decoded.ok) return this.ignore(decoded.detail, topic);
     const key = `${group}/${node}`;
     let n = this.edgeNodes.get(key);
     if (!n) {
@@ -139,9 +146,7 @@ export class BrokerSurvey {
       scope = { device: scopeKey, born: false, metrics: new Map() };
       n.scopes.set(scopeKey, scope);
     }
-    if (!/BIRTH|DATA/.test(type)) return; // deaths and commands carry no process values
-    const decoded = decodeSparkplug(payload);
-    if (!decoded.ok) return this.ignore(decoded.detail, topic);
+    if (!decoded?.ok) return; // deaths and commands carry no process values
     const birth = type.endsWith("BIRTH");
     if (birth) scope.born = true;
     for (const m of decoded.payload.metrics) {

@@ -36,6 +36,8 @@ const heard: [string, unknown][] = [
   ["factory/filling/Filler2/running", false],
   ["factory/notes", "shift 2 started"],
   ["factory/deep", { raw: "[".repeat(5000) + "]".repeat(5000) }],
+  ["factory/huge", { raw: `[${"1,".repeat(600_000)}1]` }],
+  ["spBv1.0/Line1/NBIRTH/Filler9", { raw: "not protobuf at all" }],
 ];
 
 function survey(): BrokerSurvey {
@@ -101,7 +103,8 @@ describe("plant:discover: from what a broker carries to a starter plant", () => 
     expect(value("Mill1", "positionId")).toBe(1002.345);
     expect(value("1000", "StepUp")).toBe(23305);
     expect(value("samples", "StepUp")).toBe(30003);
-    expect(ingest.counters["unknown-topic"]).toBe(2); // the text and the nesting: not plant values
+    // The text, the nesting, the huge array and the broken birth: none is bound, none is a plant value.
+    expect(ingest.counters["unknown-topic"]).toBe(4);
   });
 
   it("counts what it could not use by reason, with an example", () => {
@@ -111,6 +114,8 @@ describe("plant:discover: from what a broker carries to a starter plant", () => 
       count: 1,
       example: "factory/deep",
     });
+    expect(s.ignored.get("a payload over 1 MiB")).toEqual({ count: 1, example: "factory/huge" });
+    expect([...s.ignored.keys()].some((why) => why.startsWith("not a Sparkplug B payload"))).toBe(true);
   });
 
   it("nothing readable: no plant, and a sentence saying what was heard", () => {
