@@ -58,8 +58,10 @@ const SPARKPLUG = "spBv1.0/";
 /** Metrics every edge node has that are not process values (Sparkplug 3.0 6.4.2, 6.4.3). */
 const CONTROL = /^(Node Control|Device Control|Properties)\//;
 const NUMERIC_TYPES: ReadonlyMap<number, ValueKind> = new Map([
-  ...[DataType.Int8, DataType.Int16, DataType.Int32, DataType.Int64].map((t) => [t, "double"] as const),
-  ...[DataType.UInt8, DataType.UInt16, DataType.UInt32, DataType.UInt64].map((t) => [t, "double"] as const),
+  ...[DataType.Int8, DataType.Int16, DataType.Int32, DataType.UInt8, DataType.UInt16].map(
+    (t) => [t, "integer"] as const,
+  ),
+  ...[DataType.Int64, DataType.UInt32, DataType.UInt64].map((t) => [t, "long"] as const),
   [DataType.Float, "double"],
   [DataType.Double, "double"],
   [DataType.Boolean, "boolean"],

@@ -11,7 +11,9 @@
  */
 import { QUALITY_KEYS, readNumber, TIME_KEYS, VALUE_KEYS } from "../../server/ingest/jsonSample.ts";
 
-export type ValueKind = "double" | "boolean";
+/** DTDL schema of a point. JSON gives "double" or "boolean" (a float that happened to be whole while we listened
+ * must not lose its decimals later); Sparkplug births declare integer types. */
+export type ValueKind = "double" | "boolean" | "integer" | "long";
 
 export interface WriterShape {
   publisher: string | undefined;
