@@ -87,6 +87,17 @@ describe("plant:discover on the real Mosquitto", () => {
       metrics: { Torque: "Capper1/Torque" },
     });
 
+    // The edge node's interface is DTDL v2 with the types its birth declared.
+    const filler = fs
+      .readdirSync(path.join(out, "models"))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(out, "models", f), "utf8")) as Record<string, unknown>)
+      .find((d) => d["@id"] === typeOf("Filler1"))!;
+    expect(filler["@context"]).toBe("dtmi:dtdl:context;2");
+    expect(filler["contents"]).toEqual([
+      { "@type": "Telemetry", name: "Bottles_Count", displayName: "Bottles/Count", schema: "long" },
+      { "@type": "Telemetry", name: "Bowl_Level", displayName: "Bowl Level", schema: "double" },
+    ]);
+
     const check = await run(process.execPath, ["--import", "tsx", "scripts/plant-check.ts", out], { cwd: ROOT });
     expect(check.stdout).toMatch(/OK: plant "found" with \d+ types, 53 assets/);
   }, 90_000);
