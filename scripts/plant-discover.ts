@@ -84,6 +84,11 @@ async function main(argv: string[]): Promise<number> {
       `Wrote ${out}: ${plant.twins.length} assets in ${plant.areas.length} areas, ${starter.interfaces.length} kinds of asset ` +
         `(models/), ${plant.bindings.length} bindings.`,
     );
+    const f = starter.found;
+    console.log(
+      `  found: ${f.sparkplug} assets from Sparkplug B edge nodes and devices, ${f.json} from JSON topics (UNS), ` +
+        `${f.opcua} from OPC UA PubSub JSON writers`,
+    );
     for (const [why, r] of s.ignored) console.log(`  not used: ${r.count} × ${why} (e.g. ${r.example})`);
     for (const n of starter.notes) console.log(`  note: ${n}`);
     console.log(

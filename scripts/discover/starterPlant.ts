@@ -27,14 +27,23 @@ export interface StarterOptions {
 export interface StarterResult extends StarterPlant {
   /** Things the person should know (skipped topics, nodes without a birth). */
   notes: string[];
+  /** Assets found per kind of source. */
+  found: { sparkplug: number; json: number; opcua: number };
 }
 
 export function buildStarterPlant(survey: BrokerSurvey, o: StarterOptions): StarterResult {
   const draft = new DraftPlant();
   const notes: string[] = [];
-  addSparkplug(draft, survey.edgeNodes.values(), notes);
-  addTopics(draft, survey.topics.values(), notes);
-  addOpcUa(draft, survey.topics.values(), notes);
+  const counted = (add: () => void) => {
+    const before = draft.twins.length;
+    add();
+    return draft.twins.length - before;
+  };
+  const found = {
+    sparkplug: counted(() => addSparkplug(draft, survey.edgeNodes.values(), notes)),
+    json: counted(() => addTopics(draft, survey.topics.values(), notes)),
+    opcua: counted(() => addOpcUa(draft, survey.topics.values(), notes)),
+  };
   if (draft.twins.length === 0) {
     const ignored = [...survey.ignored].map(([why, r]) => `${r.count} ${why} (e.g. ${r.example})`).join("; ");
     throw new DiscoverError(
@@ -46,7 +55,7 @@ export function buildStarterPlant(survey: BrokerSurvey, o: StarterOptions): Star
   const description =
     `Written by npm run plant:discover from ${o.source} on ${new Date(o.at).toISOString()}. ` +
     "Rename assets, set limits and add a scene.glb to place them.";
-  return { ...draft.finish(o.id, o.name, description), notes };
+  return { ...draft.finish(o.id, o.name, description), notes, found };
 }
 
 /** Write the plant into `dir` (created); an existing plant.json there is never overwritten. */

@@ -52,6 +52,9 @@ describe("plant:discover on the real Mosquitto", () => {
     const { code, out: printed } = await discover.done;
     expect(code, printed).toBe(0);
     expect(printed).toMatch(/\d+ s of 12: \d+ messages, \d+ topics, 1 Sparkplug edge node, 1 device/);
+    expect(printed).toContain(
+      "found: 2 assets from Sparkplug B edge nodes and devices, 51 from JSON topics (UNS), 0 from OPC UA PubSub JSON writers",
+    );
 
     const plant = JSON.parse(fs.readFileSync(path.join(out, "plant.json"), "utf8")) as {
       id: string;
