@@ -124,6 +124,11 @@ export class XrHand {
 
   /** Per frame: pointer ray and a position + heading for grab gestures. */
   update(): void {
+    // Babylon writes this frame's pose into the nodes but computes their world matrices only at
+    // render, after this XR-frame callback: without this the ray and the grab point lag one frame,
+    // and a squeeze made while the hand moves starts its gesture from where the hand was before.
+    this.source.pointer.computeWorldMatrix(true);
+    this.source.grip?.computeWorldMatrix(true);
     this.source.getWorldPointerRayToRef(this.ray);
     const w = this.wrist.getWorldMatrix().m;
     this.point.x = w[12]!;
