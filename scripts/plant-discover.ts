@@ -8,7 +8,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import mqtt from "mqtt";
 import { BrokerSurvey } from "./discover/BrokerSurvey.ts";
-import { parseDiscoverArgs, USAGE, UsageError, type DiscoverOptions } from "./discover/options.ts";
+import { parseDiscoverArgs, shownUrl, USAGE, UsageError, type DiscoverOptions } from "./discover/options.ts";
 import { buildStarterPlant, DiscoverError, writeStarterPlant } from "./discover/starterPlant.ts";
 
 function progressLine(s: BrokerSurvey, elapsed: number, total: number): string {
@@ -38,9 +38,9 @@ async function survey(o: DiscoverOptions): Promise<BrokerSurvey> {
     await client.subscribeAsync(o.topics, { qos: 0 });
   } catch (e) {
     client.end(true);
-    throw new DiscoverError(`Cannot listen to ${o.mqtt}: ${(e as Error).message}.`);
+    throw new DiscoverError(`Cannot listen to ${shownUrl(o.mqtt)}: ${(e as Error).message}.`);
   }
-  console.error(`Listening to ${o.mqtt} (${o.topics.join(", ")}) for ${o.seconds} s; nothing is published.`);
+  console.error(`Listening to ${shownUrl(o.mqtt)} (${o.topics.join(", ")}) for ${o.seconds} s; nothing is published.`);
   const tty = process.stderr.isTTY;
   const started = Date.now();
   await new Promise<void>((resolve) => {
@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const s = await survey(o);
-    const starter = buildStarterPlant(s, { id: o.id, name: o.name, source: o.mqtt, at: Date.now() });
+    const starter = buildStarterPlant(s, { id: o.id, name: o.name, source: shownUrl(o.mqtt), at: Date.now() });
     const out = path.resolve(o.out);
     writeStarterPlant(out, starter);
     const plant = starter.plant as { twins: unknown[]; areas: unknown[]; bindings: unknown[] };
@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     for (const n of starter.notes) console.log(`  note: ${n}`);
     console.log(
       `Check it:  npm run plant:check -- ${o.out}\n` +
-        `Start it:  PLANTS_DIR=${path.dirname(o.out)} PLANT=${o.id} MQTT_URL=${o.mqtt} npm start`,
+        `Start it:  PLANTS_DIR=${path.dirname(o.out)} PLANT=${o.id} MQTT_URL=${shownUrl(o.mqtt)} npm start`,
     );
     return 0;
   } catch (e) {

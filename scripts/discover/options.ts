@@ -88,3 +88,16 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverOptions {
     topics: o.topics.length ? o.topics : ["#"],
   };
 }
+
+/** The broker URL without a user name or password: what may be printed or written into plant.json. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username === "" && u.password === "") return url;
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return url;
+  }
+}

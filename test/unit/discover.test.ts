@@ -9,7 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BrokerSurvey } from "../../scripts/discover/BrokerSurvey.ts";
 import { buildStarterPlant, DiscoverError, writeStarterPlant } from "../../scripts/discover/starterPlant.ts";
-import { parseDiscoverArgs, UsageError } from "../../scripts/discover/options.ts";
+import { parseDiscoverArgs, shownUrl, UsageError } from "../../scripts/discover/options.ts";
 import { periodOf } from "../../scripts/discover/DraftPlant.ts";
 import { loadPlantDir } from "../../server/plant/loadPlant.ts";
 import { PlantIngest } from "../../server/ingest/PlantIngest.ts";
@@ -152,5 +152,10 @@ describe("plant:discover: from what a broker carries to a starter plant", () => 
     expect(() => parseDiscoverArgs(["--mqtt", "mqtt://h", "--id", "a", "--out", "x/b"])).toThrow(/named after its id/);
     expect(() => parseDiscoverArgs(["--mqtt", "mqtt://h", "--seconds", "0"])).toThrow(/whole number from 1 to 3600/);
     expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840"])).toThrow(/not available yet/);
+  });
+
+  it("a broker password is never printed or written into plant.json", () => {
+    expect(shownUrl("mqtts://gemba:s3cret@broker.plant.lan:8883")).toBe("mqtts://broker.plant.lan:8883");
+    expect(shownUrl("mqtt://127.0.0.1:1883")).toBe("mqtt://127.0.0.1:1883");
   });
 });
