@@ -3,7 +3,7 @@
  * and wire the features (client/app/, one per file) to the room, the 3D view, XR and the call. Every panel,
  * desktop or XR, reads one RoomView (live, or the room's shared playback time).
  */
-import { Vector3 } from "@babylonjs/core";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import { askWhoJoins, joinRoom } from "./app/joinDialog.ts";
 import { seatsToCall } from "./app/callFollowsRoom.ts";
 import { installDebugHook } from "./app/debugHook.ts";

@@ -2,7 +2,7 @@
  * Name tags over the others' heads (name, device, speaking, reconnecting) and note tags at their pins,
  * replaced only when what they show changed.
  */
-import { Vector3 } from "@babylonjs/core";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { PlantRoomState } from "../../shared/state.ts";
 import type { AnnotationMarks } from "../scene/AnnotationMarks.ts";
 import type { Avatars } from "../scene/Avatars.ts";

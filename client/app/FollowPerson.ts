@@ -2,7 +2,7 @@
  * Following someone on the desktop: the walk camera rides on their head, the room is told (so they see who
  * follows), and the "following" bar offers to stop. Picked from the participants list.
  */
-import { Quaternion } from "@babylonjs/core";
+import { Quaternion } from "@babylonjs/core/Maths/math.vector.js";
 import type { Avatars } from "../scene/Avatars.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import type { PlantSession } from "../session/PlantSession.ts";

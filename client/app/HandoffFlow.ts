@@ -5,7 +5,7 @@
  * person is offered to pull the seat or sit separately. The debug hook records when each takeover was
  * accepted and when this page was live.
  */
-import { Quaternion } from "@babylonjs/core";
+import { Quaternion } from "@babylonjs/core/Maths/math.vector.js";
 import type { HandoffTicketInfo } from "../../shared/protocol.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import type { PlantSession, SessionEvents } from "../session/PlantSession.ts";

@@ -3,7 +3,7 @@
  * and ink (a stroke drawn across an asset, kept in that asset's local frame). Also where the mouse is, for
  * the pointer.
  */
-import type { Vector3 } from "@babylonjs/core";
+import type { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { AnnotationMarks } from "../scene/AnnotationMarks.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import type { PlantSession } from "../session/PlantSession.ts";

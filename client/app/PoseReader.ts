@@ -3,7 +3,7 @@
  * pointer while in XR, else the desktop camera, with a pointer laser in point mode from the camera to what
  * the mouse is over.
  */
-import { Quaternion, Vector3 } from "@babylonjs/core";
+import { Quaternion, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import type { PoseMessage } from "../session/PresenceSender.ts";
 import type { XrController } from "../xr/index.ts";

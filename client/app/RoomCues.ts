@@ -2,7 +2,7 @@
  * What others ask everyone to look at: a ping ("look here", a mark at the edge of the view for 5 s and a chime),
  * a summon (everyone is brought to an asset), a share (an asset is selected for everyone).
  */
-import { Vector3 } from "@babylonjs/core";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import type { PlantSession, SessionEvents } from "../session/PlantSession.ts";
 import { el, toast } from "../ui/dom.ts";

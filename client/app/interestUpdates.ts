@@ -3,7 +3,7 @@
  * the ground, the orbit target, or the headset's gaze), the area of whoever they follow, and the selected
  * assets (client/session/Interest.ts). 4 Hz is plenty: hysteresis adds an area 8 m before you reach it.
  */
-import { Quaternion, Vector3 } from "@babylonjs/core";
+import { Quaternion, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { PlantModel } from "../../shared/plant.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import { areaAt, areaBoxes, type GroundPoint } from "../session/Interest.ts";

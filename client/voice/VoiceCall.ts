@@ -16,7 +16,8 @@
  * (replaceTrack(null)). Measured in Chromium 156: a disabled track alone keeps
  * sending ~150 B/s of silence frames; with replaceTrack(null) bytesSent stops.
  */
-import type { Observer, Scene } from "@babylonjs/core";
+import type { Observer } from "@babylonjs/core/Misc/observable.js";
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { SignalMessage } from "../../shared/protocol.ts";
 import type { SeatState } from "../../shared/state.ts";
 import { MeshTransport } from "./MeshTransport.ts";

@@ -2,7 +2,7 @@
  * Per frame, for the spatial mix: the listener at the active camera (looking along its forward axis, its up
  * axis up), each voice at its talker's avatar head. Allocates nothing.
  */
-import type { Scene } from "@babylonjs/core";
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { SpatialMixer } from "./SpatialMixer.ts";
 
 export function placeVoices(

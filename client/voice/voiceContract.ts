@@ -2,7 +2,7 @@
  * The voice call's contract with the page: what it needs (VoiceDeps), what it offers (VoiceController), the
  * test hook `window.__gemba_voice`, and the call's copy of a seat's voice flags.
  */
-import type { Scene } from "@babylonjs/core";
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { z } from "zod";
 import type { ClientMessage, SignalMessage } from "../../shared/protocol.ts";
 import type { SeatState } from "../../shared/state.ts";

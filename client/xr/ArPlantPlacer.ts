@@ -3,7 +3,7 @@
  * select puts it down at the reticle on an anchor, and it follows the anchor as the device refines it.
  * "Re-place" picks it up again. Leaving the session gives the page its sky and clear colour back.
  */
-import { Color4 } from "@babylonjs/core";
+import { Color4 } from "@babylonjs/core/Maths/math.color.js";
 import { ArPlacement } from "./ArPlacement.ts";
 import { TABLETOP_SCALE } from "./placementMath.ts";
 import type { XrFeature, XrSessionStart } from "./xrFeature.ts";

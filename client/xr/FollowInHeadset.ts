@@ -3,7 +3,7 @@
  * teleports to stand 1.2 m behind them, facing their way, whenever they are more than 2 m from that spot.
  * Runs on the wrist panels' 5 Hz poll; off while co-located (the real room decides where one stands).
  */
-import { Vector3 } from "@babylonjs/core";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { PlantRoomState } from "../../shared/state.ts";
 import type { XrRig } from "./XrRig.ts";
 import type { XrViewer } from "./XrViewer.ts";

@@ -3,7 +3,10 @@
  * snaps the view 45°. Controllers only (tracked hands have no stick). Off while co-located: the real room
  * decides where one stands.
  */
-import { Color3, MeshBuilder, StandardMaterial, type Mesh } from "@babylonjs/core";
+import { Color3 } from "@babylonjs/core/Maths/math.color.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
 import type { XrFeature, XrSessionStart } from "./xrFeature.ts";
 import { RAY_WALK, type XrRig } from "./XrRig.ts";
 import type { XrViewer } from "./XrViewer.ts";

@@ -3,7 +3,7 @@
  * the desktop camera. The pointer is the ray of a hand that is pressing, or the last click's ray for a moment
  * (so the others see what was picked).
  */
-import { Vector3 } from "@babylonjs/core";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { Pose7, XrPoses } from "./xrContract.ts";
 import type { XrHand } from "./XrHand.ts";
 import type { XrRig } from "./XrRig.ts";

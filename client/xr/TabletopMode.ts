@@ -3,7 +3,10 @@
  * floor disc under them). Switching back to walk-in returns the viewer where they stood, or to the room's
  * alignment when co-located. In AR the plant is always on the tabletop scale (placed by ArPlantPlacer).
  */
-import { Color3, MeshBuilder, StandardMaterial, type Mesh } from "@babylonjs/core";
+import { Color3 } from "@babylonjs/core/Maths/math.color.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
 import type { Locomotion } from "./Locomotion.ts";
 import { TABLETOP_SCALE } from "./placementMath.ts";
 import type { TabletopGestures } from "./TabletopGestures.ts";

@@ -3,7 +3,7 @@
  * wrist-panel button, touch a floor mark (co-location), or select the asset the ray hits, exactly as a
  * desktop click does. Also the controllers' face buttons (scale, pin).
  */
-import type { AbstractMesh } from "@babylonjs/core";
+import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
 import type { ArPlantPlacer } from "./ArPlantPlacer.ts";
 import type { TabletopMode } from "./TabletopMode.ts";
 import type { PanelButton } from "./WristPanel.ts";

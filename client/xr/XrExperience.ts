@@ -16,15 +16,12 @@
  * near-interaction material; everything drawn is built from primitives. Observers go through two
  * `Subscriptions` (this object's lifetime, one session's lifetime). The frame loop allocates nothing.
  */
-import {
-  Vector3,
-  WebXRExperienceHelper,
-  WebXRHandTracking,
-  WebXRInput,
-  WebXRMotionControllerManager,
-  WebXRState,
-  type WebXRRenderTarget,
-} from "@babylonjs/core";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import { WebXRExperienceHelper } from "@babylonjs/core/XR/webXRExperienceHelper.js";
+import { WebXRHandTracking } from "@babylonjs/core/XR/features/WebXRHandTracking.js";
+import { WebXRInput } from "@babylonjs/core/XR/webXRInput.js";
+import { WebXRMotionControllerManager } from "@babylonjs/core/XR/motionController/webXRMotionControllerManager.js";
+import { WebXRState, type WebXRRenderTarget } from "@babylonjs/core/XR/webXRTypes.js";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import { toast } from "../ui/dom.ts";
 import { ArPlantPlacer } from "./ArPlantPlacer.ts";

@@ -3,7 +3,11 @@
  * and the look they share (rays, bodies, the joint sphere Babylon instances per tracked hand joint). Nothing is
  * downloaded: no controller models, no hand meshes.
  */
-import { Color3, MeshBuilder, StandardMaterial, type Mesh, type WebXRInputSource } from "@babylonjs/core";
+import { Color3 } from "@babylonjs/core/Maths/math.color.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import type { WebXRInputSource } from "@babylonjs/core/XR/webXRInputSource.js";
 import { createHandLooks, XrHand, type HandLooks } from "./XrHand.ts";
 import type { XrRig } from "./XrRig.ts";
 

@@ -3,7 +3,8 @@
  * session's mode and scale, the working placement and the last thing a ray picked. One per page; each feature
  * reads and writes only the parts it owns or consults.
  */
-import { Vector3, type WebXRExperienceHelper } from "@babylonjs/core";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { WebXRExperienceHelper } from "@babylonjs/core/XR/webXRExperienceHelper.js";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import type { XrMode } from "./buttons.ts";
 import type { PlantFrame } from "./PlantFrame.ts";

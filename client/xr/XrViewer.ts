@@ -3,7 +3,8 @@
  * features move and turn the viewer (teleport, snap turn, follow, tabletop), and leaving XR gives the desktop
  * its camera back exactly as it was.
  */
-import { Matrix, Quaternion, Vector3, type Camera } from "@babylonjs/core";
+import { Matrix, Quaternion, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import type { XrFeature, XrSessionStart } from "./xrFeature.ts";
 import type { XrRig } from "./XrRig.ts";
 

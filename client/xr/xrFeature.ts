@@ -3,7 +3,7 @@
  * starts, `detach` when it ends (everything back as it was on the desktop), `dispose` with the page. What a
  * feature registers for one session goes through `start.subs`, which the experience clears at the session's end.
  */
-import type { WebXRExperienceHelper } from "@babylonjs/core";
+import type { WebXRExperienceHelper } from "@babylonjs/core/XR/webXRExperienceHelper.js";
 import type { XrMode } from "./buttons.ts";
 import type { Subscriptions } from "./Subscriptions.ts";
 
