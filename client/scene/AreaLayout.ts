@@ -6,8 +6,13 @@
  *
  * `areaLayout` is the pure part (where everything goes); `buildAreaLayout` turns it into meshes.
  */
-import type { Mesh } from "@babylonjs/core";
-import { Color3, DynamicTexture, MeshBuilder, StandardMaterial, TransformNode, type Scene } from "@babylonjs/core";
+import { Color3 } from "@babylonjs/core/Maths/math.color.js";
+import { DynamicTexture } from "@babylonjs/core/Materials/Textures/dynamicTexture.js";
+import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { PlantModel } from "../../shared/plant.ts";
 
 /** Metres between asset centres on an area's floor. */
