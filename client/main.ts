@@ -34,6 +34,7 @@ import { byId, toast } from "./ui/dom.ts";
 import { Inspector } from "./ui/Inspector.ts";
 import { Labels } from "./ui/Labels.ts";
 import { Participants } from "./ui/Participants.ts";
+import { PlantStatus } from "./ui/PlantStatus.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
 import { installXr } from "./xr/index.ts";
@@ -103,6 +104,8 @@ async function boot(): Promise<void> {
     kick: (seat, reason) => session.ask("kick", reason ? { seat, reason } : { seat }),
   });
   const inspector = new Inspector(model, dataToken);
+  const plantStatus = new PlantStatus(model.scene === null);
+  plantStatus.update(null);
   const marks = new AnnotationMarks(scene);
   hook.noteWorld = (id) => {
     const w = marks.worldOf(id);
@@ -153,7 +156,7 @@ async function boot(): Promise<void> {
   // prettier-ignore
   const panels = new DesktopPanels({
     scene, session, roomView, me, labels, tags, floatingTags, avatars, marks,
-    participants, inspector, alarms, timeline, notes, selection, follow,
+    participants, inspector, alarms, timeline, notes, selection, follow, plantStatus,
   });
 
   await joinRoom(session, plantId, who);

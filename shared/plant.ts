@@ -84,8 +84,8 @@ export const PlantModel = z.object({
   types: z.array(TypeDef),
   twins: z.array(TwinDef),
   relationships: z.array(z.object({ source: z.string(), name: z.string(), target: z.string() })),
-  /** URL (same origin) of the plant's glTF/GLB scene. */
-  scene: z.string(),
+  /** URL (same origin) of the plant's glTF/GLB scene; null when the plant has none (assets laid out by area). */
+  scene: z.string().nullable(),
 });
 export type PlantModel = z.infer<typeof PlantModel>;
 

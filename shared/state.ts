@@ -190,6 +190,20 @@ export const CalibrationState = schema(
 );
 export type CalibrationState = SchemaType<typeof CalibrationState>;
 
+/** A Sparkplug edge node the plant binds, as this server's host application sees it (keyed "group/node"). */
+export const EdgeNodeSeen = schema(
+  {
+    group: t.string(),
+    node: t.string(),
+    /** shared/protocol.ts EdgeNodeState: "not seen" | "online" | "waiting for birth" | "offline". */
+    state: t.string(),
+    /** Server time of the last change of state (ms since epoch); 0 while "not seen". */
+    since: t.float64(),
+  },
+  "EdgeNodeSeen",
+);
+export type EdgeNodeSeen = SchemaType<typeof EdgeNodeSeen>;
+
 export const PlantRoomState = schema(
   {
     protocol: t.uint16(),
@@ -217,6 +231,8 @@ export const PlantRoomState = schema(
     elsewhere: t.uint16(),
     /** Why the plant's values are not arriving (its broker is away), "" while they are: shown in the status panel. */
     offline: t.string(),
+    /** The plant's Sparkplug edge nodes and whether their values arrive: shown in the plant status panel. */
+    edgeNodes: t.map(EdgeNodeSeen),
   },
   "PlantRoomState",
 );

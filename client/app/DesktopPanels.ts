@@ -1,7 +1,7 @@
 /**
  * The desktop's panels and marks kept in step with the room, from the render loop: on a new patch (at most
- * 10 times a second) labels, status colours, participants, inspector, alarms, timeline, notes, avatars,
- * annotation marks and tags; otherwise once a second the inspector's and timeline's ages. Every panel reads
+ * 10 times a second) labels, status colours, participants, plant status, inspector, alarms, timeline, notes,
+ * avatars, annotation marks and tags; otherwise once a second the inspector's and timeline's ages. Every panel reads
  * the same RoomView, so during shared playback they all show the room's view time.
  */
 import type { AnnotationMarks } from "../scene/AnnotationMarks.ts";
@@ -14,6 +14,7 @@ import type { Inspector } from "../ui/Inspector.ts";
 import type { Labels } from "../ui/Labels.ts";
 import type { NotesPanel } from "../ui/NotesPanel.ts";
 import type { Participants } from "../ui/Participants.ts";
+import type { PlantStatus } from "../ui/PlantStatus.ts";
 import { applyRoleGates } from "../ui/roleGates.ts";
 import type { ScreenTags } from "../ui/ScreenTags.ts";
 import type { Timeline } from "../ui/Timeline.ts";
@@ -41,6 +42,7 @@ export interface DesktopParts {
   notes: NotesPanel;
   selection: Selection;
   follow: FollowPerson;
+  plantStatus: PlantStatus;
 }
 
 export class DesktopPanels {
@@ -79,6 +81,7 @@ export class DesktopPanels {
       for (const [id, tw] of view.twins) p.scene.setStatus(id, tw.status);
       p.participants.update(state, p.session.seatId);
       showPlantOffline(state.offline ?? "");
+      p.plantStatus.update(state);
       p.inspector.setViewTime(view.past ? view.at : 0);
       p.inspector.update(view, view.at);
       const who = p.me();

@@ -29,6 +29,7 @@ import "@babylonjs/loaders/glTF";
 import "@babylonjs/core/Culling/ray.js";
 import "@babylonjs/core/Meshes/thinInstanceMesh.js";
 import type { PlantModel } from "../../shared/plant.ts";
+import { buildAreaLayout } from "./AreaLayout.ts";
 
 export const STATUS_COLORS: readonly [number, number, number][] = [
   [0.18, 0.8, 0.44], // normal
@@ -105,16 +106,19 @@ export class PlantScene {
   }
 
   /**
-   * Load the plant's scene file; progress is 0..1 when the size is known. The scene is plant data: it is
+   * Load the plant's scene file (or, for a plant without one, lay its assets out by area); progress is 0..1 when the size is known. The scene is plant data: it is
    * fetched with the sign-in token (a loader URL cannot carry the header) and handed to the loader as bytes.
    */
   async loadAsync(model: PlantModel, token: TokenSource, onProgress: (fraction: number | null) => void): Promise<void> {
-    const res = await authFetch(model.scene, token);
-    if (!res.ok) throw new Error(`Cannot load the plant's 3D scene: ${await refusalText(res)}`);
-    const gltf = (res.headers.get("content-type") ?? "").includes("gltf+json");
-    const bytes = await readWithProgress(res, onProgress);
-    const container = await LoadAssetContainerAsync(bytes, this.scene, { pluginExtension: gltf ? ".gltf" : ".glb" });
-    container.addAllToScene();
+    if (model.scene === null) buildAreaLayout(model, this.scene);
+    else {
+      const res = await authFetch(model.scene, token);
+      if (!res.ok) throw new Error(`Cannot load the plant's 3D scene: ${await refusalText(res)}`);
+      const gltf = (res.headers.get("content-type") ?? "").includes("gltf+json");
+      const bytes = await readWithProgress(res, onProgress);
+      const container = await LoadAssetContainerAsync(bytes, this.scene, { pluginExtension: gltf ? ".gltf" : ".glb" });
+      container.addAllToScene();
+    }
     const byName = new Map<string, TransformNode>();
     for (const n of [...this.scene.transformNodes, ...this.scene.meshes]) byName.set(n.name, n);
     const missing: string[] = [];

@@ -359,6 +359,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.get("/plants/:id/scene", async (req, res) => {
     const plant = await withModel(req, res);
     if (!plant) return;
+    if (plant.scenePath === null)
+      return fail(res, 404, "This plant has no 3D scene: the page lays its assets out by area.");
     res.type(path.extname(plant.scenePath) === ".gltf" ? "model/gltf+json" : "model/gltf-binary");
     res.setHeader("Cache-Control", "no-cache");
     res.sendFile(plant.scenePath);

@@ -160,7 +160,8 @@ export const PlantInstance = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "is lowercase letters, digits and dashes"),
     name: z.string().min(1),
     description: z.string().default(""),
-    scene: z.string().min(1),
+    /** The plant's glTF/GLB scene. Without one the page lays the assets out by area (client/scene/AreaLayout.ts). */
+    scene: z.string().min(1).optional(),
     models: z.string().default("models"),
     areas: z
       .array(

@@ -20,8 +20,8 @@ export interface LoadedPlant {
   instance: PlantInstance;
   bindings: Binding[];
   dir: string;
-  /** Absolute path of the scene file. */
-  scenePath: string;
+  /** Absolute path of the scene file; null when the plant has none (the page lays the assets out by area). */
+  scenePath: string | null;
   /** The plant's rules, compiled and checked against the model. */
   rules: CompiledRule[];
   /** Accepted with a warning (e.g. a vendor DTDL extension context); start-up logs them, plant:check prints them. */
@@ -104,15 +104,19 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
   });
   issues.push(...validateSparkplugBindings(inst.bindings, inst.twins, types));
   issues.push(...validateTopicBindings(inst.bindings, inst.twins, types));
-  const scenePath = path.resolve(abs, inst.scene);
-  try {
-    await fs.access(scenePath);
-  } catch {
-    issues.push({
-      file: "plant.json",
-      path: "scene",
-      reason: `scene file "${inst.scene}" not found (run npm run plant:scene).`,
-    });
+  // A plant may have no scene (a plant written by plant:discover); one it names must exist, or a typo would
+  // silently turn a drawn plant into boxes.
+  const scenePath = inst.scene === undefined ? null : path.resolve(abs, inst.scene);
+  if (scenePath !== null) {
+    try {
+      await fs.access(scenePath);
+    } catch {
+      issues.push({
+        file: "plant.json",
+        path: "scene",
+        reason: `scene file "${inst.scene}" not found (run npm run plant:scene, or remove "scene" to lay the assets out by area).`,
+      });
+    }
   }
   if (issues.length > 0) throw new PlantError(issues);
 
@@ -132,7 +136,7 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
       properties: t.properties,
     })),
     relationships: inst.relationships,
-    scene: `/plants/${inst.id}/scene`,
+    scene: scenePath === null ? null : `/plants/${inst.id}/scene`,
   };
   // Rules need the resolved model (types, points, relationships) to be checked.
   const compiled = compileRules(inst.rules, model);

@@ -23,6 +23,7 @@ import { admitToRoom, authorizeJoin, type SeatAuth } from "./joinPolicy.ts";
 import type { PlantRuntime } from "../runtime/PlantHub.ts";
 import { pickColor } from "./seatColors.ts";
 import { TwinStateSync } from "./TwinStateSync.ts";
+import { EdgeNodeSync } from "./EdgeNodeSync.ts";
 import { InterestSync, interestEnabled } from "./InterestSync.ts";
 import { SeatRegistry } from "./SeatRegistry.ts";
 import { SeatSignInGuard, type GuardedRoom } from "./seatSignInGuard.ts";
@@ -59,6 +60,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private readonly seats = new SeatRegistry();
     readonly counters = new MessageCounters();
     private leavePresence: (() => void) | undefined;
+    /** Sparkplug edge nodes that are not online, for the plant status panel. */
+    private edgeNodes: EdgeNodeSync | undefined;
 
     override async onCreate(options: { plant: string }): Promise<void> {
       try {
@@ -92,10 +95,13 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       state.pastAlarms = new MapSchema();
       state.playbackSpeed = 0;
       state.playbackBy = "";
+      state.edgeNodes = new MapSchema();
       this.setState(state);
       this.leavePresence = ctx.presence.enter(options.plant, this.roomId, () => this.state.seats.size);
       this.journal = new PlantJournal(options.plant, ctx.now);
       this.sync = new TwinStateSync(this.runtime.twin, state);
+      this.edgeNodes = new EdgeNodeSync(this.runtime.ingest.sparkplug, state);
+      this.edgeNodes.flush();
       const model = this.runtime.plant.model;
       this.interest = new InterestSync(model, state, interestEnabled(ctx.interest ?? "auto", model));
       this.alarmSync = new AlarmStateSync(this.runtime.alarms, state);
@@ -183,6 +189,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       if (this.state.elsewhere !== elsewhere) this.state.elsewhere = elsewhere;
       const offline = ctx.offline();
       if (this.state.offline !== offline) this.state.offline = offline;
+      this.edgeNodes?.flush();
     }
 
     /** The seat this connection drives (pending and moved connections drive nothing). */

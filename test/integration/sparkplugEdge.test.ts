@@ -166,17 +166,28 @@ describe("Sparkplug B with Eclipse Tahu's edge node on the real Mosquitto", () =
     expect(h.logs).toContain(`Sparkplug: asked ${g}/Edge1 to rebirth (data before birth)`);
   });
 
-  it("Gemba started after the edge node, writes off: the node shows 'waiting for birth'; named metrics still apply", async () => {
+  it("Gemba started after the edge node, writes off: the node shows 'waiting for birth' in /healthz and in the room's plant status; named metrics still apply", async () => {
     const g = group();
     const edge = await edgeNode(g, 10, 1);
     const h = await gemba(g);
     expect(await nodeState(h)).toMatchObject({ state: "not seen" });
+    // The page's plant status panel reads the room state: the node is listed before anything is heard from it.
+    const room = await join(h, "Status");
+    const first = await waitForState(room, (st) => st.edgeNodes.size > 0, "the room to list the edge node");
+    expect(first.edgeNodes.get(`${g}/Edge1`)).toMatchObject({ group: g, node: "Edge1", state: "not seen", since: 0 });
     edge.data(1, 12);
     const waiting = await eventually(async () => {
       const n = await nodeState(h);
       return n.state === "waiting for birth" ? n : undefined;
     }, "the node to wait for its birth");
     expect(waiting).toMatchObject({ group: g, node: "Edge1", rebirthRequests: 0 });
+    const seen = await waitForState(
+      room,
+      (st) => st.edgeNodes.get(`${g}/Edge1`)?.state === "waiting for birth",
+      "the room to say the node waits for its birth",
+    );
+    expect(seen.edgeNodes.get(`${g}/Edge1`)!.since).toBe(waiting.since);
+    await room.leave();
     expect(point(h, "T101", "level").value).toBeNaN(); // an alias without its birth means nothing
     edge.dataByName("Pump/Flow", 4.5);
     await eventually(

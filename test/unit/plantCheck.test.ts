@@ -20,6 +20,17 @@ function edit(file: string, fn: (doc: Record<string, unknown>) => void): void {
   fs.writeFileSync(file, JSON.stringify(doc, null, 2));
 }
 
+/** `npm run plant:check -- dir`: its exit code and what it printed on stderr. */
+function plantCheck(dir: string): { code: number; out: string } {
+  try {
+    execFileSync("npx", ["tsx", "scripts/plant-check.ts", dir], { encoding: "utf8", stdio: "pipe" });
+    return { code: 0, out: "" };
+  } catch (e) {
+    const err = e as { status: number; stderr: string };
+    return { code: err.status, out: err.stderr };
+  }
+}
+
 async function issuesOf(dir: string) {
   try {
     await loadPlantDir(dir);
@@ -81,18 +92,34 @@ describe("plant definition (DTDL checked by the reference parser + instance file
     edit(path.join(dir, "plant.json"), (d) => {
       (d["types"] as Record<string, { label: string[] }>)["dtmi:gemba:demo:Tank;1"]!.label = ["levle"];
     });
-    let out = "";
-    let code = 0;
-    try {
-      execFileSync("npx", ["tsx", "scripts/plant-check.ts", dir], { encoding: "utf8", stdio: "pipe" });
-    } catch (e) {
-      const err = e as { status: number; stderr: string };
-      code = err.status;
-      out = err.stderr;
-    }
+    const { code, out } = plantCheck(dir);
     expect(code).toBe(1);
     expect(out).toContain(
       'plant.json at types["dtmi:gemba:demo:Tank;1"].label[0]: dtmi:gemba:demo:Tank;1 has no telemetry "levle".',
     );
+  });
+
+  it("a plant without a scene loads: its model says so, and the page lays the assets out by area", async () => {
+    const dir = copyDemo();
+    fs.rmSync(path.join(dir, "scene.glb"));
+    edit(path.join(dir, "plant.json"), (d) => {
+      delete d["scene"];
+    });
+    const loaded = await loadPlantDir(dir);
+    expect(loaded.scenePath).toBeNull();
+    expect(loaded.model.scene).toBeNull();
+  });
+
+  it("a scene that plant.json names must exist (a typo must not turn a drawn plant into boxes)", async () => {
+    const dir = copyDemo();
+    fs.rmSync(path.join(dir, "scene.glb"));
+    expect(await issuesOf(dir)).toEqual([
+      {
+        file: "plant.json",
+        path: "scene",
+        reason:
+          'scene file "scene.glb" not found (run npm run plant:scene, or remove "scene" to lay the assets out by area).',
+      },
+    ]);
   });
 });

@@ -217,6 +217,9 @@ export class SparkplugIngest {
     this.filters = [...this.nodes.values()].map((n) => `${this.root}${n.group}/+/${n.node}/#`);
   }
 
+  /** Bumped whenever an edge node's state changes: rooms copy nodeStatus() only then. */
+  nodeChanges = 0;
+
   /** Every bound edge node and what this host knows of it (for /healthz and the plant status). */
   nodeStatus(): EdgeNodeStatus[] {
     return [...this.nodes.values()].map((n) => ({
@@ -499,6 +502,7 @@ export class SparkplugIngest {
     if (n.state === state) return;
     n.state = state;
     n.since = now;
+    this.nodeChanges++;
   }
 
   private requestRebirth(n: NodeState, now: number, why: string): void {
