@@ -13,6 +13,7 @@ import { PlantInstance, type Binding } from "./instance.ts";
 import { compileRules, type CompiledRule } from "../rules/index.ts";
 import { validateSparkplugBindings } from "../ingest/sparkplug/validateBindings.ts";
 import { validateTopicBindings } from "../ingest/validateTopicBindings.ts";
+import { validateOpcUaClientBindings } from "../ingest/opcua/validateBindings.ts";
 
 export interface LoadedPlant {
   model: PlantModel;
@@ -223,6 +224,7 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
   });
   issues.push(...validateSparkplugBindings(inst.bindings, inst.twins, types));
   issues.push(...validateTopicBindings(inst.bindings, inst.twins, types));
+  issues.push(...validateOpcUaClientBindings(inst.bindings, inst.twins, types));
   const scenePath = path.resolve(abs, inst.scene);
   try {
     await fs.access(scenePath);
