@@ -164,7 +164,9 @@ export type OpcUaClientItem = z.infer<typeof OpcUaClientItem>;
 export const OpcUaClientBinding = z
   .object({
     format: z.literal("opcua"),
-    endpoint: z.string().regex(/^opc\.tcp:\/\/[^\s/]+(\/\S*)?$/, 'is an OPC UA endpoint URL, e.g. "opc.tcp://plc1:4840"'),
+    endpoint: z
+      .string()
+      .regex(/^opc\.tcp:\/\/[^\s/]+(\/\S*)?$/, 'is an OPC UA endpoint URL, e.g. "opc.tcp://plc1:4840"'),
     security: z
       .object({
         mode: z.enum(["None", "Sign", "SignAndEncrypt"]).default("None"),
@@ -193,7 +195,12 @@ export const OpcUaClientBinding = z
   .strict();
 export type OpcUaClientBinding = z.infer<typeof OpcUaClientBinding>;
 
-export const Binding = z.discriminatedUnion("format", [JsonBinding, OpcUaBinding, SparkplugBinding, OpcUaClientBinding]);
+export const Binding = z.discriminatedUnion("format", [
+  JsonBinding,
+  OpcUaBinding,
+  SparkplugBinding,
+  OpcUaClientBinding,
+]);
 export type Binding = z.infer<typeof Binding>;
 /** The MQTT-topic bindings (JSON and OPC UA JSON); TopicRouter handles these. */
 export type TopicBinding = JsonBinding | OpcUaBinding;

@@ -9,8 +9,8 @@
  * server numbers its namespaces differently, the items are created again with the new indices.
  * The state and its reason feed /healthz and the plant status panel.
  */
+import type { ClientSubscription } from "node-opcua-client";
 import {
-  ClientSubscription,
   MessageSecurityMode,
   OPCUAClient,
   SecurityPolicy,
@@ -113,9 +113,7 @@ export class OpcUaSource {
   private set(state: OpcUaSourceState, reason: string): void {
     if (this.state !== state) {
       this.since = this.opts.now();
-      this.opts.log(
-        `OPC UA ${this.opts.endpoint}: ${state}${reason ? ` (${reason})` : ""}`.slice(0, 500),
-      );
+      this.opts.log(`OPC UA ${this.opts.endpoint}: ${state}${reason ? ` (${reason})` : ""}`.slice(0, 500));
     }
     this.state = state;
     this.reason = reason;
@@ -254,7 +252,12 @@ export class OpcUaSource {
         group.monitoredItems.forEach((mi: ClientMonitoredItemBase, k) => {
           const code = mi.statusCode?.value ?? 0;
           if (code >>> 30 === 0) this.monitored++;
-          else this.refuse(list[k]!.slot, UNKNOWN_NODE.has(code) ? "unknown-node" : "item-refused", describeStatusCode(code));
+          else
+            this.refuse(
+              list[k]!.slot,
+              UNKNOWN_NODE.has(code) ? "unknown-node" : "item-refused",
+              describeStatusCode(code),
+            );
         });
         group.on("changed", (_mi: ClientMonitoredItemBase, dv: DataValue, k: number) => this.notify(list[k]!.slot, dv));
       }
@@ -273,7 +276,7 @@ export class OpcUaSource {
     this.opts.ingest.handleSource(
       this.labels[slot]!,
       this.route,
-      (sink) => this.reader.read(dv as unknown as UaDataValue, slot, it.scale, it.offset, sink, it.nodeId),
+      (sink) => this.reader.read(dv, slot, it.scale, it.offset, sink, it.nodeId),
       this.opts.now(),
     );
   }
