@@ -29,7 +29,7 @@ import type { OpcUaClientBinding } from "../../plant/instance.ts";
 import { describeStatusCode } from "../../formats/quality.ts";
 import type { PlantIngest, SlotRoute } from "../PlantIngest.ts";
 import { parseNodeIdText, resolveNodeIdText, type NodeIdText } from "./nodeIdText.ts";
-import { DataValueReader, type UaDataValue } from "./readDataValue.ts";
+import { DataValueReader } from "./readDataValue.ts";
 
 /** One monitored item as planned from the plant file. */
 export interface PlannedItem {
