@@ -176,19 +176,27 @@ export class OpcUaSource {
     }
   }
 
-  /** A refusal node-opcua does not retry (certificate, identity): say what to fix, try again later. */
+  /**
+   * A refusal node-opcua does not retry (certificate, identity): say what to fix. An untrusted certificate is
+   * tried again every 10 s (the operator may trust it meanwhile); a refused password is not, since the password
+   * only changes with Gemba's environment and repeated wrong sign-ins can lock the account on the server.
+   */
   private async giveUp(client: OPCUAClient, e: Error): Promise<void> {
     const untrusted = /certificate|BadSecurityChecksFailed/i.test(e.message);
+    const identity = /BadUserAccessDenied|BadIdentityToken/.test(e.message);
+    const u = this.opts.user;
     this.set(
       "offline",
       untrusted
         ? `${e.message}; if this is the right server, move its certificate from ${this.opts.pkiDir}/rejected to ${this.opts.pkiDir}/trusted/certs`
-        : e.message,
+        : identity && u.type === "username"
+          ? `the server refused user "${u.username}" (${e.message}); check the user name and the password in ${u.passwordEnv}, then restart Gemba`
+          : e.message,
     );
     this.session = null;
     this.client = null;
     await client.disconnect().catch(() => undefined);
-    if (this.closed) return;
+    if (this.closed || identity) return;
     this.retryTimer = setTimeout(() => void this.connect(), 10_000);
     this.retryTimer.unref();
   }
