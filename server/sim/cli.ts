@@ -4,6 +4,7 @@
  *   npx tsx server/sim/cli.ts fault <name> <target> [--url http://127.0.0.1:2567]
  *   npx tsx server/sim/cli.ts clear [name] [target] [--url ...]
  *   npx tsx server/sim/cli.ts list [--url ...]
+ *   npx tsx server/sim/cli.ts --opcua [...]      the simulated plant as an OPC UA server (opcuaSimCli.ts)
  *
  * Talks to POST / DELETE / GET /api/sim/faults. The URL can also come from GEMBA_URL.
  * The routes need a sign-in token (expert or above to change faults): GEMBA_TOKEN, or
@@ -11,6 +12,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { FAULTS, isFaultName } from "./PlantSimulator.ts";
+import { OPCUA_USAGE, runOpcUaSim } from "./opcuaSimCli.ts";
 
 const DEFAULT_URL = "http://127.0.0.1:2567";
 
@@ -19,7 +21,8 @@ const USAGE = `Usage:
   npx tsx server/sim/cli.ts clear [name] [target] [--url ...]
   npx tsx server/sim/cli.ts list [--url ...]
 Faults: ${FAULTS.join(", ")}.
-Targets: a twin id (P101, XV311, FL1, CV12), or "twin/point" for flatline.`;
+Targets: a twin id (P101, XV311, FL1, CV12), or "twin/point" for flatline.
+${OPCUA_USAGE}`;
 
 export interface CliDeps {
   fetch?: typeof fetch;
@@ -42,6 +45,11 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   const err = deps.err ?? ((l: string) => console.error(l));
   const doFetch = deps.fetch ?? fetch;
   const env = deps.env ?? process.env;
+  if (argv.includes("--opcua"))
+    return runOpcUaSim(
+      argv.filter((a) => a !== "--opcua"),
+      { out, err, env },
+    );
 
   let url = env.GEMBA_URL ?? DEFAULT_URL;
   const args: string[] = [];

@@ -153,7 +153,7 @@ describe("one DataValue into one sample", () => {
   const SRV = new Date("2026-12-01T10:00:00.500Z");
   const read = (dv: DataValue, scale = 1, offset = 0) => {
     const { got, sink } = recorder();
-    new DataValueReader().read(dv as never, 4, scale, offset, sink, "nsu=urn:a;s=X");
+    new DataValueReader().read(dv, 4, scale, offset, sink, "nsu=urn:a;s=X");
     return got;
   };
   const dv = (value: Variant, statusCode = StatusCodes.Good, sourceTimestamp: Date | null = SRC) =>

@@ -9,8 +9,10 @@
  * server numbers its namespaces differently, the items are created again with the new indices.
  * The state and its reason feed /healthz and the plant status panel.
  */
-import type { ClientSubscription } from "node-opcua-client";
 import {
+  DataChangeFilter,
+  DataChangeTrigger,
+  DeadbandType,
   MessageSecurityMode,
   OPCUAClient,
   SecurityPolicy,
@@ -19,6 +21,7 @@ import {
   UserTokenType,
   AttributeIds,
   type ClientMonitoredItemBase,
+  type ClientSubscription,
   type ClientSession,
   type DataValue,
   type UserIdentityInfo,
@@ -67,6 +70,16 @@ const POLICY: Record<OpcUaClientBinding["security"]["policy"], SecurityPolicy> =
   Basic256Sha256: SecurityPolicy.Basic256Sha256,
   Aes256Sha256RsaPss: SecurityPolicy.Aes256_Sha256_RsaPss,
 };
+
+/**
+ * Report a new source timestamp even when the value did not change (OPC 10000-4 7.22.2, StatusValueTimestamp).
+ * The default trigger reports value or status changes only: a level that holds steady would then look stale
+ * in Gemba although the device keeps confirming it.
+ */
+const FRESH = new DataChangeFilter({
+  trigger: DataChangeTrigger.StatusValueTimestamp,
+  deadbandType: DeadbandType.None,
+});
 
 const UNKNOWN_NODE = new Set<number>([StatusCodes.BadNodeIdUnknown.value, StatusCodes.BadNodeIdInvalid.value]);
 
@@ -254,7 +267,7 @@ export class OpcUaSource {
       for (const [sampling, list] of bySampling) {
         const group = await sub.monitorItems(
           list.map((l) => ({ nodeId: l.text, attributeId: AttributeIds.Value })),
-          { samplingInterval: sampling, discardOldest: true, queueSize: 10 },
+          { samplingInterval: sampling, discardOldest: true, queueSize: 10, filter: FRESH },
           TimestampsToReturn.Both,
         );
         group.monitoredItems.forEach((mi: ClientMonitoredItemBase, k) => {
