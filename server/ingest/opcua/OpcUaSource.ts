@@ -81,6 +81,12 @@ const FRESH = new DataChangeFilter({
   deadbandType: DeadbandType.None,
 });
 
+const FILTER_REFUSED = new Set<number>([
+  StatusCodes.BadMonitoredItemFilterUnsupported.value,
+  StatusCodes.BadFilterNotAllowed.value,
+  StatusCodes.BadMonitoredItemFilterInvalid.value,
+]);
+
 const UNKNOWN_NODE = new Set<number>([StatusCodes.BadNodeIdUnknown.value, StatusCodes.BadNodeIdInvalid.value]);
 
 export class OpcUaSource {
@@ -265,25 +271,36 @@ export class OpcUaSource {
       });
       this.subscriptions.push(sub);
       for (const [sampling, list] of bySampling) {
-        const group = await sub.monitorItems(
-          list.map((l) => ({ nodeId: l.text, attributeId: AttributeIds.Value })),
-          { samplingInterval: sampling, discardOldest: true, queueSize: 10, filter: FRESH },
-          TimestampsToReturn.Both,
-        );
-        group.monitoredItems.forEach((mi: ClientMonitoredItemBase, k) => {
-          const code = mi.statusCode?.value ?? 0;
-          if (code >>> 30 === 0) this.monitored++;
-          else
-            this.refuse(
-              list[k]!.slot,
-              UNKNOWN_NODE.has(code) ? "unknown-node" : "item-refused",
-              describeStatusCode(code),
-            );
-        });
-        group.on("changed", (_mi: ClientMonitoredItemBase, dv: DataValue, k: number) => this.notify(list[k]!.slot, dv));
+        const plain = await this.monitor(sub, list, sampling, FRESH);
+        // A server without the timestamp trigger refuses the filter: those items are monitored without it.
+        if (plain.length > 0) await this.monitor(sub, plain, sampling, null);
       }
     }
     if (!this.closed) this.set("connected", "");
+  }
+
+  /** Creates one group of items; returns those the server refused only for the filter. */
+  private async monitor(
+    sub: ClientSubscription,
+    list: readonly { slot: number; text: string }[],
+    sampling: number,
+    filter: DataChangeFilter | null,
+  ): Promise<{ slot: number; text: string }[]> {
+    const group = await sub.monitorItems(
+      list.map((l) => ({ nodeId: l.text, attributeId: AttributeIds.Value })),
+      { samplingInterval: sampling, discardOldest: true, queueSize: 10, filter },
+      TimestampsToReturn.Both,
+    );
+    const retry: { slot: number; text: string }[] = [];
+    group.monitoredItems.forEach((mi: ClientMonitoredItemBase, k) => {
+      const code = mi.statusCode?.value ?? 0;
+      if (code >>> 30 === 0) this.monitored++;
+      else if (filter && FILTER_REFUSED.has(code)) retry.push(list[k]!);
+      else
+        this.refuse(list[k]!.slot, UNKNOWN_NODE.has(code) ? "unknown-node" : "item-refused", describeStatusCode(code));
+    });
+    group.on("changed", (_mi: ClientMonitoredItemBase, dv: DataValue, k: number) => this.notify(list[k]!.slot, dv));
+    return retry;
   }
 
   private refuse(slot: number, outcome: "unknown-node" | "item-refused", reason: string): void {
