@@ -49,6 +49,7 @@ export class OpcUaTestServer {
 
   private constructor(
     private readonly server: OPCUAServer,
+    private readonly certificates: OPCUACertificateManager,
     readonly endpoint: string,
     readonly certificateFile: string,
   ) {}
@@ -82,6 +83,7 @@ export class OpcUaTestServer {
     const plant = ns.addObject({ organizedBy: addressSpace.rootFolder.objects, browseName: "Plant" });
     const s = new OpcUaTestServer(
       server,
+      cm,
       `opc.tcp://127.0.0.1:${o.port}`,
       path.join(o.pkiDir, "own/certs/certificate.pem"),
     );
@@ -125,5 +127,6 @@ export class OpcUaTestServer {
 
   async stop(): Promise<void> {
     await this.server.shutdown(0);
+    await this.certificates.dispose();
   }
 }

@@ -53,6 +53,7 @@ export function simBinding(model: PlantModel, endpoint: string, publishingInterv
 export class OpcUaSimServer {
   private constructor(
     private readonly server: OPCUAServer,
+    private readonly certificates: OPCUACertificateManager,
     private readonly publisher: SimPublisher,
     readonly endpoint: string,
   ) {}
@@ -109,12 +110,13 @@ export class OpcUaSimServer {
     );
     await server.start();
     publisher.start();
-    return new OpcUaSimServer(server, publisher, `opc.tcp://${hostname}:${o.port}`);
+    return new OpcUaSimServer(server, cm, publisher, `opc.tcp://${hostname}:${o.port}`);
   }
 
   async stop(): Promise<void> {
     this.publisher.stop();
     await this.server.shutdown(0);
+    await this.certificates.dispose();
   }
 }
 

@@ -20,27 +20,40 @@ export interface OpcUaSourcesOptions {
   retry?: OpcUaSourceOptions["retry"];
 }
 
-const managers = new Map<string, Promise<OPCUACertificateManager>>();
+/** One certificate manager per PKI folder and process (node-opcua guards its files with a lock of its own), shared. */
+const managers = new Map<string, { cm: Promise<OPCUACertificateManager>; users: number }>();
 
-/** One certificate manager per PKI folder and process: node-opcua guards its files with a lock of its own. */
-function certificateManager(pkiDir: string): Promise<OPCUACertificateManager> {
+function acquireManager(pkiDir: string): Promise<OPCUACertificateManager> {
   let m = managers.get(pkiDir);
   if (!m) {
-    m = (async () => {
+    const cm = (async () => {
       fs.mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
       fs.chmodSync(pkiDir, 0o700);
-      const cm = new OPCUACertificateManager({ rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: false });
-      await cm.initialize();
-      return cm;
+      const manager = new OPCUACertificateManager({ rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: false });
+      await manager.initialize();
+      return manager;
     })();
+    m = { cm, users: 0 };
     managers.set(pkiDir, m);
-    m.catch(() => managers.delete(pkiDir));
+    cm.catch(() => managers.delete(pkiDir));
   }
-  return m;
+  m.users++;
+  return m.cm;
+}
+
+/** The last plant using a PKI folder lets go: its folder watchers are stopped. */
+async function releaseManager(pkiDir: string): Promise<void> {
+  const m = managers.get(pkiDir);
+  if (!m || --m.users > 0) return;
+  managers.delete(pkiDir);
+  await (await m.cm).dispose();
 }
 
 export class OpcUaSources {
-  private constructor(private readonly sources: OpcUaSource[]) {}
+  private constructor(
+    private readonly sources: OpcUaSource[],
+    private readonly pkiDir: string | null,
+  ) {}
 
   /** Connects in the background: a server that is down does not hold up the plant. */
   static async start(
@@ -54,8 +67,8 @@ export class OpcUaSources {
       const key = JSON.stringify([b.endpoint, b.security, b.user]);
       groups.set(key, [...(groups.get(key) ?? []), b]);
     }
-    if (groups.size === 0) return new OpcUaSources([]);
-    const cm = await certificateManager(opts.pkiDir);
+    if (groups.size === 0) return new OpcUaSources([], null);
+    const cm = await acquireManager(opts.pkiDir);
     const sources = [...groups.values()].map(
       (bs) =>
         new OpcUaSource({
@@ -73,7 +86,7 @@ export class OpcUaSources {
         }),
     );
     for (const s of sources) s.start();
-    return new OpcUaSources(sources);
+    return new OpcUaSources(sources, opts.pkiDir);
   }
 
   status(): OpcUaSourceStatus[] {
@@ -91,5 +104,6 @@ export class OpcUaSources {
 
   async close(): Promise<void> {
     await Promise.all(this.sources.map((s) => s.close()));
+    if (this.pkiDir !== null) await releaseManager(this.pkiDir);
   }
 }
