@@ -75,7 +75,7 @@ export class OpcUaSimServer {
     await server.initialize();
     const space = server.engine.addressSpace!;
     const ns = space.registerNamespace(SIM_NAMESPACE);
-    const plant = ns.addObject({ organizedBy: space.rootFolder.objects, browseName: o.model.name, nodeId: "s=plant" });
+    const plant = ns.addObject({ organizedBy: space.rootFolder.objects, browseName: o.model.name });
     const types = new Map(o.model.types.map((t) => [t.id, t]));
     const nodes = new Map<string, { node: Writable; type: DataType }>();
     const sim = new PlantSimulator(o.model, { seed: o.seed ?? 1, startTime: (o.clock ?? Date).now() });
