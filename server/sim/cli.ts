@@ -12,7 +12,6 @@
  */
 import { pathToFileURL } from "node:url";
 import { FAULTS, isFaultName } from "./PlantSimulator.ts";
-import { OPCUA_USAGE, runOpcUaSim } from "./opcuaSimCli.ts";
 
 const DEFAULT_URL = "http://127.0.0.1:2567";
 
@@ -22,7 +21,8 @@ const USAGE = `Usage:
   npx tsx server/sim/cli.ts list [--url ...]
 Faults: ${FAULTS.join(", ")}.
 Targets: a twin id (P101, XV311, FL1, CV12), or "twin/point" for flatline.
-${OPCUA_USAGE}`;
+  npm run sim -- --opcua [--port 4840] [--host 127.0.0.1] [--plant assets/plants/demo] [--binding]
+    the simulated plant as an OPC UA server (--binding: print the plant.json binding for it and exit)`;
 
 export interface CliDeps {
   fetch?: typeof fetch;
@@ -45,11 +45,14 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   const err = deps.err ?? ((l: string) => console.error(l));
   const doFetch = deps.fetch ?? fetch;
   const env = deps.env ?? process.env;
-  if (argv.includes("--opcua"))
+  if (argv.includes("--opcua")) {
+    // Loaded only here: the fault commands do not need the OPC UA stack.
+    const { runOpcUaSim } = await import("./opcuaSimCli.ts");
     return runOpcUaSim(
       argv.filter((a) => a !== "--opcua"),
       { out, err, env },
     );
+  }
 
   let url = env.GEMBA_URL ?? DEFAULT_URL;
   const args: string[] = [];

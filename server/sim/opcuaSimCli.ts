@@ -8,7 +8,7 @@ import path from "node:path";
 import { loadPlantDir } from "../plant/loadPlant.ts";
 import { OpcUaSimServer, simBinding } from "./OpcUaSimServer.ts";
 
-export const OPCUA_USAGE = `Usage:
+const OPCUA_USAGE = `Usage:
   npm run sim -- --opcua [--port 4840] [--host 127.0.0.1] [--plant assets/plants/demo]
   npm run sim -- --opcua --binding [--port 4840] [--host 127.0.0.1]   print the plant.json binding and exit`;
 
