@@ -19,6 +19,7 @@ import { EmbeddedBroker } from "./broker/EmbeddedBroker.ts";
 import type { Config } from "./config.ts";
 import { MqttConnection } from "./ingest/MqttConnection.ts";
 import { HostState, SparkplugHost } from "./ingest/sparkplug/SparkplugHost.ts";
+import { deviceLink } from "./http/deviceLink.ts";
 import { installRoutes, type SimControl } from "./http/routes.ts";
 import { definePlantRoom } from "./rooms/PlantRoom.ts";
 import { JoinLedger, restrictMatchmaking } from "./rooms/joinPolicy.ts";
@@ -396,6 +397,14 @@ export async function startGemba(
           auth,
           store,
           trustCertificate: tls?.caCert ?? null,
+          deviceLink: (pageOrigin) => {
+            const a = httpServer.address();
+            const port = typeof a === "object" && a ? a.port : config.port;
+            return deviceLink(
+              { publicUrl: config.publicUrl, host: config.host, port, https: tls !== null },
+              pageOrigin,
+            );
+          },
           log,
           apiErrors,
           https: tls !== null,

@@ -8,6 +8,8 @@ import { ROLES, type Role } from "../shared/protocol.ts";
 import { parseMqttEnv, type MqttEnv } from "./ingest/mqttOptions.ts";
 import { INTEREST_SETTINGS, type InterestSetting } from "./rooms/InterestSync.ts";
 import { parseAuthEnv, type AuthSettings } from "./auth/authConfig.ts";
+import { parsePublicUrl } from "./http/deviceLink.ts";
+import { hostOnly } from "./http/hostAllowList.ts";
 import { parseEdgeEnv, type EdgeSettings } from "./http/edgeConfig.ts";
 
 export interface Config {
@@ -59,6 +61,8 @@ export interface Config {
   tlsKey: string | null;
   /** Host allow-list, proxy trust and per-address limits at the HTTP/WebSocket edge (server/http/edgeConfig.ts). */
   edge: EdgeSettings;
+  /** PUBLIC_URL: the address other devices use to reach this server (QR code and link for moving a session). */
+  publicUrl: string | null;
 }
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -171,11 +175,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   if (!https && tlsCert) throw new ConfigError("TLS_CERT is set but HTTPS=off; remove one of them.");
   const clusterSettings = cluster(env);
   let edge: EdgeSettings;
+  let publicUrl: string | null;
   try {
     edge = parseEdgeEnv(env, { host, publicAddress: clusterSettings.publicAddress, https });
+    publicUrl = parsePublicUrl(env["PUBLIC_URL"]);
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+  // The name in PUBLIC_URL is one this server answers to (the Host allow-list).
+  if (publicUrl) edge.allowedHosts = [...new Set([...edge.allowedHosts, hostOnly(new URL(publicUrl).host)])];
   return {
     host,
     port: int(env, "PORT", 2567, 0, 65535),
@@ -206,5 +214,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     tlsCert,
     tlsKey,
     edge,
+    publicUrl,
   };
 }

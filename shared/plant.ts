@@ -17,7 +17,12 @@ export const Limits = z
   .strict();
 export type Limits = z.infer<typeof Limits>;
 
-export const PointSchema = z.enum(["double", "float", "integer", "long", "boolean"]);
+/**
+ * "structured": a DTDL Map or Array; the twin keeps its last JSON value (the inspector shows it as a table),
+ * not a number, so it has no limits, history or sparkline.
+ */
+export const PointSchema = z.enum(["double", "float", "integer", "long", "boolean", "structured"]);
+export type PointSchema = z.infer<typeof PointSchema>;
 
 export const PointDef = z.object({
   /** DTDL content name, unique within its interface. */
@@ -36,6 +41,8 @@ export const PointDef = z.object({
   decimals: z.number().int().min(0).max(6),
   /** Integer-coded states (e.g. 0 stopped, 1 running) for enumerated points. */
   states: z.record(z.string(), z.string()).optional(),
+  /** A DTDL Enum with text values: the text a source sends -> the state's number (keys of `states`). */
+  enumText: z.record(z.string(), z.number().int()).optional(),
 });
 export type PointDef = z.infer<typeof PointDef>;
 

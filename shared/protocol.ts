@@ -7,7 +7,7 @@
 import { z } from "zod";
 
 /** Bumped on any incompatible change to messages or room state. Sent on join. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The one Colyseus room type: a collaboration session on one plant. */
 export const PLANT_ROOM = "plant";

@@ -18,6 +18,14 @@ export const PointState = schema(
     q: t.uint8(),
     /** True when the point has not updated within 3 expected periods. */
     stale: t.boolean(),
+    /**
+     * The source's own quality code when it sent one, e.g. "0x80310000 BadNoCommunication" (OPC UA StatusCode
+     * with its sub-code) or "OPC DA 24 (comm failure)"; unset or "" when none. Shown on hover of the quality.
+     * Set only once a source sends a code, so a plant that sends none pays nothing for it.
+     */
+    code: t.string(),
+    /** A structured point's (DTDL Map/Array) last value as JSON text; unset for numeric points. */
+    json: t.string(),
   },
   "PointState",
 );

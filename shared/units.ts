@@ -26,6 +26,10 @@ const SYMBOLS: Record<string, string> = {
   minute: "min",
   hour: "h",
   kilogram: "kg",
+  metre: "m",
+  centimetre: "cm",
+  millimetre: "mm",
+  newton: "N",
 };
 
 export function unitSymbol(unit: string | null | undefined): string {

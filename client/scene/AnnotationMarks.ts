@@ -3,8 +3,14 @@
  * their twin node's world matrix and local offset every time the set changes,
  * so a pin stays on its asset wherever the scene file puts that asset.
  */
-import type { Matrix, TransformNode } from "@babylonjs/core";
-import { Color3, Mesh, MeshBuilder, StandardMaterial, Vector3, type Scene } from "@babylonjs/core";
+import type { Matrix } from "@babylonjs/core/Maths/math.vector.js";
+import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
+import { Color3 } from "@babylonjs/core/Maths/math.color.js";
+import { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { AnnotationState } from "../../shared/state.ts";
 import type { PlantScene } from "./PlantScene.ts";
 

@@ -4,17 +4,14 @@
  * pointer, all in their seat colour. Poses arrive at ~20 Hz in the plant frame
  * and are smoothed here every frame with preallocated math (no per-frame allocation).
  */
-import {
-  Color3,
-  Mesh,
-  MeshBuilder,
-  Quaternion,
-  StandardMaterial,
-  TransformNode,
-  Vector3,
-  type Observer,
-  type Scene,
-} from "@babylonjs/core";
+import { Color3 } from "@babylonjs/core/Maths/math.color.js";
+import { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { Quaternion, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
+import { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
+import type { Observer } from "@babylonjs/core/Misc/observable.js";
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { PoseState, SeatState } from "../../shared/state.ts";
 
 const UP = new Vector3(0, 1, 0);

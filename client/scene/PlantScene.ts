@@ -4,32 +4,30 @@
  * every asset (one draw call: thin instances with a colour per instance), picking,
  * and orbit / walk navigation. Everything it registers is disposed in dispose().
  */
-import type { TransformNode } from "@babylonjs/core";
+import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
 import { authFetch, refusalText, type TokenSource } from "../auth/authFetch.ts";
-import {
-  ArcRotateCamera,
-  Color3,
-  Color4,
-  DirectionalLight,
-  Engine,
-  HemisphericLight,
-  LoadAssetContainerAsync,
-  Matrix,
-  Mesh,
-  MeshBuilder,
-  PointerEventTypes,
-  Quaternion,
-  ReflectionProbe,
-  Scene,
-  StandardMaterial,
-  UniversalCamera,
-  Vector3,
-  type AbstractMesh,
-  type Nullable,
-  type Observer,
-  type PointerInfo,
-} from "@babylonjs/core";
+import { ArcRotateCamera } from "@babylonjs/core/Cameras/arcRotateCamera.js";
+import { Color3, Color4 } from "@babylonjs/core/Maths/math.color.js";
+import { DirectionalLight } from "@babylonjs/core/Lights/directionalLight.js";
+import { Engine } from "@babylonjs/core/Engines/engine.js";
+import { HemisphericLight } from "@babylonjs/core/Lights/hemisphericLight.js";
+import { LoadAssetContainerAsync } from "@babylonjs/core/Loading/sceneLoader.js";
+import { Matrix, Quaternion, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { PointerEventTypes, type PointerInfo } from "@babylonjs/core/Events/pointerEvents.js";
+import { ReflectionProbe } from "@babylonjs/core/Probes/reflectionProbe.js";
+import { Scene } from "@babylonjs/core/scene.js";
+import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
+import { UniversalCamera } from "@babylonjs/core/Cameras/universalCamera.js";
+import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
+import type { Nullable } from "@babylonjs/core/types.js";
+import type { Observer } from "@babylonjs/core/Misc/observable.js";
 import "@babylonjs/loaders/glTF";
+// Deep imports carry only what they name; these add the scene methods we call through prototypes
+// (picking: scene.pick/pickWithRay; per-instance colour discs: mesh.thinInstanceSetBuffer).
+import "@babylonjs/core/Culling/ray.js";
+import "@babylonjs/core/Meshes/thinInstanceMesh.js";
 import type { PlantModel } from "../../shared/plant.ts";
 
 export const STATUS_COLORS: readonly [number, number, number][] = [

@@ -6,6 +6,7 @@
  */
 import QRCode from "qrcode";
 import type { HandoffTicketInfo } from "../../shared/protocol.ts";
+import type { DeviceLinkInfo } from "../../shared/deviceLink.ts";
 import { el } from "./dom.ts";
 
 function dialog(id: string): HTMLDialogElement {
@@ -35,6 +36,17 @@ export async function fetchTicket(key: string): Promise<TicketPreview> {
   return body as TicketPreview;
 }
 
+/** Where another device opens this server: the page's own address unless that is `localhost` (server/http/deviceLink.ts). */
+async function deviceLink(): Promise<DeviceLinkInfo> {
+  try {
+    const res = await fetch("/api/device-link");
+    if (res.ok) return (await res.json()) as DeviceLinkInfo;
+  } catch {
+    // The server could not be asked (connection lost): the page's own address is the best guess.
+  }
+  return { base: location.origin, reachable: true, note: null };
+}
+
 /** Show the ticket for another device to pick up; `renew` makes a fresh one when it runs out. */
 export async function showMoveDialog(create: () => Promise<HandoffTicketInfo>): Promise<void> {
   const d = dialog("move-dialog");
@@ -55,19 +67,23 @@ export async function showMoveDialog(create: () => Promise<HandoffTicketInfo>): 
   link.setAttribute("aria-label", "Link for the other device");
   const timer = el("p", "muted small");
   const error = el("p", "error");
+  // Why another device cannot open the link (e.g. the server listens on this computer only), and what to change.
+  const reach = el("p", "warning");
+  reach.id = "move-reach";
   const row = el("div", "row");
   const renew = el("button", "", "New code");
   renew.type = "button";
   const close = el("button", "", "Close");
   close.type = "button";
   row.append(renew, close);
-  d.append(title, help, canvas, code, link, timer, error, row);
+  d.append(title, help, canvas, code, link, reach, timer, error, row);
   let tick: ReturnType<typeof setInterval> | undefined;
   const load = async () => {
     error.textContent = "";
     try {
-      const t = await create();
-      const url = `${location.origin}/?handoff=${encodeURIComponent(t.token)}`;
+      const [t, where] = await Promise.all([create(), deviceLink()]);
+      const url = `${where.base}/?handoff=${encodeURIComponent(t.token)}`;
+      reach.textContent = where.note ?? "";
       await QRCode.toCanvas(canvas, url, { width: 220, margin: 1, errorCorrectionLevel: "M" });
       code.textContent = `${t.code.slice(0, 3)} ${t.code.slice(3)}`;
       code.dataset["code"] = t.code;

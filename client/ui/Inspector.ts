@@ -4,7 +4,7 @@ import type { TwinView } from "../../shared/state.ts";
 import { QUALITY_NAMES, Severity, severityOf } from "../../shared/status.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { byId, el } from "./dom.ts";
-import { formatAge, formatValue } from "./format.ts";
+import { formatAge, formatQualityCode, formatValue, structuredRows } from "./format.ts";
 
 export class Inspector {
   private twin: TwinDef | null = null;
@@ -47,6 +47,7 @@ export class Inspector {
     const to = this.viewTime || Date.now();
     await Promise.all(
       type.points.map(async (p, i) => {
+        if (p.schema === "structured") return; // no numeric history: its table is the value
         const q = new URLSearchParams({
           twin: tw.id,
           point: p.name,
@@ -142,19 +143,47 @@ export class Inspector {
       if (!p) {
         // Not (yet) in this client's interest: the values are on their way; never show an old number.
         c.v.textContent = "…";
+        delete c.v.dataset["json"];
         c.q.textContent = "";
+        c.q.title = "";
         c.age.textContent = "";
         c.row.className = "pending";
         return;
       }
       const has = p.ts > 0;
-      c.v.textContent = formatValue(def, p.v, has);
+      if (def.schema === "structured") renderTable(c.v, has ? p.json : undefined);
+      else c.v.textContent = formatValue(def, p.v, has);
       c.q.textContent = !has ? "no data" : p.stale ? "stale" : (QUALITY_NAMES[p.q] ?? "?");
+      // The source's own code (an OPC UA sub-code such as BadNoCommunication) on hover: why, not just how bad.
+      const code = formatQualityCode(p.code);
+      if (c.q.title !== code) c.q.title = code;
       c.age.textContent = has ? formatAge(now - p.ts) : "";
       const sev = has ? severityOf(p.v, def.limits) : Severity.NORMAL;
       c.row.className = `s${sev}${p.q === 2 ? " bad" : ""}${p.stale ? " stale" : ""}`;
     });
   }
+}
+
+/**
+ * A structured point (DTDL Map/Array): its last JSON value as a small key/value table in the value cell,
+ * rebuilt only when the value changes.
+ */
+function renderTable(cell: HTMLTableCellElement, json: string | undefined): void {
+  const sig = json ?? "";
+  if (cell.dataset["json"] === sig && cell.firstChild) return;
+  cell.dataset["json"] = sig;
+  const rows = structuredRows(json);
+  if (rows.length === 0) {
+    cell.textContent = "—";
+    return;
+  }
+  const table = el("table", "structured");
+  for (const [k, v] of rows) {
+    const tr = el("tr");
+    tr.append(el("td", "muted", k), el("td", "", v));
+    table.appendChild(tr);
+  }
+  cell.replaceChildren(table);
 }
 
 /** Draw a sparkline with the warning/alarm band shaded when the point has limits. */

@@ -4,7 +4,8 @@
  * preallocated vectors (no per-frame allocation); text changes only when a value does.
  * DOM text is crisp, costs no texture per tag, and is always rendered as text.
  */
-import { Matrix, Vector3, type Scene } from "@babylonjs/core";
+import { Matrix, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { PlantModel, PointDef } from "../../shared/plant.ts";
 import type { TwinView } from "../../shared/state.ts";
 import type { TwinNode } from "../scene/PlantScene.ts";

@@ -4,7 +4,8 @@
  * a tag whose point is behind the camera is hidden, or, with `edge`, shown as an
  * arrow at the screen edge pointing toward it.
  */
-import { Matrix, Vector3, type Scene } from "@babylonjs/core";
+import { Matrix, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { Scene } from "@babylonjs/core/scene.js";
 
 interface Tag {
   el: HTMLElement;

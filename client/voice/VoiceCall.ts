@@ -4,6 +4,9 @@
  * "Join voice"), mute and push-to-talk, speaking detection, the spatial mixer
  * (voices placed at avatar heads, listener at the local camera, every frame) and
  * the transport (full mesh by default; the VoiceTransport seam lets an SFU replace it).
+ * Its parts: Microphone.ts (device, track, level), SpeakingMeter.ts (speaking detection), placeVoices.ts
+ * (voices at avatar heads), voiceContract.ts (what the page gives and gets); this file keeps the call itself
+ * (join, leave, mute, the room's seats, handoff of the call) and the panel.
  *
  * The room state is the source of truth for who is in the call: a seat's
  * `inCall` flag (set by its own `voice` message) makes the others connect to it,
@@ -13,129 +16,43 @@
  * (replaceTrack(null)). Measured in Chromium 156: a disabled track alone keeps
  * sending ~150 B/s of silence frames; with replaceTrack(null) bytesSent stops.
  */
-import type { Observer, Scene } from "@babylonjs/core";
-import type { z } from "zod";
-import type { ClientMessage, SignalMessage } from "../../shared/protocol.ts";
+import type { Observer } from "@babylonjs/core/Misc/observable.js";
+import type { Scene } from "@babylonjs/core/scene.js";
+import type { SignalMessage } from "../../shared/protocol.ts";
 import type { SeatState } from "../../shared/state.ts";
 import { MeshTransport } from "./MeshTransport.ts";
+import { Microphone } from "./Microphone.ts";
 import { MIC_ENDED, micErrorMessage, NO_MEDIA_DEVICES } from "./micErrors.ts";
+import { placeVoices } from "./placeVoices.ts";
 import { SpatialMixer } from "./SpatialMixer.ts";
-import { rms, SpeakingDetector } from "./SpeakingDetector.ts";
+import { SpeakingMeter } from "./SpeakingMeter.ts";
+import type { SeatView, VoiceController, VoiceDeps, VoiceTestHook } from "./voiceContract.ts";
 import { VoicePanel, type MemberView } from "./VoicePanel.ts";
 import { VoiceStateSender } from "./VoiceStateSender.ts";
 import type { PeerStats, TransportEvents, VoiceTransport } from "./VoiceTransport.ts";
 
-type VoiceMessage = "signal" | "voice";
-type Payload<K extends VoiceMessage> = z.input<(typeof ClientMessage)[K]>;
-
-export interface VoiceDeps {
-  /** The Babylon scene: its active camera is the listener; its render loop places the voices. */
-  scene: Scene;
-  /** The seat this connection drives: null until the room welcomed us, and after the seat moved to another device. */
-  mySeat(): string | null;
-  /** Send a room message (PlantSession.send). */
-  send<K extends VoiceMessage>(type: K, payload: Payload<K>): void;
-  /** A remote participant's (smoothed) head position in the plant frame, or null when there is no avatar. */
-  headOf(seat: string): { x: number; y: number; z: number } | null;
-  /**
-   * STUN/TURN servers for the mesh. Default [] (LAN host candidates only): a plant
-   * network is often air-gapped and the page must not reach out. A deployment that
-   * needs TURN (e.g. a site-local coturn) passes it here from its own configuration.
-   */
-  iceServers?: RTCIceServer[];
-  /** Where the voice panel goes; default: inside #participants (else <body>). */
-  host?: HTMLElement;
-  /** Replace the full mesh (e.g. an SFU transport). Called once per join. */
-  transport?: (mySeat: string, events: TransportEvents) => VoiceTransport;
-}
-
-export interface VoiceController {
-  /** Route the room's `signal` messages here (PlantSession onSignal). */
-  onSignal(m: SignalMessage): void;
-  /** Call with the room's seats after each state patch. */
-  onSeats(seats: Iterable<SeatState>): void;
-  /** Push-to-talk (XR trigger, a held key): while down, a muted microphone is open. */
-  setPushToTalk(down: boolean): void;
-  joinAsync(): Promise<void>;
-  leave(): void;
-  toggleMute(): void;
-  readonly inCall: boolean;
-  readonly muted: boolean;
-  /**
-   * This device just took the seat over from another one (handoff, pull, take back): if the seat
-   * is in the call, join it with the seat's mute state, so the call moves with the seat.
-   */
-  continueCall(): void;
-  dispose(): void;
-}
-
-/** Test and debugging hook: what the call is doing. */
-export interface VoiceTestHook {
-  readonly inCall: boolean;
-  readonly muted: boolean;
-  /** Local speaking detection (before the room echoes it). */
-  readonly speaking: boolean;
-  /** Link stats per remote talker, as of the last 2-second poll. */
-  peers(): PeerStats[];
-  /** Poll link stats now. */
-  refreshStats(): Promise<PeerStats[]>;
-  /** Peak level (0..1) of a talker's received audio in Web Audio. */
-  level(seat: string): number;
-  /** The analyser on a talker's received audio (benches detect tone onsets on it). */
-  tap(seat: string): AnalyserNode | null;
-  /** `voice` messages sent so far. */
-  messagesSent(): number;
-  /** Handoff bookkeeping: the seat this device joined the call as, its voice epoch then, and when the seat moved away. */
-  handover(): { callSeat: string | null; callEpoch: number; handedOverAt: number | null; adopting: boolean };
-}
-
-declare global {
-  interface Window {
-    __gemba_voice?: VoiceTestHook;
-  }
-}
-
-const MIC_KEY = "gemba.voice.mic";
-const METER_MS = 40; // <= the 2048-sample analyser window (43 ms at 48 kHz): no gap between windows
 const STATS_MS = 2000;
-
-interface SeatView {
-  id: string;
-  name: string;
-  color: string;
-  presence: string;
-  inCall: boolean;
-  muted: boolean;
-  speaking: boolean;
-  voiceEpoch: number;
-}
 
 /** How long a device that handed its seat away keeps talking while the new device joins the call. */
 const HANDOVER_GRACE_MS = 10_000;
 
 class VoiceCall implements VoiceController {
   private readonly panel: VoicePanel;
-  private readonly detector = new SpeakingDetector();
+  private readonly mic: Microphone;
+  private readonly meter: SpeakingMeter;
   private readonly stateSender: VoiceStateSender;
   private mixer: SpatialMixer | null = null;
   private transport: VoiceTransport | null = null;
-  private micTrack: MediaStreamTrack | null = null;
-  private micSource: MediaStreamAudioSourceNode | null = null;
-  private micAnalyser: AnalyserNode | null = null;
-  private readonly micBuf = new Float32Array(2048);
   private seats: SeatView[] = [];
   private readonly links = new Map<string, string>();
   private lastStats: PeerStats[] = [];
-  private meterTimer: ReturnType<typeof setInterval> | undefined;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly frameObserver: Observer<Scene> | null;
   private joining = false;
   private joined = false;
   private userMuted = false;
   private ptt = false;
-  private micLost = false;
   private spatial = true;
-  private micPref: string | null = null;
   /** Since when the room's copy of this seat's voice flags disagrees with this page (null: it agrees). */
   private mismatchSince: number | null = null;
   /** The seat the call was joined as. */
@@ -162,12 +79,23 @@ class VoiceCall implements VoiceController {
       setVolume: (seat, v) => this.mixer?.setVolume(seat, v),
     });
     this.stateSender = new VoiceStateSender((s) => deps.send("voice", s));
-    try {
-      this.micPref = localStorage.getItem(MIC_KEY);
-    } catch {
-      this.micPref = null;
-    }
-    this.frameObserver = deps.scene.onBeforeRenderObservable.add(this.frame);
+    this.mic = new Microphone(() => {
+      this.panel.message(MIC_ENDED);
+      void this.applyMute();
+      void this.refreshMicsAsync();
+    });
+    this.meter = new SpeakingMeter(
+      this.mic,
+      () => this.muted,
+      () => {
+        this.publish();
+        this.render();
+      },
+    );
+    const headOf = (seat: string) => deps.headOf(seat);
+    this.frameObserver = deps.scene.onBeforeRenderObservable.add(() => {
+      if (this.mixer) placeVoices(deps.scene, this.mixer, headOf);
+    });
     window.addEventListener("keydown", this.onKey);
     navigator.mediaDevices?.addEventListener("devicechange", this.onDeviceChange);
     this.render();
@@ -178,11 +106,11 @@ class VoiceCall implements VoiceController {
   }
 
   get muted(): boolean {
-    return this.micLost || (this.userMuted && !this.ptt);
+    return this.mic.lost || (this.userMuted && !this.ptt);
   }
 
   get speaking(): boolean {
-    return this.joined && !this.muted && this.detector.speaking;
+    return this.joined && !this.muted && this.meter.speaking;
   }
 
   // ---- joining and leaving -----------------------------------------------------------------
@@ -206,7 +134,7 @@ class VoiceCall implements VoiceController {
     mixer.resumeAsync().catch(() => undefined);
     let stream: MediaStream;
     try {
-      stream = await this.openMic(this.micPref, false);
+      stream = await this.mic.openPreferred();
     } catch (e) {
       this.joining = false;
       await mixer.closeAsync();
@@ -218,7 +146,7 @@ class VoiceCall implements VoiceController {
     }
     this.mixer = mixer;
     mixer.setSpatial(this.spatial);
-    this.useMic(stream);
+    this.mic.use(stream, mixer.ctx);
     const events: TransportEvents = {
       signal: (to, kind, data) => this.deps.send("signal", { to, kind, data }),
       remoteStream: (seat, s) => this.mixer?.add(seat, s),
@@ -239,7 +167,7 @@ class VoiceCall implements VoiceController {
     this.callSeat = me;
     await this.applyMute();
     this.transport.setPeers(this.peerSet());
-    this.meterTimer = setInterval(this.meter, METER_MS);
+    this.meter.start();
     this.statsTimer = setInterval(() => void this.pollStatsAsync(), STATS_MS);
     await this.refreshMicsAsync();
     this.render();
@@ -252,18 +180,13 @@ class VoiceCall implements VoiceController {
     this.callEpoch = -1;
     this.transport?.close();
     this.transport = null;
-    clearInterval(this.meterTimer);
+    this.meter.stop();
     clearInterval(this.statsTimer);
-    this.micSource?.disconnect();
-    this.micSource = null;
-    this.micAnalyser = null;
-    this.micTrack?.stop();
-    this.micTrack = null;
-    this.micLost = false;
+    this.mic.release();
     const mixer = this.mixer;
     this.mixer = null;
     mixer?.closeAsync().catch(() => undefined);
-    this.detector.reset();
+    this.meter.reset();
     this.links.clear();
     this.lastStats = [];
     this.panel.setStats([], (s) => s);
@@ -273,52 +196,16 @@ class VoiceCall implements VoiceController {
 
   // ---- microphone ----------------------------------------------------------------------------
 
-  private openMic(deviceId: string | null, exact: boolean): Promise<MediaStream> {
-    const audio: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
-    // A remembered device is only a preference: if it is gone, the default one is taken.
-    if (deviceId) audio.deviceId = exact ? { exact: deviceId } : { ideal: deviceId };
-    return navigator.mediaDevices.getUserMedia({ audio });
-  }
-
-  private useMic(stream: MediaStream): void {
-    const track = stream.getAudioTracks()[0] ?? null;
-    const old = this.micTrack;
-    this.micTrack = track;
-    old?.stop();
-    this.micSource?.disconnect();
-    this.micSource = null;
-    this.micAnalyser = null;
-    this.micLost = !track;
-    if (!track || !this.mixer) return;
-    track.addEventListener("ended", () => {
-      if (track !== this.micTrack) return;
-      this.micLost = true;
-      this.panel.message(MIC_ENDED);
-      void this.applyMute();
-      void this.refreshMicsAsync();
-    });
-    const ctx = this.mixer.ctx;
-    this.micSource = ctx.createMediaStreamSource(stream);
-    this.micAnalyser = ctx.createAnalyser();
-    this.micAnalyser.fftSize = this.micBuf.length;
-    this.micSource.connect(this.micAnalyser);
-  }
-
   private async pickMicAsync(deviceId: string): Promise<void> {
     if (!this.joined) return;
     try {
-      const stream = await this.openMic(deviceId, true);
+      const stream = await this.mic.openExact(deviceId);
       if (!this.joined) {
         for (const t of stream.getTracks()) t.stop();
         return;
       }
-      this.micPref = deviceId;
-      try {
-        localStorage.setItem(MIC_KEY, deviceId);
-      } catch {
-        // Private mode: the choice lasts for this page only.
-      }
-      this.useMic(stream);
+      this.mic.remember(deviceId);
+      this.mic.use(stream, this.mixer?.ctx ?? null);
       this.panel.message(null);
       // The new track goes out with replaceTrack: no renegotiation.
       await this.applyMute();
@@ -330,9 +217,7 @@ class VoiceCall implements VoiceController {
 
   private async refreshMicsAsync(): Promise<void> {
     if (!this.joined) return;
-    const all = await navigator.mediaDevices.enumerateDevices().catch(() => [] as MediaDeviceInfo[]);
-    const mics = all.filter((d) => d.kind === "audioinput");
-    const current = this.micLost ? "" : (this.micTrack?.getSettings().deviceId ?? this.micPref ?? "");
+    const { mics, current } = await this.mic.list();
     this.panel.setMics(mics, current);
   }
 
@@ -354,31 +239,16 @@ class VoiceCall implements VoiceController {
 
   private async applyMute(): Promise<void> {
     const muted = this.muted;
-    if (this.micTrack) this.micTrack.enabled = !muted;
-    if (muted) this.detector.reset();
+    if (this.mic.track) this.mic.track.enabled = !muted;
+    if (muted) this.meter.reset();
     this.publish();
     this.render();
-    await this.transport?.setOutboundTrack(muted ? null : this.micTrack);
+    await this.transport?.setOutboundTrack(muted ? null : this.mic.track);
   }
 
   private publish(): void {
     this.stateSender.set({ inCall: this.joined, muted: this.joined && this.muted, speaking: this.speaking });
   }
-
-  private readonly meter = () => {
-    const a = this.micAnalyser;
-    if (!a) return;
-    const was = this.detector.speaking;
-    let level = 0;
-    if (!this.muted) {
-      a.getFloatTimeDomainData(this.micBuf);
-      level = rms(this.micBuf);
-    }
-    if (this.detector.update(level, performance.now()) !== was) {
-      this.publish();
-      this.render();
-    }
-  };
 
   private readonly onKey = (e: KeyboardEvent) => {
     const t = e.target;
@@ -490,43 +360,6 @@ class VoiceCall implements VoiceController {
     for (const s of this.seats) if (s.id !== me && s.inCall && s.presence === "online") set.set(s.id, s.voiceEpoch);
     return set;
   }
-
-  // ---- per frame: listener and voices --------------------------------------------------------
-
-  private readonly frame = () => {
-    const mixer = this.mixer;
-    if (!mixer || mixer.voices.length === 0) return;
-    const scene = this.deps.scene;
-    const cam = scene.activeCamera;
-    if (!cam) return;
-    const m = cam.getWorldMatrix().m;
-    // A camera looks along its local -Z in a right-handed scene (+Z in a left-handed one).
-    const s = scene.useRightHandedSystem ? -1 : 1;
-    let fx = s * m[8]!;
-    let fy = s * m[9]!;
-    let fz = s * m[10]!;
-    const fl = Math.hypot(fx, fy, fz) || 1;
-    fx /= fl;
-    fy /= fl;
-    fz /= fl;
-    let ux = m[4]!;
-    let uy = m[5]!;
-    let uz = m[6]!;
-    const ul = Math.hypot(ux, uy, uz) || 1;
-    ux /= ul;
-    uy /= ul;
-    uz /= ul;
-    // Entering XR, the camera's matrix holds NaN for a frame or two; an AudioParam throws on a non-finite
-    // value, and a throw here would abort the frame (and the XR entry it belongs to). Keep the last placement.
-    if (!Number.isFinite(m[12]! + m[13]! + m[14]! + fx + fy + fz + ux + uy + uz)) return;
-    mixer.placeListener(m[12]!, m[13]!, m[14]!, fx, fy, fz, ux, uy, uz);
-    const voices = mixer.voices;
-    for (let i = 0; i < voices.length; i++) {
-      const v = voices[i]!;
-      const h = this.deps.headOf(v.seat);
-      if (h && Number.isFinite(h.x + h.y + h.z)) mixer.placeVoice(v, h.x, h.y, h.z);
-    }
-  };
 
   // ---- stats and UI --------------------------------------------------------------------------
 

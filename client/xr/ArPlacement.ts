@@ -7,22 +7,16 @@
  * The placement is kept relative to the anchor: when the anchor's pose updates,
  * the plant follows; after a grab, the offset to the anchor is re-measured.
  */
-import {
-  Color3,
-  MeshBuilder,
-  Quaternion,
-  StandardMaterial,
-  Vector3,
-  WebXRAnchorSystem,
-  WebXRHitTest,
-  type IWebXRAnchor,
-  type IWebXRHitResult,
-  type Matrix,
-  type Mesh,
-  type Scene,
-  type WebXRFeaturesManager,
-  type WebXRSessionManager,
-} from "@babylonjs/core";
+import { Color3 } from "@babylonjs/core/Maths/math.color.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { Quaternion, Vector3, type Matrix } from "@babylonjs/core/Maths/math.vector.js";
+import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
+import { WebXRAnchorSystem, type IWebXRAnchor } from "@babylonjs/core/XR/features/WebXRAnchorSystem.js";
+import { WebXRHitTest, type IWebXRHitResult } from "@babylonjs/core/XR/features/WebXRHitTest.js";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import type { Scene } from "@babylonjs/core/scene.js";
+import type { WebXRFeaturesManager } from "@babylonjs/core/XR/webXRFeaturesManager.js";
+import type { WebXRSessionManager } from "@babylonjs/core/XR/webXRSessionManager.js";
 import { copyPlacement, placement, rotateY, wrapAngle, type Placement } from "./placementMath.ts";
 import type { Subscriptions } from "./Subscriptions.ts";
 

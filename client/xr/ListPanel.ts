@@ -5,8 +5,14 @@
  * made once; `render` only sets texts, colours and visibility that changed, so
  * the texture redraws only on a change and nothing is created afterwards.
  */
-import { AdvancedDynamicTexture, Control, Rectangle, TextBlock } from "@babylonjs/gui";
-import { MeshBuilder, type Mesh, type Scene, type TransformNode } from "@babylonjs/core";
+import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
+import { Control } from "@babylonjs/gui/2D/controls/control.js";
+import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
+import { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import type { Scene } from "@babylonjs/core/scene.js";
+import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
 import {
   ACTIONS_H,
   ACTIONS_TOP,

@@ -9,7 +9,11 @@
  * CPU win for static geometry); whenever the frame moves, `sync()` re-freezes
  * those meshes once so rendering, culling and picking follow. Nothing allocates.
  */
-import { AbstractMesh, Matrix, Quaternion, TransformNode, Vector3, type Node, type Scene } from "@babylonjs/core";
+import { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
+import { Matrix, Quaternion, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
+import type { Node } from "@babylonjs/core/node.js";
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import { copyPlacement, frameTranslation, placement, type Placement } from "./placementMath.ts";
 import type { Pose7 } from "./xrContract.ts";

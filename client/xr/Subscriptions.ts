@@ -3,7 +3,7 @@
  * is removed by `clear()`, in reverse order. One instance lives as long as
  * `installXr`, another as long as one XR session.
  */
-import type { Observable, Observer } from "@babylonjs/core";
+import type { Observable, Observer } from "@babylonjs/core/Misc/observable.js";
 
 export class Subscriptions {
   private readonly offs: (() => void)[] = [];

@@ -3,8 +3,14 @@
  * a 30 × 4.5 cm GUI plane riding with the panel. Redraws only when the active
  * tab or a badge (e.g. the count of unacknowledged alarms) changes.
  */
-import { AdvancedDynamicTexture, Control, Rectangle, type TextBlock } from "@babylonjs/gui";
-import { MeshBuilder, type Mesh, type Scene, type TransformNode } from "@babylonjs/core";
+import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
+import { Control } from "@babylonjs/gui/2D/controls/control.js";
+import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
+import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import type { Scene } from "@babylonjs/core/scene.js";
+import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
 import { TABS_H, TABS_TEX_H, TABS_W, TEX_W } from "./panelLayout.ts";
 import { TAB_LABELS, TABS, type XrTab } from "./panelModels.ts";
 import { text } from "./ListPanel.ts";

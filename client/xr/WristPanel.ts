@@ -8,8 +8,16 @@
  * events: XR here has no pointer-selection feature, and a simulated scene pointer
  * would also reach the desktop's click-to-select handler.
  */
-import { AdvancedDynamicTexture, Control, Rectangle, StackPanel, TextBlock } from "@babylonjs/gui";
-import { MeshBuilder, TransformNode, type Mesh, type Scene, type Vector3 } from "@babylonjs/core";
+import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
+import { Control } from "@babylonjs/gui/2D/controls/control.js";
+import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
+import { StackPanel } from "@babylonjs/gui/2D/controls/stackPanel.js";
+import { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import type { Scene } from "@babylonjs/core/scene.js";
+import type { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { PlantModel, PointDef, TypeDef } from "../../shared/plant.ts";
 import type { TwinSeen } from "../../shared/state.ts";
 import type { RoomSnapshot } from "../app/RoomView.ts";

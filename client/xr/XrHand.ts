@@ -5,17 +5,15 @@
  * a small controller body; hand joints come from Babylon's hand tracking with our
  * own sphere). Nothing here downloads a model, and nothing allocates per frame.
  */
-import {
-  Color3,
-  Mesh,
-  MeshBuilder,
-  Ray,
-  StandardMaterial,
-  Vector3,
-  type Scene,
-  type TransformNode,
-  type WebXRInputSource,
-} from "@babylonjs/core";
+import { Color3 } from "@babylonjs/core/Maths/math.color.js";
+import { Mesh } from "@babylonjs/core/Meshes/mesh.js";
+import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
+import { Ray } from "@babylonjs/core/Culling/ray.js";
+import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { Scene } from "@babylonjs/core/scene.js";
+import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
+import type { WebXRInputSource } from "@babylonjs/core/XR/webXRInputSource.js";
 import type { HandPoint } from "./placementMath.ts";
 
 export interface HandLooks {
@@ -124,6 +122,11 @@ export class XrHand {
 
   /** Per frame: pointer ray and a position + heading for grab gestures. */
   update(): void {
+    // Babylon writes this frame's pose into the nodes but computes their world matrices only at
+    // render, after this XR-frame callback: without this the ray and the grab point lag one frame,
+    // and a squeeze made while the hand moves starts its gesture from where the hand was before.
+    this.source.pointer.computeWorldMatrix(true);
+    this.source.grip?.computeWorldMatrix(true);
     this.source.getWorldPointerRayToRef(this.ray);
     const w = this.wrist.getWorldMatrix().m;
     this.point.x = w[12]!;

@@ -9,7 +9,8 @@
  * come from the controller ray (`click`), and act through the same room
  * requests as the desktop panels; answers and refusals show in the header.
  */
-import type { Ray, Scene } from "@babylonjs/core";
+import type { Ray } from "@babylonjs/core/Culling/ray.js";
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { HandoffTicketInfo } from "../../shared/protocol.ts";
 import type { RoomSnapshot } from "../app/RoomView.ts";
 import { CalibrationFlow, type CalibrationOutcome, type V3 } from "./Calibration.ts";

@@ -4,7 +4,7 @@
  * experience (XrExperience.ts) and the entry point both depend on this file and
  * not on each other.
  */
-import type { TransformNode } from "@babylonjs/core";
+import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
 import type { PlantModel } from "../../shared/plant.ts";
 import type { RoomSnapshot } from "../app/RoomView.ts";
 

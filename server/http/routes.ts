@@ -29,6 +29,7 @@ import { precompressed } from "./precompressed.ts";
 import { UnknownPlantError } from "../runtime/PlantHub.ts";
 import { plantNotFoundMessage } from "./plantNotFound.ts";
 import { HANDOFF_REFUSED } from "./handoffRefusal.ts";
+import type { DeviceLinkInfo } from "../../shared/deviceLink.ts";
 import { apiErrorHandler, type ApiErrorCounters } from "./apiErrors.ts";
 
 export interface SimControl {
@@ -62,6 +63,8 @@ export interface RouteDeps {
   apiErrors: ApiErrorCounters;
   /** Served over HTTPS: browsers are told to keep to it (HSTS). */
   https?: boolean;
+  /** Where another device reaches this server, for a page at the given origin (server/http/deviceLink.ts). */
+  deviceLink: (pageOrigin: string) => DeviceLinkInfo;
 }
 
 const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
@@ -413,6 +416,12 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       room: t.room,
       expiresAt: t.expiresAt,
     });
+  });
+
+  // Public like /api/auth/config: a page asks before it draws the "Move to another device" QR code.
+  app.get("/api/device-link", (req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    res.json(deps.deviceLink(`${req.protocol}://${req.headers.host ?? "localhost"}`));
   });
 
   app.use("/api", (_req, res) => fail(res, 404, "No such API route."));

@@ -255,6 +255,34 @@ export class PlantIngest {
     return t.outcome();
   }
 
+  /**
+   * Called by the tally for an array, object or text: a structured point keeps an array or object as JSON,
+   * an Enum point takes one of its enum texts as the state's number; any other point refuses it (`detail`).
+   */
+  applyNonNumeric(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): IngestOutcome {
+    const r = this.route!;
+    const idx = r.indices[slot]!;
+    // As for numbers, a value no point could take is refused as such before its point is looked for.
+    if (idx < 0) return this.tally.reason("bad-value", detail);
+    const def = this.twin.points[idx]!.def;
+    const t = Number.isNaN(ts) ? this.now : ts;
+    if (typeof raw === "string") {
+      const n = def.enumText?.[raw];
+      if (n === undefined) {
+        const known = def.enumText ? ` (this point takes ${Object.keys(def.enumText).join(", ")})` : "";
+        return this.tally.reason("bad-value", detail + known);
+      }
+      return this.applySample(slot, n, ts, q, code, false);
+    }
+    if (def.schema !== "structured") return this.tally.reason("bad-value", detail);
+    const json = JSON.stringify(raw);
+    if (json.length > MAX_STRUCTURED_CHARS)
+      return this.tally.reason("bad-value", `${detail}: ${json.length} characters, more than ${MAX_STRUCTURED_CHARS}`);
+    if (t > this.now + this.maxFuture)
+      return this.tally.reason("future", `timestamp ${new Date(t).toISOString()} is in the future`);
+    return this.twin.applyStructured(idx, json, t, q, this.now, code);
+  }
+
   /** Called by the tally for each sample found. */
   applySample(slot: number, v: number, ts: number, q: Quality, code: string, statusOnly: boolean): IngestOutcome {
     const r = this.route!;
@@ -268,6 +296,9 @@ export class PlantIngest {
       : this.twin.apply(idx, v, t, q, this.now, code);
   }
 }
+
+/** A structured point's value is kept as JSON text up to this size: the inspector shows a small table. */
+export const MAX_STRUCTURED_CHARS = 4096;
 
 /**
  * Per-message tally the decoders report into (one instance, reset per message: nothing allocated
@@ -332,6 +363,11 @@ class MessageTally implements SampleSink {
 
   status(slot: number, q: Quality, ts: number, code: string): void {
     const o = this.ingest.applySample(slot, Number.NaN, ts, q, code, true);
+    if (o === "applied" || !SAMPLE_ERRORS.has(o)) this.reason(o, "");
+  }
+
+  nonNumeric(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): void {
+    const o = this.ingest.applyNonNumeric(slot, raw, ts, q, code, detail);
     if (o === "applied" || !SAMPLE_ERRORS.has(o)) this.reason(o, "");
   }
 

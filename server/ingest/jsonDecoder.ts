@@ -5,7 +5,7 @@
  */
 import type { JsonBinding } from "../plant/instance.ts";
 import { compilePath, formatPath, readPath, type PathStep } from "../formats/fieldPath.ts";
-import { newSampleOut, readSample, type SampleOut } from "./jsonSample.ts";
+import { explainValue, newSampleOut, readSample, readNonNumeric, type SampleOut } from "./jsonSample.ts";
 import type { QualityCodes } from "../formats/quality.ts";
 import type { Decoder, SampleSink, SlotTarget } from "./sink.ts";
 
@@ -25,6 +25,11 @@ interface Entry {
 function emit(e: Entry, node: unknown, root: unknown, codes: QualityCodes, out: SampleOut, sink: SampleSink): void {
   const q = e.quality ? readPath(root, e.quality) : undefined;
   const t = e.timestamp ? readPath(root, e.timestamp) : undefined;
+  const other = readNonNumeric(node, e.label, codes, q, t, out);
+  if (other) {
+    if (!other.ok) return sink.reject(out.reason, out.detail);
+    return sink.nonNumeric(e.slot, other.raw, out.ts, out.q, out.code, explainValue(other.raw, e.label));
+  }
   if (!readSample(node, e.label, codes, q, t, out)) return sink.reject(out.reason, out.detail);
   if (!out.hasValue) return sink.status(e.slot, out.q, out.ts, out.code);
   const v = out.value * e.scale + e.offset;

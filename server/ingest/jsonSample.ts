@@ -99,6 +99,34 @@ function unwrapVariant(v: unknown): unknown {
 }
 
 /**
+ * A value a number point cannot take but another point may: an array or object (a structured point, DTDL
+ * Map/Array, keeps it as JSON) or a text that is not an integer (an Enum point maps its enum values).
+ * Found as the node itself or as the value of a sample object ({"value": "MIX", "timestamp": ...});
+ * undefined when the node holds a number (or integer text), a Variant, or no value. The sample's time and
+ * quality are read into `out` (its value as 0); `ok` is false when they are refused.
+ */
+export function readNonNumeric(
+  node: unknown,
+  where: string,
+  codes: QualityCodes,
+  msgQuality: unknown,
+  msgTime: unknown,
+  out: SampleOut,
+): { raw: unknown; ok: boolean } | undefined {
+  const other = (v: unknown) => (v !== null && typeof v === "object") || (typeof v === "string" && !INT_STRING.test(v));
+  if (Array.isArray(node) || typeof node === "string") {
+    return other(node) ? { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) } : undefined;
+  }
+  if (node === null || typeof node !== "object") return undefined;
+  const o = node as Record<string, unknown>;
+  if (Object.hasOwn(o, "Body") && Object.hasOwn(o, "Type")) return undefined; // an OPC UA Variant: readSample's
+  if (!isSampleObject(o)) return { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) };
+  const key = VALUE_KEYS.find((k) => Object.hasOwn(o, k));
+  if (key === undefined || !other(o[key])) return undefined;
+  return { raw: o[key], ok: readSample({ ...o, [key]: 0 }, where, codes, msgQuality, msgTime, out) };
+}
+
+/**
  * Read the sample at `node`. `msgQuality`/`msgTime` are message-level defaults (an OPC UA
  * DataSetMessage's Status and Timestamp, or a binding's message-wide paths); the worse
  * quality wins, the sample's own time wins. Returns false with out.reason/detail set.

@@ -14,6 +14,12 @@ export interface SampleSink {
   value(slot: number, v: number, ts: number, q: Quality, code: string): void;
   /** A status without a value (e.g. BadNoCommunication): the point keeps its last value with this quality. */
   status(slot: number, q: Quality, ts: number, code: string): void;
+  /**
+   * An array, object or text where a number was expected: a structured point (DTDL Map/Array) keeps an array
+   * or object, an Enum point maps its enum text; any other point refuses it with `detail`. ts is NaN when the
+   * message gave no time.
+   */
+  nonNumeric(slot: number, raw: unknown, ts: number, q: Quality, code: string, detail: string): void;
   reject(reason: Rejection, detail: string): void;
   note(kind: NonData, detail: string): void;
 }

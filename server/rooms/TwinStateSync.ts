@@ -63,6 +63,9 @@ export class TwinStateSync {
     ps.ts = p.ts;
     ps.q = p.q;
     ps.stale = p.stale;
+    // Left unset until a source sends a code: most plants send none, and an unset field costs nothing on the wire.
+    if (p.code !== (ps.code ?? "")) ps.code = p.code;
+    if (p.json !== (ps.json ?? "")) ps.json = p.json;
   }
 
   /** Write pending changes into the state. Call from onBeforePatch. */

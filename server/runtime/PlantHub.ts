@@ -10,7 +10,8 @@ import fs from "node:fs";
 import { PlantIngest, type IngestOutcome } from "../ingest/PlantIngest.ts";
 import { OpcUaSources } from "../ingest/opcua/OpcUaSources.ts";
 import type { MqttConnection } from "../ingest/MqttConnection.ts";
-import { loadPlantDir, type LoadedPlant } from "../plant/loadPlant.ts";
+import { loadPlantDir, plantDirMismatch, type LoadedPlant } from "../plant/loadPlant.ts";
+import { formatIssue } from "../plant/PlantError.ts";
 import { PlantTwin } from "../twin/PlantTwin.ts";
 import type { Clock } from "../twin/Clock.ts";
 import { AlarmBook } from "../alarms/AlarmBook.ts";
@@ -178,9 +179,9 @@ export class PlantHub {
 
   private async loadDir(plantId: string): Promise<LoadedPlant> {
     const plant = await loadPlantDir(this.dirOf(plantId));
-    if (plant.model.id !== plantId) {
-      throw new UnknownPlantError(`plant directory "${plantId}" declares id "${plant.model.id}"; they must match.`);
-    }
+    const mismatch = plantDirMismatch(plantId, plant.model.id);
+    if (mismatch) throw new UnknownPlantError(mismatch);
+    for (const w of plant.warnings) this.opts.log(`plant "${plantId}": warning: ${formatIssue(w)}`);
     return plant;
   }
 

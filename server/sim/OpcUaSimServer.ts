@@ -10,7 +10,7 @@ import { OPCUAServer } from "node-opcua-server";
 import { OPCUACertificateManager } from "node-opcua-certificate-manager";
 import { DataType, MessageSecurityMode, SecurityPolicy, StatusCodes, Variant } from "node-opcua-client";
 import fs from "node:fs";
-import type { PlantModel } from "../../shared/plant.ts";
+import type { PlantModel, PointDef } from "../../shared/plant.ts";
 import { PlantSimulator } from "./PlantSimulator.ts";
 import { SimPublisher, type SimClock } from "./SimPublisher.ts";
 
@@ -37,6 +37,9 @@ export const simNodeId = (twin: string, point: string): string => `nsu=${SIM_NAM
 const typeOf = (schema: string): DataType =>
   schema === "boolean" ? DataType.Boolean : schema === "integer" ? DataType.Int32 : DataType.Double;
 
+/** The simulator moves telemetry; properties (a tank's capacity) are not process values it produces. */
+const simulated = (points: readonly PointDef[]) => points.filter((p) => p.kind === "telemetry");
+
 /** The plant.json binding that reads every simulated point from this server. */
 export function simBinding(model: PlantModel, endpoint: string, publishingInterval = 250): Record<string, unknown> {
   const types = new Map(model.types.map((t) => [t.id, t]));
@@ -45,7 +48,11 @@ export function simBinding(model: PlantModel, endpoint: string, publishingInterv
     endpoint,
     publishingInterval,
     items: model.twins.flatMap((tw) =>
-      (types.get(tw.type)?.points ?? []).map((p) => ({ nodeId: simNodeId(tw.id, p.name), twin: tw.id, point: p.name })),
+      simulated(types.get(tw.type)?.points ?? []).map((p) => ({
+        nodeId: simNodeId(tw.id, p.name),
+        twin: tw.id,
+        point: p.name,
+      })),
     ),
   };
 }
@@ -82,7 +89,7 @@ export class OpcUaSimServer {
     const first = sim.snapshot();
     for (const tw of o.model.twins) {
       const obj = ns.addObject({ componentOf: plant, browseName: tw.id, nodeId: `s=${tw.id}`, displayName: tw.name });
-      for (const p of types.get(tw.type)?.points ?? []) {
+      for (const p of simulated(types.get(tw.type)?.points ?? [])) {
         const type = typeOf(p.schema);
         const node = ns.addVariable({
           componentOf: obj,

@@ -1,24 +1,32 @@
 /**
  * Fault injection from a terminal, against a running Gemba server's simulator:
  *
- *   npx tsx server/sim/cli.ts fault <name> <target> [--url http://127.0.0.1:2567]
- *   npx tsx server/sim/cli.ts clear [name] [target] [--url ...]
- *   npx tsx server/sim/cli.ts list [--url ...]
- *   npx tsx server/sim/cli.ts --opcua [...]      the simulated plant as an OPC UA server (opcuaSimCli.ts)
+ *   npm run sim -- fault <name> <target> [--url http://127.0.0.1:2567]
+ *   npm run sim -- clear [name] [target] [--url ...]
+ *   npm run sim -- list [--url ...]
+ *   npm run sim -- --opcua [...]      the simulated plant as an OPC UA server (opcuaSimCli.ts)
  *
- * Talks to POST / DELETE / GET /api/sim/faults. The URL can also come from GEMBA_URL.
+ * Talks to POST / DELETE / GET /api/sim/faults. The URL can also come from GEMBA_URL; without either,
+ * it is this machine at the PORT (and HTTPS) the server was started with, so `PORT=3000 npm start` and
+ * `PORT=3000 npm run sim -- list` find each other.
  * The routes need a sign-in token (expert or above to change faults): GEMBA_TOKEN, or
  * else a development sign-in as "Fault CLI" (expert) when the server runs AUTH_MODE=dev.
  */
 import { pathToFileURL } from "node:url";
 import { FAULTS, isFaultName } from "./PlantSimulator.ts";
 
-const DEFAULT_URL = "http://127.0.0.1:2567";
+/** The server on this machine, at the port and scheme `npm start` would use with the same environment. */
+function localUrl(env: Record<string, string | undefined>): string {
+  const port = env["PORT"]?.trim() || "2567";
+  const https = /^(on|yes|true|1)$/i.test(env["HTTPS"]?.trim() ?? "") || Boolean(env["TLS_CERT"]?.trim());
+  return `${https ? "https" : "http"}://127.0.0.1:${port}`;
+}
 
 const USAGE = `Usage:
-  npx tsx server/sim/cli.ts fault <name> <target> [--url ${DEFAULT_URL}]
-  npx tsx server/sim/cli.ts clear [name] [target] [--url ...]
-  npx tsx server/sim/cli.ts list [--url ...]
+  npm run sim -- fault <name> <target> [--url http://127.0.0.1:2567]
+  npm run sim -- clear [name] [target] [--url ...]
+  npm run sim -- list [--url ...]
+The server's address: --url, else GEMBA_URL, else this machine at PORT (2567).
 Faults: ${FAULTS.join(", ")}.
 Targets: a twin id (P101, XV311, FL1, CV12), or "twin/point" for flatline.
   npm run sim -- --opcua [--port 4840] [--host 127.0.0.1] [--plant assets/plants/demo] [--binding]
@@ -54,7 +62,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     );
   }
 
-  let url = env.GEMBA_URL ?? DEFAULT_URL;
+  let url = env.GEMBA_URL ?? localUrl(env);
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -173,7 +181,7 @@ async function send(doFetch: typeof fetch, base: string, endpoint: string, init:
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
     throw new CliError(
-      `Cannot reach the Gemba server at ${base} (${cause}); start it with "npm run serve" or pass --url.`,
+      `Cannot reach the Gemba server at ${base} (${cause}); start it with "npm start", or pass --url (or set PORT) to where it runs.`,
     );
   }
   const text = await res.text();

@@ -20,6 +20,8 @@ export interface PointSlot {
   q: Quality;
   /** The source's own quality code (e.g. "0x80310000 BadNoCommunication"), "" when it sent none. */
   code: string;
+  /** A structured point's (DTDL Map/Array) last value as JSON text, "" until one arrives; numeric points keep "". */
+  json: string;
   /** Source time of the latest status-only report (a Bad without a value), 0 when none. */
   statusTs: number;
   /** Server time of the last accepted sample (for staleness), 0 when never. */
@@ -96,6 +98,7 @@ export class PlantTwin {
           ts: 0,
           q: Quality.GOOD,
           code: "",
+          json: "",
           statusTs: 0,
           receivedAt: 0,
           stale: false,
@@ -133,12 +136,31 @@ export class PlantTwin {
     if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return kept ? "late" : "too-old";
     p.value = value;
     p.ts = ts;
+    p.severity = severityOf(value, p.def.limits);
+    return this.commit(index, q, code, ts, now);
+  }
+
+  /**
+   * A value for a structured point (a DTDL Map or Array): kept as JSON text for the inspector's table, with its
+   * time and quality; no history or limits (they are for numbers). Ordered by source time like values.
+   */
+  applyStructured(index: number, json: string, ts: number, q: Quality, now: number, code = ""): ApplyResult {
+    const p = this.points[index]!;
+    if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return "late";
+    if (p.receivedAt !== 0 && ts === p.ts && json === p.json && q === p.q) return "duplicate";
+    p.json = json;
+    p.ts = ts;
+    return this.commit(index, q, code, ts, now);
+  }
+
+  /** The end of every accepted report: quality, code, freshness, plant time, listeners, asset status. */
+  private commit(index: number, q: Quality, code: string, ts: number, now: number): ApplyResult {
+    const p = this.points[index]!;
     p.q = q;
     p.code = code;
     p.receivedAt = now;
-    if (ts > this.latestTs) this.latestTs = ts;
     p.stale = false;
-    p.severity = severityOf(value, p.def.limits);
+    if (ts > this.latestTs) this.latestTs = ts;
     for (const l of this.listeners) l.point(index);
     this.refreshStatus(p.twin);
     return "applied";
@@ -153,16 +175,9 @@ export class PlantTwin {
     const p = this.points[index]!;
     if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return "late";
     if (p.receivedAt !== 0 && ts === p.statusTs && q === p.q && code === p.code) return "duplicate";
-    p.q = q;
-    p.code = code;
     p.statusTs = ts;
-    p.receivedAt = now;
-    p.stale = false;
-    if (ts > this.latestTs) this.latestTs = ts;
     if (!Number.isNaN(p.value)) p.history.add(ts, p.value, q);
-    for (const l of this.listeners) l.point(index);
-    this.refreshStatus(p.twin);
-    return "applied";
+    return this.commit(index, q, code, ts, now);
   }
 
   /** Set the quality of a point without a new value (e.g. its source died). */
@@ -197,6 +212,8 @@ export class PlantTwin {
     let unknown = false;
     for (const i of t.points) {
       const p = this.points[i]!;
+      // A DTDL Property nobody has bound yet (a rated power, a serial number) says nothing about the asset's health.
+      if (p.receivedAt === 0 && p.def.kind === "property") continue;
       if (p.receivedAt === 0 || p.stale || p.q === Quality.BAD) {
         unknown = true;
         continue;

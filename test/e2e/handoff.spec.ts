@@ -46,6 +46,8 @@ test("a headset hands its session to a desktop by short code: same seat, selecti
   await headset.click("#btn-move");
   await expect(headset.locator("#move-code")).toHaveAttribute("data-code", /^\d{6}$/);
   const code = await headset.locator("#move-code").getAttribute("data-code");
+  // This server listens on localhost only: the dialog says a phone could not open the link, and what to change.
+  await expect(headset.locator("#move-reach")).toContainText("only on this computer");
 
   await desk.goto(server.url + "/");
   await desk.fill("#join-code", code!);

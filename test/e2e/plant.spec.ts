@@ -1,3 +1,4 @@
+import mqtt from "mqtt";
 import { expect, test } from "./fixtures.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { distinctScreenColours, joinAs, watchPage } from "./page.ts";
@@ -5,7 +6,8 @@ import { devToken } from "../../kit/devSignIn.ts";
 
 let server: RunningServer;
 test.beforeAll(async () => {
-  server = await startAppServer();
+  // A status stamped a minute ahead (the quality-code check below) must not be refused as "future" (default 5 s).
+  server = await startAppServer({ MAX_FUTURE_SECONDS: "120" });
 });
 test.afterAll(async () => {
   await server?.stop();
@@ -54,6 +56,21 @@ test("a newcomer opens the page, joins by name, sees the plant rendered and live
   await expect(page.locator("#inspector")).toBeVisible();
   await expect(page.locator("#inspector-title")).toContainText("T201");
   await expect(page.locator('#inspector-rows tr[data-point="level"] td.v')).toHaveText(/%/);
+
+  // The plant says why a value is bad: an OPC UA StatusCode with its sub-code, sent as a status without a value
+  // (stamped a minute ahead, so the simulator's next samples cannot undo it before the page shows it), is shown on
+  // hover of the point's quality by name and number.
+  const broker = /MQTT: embedded broker on (mqtt:\/\/\S+)/.exec(server.output())?.[1];
+  expect(broker, "the server names its embedded broker").toBeDefined();
+  const pub = await mqtt.connectAsync(broker!);
+  await pub.publishAsync(
+    "gemba/demo/T201/pressure",
+    JSON.stringify({ ts: Date.now() + 60_000, q: { Code: 0x80310000, Symbol: "BadNoCommunication" } }),
+  );
+  await pub.endAsync();
+  const pressureQuality = page.locator('#inspector-rows tr[data-point="pressure"] td').nth(3);
+  await expect(pressureQuality).toHaveText("bad");
+  await expect(pressureQuality).toHaveAttribute("title", "BadNoCommunication (0x80310000)");
 
   expect(watch.offOrigin).toEqual([]);
   expect(watch.errors).toEqual([]);

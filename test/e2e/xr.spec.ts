@@ -276,9 +276,11 @@ test("tabletop: the plant shrinks to 1:50 on a table, a squeeze drags it, two sq
   expect(Math.hypot(xr.placement.x - p0.x, xr.placement.z - p0.z)).toBeCloseTo(0.2, 1);
   expect(xr.placement.scale).toBeCloseTo(p0.scale, 6);
 
-  // Two squeezes, hands moving apart to twice the distance: twice the scale.
-  await holdControllers(page);
+  // Two squeezes, hands moving apart to twice the distance: twice the scale. The hands move back
+  // and squeeze in the same frame: the gesture must start from where they are now, not a frame ago.
   await page.evaluate(() => {
+    window.__iwer!.pose("controller-left", [-0.2, 1.3, -0.35], [-0.15, 1.45, -1.3]);
+    window.__iwer!.pose("controller-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
     window.__iwer!.button("controller-left", "squeeze", 1);
     window.__iwer!.button("controller-right", "squeeze", 1);
   });

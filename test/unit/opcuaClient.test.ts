@@ -142,6 +142,7 @@ function recorder() {
   const sink: SampleSink = {
     value: (...a) => void got.push(["value", ...a]),
     status: (...a) => void got.push(["status", ...a]),
+    nonNumeric: (...a) => void got.push(["nonNumeric", ...a]),
     reject: (...a) => void got.push(["reject", ...a]),
     note: (...a) => void got.push(["note", ...a]),
   };

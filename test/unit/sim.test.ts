@@ -532,12 +532,25 @@ describe("sim CLI", () => {
     expect(b.err[0]).toBe("This server signs people in through its identity provider: set GEMBA_TOKEN to your token.");
   });
 
+  it("finds a server started on another PORT (or with HTTPS) without --url", async () => {
+    const f = fakeFetch(() => Response.json({ faults: [] }));
+    const a = io();
+    expect(await runCli(["list"], { ...a.deps, env: { GEMBA_TOKEN: "t", PORT: "3000" }, fetch: f.fetch })).toBe(0);
+    expect(
+      await runCli(["list"], { ...a.deps, env: { GEMBA_TOKEN: "t", PORT: "8443", HTTPS: "on" }, fetch: f.fetch }),
+    ).toBe(0);
+    expect(f.calls.map((c) => c[0])).toEqual([
+      "http://127.0.0.1:3000/api/sim/faults",
+      "https://127.0.0.1:8443/api/sim/faults",
+    ]);
+  });
+
   it("explains an unreachable server, a server error and a bad fault name in one sentence", async () => {
     const down = fakeFetch(() => Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } }));
     const a = io();
     expect(await runCli(["list"], { ...a.deps, fetch: down.fetch })).toBe(1);
     expect(a.err[0]).toBe(
-      'Cannot reach the Gemba server at http://127.0.0.1:2567 (ECONNREFUSED); start it with "npm run serve" or pass --url.',
+      'Cannot reach the Gemba server at http://127.0.0.1:2567 (ECONNREFUSED); start it with "npm start", or pass --url (or set PORT) to where it runs.',
     );
     const refusing = fakeFetch(() => Response.json({ error: 'No twin "P999" in plant "demo".' }, { status: 400 }));
     const b = io();

@@ -1,0 +1,98 @@
+/**
+ * The desktop's three marking modes, one at a time: point (a laser the others see), pin (a note on an asset)
+ * and ink (a stroke drawn across an asset, kept in that asset's local frame). Also where the mouse is, for
+ * the pointer.
+ */
+import type { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { AnnotationMarks } from "../scene/AnnotationMarks.ts";
+import type { PlantScene } from "../scene/PlantScene.ts";
+import type { PlantSession } from "../session/PlantSession.ts";
+import { byId, toast } from "../ui/dom.ts";
+import { askNoteText } from "../ui/NotesPanel.ts";
+
+export type MarkingMode = "none" | "point" | "pin" | "ink";
+
+/** Ink strokes stop growing at this many coordinates (2000 points). */
+const MAX_STROKE = 6000;
+
+export class MarkingModes {
+  mode: MarkingMode = "none";
+  /** The mouse over the canvas (-1 before it moved there). */
+  readonly mouse = { x: -1, y: -1 };
+  private readonly buttons: Record<Exclude<MarkingMode, "none">, HTMLElement> = {
+    point: byId("btn-point"),
+    pin: byId("btn-pin"),
+    ink: byId("btn-ink"),
+  };
+  private stroke: { twin: string; pts: number[] } | null = null;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly scene: PlantScene,
+    private readonly marks: AnnotationMarks,
+    private readonly session: PlantSession,
+  ) {
+    this.buttons.point.addEventListener("click", () => this.set("point"));
+    this.buttons.pin.addEventListener("click", () => this.set("pin"));
+    this.buttons.ink.addEventListener("click", () => this.set("ink"));
+    this.listenInk();
+  }
+
+  /** Switch to a mode, or out of it when it is on already. */
+  set(next: MarkingMode): void {
+    const { scene } = this;
+    this.mode = this.mode === next ? "none" : next;
+    for (const [m, b] of Object.entries(this.buttons)) b.setAttribute("aria-pressed", String(m === this.mode));
+    document.body.classList.toggle("mode-pin", this.mode === "pin");
+    document.body.classList.toggle("mode-ink", this.mode === "ink");
+    scene.onTapOverride = this.mode === "pin" ? this.placePin : null;
+    if (this.mode === "ink") scene.orbit.detachControl();
+    else if (scene.scene.activeCamera === scene.orbit) scene.orbit.attachControl(true);
+  }
+
+  private readonly placePin = (hit: { twin: string; point: Vector3 } | null): boolean => {
+    if (!hit) {
+      toast("Click on an asset to pin a note to it.");
+      return true;
+    }
+    const offset = this.marks.localOffset(hit.twin, hit.point);
+    if (!offset) return true;
+    this.set("none");
+    askNoteText("Pin a note", `On ${hit.twin}`, async (text) => {
+      await this.session.ask("annotate", { kind: "pin", twin: hit.twin, offset, text });
+    });
+    return true;
+  };
+
+  /** Ink: drag across an asset; points are kept in that asset's local frame. */
+  private listenInk(): void {
+    const { canvas, scene, marks, session } = this;
+    canvas.addEventListener("pointerdown", (e) => {
+      if (this.mode !== "ink") return;
+      const hit = scene.pickAt(e.offsetX, e.offsetY);
+      if (!hit?.twin) return;
+      this.stroke = { twin: hit.twin, pts: [] };
+      canvas.setPointerCapture(e.pointerId);
+    });
+    canvas.addEventListener("pointermove", (e) => {
+      this.mouse.x = e.offsetX;
+      this.mouse.y = e.offsetY;
+      const stroke = this.stroke;
+      if (this.mode !== "ink" || !stroke || stroke.pts.length >= MAX_STROKE) return;
+      const hit = scene.pickAt(e.offsetX, e.offsetY);
+      if (!hit) return;
+      const local = marks.localOffset(stroke.twin, hit.point);
+      if (local) stroke.pts.push(...local);
+    });
+    canvas.addEventListener("pointerup", () => {
+      if (this.mode !== "ink" || !this.stroke) return;
+      const s = this.stroke;
+      this.stroke = null;
+      if (s.pts.length < 6) return;
+      const offset: [number, number, number] = [s.pts[0]!, s.pts[1]!, s.pts[2]!];
+      askNoteText("Ink mark", `On ${s.twin} (optional note)`, async (text) => {
+        await session.ask("annotate", { kind: "ink", twin: s.twin, offset, text, points: s.pts });
+      });
+    });
+  }
+}
