@@ -111,7 +111,8 @@ module.exports = {
       from: { path: "^server/plant/loadPlant\\.ts$" },
       to: {
         path: "^server/ingest/",
-        pathNot: "^server/ingest/(sparkplug/validateBindings|validateTopicBindings|TopicRouter)\\.ts$",
+        pathNot:
+          "^server/ingest/(sparkplug/validateBindings|opcua/validateBindings|opcua/nodeIdText|validateTopicBindings|TopicRouter)\\.ts$",
       },
     },
   ],

@@ -243,6 +243,7 @@ export async function startGemba(
       unloadIdle: config.redisUrl !== null,
       maxFutureMs: config.maxFutureMs,
       ...(lease ? { lease } : {}),
+      opcuaPkiDir: path.join(config.dataDir, "opcua-pki"),
     });
     cleanups.push(() => hub.close());
     // In a cluster a process ingests only the plants it hosts rooms for, so the default plant is only checked here

@@ -115,6 +115,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         ingest: { ...rt.ingest.counters },
         // Per bound edge node: "online", "waiting for birth" (its NBIRTH was missed), "offline", "not seen".
         sparkplug: rt.ingest.sparkplug?.nodeStatus() ?? [],
+        // Per OPC UA server: connected / connecting / reconnecting / offline with the reason, and refused items.
+        opcua: rt.opcua.status(),
         memory: {
           historyBytes: rt.twin.memoryBytes(),
           fullRateMinutes: rt.twin.horizonMs / 60_000,

@@ -14,7 +14,7 @@ import type { Quality } from "../../shared/status.ts";
 import { SparkplugIngest, type SparkplugOutcome } from "./sparkplug/SparkplugIngest.ts";
 import { TopicRouter } from "./TopicRouter.ts";
 import type { Rejection } from "./jsonSample.ts";
-import type { Decoder, NonData, SampleSink } from "./sink.ts";
+import type { Decoder, NonData, SampleSink, SlotTarget } from "./sink.ts";
 
 export const INGEST_OUTCOMES = [
   "applied",
@@ -43,6 +43,9 @@ export const INGEST_OUTCOMES = [
   "seq-gap",
   "no-birth",
   "command",
+  // OPC UA client (server/ingest/opcua): a monitored item the server refused, counted once per attempt.
+  "unknown-node",
+  "item-refused",
 ] as const;
 export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 
@@ -72,12 +75,16 @@ const SAMPLE_ERRORS = new Set<IngestOutcome>([
   "unknown-point",
 ]);
 
-/** A binding matched to one topic, with its points resolved to twin indices once. */
-interface Route {
-  decoder: Decoder;
-  /** Twin point index per decoder slot; -1 when the plant has no such point. */
+/** Points resolved to twin indices once: per decoder slot, or per OPC UA monitored item. */
+export interface SlotRoute {
+  /** Twin point index per slot; -1 when the plant has no such point. */
   indices: Int32Array;
   unknown: string[];
+}
+
+/** A binding matched to one topic. */
+interface Route extends SlotRoute {
+  decoder: Decoder;
 }
 
 export type IngestCounters = Record<IngestOutcome, number> & {
@@ -144,7 +151,49 @@ export class PlantIngest {
       this.counters[o]++;
       return o;
     }
-    const outcome = this.process(topic, payload, now);
+    return this.count(topic, this.process(topic, payload, now));
+  }
+
+  /**
+   * Points for a source that is not an MQTT topic (the OPC UA client): resolved once, like a topic's
+   * route, then passed to handleSource with each notification.
+   */
+  routeFor(slots: readonly SlotTarget[]): SlotRoute {
+    const indices = new Int32Array(slots.length);
+    const unknown: string[] = [];
+    slots.forEach((s, i) => {
+      const idx = s.twin !== undefined && s.point !== undefined ? this.twin.indexOf(s.twin, s.point) : undefined;
+      indices[i] = idx ?? -1;
+      unknown[i] = idx === undefined ? `no point ${s.twin ?? "?"}/${s.point ?? "?"}` : "";
+    });
+    return { indices, unknown };
+  }
+
+  /**
+   * One notification of a source that is not MQTT, counted like one message: `decode` reports its
+   * samples into the same sink the topic decoders use. `source` names it in the reject log.
+   */
+  handleSource(source: string, route: SlotRoute, decode: (sink: SampleSink) => void, now: number): IngestOutcome {
+    this.counters.received++;
+    const t = this.tally;
+    t.reset();
+    this.now = now;
+    this.route = route;
+    decode(t);
+    this.route = undefined;
+    this.counters.samplesApplied += t.applied;
+    this.counters.samplesRejected += t.errors;
+    return this.count(source, t.outcome());
+  }
+
+  /** Something a source refused that carries no sample (an OPC UA monitored item): counted and logged once. */
+  refuse(source: string, outcome: "unknown-node" | "item-refused", detail: string): void {
+    this.counters.received++;
+    this.counters[outcome]++;
+    this.opts.onReject?.(outcome, source, detail);
+  }
+
+  private count(topic: string, outcome: IngestOutcome): IngestOutcome {
     this.counters[outcome]++;
     const t = this.tally;
     // Keep-alives, metadata and events are normal traffic: counted, not logged as rejections.
@@ -158,24 +207,15 @@ export class PlantIngest {
   private readonly tally = new MessageTally(this);
   /** Set per message for the sink callbacks. */
   now = 0;
-  route: Route | undefined;
+  route: SlotRoute | undefined;
 
   private resolve(topic: string): (Route[] & { nowhere?: string }) | undefined {
     const matches = this.router.match(topic);
     if (matches.length === 0) return undefined;
-    const routes: Route[] & { nowhere?: string } = matches.map((m) => {
-      const slots = m.decoder.slots;
-      const indices = new Int32Array(slots.length);
-      const unknown: string[] = [];
-      slots.forEach((s, i) => {
-        const twin = s.twin ?? m.twin;
-        const point = s.point ?? m.point;
-        const idx = twin !== undefined && point !== undefined ? this.twin.indexOf(twin, point) : undefined;
-        indices[i] = idx ?? -1;
-        unknown[i] = idx === undefined ? `no point ${twin ?? "?"}/${point ?? "?"}` : "";
-      });
-      return { decoder: m.decoder, indices, unknown };
-    });
+    const routes: Route[] & { nowhere?: string } = matches.map((m) => ({
+      decoder: m.decoder,
+      ...this.routeFor(m.decoder.slots.map((s) => ({ twin: s.twin ?? m.twin, point: s.point ?? m.point }))),
+    }));
     if (routes.every((r) => r.indices.every((i) => i < 0))) routes.nowhere = routes[0]!.unknown[0]!;
     return routes;
   }

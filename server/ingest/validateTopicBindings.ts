@@ -47,6 +47,15 @@ export function validateTopicBindings(
       }
       return;
     }
+    if (b.format === "opcua") {
+      // Checked in opcua/validateBindings.ts; listed here so a point bound twice (OPC UA and MQTT) is found.
+      b.items.forEach((it, j) => {
+        const twin = it.twin ?? b.twin;
+        if (twin !== undefined)
+          writers.push({ binding: i, where: `items[${j}]`, topic: undefined, twin, point: it.point });
+      });
+      return;
+    }
     if (/[#+]/.test(b.topic.replace(/\{[A-Za-z_][\w-]*\}/g, ""))) {
       add(
         `${at}.topic`,

@@ -1,7 +1,7 @@
 /**
  * The plant instance file (plant.json) as authored by a plant engineer: areas,
  * twins with layout, relationships, per-type display metadata and limits that
- * DTDL has no place for, and bindings from MQTT topics to twin points.
+ * DTDL has no place for, and bindings from MQTT topics and OPC UA servers to twin points.
  */
 import { z } from "zod";
 import { Limits } from "../../shared/plant.ts";
@@ -140,11 +140,71 @@ export const SparkplugBinding = z
   });
 export type SparkplugBinding = z.infer<typeof SparkplugBinding>;
 
-export const Binding = z.discriminatedUnion("format", [JsonBinding, OpcUaBinding, SparkplugBinding]);
+/** Milliseconds, as OPC UA requests them (OPC 10000-4 5.12.1.2, 5.13.1.2); the server may revise them. */
+const Interval = z.number().finite().min(0).max(86_400_000);
+
+/** One monitored item of an OPC UA client binding: a NodeId read as one twin point. */
+export const OpcUaClientItem = z
+  .object({
+    /** "nsu=<namespace URI>;s=..." (or i=, g=, b=); checked in server/ingest/opcua/validateBindings.ts. */
+    nodeId: z.string().min(1).max(4096),
+    twin: TwinName.optional(),
+    point: z.string().min(1),
+    samplingInterval: Interval.optional(),
+    publishingInterval: Interval.optional(),
+    ...Scale,
+  })
+  .strict();
+export type OpcUaClientItem = z.infer<typeof OpcUaClientItem>;
+
+/**
+ * Gemba as an OPC UA client (server/ingest/opcua): subscriptions on one server's variables. It never writes.
+ * The password comes from an environment variable (plant.json is shared; a secret does not belong in it).
+ */
+export const OpcUaClientBinding = z
+  .object({
+    format: z.literal("opcua"),
+    endpoint: z
+      .string()
+      .regex(/^opc\.tcp:\/\/[^\s/]+(\/\S*)?$/, 'is an OPC UA endpoint URL, e.g. "opc.tcp://plc1:4840"'),
+    security: z
+      .object({
+        mode: z.enum(["None", "Sign", "SignAndEncrypt"]).default("None"),
+        policy: z.enum(["None", "Basic256Sha256", "Aes256Sha256RsaPss"]).default("None"),
+      })
+      .strict()
+      .default({ mode: "None", policy: "None" }),
+    user: z
+      .discriminatedUnion("type", [
+        z.object({ type: z.literal("anonymous") }).strict(),
+        z
+          .object({
+            type: z.literal("username"),
+            username: z.string().min(1),
+            passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "is the name of an environment variable (A-Z, 0-9, _)"),
+          })
+          .strict(),
+      ])
+      .default({ type: "anonymous" }),
+    twin: TwinName.optional(),
+    /** Defaults for the items below (ms): how often the server samples, and how often it sends. */
+    samplingInterval: Interval.optional(),
+    publishingInterval: Interval.optional(),
+    items: z.array(OpcUaClientItem).min(1),
+  })
+  .strict();
+export type OpcUaClientBinding = z.infer<typeof OpcUaClientBinding>;
+
+export const Binding = z.discriminatedUnion("format", [
+  JsonBinding,
+  OpcUaBinding,
+  SparkplugBinding,
+  OpcUaClientBinding,
+]);
 export type Binding = z.infer<typeof Binding>;
 /** The MQTT-topic bindings (JSON and OPC UA JSON); TopicRouter handles these. */
 export type TopicBinding = JsonBinding | OpcUaBinding;
-export const isTopicBinding = (b: Binding): b is TopicBinding => b.format !== "sparkplug";
+export const isTopicBinding = (b: Binding): b is TopicBinding => b.format === "json" || b.format === "opcua-json";
 
 export const TwinLayout = z
   .object({

@@ -14,6 +14,7 @@ import { PlantInstance, type Binding } from "./instance.ts";
 import { compileRules, type CompiledRule } from "../rules/index.ts";
 import { validateSparkplugBindings } from "../ingest/sparkplug/validateBindings.ts";
 import { validateTopicBindings } from "../ingest/validateTopicBindings.ts";
+import { validateOpcUaClientBindings } from "../ingest/opcua/validateBindings.ts";
 
 export interface LoadedPlant {
   model: PlantModel;
@@ -104,6 +105,7 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
   });
   issues.push(...validateSparkplugBindings(inst.bindings, inst.twins, types));
   issues.push(...validateTopicBindings(inst.bindings, inst.twins, types));
+  issues.push(...validateOpcUaClientBindings(inst.bindings, inst.twins, types));
   // A plant may have no scene (a plant written by plant:discover); one it names must exist, or a typo would
   // silently turn a drawn plant into boxes.
   const scenePath = inst.scene === undefined ? null : path.resolve(abs, inst.scene);

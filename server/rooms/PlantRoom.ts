@@ -187,7 +187,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       if (!this.leavePresence) return; // set with the state in onCreate
       const elsewhere = ctx.presence.elsewhere(this.state.plant, this.roomId);
       if (this.state.elsewhere !== elsewhere) this.state.elsewhere = elsewhere;
-      const offline = ctx.offline();
+      // The plant broker for every plant of this process, and this plant's own OPC UA servers.
+      const offline = [ctx.offline(), this.runtime.opcua.offline()].filter(Boolean).join(" ");
       if (this.state.offline !== offline) this.state.offline = offline;
       this.edgeNodes?.flush();
     }

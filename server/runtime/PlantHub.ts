@@ -8,6 +8,7 @@
 import path from "node:path";
 import fs from "node:fs";
 import { PlantIngest, type IngestOutcome } from "../ingest/PlantIngest.ts";
+import { OpcUaSources } from "../ingest/opcua/OpcUaSources.ts";
 import type { MqttConnection } from "../ingest/MqttConnection.ts";
 import { loadPlantDir, plantDirMismatch, type LoadedPlant } from "../plant/loadPlant.ts";
 import { formatIssue } from "../plant/PlantError.ts";
@@ -38,6 +39,8 @@ export interface PlantRuntime {
   alarms: AlarmBook;
   annotations: AnnotationBook;
   store: JournalStore;
+  /** The plant's OPC UA servers (bindings with format "opcua"); none when it has no such binding. */
+  opcua: OpcUaSources;
 }
 
 export interface PlantHubOptions {
@@ -61,6 +64,10 @@ export interface PlantHubOptions {
    * apply its results as they arrive through the store (docs/SCALING.md). Absent: this process evaluates every plant.
    */
   lease?: PlantLease;
+  /** DATA_DIR/opcua-pki: the OPC UA client certificate store (needed once a plant binds an OPC UA server). */
+  opcuaPkiDir: string;
+  /** Where OPC UA passwords are read (`passwordEnv`); process.env by default. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export class PlantHub {
@@ -215,6 +222,14 @@ export class PlantHub {
     for (const filter of ingest.filters) {
       undo.push(await this.opts.mqtt.subscribe(filter, (topic, payload) => ingest.handle(topic, payload, clock.now())));
     }
+    // Not awaited past the certificate store: a server that is down shows as such, it does not hold up the plant.
+    const opcua = await OpcUaSources.start(plant.bindings, ingest, {
+      pkiDir: this.opts.opcuaPkiDir,
+      env: this.opts.env ?? process.env,
+      now: () => clock.now(),
+      log: (m) => this.opts.log(`plant "${plantId}": ${m}`),
+    });
+    undo.push(() => opcua.close());
     const sparkplug = ingest.sparkplug;
     if (sparkplug) {
       // Gemba's own link to the broker dropped: what edge nodes sent meanwhile is lost (SparkplugIngest.connectionLost).
@@ -275,7 +290,7 @@ export class PlantHub {
         else if (change.t === "annotation") annotations.adopt(change.id, change.record as AnnotationRecord | null);
       }),
     );
-    const rt: PlantRuntime = { plant, twin, ingest, alarms, annotations, store: this.opts.store };
+    const rt: PlantRuntime = { plant, twin, ingest, alarms, annotations, store: this.opts.store, opcua };
     this.settled.set(plantId, rt);
     this.opts.log(
       `plant "${plantId}": ${plant.model.twins.length} assets, ${twin.points.length} points, listening on ${ingest.filters.join(", ")}`,

@@ -4,6 +4,7 @@
  *   npm run sim -- fault <name> <target> [--url http://127.0.0.1:2567]
  *   npm run sim -- clear [name] [target] [--url ...]
  *   npm run sim -- list [--url ...]
+ *   npm run sim -- --opcua [...]      the simulated plant as an OPC UA server (opcuaSimCli.ts)
  *
  * Talks to POST / DELETE / GET /api/sim/faults. The URL can also come from GEMBA_URL; without either,
  * it is this machine at the PORT (and HTTPS) the server was started with, so `PORT=3000 npm start` and
@@ -27,7 +28,9 @@ const USAGE = `Usage:
   npm run sim -- list [--url ...]
 The server's address: --url, else GEMBA_URL, else this machine at PORT (2567).
 Faults: ${FAULTS.join(", ")}.
-Targets: a twin id (P101, XV311, FL1, CV12), or "twin/point" for flatline.`;
+Targets: a twin id (P101, XV311, FL1, CV12), or "twin/point" for flatline.
+  npm run sim -- --opcua [--port 4840] [--host 127.0.0.1] [--plant assets/plants/demo] [--binding]
+    the simulated plant as an OPC UA server (--binding: print the plant.json binding for it and exit)`;
 
 export interface CliDeps {
   fetch?: typeof fetch;
@@ -50,6 +53,14 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   const err = deps.err ?? ((l: string) => console.error(l));
   const doFetch = deps.fetch ?? fetch;
   const env = deps.env ?? process.env;
+  if (argv.includes("--opcua")) {
+    // Loaded only here: the fault commands do not need the OPC UA stack.
+    const { runOpcUaSim } = await import("./opcuaSimCli.ts");
+    return runOpcUaSim(
+      argv.filter((a) => a !== "--opcua"),
+      { out, err, env },
+    );
+  }
 
   let url = env.GEMBA_URL ?? localUrl(env);
   const args: string[] = [];

@@ -9,6 +9,29 @@ import { z } from "zod";
 export const EDGE_NODE_STATES = ["not seen", "online", "waiting for birth", "offline"] as const;
 export type EdgeNodeState = (typeof EDGE_NODE_STATES)[number];
 
+/**
+ * An OPC UA server a plant reads from (binding format "opcua"): "connecting" (not connected yet),
+ * "connected", "reconnecting" (the link dropped; the client retries and carries its subscriptions over),
+ * "offline" (the server or the configuration refused us; the reason says what to fix).
+ */
+export const OPCUA_SOURCE_STATES = ["connecting", "connected", "reconnecting", "offline"] as const;
+export type OpcUaSourceState = (typeof OPCUA_SOURCE_STATES)[number];
+
+export const OpcUaSourceStatus = z.object({
+  endpoint: z.string(),
+  /** "None", or e.g. "SignAndEncrypt Basic256Sha256". */
+  security: z.string(),
+  state: z.enum(OPCUA_SOURCE_STATES),
+  /** Why it is not connected ("" while connected). */
+  reason: z.string(),
+  since: z.number().nullable(),
+  /** Monitored items the server accepted. */
+  monitored: z.number(),
+  /** Items the server (or its namespaces) refused, each with the reason. */
+  refused: z.array(z.object({ nodeId: z.string(), twin: z.string(), point: z.string(), reason: z.string() })),
+});
+export type OpcUaSourceStatus = z.infer<typeof OpcUaSourceStatus>;
+
 /** HTTP: GET /healthz */
 export const Health = z.object({
   ok: z.boolean(),
@@ -53,6 +76,8 @@ export const Health = z.object({
           rebirthRequests: z.number(),
         }),
       ),
+      /** Each OPC UA server the plant reads from (binding format "opcua"). */
+      opcua: z.array(OpcUaSourceStatus),
       memory: z.object({ historyBytes: z.number(), fullRateMinutes: z.number(), coarseHours: z.number() }),
     }),
   ),
