@@ -315,10 +315,12 @@ export async function startGemba(
             store.schema,
             () => clock.now(),
             (n) => randomBytes(n),
+            config.handoffTtlMs,
           )
         : new HandoffTickets(
             () => clock.now(),
             (n) => randomBytes(n),
+            config.handoffTtlMs,
           );
 
     // 4. HTTP(S) + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.

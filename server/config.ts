@@ -61,6 +61,8 @@ export interface Config {
   tlsKey: string | null;
   /** Host allow-list, proxy trust and per-address limits at the HTTP/WebSocket edge (server/http/edgeConfig.ts). */
   edge: EdgeSettings;
+  /** HANDOFF_CODE_SECONDS: how long a "Move to another device" code and link work. */
+  handoffTtlMs: number;
   /** PUBLIC_URL: the address other devices use to reach this server (QR code and link for moving a session). */
   publicUrl: string | null;
 }
@@ -205,6 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     // point (later honest samples would count as late) until the clock caught up.
     maxFutureMs: int(env, "MAX_FUTURE_SECONDS", 5, 0, 3600) * 1000,
     maxJoinsPerUser: int(env, "MAX_JOINS_PER_USER", 10, 1, 1000),
+    // 5 minutes: long enough to take off a headset and type six digits on a slow laptop; 30 s to an hour.
+    handoffTtlMs: int(env, "HANDOFF_CODE_SECONDS", 300, 30, 3600) * 1000,
     dataDir: path.resolve(root, env["DATA_DIR"] || "data"),
     devRole: role(env["DEV_ROLE"]),
     interest: interest(env["INTEREST"]),

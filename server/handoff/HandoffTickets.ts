@@ -43,13 +43,14 @@ export const REFUSED = {
   "rate-limited": "Too many wrong codes from this device; wait a minute and try again.",
   "not-found": "That handoff code is not valid. Check it, or ask for a new one.",
   used: "That handoff was already used. Ask for a new one on the other device.",
-  expired: "That handoff expired (they last 5 minutes). Ask for a new one.",
+  expired: "That handoff expired. Ask for a new one on the other device.",
   "wrong-user": "That handoff belongs to someone else; you cannot take their seat.",
 } as const;
 
 /**
- * 5 minutes: a person taking off a headset, finding the laptop and typing six digits on a slow page needed more than
- * the 60 s this once was (a browser test under load saw the code expire while the page was still booting).
+ * 5 minutes by default (HANDOFF_CODE_SECONDS): a person taking off a headset, finding the laptop and typing six digits
+ * on a slow page needed more than the 60 s this once was (a browser test under load saw the code expire while the page
+ * was still booting).
  */
 export const TICKET_TTL_MS = 5 * 60_000;
 /** Wrong codes a requester may try per minute before being refused outright. */
@@ -64,6 +65,8 @@ export class HandoffTickets implements TicketBook {
   constructor(
     private readonly now: () => number,
     private readonly random: (bytes: number) => Buffer,
+    /** How long a code and link work (HANDOFF_CODE_SECONDS). */
+    private readonly ttlMs = TICKET_TTL_MS,
   ) {}
 
   create(t: NewTicket): Ticket {
@@ -74,7 +77,7 @@ export class HandoffTickets implements TicketBook {
       code = String(this.random(4).readUInt32BE(0) % 1_000_000).padStart(6, "0");
     } while (this.byCode.has(code));
     const at = this.now();
-    const ticket: Ticket = { ...t, token, code, createdAt: at, expiresAt: at + TICKET_TTL_MS, used: false };
+    const ticket: Ticket = { ...t, token, code, createdAt: at, expiresAt: at + this.ttlMs, used: false };
     this.byToken.set(token, ticket);
     this.byCode.set(code, ticket);
     this.counters.created++;
@@ -151,7 +154,7 @@ export class HandoffTickets implements TicketBook {
   sweep(): void {
     const now = this.now();
     for (const [k, t] of this.byToken) {
-      if (now - t.expiresAt > TICKET_TTL_MS) {
+      if (now - t.expiresAt > this.ttlMs) {
         this.byToken.delete(k);
         if (this.byCode.get(t.code) === t) this.byCode.delete(t.code);
       }

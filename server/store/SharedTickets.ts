@@ -27,6 +27,8 @@ export class SharedTickets implements TicketBook {
     schema: string,
     private readonly now: () => number,
     private readonly random: (bytes: number) => Buffer,
+    /** How long a code and link work (HANDOFF_CODE_SECONDS). */
+    private readonly ttlMs = TICKET_TTL_MS,
   ) {
     this.attempts = new CodeAttempts(now);
     this.table = qualified(schema, "tickets");
@@ -35,14 +37,14 @@ export class SharedTickets implements TicketBook {
   async create(t: NewTicket): Promise<Ticket> {
     const at = this.now();
     // Expired tickets are kept one more lifetime (refused as "expired"), then forgotten, which frees their codes.
-    await this.pool.query(`DELETE FROM ${this.table} WHERE expires_at < $1`, [at - TICKET_TTL_MS]);
+    await this.pool.query(`DELETE FROM ${this.table} WHERE expires_at < $1`, [at - this.ttlMs]);
     for (let tries = 0; tries < 10; tries++) {
       const ticket: Ticket = {
         ...t,
         token: this.random(16).toString("base64url"),
         code: String(this.random(4).readUInt32BE(0) % 1_000_000).padStart(6, "0"),
         createdAt: at,
-        expiresAt: at + TICKET_TTL_MS,
+        expiresAt: at + this.ttlMs,
         used: false,
       };
       const r = await this.pool.query(

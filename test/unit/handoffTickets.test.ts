@@ -33,6 +33,21 @@ describe("handoff tickets", () => {
     expect(r.ok ? "" : r.message).toMatch(/expired/);
   });
 
+  it("lasts as long as HANDOFF_CODE_SECONDS says, for a slow headset or a strict site", () => {
+    let now = 0;
+    const t = new HandoffTickets(
+      () => now,
+      (n) => randomBytes(n),
+      120_000,
+    );
+    const k = t.create(base);
+    expect(k.expiresAt).toBe(120_000);
+    now = 119_999;
+    expect(t.peek(k.code, "ip").ok).toBe(true);
+    now = 120_000;
+    expect(t.claim(k.code, "dev:ada", "ip")).toMatchObject({ ok: false, code: "expired" });
+  });
+
   it("cannot be used to take someone else's seat", () => {
     const { t } = book();
     const k = t.create(base);
