@@ -22,14 +22,15 @@ afterAll(async () => {
 });
 
 describe("retained last-known values at start-up", () => {
-  it("every retained value on the broker when Gemba starts is applied (all 300 points of the demo plant)", async () => {
+  it("every retained value on the broker when Gemba starts is applied (every point of the demo plant, 300+)", async () => {
     const plant = await demoPlant();
     const ts = Date.now() - 60_000;
     const expected = new Map<string, number>();
     const pub = await publisher();
     let n = 0;
     // Every point of the plant, as the demo binding "gemba/demo/{twin}/{point}" names it.
-    for (const p of new PlantTwin(plant.model).points) {
+    const points = new PlantTwin(plant.model).points;
+    for (const p of points) {
       const v = ++n + 0.5;
       const topic = `${PREFIX}gemba/demo/${p.key}`;
       topics.push(topic);
@@ -37,12 +38,14 @@ describe("retained last-known values at start-up", () => {
       await pub.publishAsync(topic, JSON.stringify({ v, ts }), { qos: 1, retain: true });
     }
     await pub.endAsync();
-    expect(expected.size).toBe(300);
+    // Every point, each on its own topic (the demo has 300 telemetry points and a few bindable properties).
+    expect(expected.size).toBe(points.length);
+    expect(expected.size).toBeGreaterThanOrEqual(300);
 
     h = await startServer({ MQTT_TOPIC_PREFIX: PREFIX });
     const twin = h.server.hub.loaded()[0]!.twin;
     const missing = () => twin.points.filter((p) => p.value !== expected.get(p.key)).map((p) => p.key);
-    await eventually(() => Promise.resolve(missing().length === 0), "all 300 retained values applied").catch(
+    await eventually(() => Promise.resolve(missing().length === 0), "every retained value applied").catch(
       (e: Error) => {
         throw new Error(`${e.message}; missing ${missing().length}: ${missing().slice(0, 5).join(", ")}…`);
       },
