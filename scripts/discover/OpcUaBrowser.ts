@@ -120,7 +120,10 @@ export async function browseServer(endpoint: string, o: BrowseOptions): Promise<
       await client.connect(endpoint);
       session = await client.createSession();
     } catch (e) {
-      throw new OpcUaBrowseError(`Cannot browse ${endpoint}: ${firstLine(e)}.`);
+      const reason = /connection cannot be established/i.test(firstLine(e))
+        ? "no OPC UA server answers there; check the host, the port and that the server is running"
+        : firstLine(e);
+      throw new OpcUaBrowseError(`Cannot browse ${endpoint}: ${reason}.`);
     }
     try {
       return await walk(session, o);
