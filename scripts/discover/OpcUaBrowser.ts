@@ -263,8 +263,9 @@ async function engineeringUnits(session: ClientSession, vars: readonly Candidate
     );
     const euIds = props.map(
       (r) =>
-        (r.references ?? []).find((ref) => ref.browseName.name === "EngineeringUnits" && ref.browseName.namespaceIndex === 0)
-          ?.nodeId,
+        (r.references ?? []).find(
+          (ref) => ref.browseName.name === "EngineeringUnits" && ref.browseName.namespaceIndex === 0,
+        )?.nodeId,
     );
     const toRead = euIds.filter((id): id is NonNullable<typeof id> => id !== undefined);
     const read = toRead.length

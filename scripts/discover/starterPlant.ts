@@ -86,8 +86,7 @@ export function buildOpcUaStarterPlant(
     );
   if (browsed.truncated === "nodes")
     notes.push("browsing stopped at --max-nodes before the whole address space was seen; raise it to find more.");
-  if (browsed.truncated === "depth")
-    notes.push("objects deeper than --depth were not browsed; raise it to find more.");
+  if (browsed.truncated === "depth") notes.push("objects deeper than --depth were not browsed; raise it to find more.");
   if (bound === 0)
     throw new DiscoverError(
       `No variable with a number or on/off value was found on ${o.source} (${browsed.browsed} nodes browsed below Objects` +

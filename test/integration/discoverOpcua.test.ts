@@ -49,7 +49,11 @@ async function plantCheck(dir: string): Promise<string> {
 describe("plant:discover --opcua on real OPC UA servers", () => {
   it("the simulated demo plant: every simulated variable bound once, plant:check passes, Gemba shows live values", async () => {
     const model = (await demoPlant()).model;
-    const sim = await OpcUaSimServer.start({ model, port: await freePort(), pkiDir: tmpDir("gemba-discover-sim-pki-") });
+    const sim = await OpcUaSimServer.start({
+      model,
+      port: await freePort(),
+      pkiDir: tmpDir("gemba-discover-sim-pki-"),
+    });
     cleanups.push(() => sim.stop());
     const plants = tmpDir("gemba-discover-opcua-");
     const out = path.join(plants, "found");
@@ -82,11 +86,13 @@ describe("plant:discover --opcua on real OPC UA servers", () => {
     cleanups.push(() => h.server.stop());
     const rt = h.server.hub.loaded().find((r) => r.plant.model.id === "found")!;
     const missing = () => rt.twin.points.filter((p) => !Number.isFinite(p.value)).map((p) => p.key);
-    await eventually(() => Promise.resolve(missing().length === 0), "every discovered point with a value", 30_000).catch(
-      (e: Error) => {
-        throw new Error(`${e.message}; missing ${missing().length}: ${missing().slice(0, 5).join(", ")}`);
-      },
-    );
+    await eventually(
+      () => Promise.resolve(missing().length === 0),
+      "every discovered point with a value",
+      30_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; missing ${missing().length}: ${missing().slice(0, 5).join(", ")}`);
+    });
   }, 90_000);
 
   it("units from EngineeringUnits; text and arrays left out; a namespace URI with ';' is escaped", async () => {
