@@ -196,7 +196,8 @@ async function walk(session: ClientSession, o: BrowseOptions): Promise<BrowseRes
         }
         seen.add(key);
         const name = ref.browseName.name ?? key;
-        if (ref.nodeClass === NodeClass.Variable) candidates.push({ nodeId: id, browseName: name, owner: from });
+        if (Number(ref.nodeClass) === Number(NodeClass.Variable))
+          candidates.push({ nodeId: id, browseName: name, owner: from });
         else if (from.depth + 1 >= o.maxDepth) truncated ??= "depth";
         else queue.push({ nodeId: id, name, parentName: from.name, depth: from.depth + 1 });
       }
