@@ -17,6 +17,7 @@ import {
   NodeClass,
   OPCUAClient,
   SecurityPolicy,
+  UserTokenType,
   type ClientSession,
   NodeId,
 } from "node-opcua-client";
@@ -45,6 +46,9 @@ export interface BrowseProgress {
 }
 
 export interface BrowseOptions {
+  security: { mode: "None" | "Sign" | "SignAndEncrypt"; policy: "None" | "Basic256Sha256" | "Aes256Sha256RsaPss" };
+  /** Signs in as this user; anonymous without. */
+  user?: { username: string; password: string };
   maxDepth: number;
   maxNodes: number;
   onProgress: (p: BrowseProgress) => void;
@@ -99,16 +103,23 @@ export function nodeIdWithUri(id: NodeId, namespaces: readonly string[]): string
   return `nsu=${uri.replace(/%/g, "%25").replace(/;/g, "%3B")};${identifier}`;
 }
 
-/** Connect (security None, anonymous), walk, disconnect. Errors become one OpcUaBrowseError sentence. */
+const POLICY = {
+  None: SecurityPolicy.None,
+  Basic256Sha256: SecurityPolicy.Basic256Sha256,
+  Aes256Sha256RsaPss: SecurityPolicy.Aes256_Sha256_RsaPss,
+} as const;
+
+/** Connect, walk, disconnect. Errors become one OpcUaBrowseError sentence. */
 export async function browseServer(endpoint: string, o: BrowseOptions): Promise<BrowseResult> {
   // node-opcua's client always loads a certificate, even for security None: a throwaway one, not the user's home.
+  // It accepts the server's certificate for this one run; Gemba itself only trusts the ones an operator moved to trusted/.
   const pki = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-discover-pki-"));
   const cm = new OPCUACertificateManager({ rootFolder: pki, automaticallyAcceptUnknownCertificate: true });
   const client = OPCUAClient.create({
     applicationName: "Gemba plant:discover",
     clientCertificateManager: cm,
-    securityMode: MessageSecurityMode.None,
-    securityPolicy: SecurityPolicy.None,
+    securityMode: MessageSecurityMode[o.security.mode],
+    securityPolicy: POLICY[o.security.policy],
     endpointMustExist: false,
     // One attempt: a discovery run that cannot reach the server says so instead of retrying forever.
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
@@ -118,11 +129,18 @@ export async function browseServer(endpoint: string, o: BrowseOptions): Promise<
     let session: ClientSession;
     try {
       await client.connect(endpoint);
-      session = await client.createSession();
+      session = await client.createSession(
+        o.user
+          ? { type: UserTokenType.UserName, userName: o.user.username, password: o.user.password }
+          : { type: UserTokenType.Anonymous },
+      );
     } catch (e) {
-      const reason = /connection cannot be established/i.test(firstLine(e))
+      const why = firstLine(e);
+      const reason = /connection cannot be established/i.test(why)
         ? "no OPC UA server answers there; check the host, the port and that the server is running"
-        : firstLine(e);
+        : /BadUserAccessDenied|BadIdentityToken/.test(why)
+          ? `the server refused ${o.user ? `user "${o.user.username}"` : "anonymous access"} (${why}); check --user and the password variable`
+          : why;
       throw new OpcUaBrowseError(`Cannot browse ${endpoint}: ${reason}.`);
     }
     try {

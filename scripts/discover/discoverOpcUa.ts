@@ -12,12 +12,28 @@ const progressLine = (p: BrowseProgress) =>
 
 /** Exit code: 0 written, 1 failed (with one sentence on stderr). */
 export async function discoverOpcUa(o: DiscoverOptions & { opcua: string }): Promise<number> {
-  console.error(`Browsing ${o.opcua} from its Objects folder (security None, anonymous); nothing is written to it.`);
+  const security = o.security.mode === "None" ? "security None" : `security ${o.security.mode} ${o.security.policy}`;
+  let user: { username: string; password: string } | undefined;
+  if (o.user) {
+    const password = process.env[o.user.passwordEnv];
+    if (password === undefined) {
+      console.error(
+        `The password variable ${o.user.passwordEnv} is not set; set it to the password of "${o.user.username}".`,
+      );
+      return 1;
+    }
+    user = { username: o.user.username, password };
+  }
+  console.error(
+    `Browsing ${o.opcua} from its Objects folder (${security}, ${user ? `user "${user.username}"` : "anonymous"}); nothing is written to it.`,
+  );
   const tty = process.stderr.isTTY;
   let lastShown = 0;
   let last: BrowseProgress | null = null;
   try {
     const browsed = await browseServer(o.opcua, {
+      security: o.security,
+      ...(user ? { user } : {}),
       maxDepth: o.depth,
       maxNodes: o.maxNodes,
       onProgress: (p) => {
@@ -30,7 +46,14 @@ export async function discoverOpcUa(o: DiscoverOptions & { opcua: string }): Pro
       },
     });
     if (last) process.stderr.write(`${tty ? "\r" : ""}${progressLine(last)}\n`);
-    const starter = buildOpcUaStarterPlant(browsed, { id: o.id, name: o.name, source: o.opcua, at: Date.now() });
+    const starter = buildOpcUaStarterPlant(
+      browsed,
+      { id: o.id, name: o.name, source: o.opcua, at: Date.now() },
+      {
+        ...(o.security.mode === "None" ? {} : { security: o.security }),
+        ...(o.user ? { user: { type: "username", ...o.user } } : {}),
+      },
+    );
     const out = path.resolve(o.out);
     writeStarterPlant(out, starter);
     const plant = starter.plant as { twins: unknown[]; areas: unknown[] };
@@ -39,9 +62,14 @@ export async function discoverOpcUa(o: DiscoverOptions & { opcua: string }): Pro
         `(models/), one OPC UA binding with ${starter.bound} variables.`,
     );
     for (const n of starter.notes) console.log(`  note: ${n}`);
+    if (o.security.mode !== "None")
+      console.log(
+        "  note: Gemba trusts only server certificates an operator moved into its DATA_DIR/opcua-pki/trusted/certs; " +
+          "after the first start, move this server's from DATA_DIR/opcua-pki/rejected.",
+      );
     console.log(
       `Check it:  npm run plant:check -- ${o.out}\n` +
-        `Start it:  PLANTS_DIR=${path.dirname(o.out)} PLANT=${o.id} npm start`,
+        `Start it:  PLANTS_DIR=${path.dirname(o.out)} PLANT=${o.id}${o.user ? ` ${o.user.passwordEnv}=...` : ""} npm start`,
     );
     return 0;
   } catch (e) {

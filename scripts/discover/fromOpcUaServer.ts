@@ -8,8 +8,16 @@ import type { FoundObject } from "./OpcUaBrowser.ts";
 import type { DraftPlant } from "./DraftPlant.ts";
 import { dtdlName, UniqueNames } from "./names.ts";
 
-/** Adds the assets and the binding; returns how many Variables were bound. */
-export function addOpcUaServer(draft: DraftPlant, endpoint: string, objects: readonly FoundObject[]): number {
+/**
+ * Adds the assets and the binding (with `connection`: its `security` and `user`, as plant.json writes them);
+ * returns how many Variables were bound.
+ */
+export function addOpcUaServer(
+  draft: DraftPlant,
+  endpoint: string,
+  objects: readonly FoundObject[],
+  connection: Record<string, unknown> = {},
+): number {
   const items: { nodeId: string; twin: string; point: string }[] = [];
   for (const o of objects) {
     if (o.variables.length === 0) continue;
@@ -28,6 +36,6 @@ export function addOpcUaServer(draft: DraftPlant, endpoint: string, objects: rea
       items.push({ nodeId: v.nodeId, twin: twin.id, point });
     }
   }
-  if (items.length > 0) draft.bindings.push({ format: "opcua", endpoint, items });
+  if (items.length > 0) draft.bindings.push({ format: "opcua", endpoint, ...connection, items });
   return items.length;
 }

@@ -7,6 +7,9 @@ export interface DiscoverOptions {
   /** How deep below the Objects folder, and how many nodes at most, --opcua browses. */
   depth: number;
   maxNodes: number;
+  /** --opcua: the binding's security (as plant.json writes it) and an optional user whose password is in an env var. */
+  security: { mode: "None" | "Sign" | "SignAndEncrypt"; policy: "None" | "Basic256Sha256" | "Aes256Sha256RsaPss" };
+  user?: { username: string; passwordEnv: string };
   seconds: number;
   out: string;
   id: string;
@@ -18,14 +21,17 @@ export interface DiscoverOptions {
 export const USAGE = `usage: npm run plant:discover -- --mqtt mqtt://host:1883 [--seconds 30] [--out assets/plants/<id>]
                                 [--id discovered] [--name "Discovered plant"] [--topic 'site/#' ...]
        npm run plant:discover -- --opcua opc.tcp://host:4840 [--depth 10] [--max-nodes 20000] [--out ...]
+                                [--security SignAndEncrypt:Basic256Sha256] [--user NAME --password-env VAR]
 With --mqtt it listens to the broker for a while (read-only: it never publishes); with --opcua it browses
-the server's Objects folder (security None, anonymous; it only browses and reads). Then it writes a starter
+the server's Objects folder (default security None, anonymous; it only browses and reads). Then it writes a starter
 plant (DTDL interfaces, plant.json with assets and bindings) that Gemba starts as it is.`;
 
 export class UsageError extends Error {}
 
 export function parseDiscoverArgs(argv: readonly string[]): DiscoverOptions {
   const o: Partial<DiscoverOptions> & { topics: string[] } = { topics: [] };
+  let username: string | undefined;
+  let passwordEnv: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] =
@@ -71,6 +77,28 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverOptions {
         if (!/^opc\.tcp:\/\/[^\s/]+(\/\S*)?$/.test(o.opcua))
           throw new UsageError(`--opcua must look like opc.tcp://host:4840, got "${o.opcua}".`);
         break;
+      case "--security": {
+        const v = value();
+        const m = /^(?:None|(Sign|SignAndEncrypt):(Basic256Sha256|Aes256Sha256RsaPss))$/.exec(v);
+        if (!m)
+          throw new UsageError(
+            `--security is None, or Sign or SignAndEncrypt with a policy, e.g. SignAndEncrypt:Basic256Sha256 (or Aes256Sha256RsaPss), got "${v}".`,
+          );
+        o.security = m[1]
+          ? { mode: m[1] as "Sign" | "SignAndEncrypt", policy: m[2] as "Basic256Sha256" | "Aes256Sha256RsaPss" }
+          : { mode: "None", policy: "None" };
+        break;
+      }
+      case "--user":
+        username = value();
+        break;
+      case "--password-env":
+        passwordEnv = value();
+        if (!/^[A-Z_][A-Z0-9_]*$/.test(passwordEnv))
+          throw new UsageError(
+            `--password-env is the name of an environment variable (A-Z, 0-9, _), got "${passwordEnv}".`,
+          );
+        break;
       case "--depth":
         o.depth = wholeNumber(flag, value(), 1, 50);
         break;
@@ -88,6 +116,14 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverOptions {
   if (o.mqtt && o.opcua) throw new UsageError("give --mqtt or --opcua, not both: one source per run.");
   if (o.opcua && (o.seconds !== undefined || o.topics.length))
     throw new UsageError("--seconds and --topic are for --mqtt; --opcua browses the server once.");
+  if (o.mqtt && (o.security || username || passwordEnv))
+    throw new UsageError(
+      "--security, --user and --password-env are for --opcua; put a broker's user in the --mqtt URL.",
+    );
+  if ((username === undefined) !== (passwordEnv === undefined))
+    throw new UsageError(
+      "--user and --password-env go together: the password is read from that environment variable, never typed on the command line.",
+    );
   // Gemba finds a plant by its directory name, so the two must agree.
   const dirName =
     o.out === undefined
@@ -104,6 +140,8 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverOptions {
   return {
     ...(o.mqtt ? { mqtt: o.mqtt } : {}),
     ...(o.opcua ? { opcua: o.opcua } : {}),
+    security: o.security ?? { mode: "None", policy: "None" },
+    ...(username && passwordEnv ? { user: { username, passwordEnv } } : {}),
     depth: o.depth ?? 10,
     maxNodes: o.maxNodes ?? 20_000,
     seconds: o.seconds ?? 30,

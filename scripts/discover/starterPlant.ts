@@ -76,9 +76,10 @@ export function writeStarterPlant(dir: string, p: StarterPlant): void {
 export function buildOpcUaStarterPlant(
   browsed: BrowseResult,
   o: StarterOptions,
+  connection: Record<string, unknown> = {},
 ): StarterPlant & { notes: string[]; bound: number } {
   const draft = new DraftPlant();
-  const bound = addOpcUaServer(draft, o.source, browsed.objects);
+  const bound = addOpcUaServer(draft, o.source, browsed.objects, connection);
   const notes: string[] = [];
   if (browsed.skippedVariables > 0)
     notes.push(

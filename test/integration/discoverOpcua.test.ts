@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { DataType, VariantArrayType } from "node-opcua-client";
+import { DataType, SecurityPolicy, VariantArrayType } from "node-opcua-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { runDiscover } from "../../kit/discover.ts";
 import { freePort } from "../../kit/freePort.ts";
@@ -143,6 +143,67 @@ describe("plant:discover --opcua on real OPC UA servers", () => {
       "Tank1_Batches:long",
     ]);
     expect(await plantCheck(out)).toMatch(/OK: plant "tanks" with 1 types, 1 assets, 3 points/);
+  }, 60_000);
+
+  it("a server that wants SignAndEncrypt and a user: the binding carries both, the password only by its variable", async () => {
+    const server = await OpcUaTestServer.start({
+      port: await freePort(),
+      pkiDir: tmpDir("gemba-discover-pki-"),
+      namespaceUri: "urn:gemba:secured",
+      variables: [{ name: "Tank.Level", dataType: DataType.Double, value: 3.5 }],
+      secured: {
+        policy: SecurityPolicy.Basic256Sha256,
+        username: "operator",
+        password: "correct horse battery staple",
+      },
+    });
+    cleanups.push(() => server.stop());
+    process.env["GEMBA_TEST_DISCOVER_PASSWORD"] = "correct horse battery staple";
+    process.env["GEMBA_TEST_DISCOVER_WRONG"] = "not the password";
+    cleanups.push(() => {
+      delete process.env["GEMBA_TEST_DISCOVER_PASSWORD"];
+      delete process.env["GEMBA_TEST_DISCOVER_WRONG"];
+    });
+    const base = tmpDir("gemba-discover-opcua-");
+    const args = (out: string, passwordEnv: string) => [
+      "--opcua",
+      server.endpoint,
+      "--security",
+      "SignAndEncrypt:Basic256Sha256",
+      "--user",
+      "operator",
+      "--password-env",
+      passwordEnv,
+      "--out",
+      path.join(base, out),
+    ];
+
+    const refused = await runDiscover(args("refused", "GEMBA_TEST_DISCOVER_WRONG")).done;
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(
+      new RegExp(
+        `Cannot browse ${server.endpoint}: the server refused user "operator" \\(.*\\); check --user and the password variable\\.`,
+      ),
+    );
+    expect(fs.existsSync(path.join(base, "refused"))).toBe(false);
+
+    const { code, out: printed } = await runDiscover(args("secured", "GEMBA_TEST_DISCOVER_PASSWORD")).done;
+    expect(code, printed).toBe(0);
+    expect(printed).not.toContain("correct horse");
+    const written = fs.readFileSync(path.join(base, "secured", "plant.json"), "utf8");
+    expect(written).not.toContain("correct horse");
+    expect(JSON.parse(written)).toMatchObject({
+      bindings: [
+        {
+          format: "opcua",
+          endpoint: server.endpoint,
+          security: { mode: "SignAndEncrypt", policy: "Basic256Sha256" },
+          user: { type: "username", username: "operator", passwordEnv: "GEMBA_TEST_DISCOVER_PASSWORD" },
+          items: [{ nodeId: "nsu=urn:gemba:secured;s=Tank.Level", twin: "Plant", point: "Tank_Level" }],
+        },
+      ],
+    });
+    expect(await plantCheck(path.join(base, "secured"))).toMatch(/OK: plant "secured"/);
   }, 60_000);
 
   it("an endpoint where no server answers: one clear sentence, nothing written", async () => {

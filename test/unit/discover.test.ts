@@ -171,6 +171,28 @@ describe("plant:discover: from what a broker carries to a starter plant", () => 
     );
     expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--mqtt", "mqtt://h"])).toThrow(/not both/);
     expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--seconds", "5"])).toThrow(/are for --mqtt/);
+    expect(
+      parseDiscoverArgs([
+        "--opcua",
+        "opc.tcp://h:4840",
+        "--security",
+        "SignAndEncrypt:Aes256Sha256RsaPss",
+        "--user",
+        "operator",
+        "--password-env",
+        "PLC1_PASSWORD",
+      ]),
+    ).toMatchObject({
+      security: { mode: "SignAndEncrypt", policy: "Aes256Sha256RsaPss" },
+      user: { username: "operator", passwordEnv: "PLC1_PASSWORD" },
+    });
+    expect(parseDiscoverArgs(["--opcua", "opc.tcp://h:4840"]).security).toEqual({ mode: "None", policy: "None" });
+    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--security", "Sign"])).toThrow(/with a policy/);
+    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--user", "operator"])).toThrow(/go together/);
+    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--user", "o", "--password-env", "pw"])).toThrow(
+      /name of an environment variable/,
+    );
+    expect(() => parseDiscoverArgs(["--mqtt", "mqtt://h", "--security", "None"])).toThrow(/are for --opcua/);
     expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--depth", "0"])).toThrow(
       /--depth is a whole number from 1 to 50/,
     );
