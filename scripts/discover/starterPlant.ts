@@ -90,8 +90,9 @@ export function buildOpcUaStarterPlant(
   if (browsed.truncated === "depth") notes.push("objects deeper than --depth were not browsed; raise it to find more.");
   if (bound === 0)
     throw new DiscoverError(
-      `No variable with a number or on/off value was found on ${o.source} (${browsed.browsed} nodes browsed below Objects` +
-        `${notes.length ? `; ${notes.join(" ")}` : ""}).`,
+      `No variable with a number or on/off value was found on ${o.source} (${browsed.browsed} ` +
+        `node${browsed.browsed === 1 ? "" : "s"} browsed below Objects` +
+        `${notes.map((n) => `; ${n.replace(/\.$/, "")}`).join("")}).`,
     );
   const description =
     `Written by npm run plant:discover from ${o.source} on ${new Date(o.at).toISOString()}. ` +

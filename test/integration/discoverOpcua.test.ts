@@ -145,6 +145,43 @@ describe("plant:discover --opcua on real OPC UA servers", () => {
     expect(await plantCheck(out)).toMatch(/OK: plant "tanks" with 1 types, 1 assets, 3 points/);
   }, 60_000);
 
+  it("the walk's bounds: --max-nodes stops it with a note; --depth above every variable writes nothing and says why", async () => {
+    const server = await OpcUaTestServer.start({
+      port: await freePort(),
+      pkiDir: tmpDir("gemba-discover-pki-"),
+      namespaceUri: "urn:gemba:bounds",
+      variables: [
+        { name: "A", dataType: DataType.Double, value: 1 },
+        { name: "B", dataType: DataType.Double, value: 2 },
+        { name: "C", dataType: DataType.Double, value: 3 },
+      ],
+    });
+    cleanups.push(() => server.stop());
+    const base = tmpDir("gemba-discover-opcua-");
+
+    // Objects, Plant and one variable: three nodes.
+    const capped = await runDiscover([
+      "--opcua",
+      server.endpoint,
+      "--max-nodes",
+      "3",
+      "--out",
+      path.join(base, "capped"),
+    ]).done;
+    expect(capped.code, capped.out).toBe(0);
+    expect(capped.out).toContain("note: browsing stopped at --max-nodes before the whole address space was seen");
+    expect(readPlant(path.join(base, "capped")).bindings[0]!.items).toHaveLength(1);
+
+    const shallow = await runDiscover(["--opcua", server.endpoint, "--depth", "1", "--out", path.join(base, "shallow")])
+      .done;
+    expect(shallow.code).toBe(1);
+    expect(shallow.out).toContain(
+      `No variable with a number or on/off value was found on ${server.endpoint} (1 node browsed below Objects; ` +
+        "objects deeper than --depth were not browsed; raise it to find more).",
+    );
+    expect(fs.existsSync(path.join(base, "shallow"))).toBe(false);
+  }, 60_000);
+
   it("a server that wants SignAndEncrypt and a user: the binding carries both, the password only by its variable", async () => {
     const server = await OpcUaTestServer.start({
       port: await freePort(),
