@@ -31,6 +31,16 @@ export interface TestVariable {
   arrayType?: VariantArrayType;
   status?: StatusCode;
   sourceTimestamp?: Date;
+  /**
+   * Makes it an AnalogItem with this EngineeringUnits property (OPC 10000-8 5.6.3): unitId is the UNECE
+   * Recommendation 20 code in the encoding OPC UA specifies (e.g. "CEL" -> 0x43454C = 4408652).
+   */
+  engineeringUnits?: { unitId: number; displayName: string };
+}
+
+/** node-opcua's Namespace.addAnalogDataItem, which its published Namespace type does not declare. */
+interface AnalogItems {
+  addAnalogDataItem(o: Record<string, unknown>): UAVariable;
 }
 
 export interface OpcUaTestServerOptions {
@@ -88,7 +98,7 @@ export class OpcUaTestServer {
       path.join(o.pkiDir, "own/certs/certificate.pem"),
     );
     for (const v of o.variables) {
-      const node = ns.addVariable({
+      const options = {
         componentOf: plant,
         browseName: v.name,
         nodeId: `s=${v.name}`,
@@ -96,7 +106,19 @@ export class OpcUaTestServer {
         ...(v.arrayType === VariantArrayType.Array ? { valueRank: 1 } : {}),
         // 0: a change is reported as it happens, not polled (OPC 10000-4 5.12.1.2).
         minimumSamplingInterval: 0,
-      });
+      };
+      const eu = v.engineeringUnits;
+      const node = eu
+        ? (ns as unknown as AnalogItems).addAnalogDataItem({
+            ...options,
+            engineeringUnitsRange: { low: 0, high: 1000 },
+            engineeringUnits: {
+              namespaceUri: "http://www.opcfoundation.org/UA/units/un/cefact",
+              unitId: eu.unitId,
+              displayName: { text: eu.displayName },
+            },
+          })
+        : ns.addVariable(options);
       s.nodes.set(v.name, { node, dataType: v.dataType });
       s.set(v.name, v.value, v.status, v.sourceTimestamp, v.dataType, v.arrayType);
     }

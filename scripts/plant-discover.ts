@@ -2,12 +2,14 @@
  * `npm run plant:discover -- --mqtt mqtt://host:1883 [--seconds 30] [--out dir] [--topic filter]`:
  * listen to a plant broker for a while (read-only: subscribe, never publish), show what is found as
  * it comes (messages, topics, Sparkplug edge nodes and devices), then write a starter plant that
- * passes `npm run plant:check` and starts as it is. Exit 0 written, 1 failed, 2 bad usage.
+ * passes `npm run plant:check` and starts as it is. `--opcua opc.tcp://host:4840` browses an OPC UA
+ * server instead (discover/discoverOpcUa.ts). Exit 0 written, 1 failed, 2 bad usage.
  */
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import mqtt from "mqtt";
 import { BrokerSurvey } from "./discover/BrokerSurvey.ts";
+import { discoverOpcUa } from "./discover/discoverOpcUa.ts";
 import { parseDiscoverArgs, shownUrl, USAGE, UsageError, type DiscoverOptions } from "./discover/options.ts";
 import { buildStarterPlant, DiscoverError, writeStarterPlant } from "./discover/starterPlant.ts";
 
@@ -19,7 +21,7 @@ function progressLine(s: BrokerSurvey, elapsed: number, total: number): string {
   );
 }
 
-async function survey(o: DiscoverOptions): Promise<BrokerSurvey> {
+async function survey(o: DiscoverOptions & { mqtt: string }): Promise<BrokerSurvey> {
   const s = new BrokerSurvey();
   const client = mqtt.connect(o.mqtt, {
     clientId: `gemba-discover-${randomUUID().slice(0, 8)}`,
@@ -74,9 +76,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${e.message}\n${USAGE}`);
     return 2;
   }
+  if (o.opcua !== undefined) return discoverOpcUa({ ...o, opcua: o.opcua });
+  const mqttUrl = o.mqtt!;
   try {
-    const s = await survey(o);
-    const starter = buildStarterPlant(s, { id: o.id, name: o.name, source: shownUrl(o.mqtt), at: Date.now() });
+    const s = await survey({ ...o, mqtt: mqttUrl });
+    const starter = buildStarterPlant(s, { id: o.id, name: o.name, source: shownUrl(mqttUrl), at: Date.now() });
     const out = path.resolve(o.out);
     writeStarterPlant(out, starter);
     const plant = starter.plant as { twins: unknown[]; areas: unknown[]; bindings: unknown[] };
@@ -93,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
     for (const n of starter.notes) console.log(`  note: ${n}`);
     console.log(
       `Check it:  npm run plant:check -- ${o.out}\n` +
-        `Start it:  PLANTS_DIR=${path.dirname(o.out)} PLANT=${o.id} MQTT_URL=${shownUrl(o.mqtt)} npm start`,
+        `Start it:  PLANTS_DIR=${path.dirname(o.out)} PLANT=${o.id} MQTT_URL=${shownUrl(mqttUrl)} npm start`,
     );
     return 0;
   } catch (e) {

@@ -13,6 +13,8 @@ export interface DraftPoint {
   displayName: string;
   kind: ValueKind;
   rate: Rate | undefined;
+  /** Unit symbol as the source names it (OPC UA EngineeringUnits), shown next to the value. */
+  symbol?: string;
 }
 
 export interface DraftTwin {
@@ -68,7 +70,7 @@ export class DraftPlant {
     const kinds = new Map<string, DraftTwin[]>();
     for (const t of this.twins) {
       const sig = t.points
-        .map((p) => `${p.name}:${p.kind}`)
+        .map((p) => `${p.name}:${p.kind}:${p.symbol ?? ""}`)
         .sort()
         .join(",");
       kinds.set(sig, [...(kinds.get(sig) ?? []), t]);
@@ -103,7 +105,12 @@ export class DraftPlant {
         Math.max(...twins.map((t) => periodOf(t.points.find((p) => p.name === name)?.rate)));
       types[id] = {
         label: points.slice(0, 2).map((p) => p.name),
-        points: Object.fromEntries(points.map((p) => [p.name, { period: period(p.name) }])),
+        points: Object.fromEntries(
+          points.map((p) => [
+            p.name,
+            { period: period(p.name), ...(p.symbol ? { symbol: p.symbol.slice(0, 16) } : {}) },
+          ]),
+        ),
       };
       for (const t of twins) typeOf.set(t, id);
     }

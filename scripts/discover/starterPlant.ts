@@ -1,13 +1,16 @@
 /**
  * From a finished BrokerSurvey to a starter plant on disk: plant.json (areas, twins, types with
  * update periods, bindings; no scene, so the page lays the assets out by area) and models/*.json
- * (DTDL v2). Refuses to overwrite a plant, and refuses to write one with nothing in it.
+ * (DTDL v2); likewise from a browsed OPC UA server. Refuses to overwrite a plant, and refuses to write
+ * one with nothing in it.
  */
 import fs from "node:fs";
 import path from "node:path";
 import type { BrokerSurvey } from "./BrokerSurvey.ts";
 import { DraftPlant, type StarterPlant } from "./DraftPlant.ts";
 import { addOpcUa } from "./fromOpcUa.ts";
+import { addOpcUaServer } from "./fromOpcUaServer.ts";
+import type { BrowseResult } from "./OpcUaBrowser.ts";
 import { addSparkplug } from "./fromSparkplug.ts";
 import { addTopics } from "./fromTopics.ts";
 
@@ -67,4 +70,32 @@ export function writeStarterPlant(dir: string, p: StarterPlant): void {
   for (const i of p.interfaces)
     fs.writeFileSync(path.join(dir, "models", i.file), `${JSON.stringify(i.doc, null, 2)}\n`);
   fs.writeFileSync(file, `${JSON.stringify(p.plant, null, 2)}\n`);
+}
+
+/** The starter plant from a browsed OPC UA server; refuses one with no readable variable. */
+export function buildOpcUaStarterPlant(
+  browsed: BrowseResult,
+  o: StarterOptions,
+  connection: Record<string, unknown> = {},
+): StarterPlant & { notes: string[]; bound: number } {
+  const draft = new DraftPlant();
+  const bound = addOpcUaServer(draft, o.source, browsed.objects, connection);
+  const notes: string[] = [];
+  if (browsed.skippedVariables > 0)
+    notes.push(
+      `${browsed.skippedVariables} variables were left out: text, arrays, structures or types Gemba does not show.`,
+    );
+  if (browsed.truncated === "nodes")
+    notes.push("browsing stopped at --max-nodes before the whole address space was seen; raise it to find more.");
+  if (browsed.truncated === "depth") notes.push("objects deeper than --depth were not browsed; raise it to find more.");
+  if (bound === 0)
+    throw new DiscoverError(
+      `No variable with a number or on/off value was found on ${o.source} (${browsed.browsed} ` +
+        `node${browsed.browsed === 1 ? "" : "s"} browsed below Objects` +
+        `${notes.map((n) => `; ${n.replace(/\.$/, "")}`).join("")}).`,
+    );
+  const description =
+    `Written by npm run plant:discover from ${o.source} on ${new Date(o.at).toISOString()}. ` +
+    "Rename assets, set limits and add a scene.glb to place them.";
+  return { ...draft.finish(o.id, o.name, description), notes, bound };
 }

@@ -139,7 +139,7 @@ describe("plant:discover: from what a broker carries to a starter plant", () => 
     expect(periodOf({ count: 1, first: 5, last: 5 })).toBe(60);
   });
 
-  it("command line: the broker is required; the directory is named after the plant id; --opcua is not there yet", () => {
+  it("command line: a broker or an OPC UA server is required; the directory is named after the plant id", () => {
     expect(parseDiscoverArgs(["--mqtt", "mqtt://h:1883", "--out", "plants/line-3"])).toMatchObject({
       id: "line-3",
       out: "plants/line-3",
@@ -147,11 +147,55 @@ describe("plant:discover: from what a broker carries to a starter plant", () => 
       topics: ["#"],
     });
     expect(() => parseDiscoverArgs([])).toThrow(
-      new UsageError("--mqtt is required (the plant broker, e.g. mqtt://127.0.0.1:1883)."),
+      new UsageError(
+        "--mqtt or --opcua is required (the plant broker, e.g. mqtt://127.0.0.1:1883, or an OPC UA server, e.g. opc.tcp://127.0.0.1:4840).",
+      ),
     );
     expect(() => parseDiscoverArgs(["--mqtt", "mqtt://h", "--id", "a", "--out", "x/b"])).toThrow(/named after its id/);
     expect(() => parseDiscoverArgs(["--mqtt", "mqtt://h", "--seconds", "0"])).toThrow(/whole number from 1 to 3600/);
-    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840"])).toThrow(/not available yet/);
+  });
+
+  it("command line for --opcua: an opc.tcp endpoint, one source per run, bounded browsing", () => {
+    expect(parseDiscoverArgs(["--opcua", "opc.tcp://plc1:4840", "--out", "plants/line-3"])).toMatchObject({
+      opcua: "opc.tcp://plc1:4840",
+      id: "line-3",
+      depth: 10,
+      maxNodes: 20_000,
+    });
+    expect(parseDiscoverArgs(["--opcua", "opc.tcp://plc1:4840", "--depth", "4", "--max-nodes", "500"])).toMatchObject({
+      depth: 4,
+      maxNodes: 500,
+    });
+    expect(() => parseDiscoverArgs(["--opcua", "http://plc1:4840"])).toThrow(
+      new UsageError('--opcua must look like opc.tcp://host:4840, got "http://plc1:4840".'),
+    );
+    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--mqtt", "mqtt://h"])).toThrow(/not both/);
+    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--seconds", "5"])).toThrow(/are for --mqtt/);
+    expect(
+      parseDiscoverArgs([
+        "--opcua",
+        "opc.tcp://h:4840",
+        "--security",
+        "SignAndEncrypt:Aes256Sha256RsaPss",
+        "--user",
+        "operator",
+        "--password-env",
+        "PLC1_PASSWORD",
+      ]),
+    ).toMatchObject({
+      security: { mode: "SignAndEncrypt", policy: "Aes256Sha256RsaPss" },
+      user: { username: "operator", passwordEnv: "PLC1_PASSWORD" },
+    });
+    expect(parseDiscoverArgs(["--opcua", "opc.tcp://h:4840"]).security).toEqual({ mode: "None", policy: "None" });
+    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--security", "Sign"])).toThrow(/with a policy/);
+    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--user", "operator"])).toThrow(/go together/);
+    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--user", "o", "--password-env", "pw"])).toThrow(
+      /name of an environment variable/,
+    );
+    expect(() => parseDiscoverArgs(["--mqtt", "mqtt://h", "--security", "None"])).toThrow(/are for --opcua/);
+    expect(() => parseDiscoverArgs(["--opcua", "opc.tcp://h:4840", "--depth", "0"])).toThrow(
+      /--depth is a whole number from 1 to 50/,
+    );
   });
 
   it("a broker password is never printed or written into plant.json", () => {
