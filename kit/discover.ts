@@ -6,6 +6,8 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import mqtt from "mqtt";
 import { newClient } from "sparkplug-client";
@@ -116,4 +118,11 @@ export function startFillerEdgeNode(url: string, group: string): Promise<FillerE
       resolve(node);
     });
   });
+}
+
+/** A fresh folder under the system temp dir, removed by the cleanups the test runs after each case. */
+export function tempDir(prefix: string, cleanups: (() => unknown)[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

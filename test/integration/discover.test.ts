@@ -5,12 +5,11 @@
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { runDiscover, startDemoSimulator, startFillerEdgeNode } from "../../kit/discover.ts";
+import { runDiscover, startDemoSimulator, startFillerEdgeNode, tempDir } from "../../kit/discover.ts";
 import { MOSQUITTO } from "./harness.ts";
 
 const run = promisify(execFile);
@@ -21,11 +20,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function tmpDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-discover-"));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tmpDir = (): string => tempDir("gemba-discover-", cleanups);
 
 describe("plant:discover on the real Mosquitto", () => {
   it("the simulator's JSON tree and a Tahu edge node become a starter plant that passes plant:check", async () => {

@@ -6,12 +6,11 @@
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { DataType, SecurityPolicy, VariantArrayType } from "node-opcua-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { runDiscover } from "../../kit/discover.ts";
+import { runDiscover, tempDir } from "../../kit/discover.ts";
 import { freePort } from "../../kit/freePort.ts";
 import { OpcUaTestServer } from "../../kit/opcuaServer.ts";
 import { OpcUaSimServer, simBinding } from "../../server/sim/OpcUaSimServer.ts";
@@ -26,11 +25,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function tmpDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tmpDir = (prefix: string): string => tempDir(prefix, cleanups);
 
 interface WrittenPlant {
   id: string;
