@@ -20,6 +20,7 @@ import type { Config } from "./config.ts";
 import { MqttConnection } from "./ingest/MqttConnection.ts";
 import { HostState, SparkplugHost } from "./ingest/sparkplug/SparkplugHost.ts";
 import { deviceLink } from "./http/deviceLink.ts";
+import { logOpcUaTo } from "./ingest/opcua/opcuaLog.ts";
 import { installRoutes, type SimControl } from "./http/routes.ts";
 import { definePlantRoom } from "./rooms/PlantRoom.ts";
 import { JoinLedger, restrictMatchmaking } from "./rooms/joinPolicy.ts";
@@ -232,6 +233,8 @@ export async function startGemba(
     restrictCors();
     restrictMatchmaking();
     const joins = new JoinLedger(config.maxJoinsPerUser, () => clock.now());
+    // node-opcua's own messages become lines of this log (JSON when LOG_FORMAT=json), not raw console output.
+    logOpcUaTo(log);
     const hub = new PlantHub({
       plantsDir: config.plantsDir,
       mqtt: conn,

@@ -5,6 +5,8 @@
  * to trusted/certs, node-opcua's PKI layout). Thin: starts, reports, stops.
  */
 import fs from "node:fs";
+// First: node-opcua prints to the console unless its loggers are set before it runs (opcuaLog.ts).
+import "./opcuaLog.ts";
 import { OPCUACertificateManager } from "node-opcua-certificate-manager";
 import type { OpcUaSourceStatus } from "../../../shared/protocol.ts";
 import type { Binding, OpcUaClientBinding } from "../../plant/instance.ts";
