@@ -94,19 +94,20 @@ export class Labels {
   update(state: TwinView): void {
     for (const e of this.entries) {
       const ts = state.twins.get(e.twin.id);
-      if (!ts) continue;
       // Outside this client's interest the server sends the asset's status only: show its colour, and
-      // no numbers rather than the last ones received (they would silently go stale).
-      const summary = ts.points === undefined;
-      if (ts.status !== e.status || summary !== e.summary) {
-        e.status = ts.status;
+      // no numbers rather than the last ones received (they would silently go stale). An asset missing from the
+      // view altogether (not yet in a playback map) is unknown: numbers from another time would pass for these.
+      const summary = ts?.points === undefined;
+      const status = ts?.status ?? 3;
+      if (status !== e.status || summary !== e.summary) {
+        e.status = status;
         e.summary = summary;
-        e.root.className = `label s${ts.status}${summary ? " summary" : ""}${this.selected === e.twin.id ? " selected" : ""}`;
+        e.root.className = `label s${status}${summary ? " summary" : ""}${this.selected === e.twin.id ? " selected" : ""}`;
         e.sizeDue = true;
       }
       for (let i = 0; i < e.defs.length; i++) {
         const d = e.defs[i]!;
-        const p = ts.points?.get(d.name);
+        const p = ts?.points?.get(d.name);
         const t = p ? formatValue(d, p.v, p.ts > 0) : "—";
         if (t !== e.text[i]) {
           e.text[i] = t;

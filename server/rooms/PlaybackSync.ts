@@ -5,12 +5,20 @@
  * all clients (values that changed), never a full-state resend per client.
  * Values come from working memory; alarm states from the journal; past both
  * horizons nothing is invented (points with no sample there have ts 0).
+ *
+ * A paused view is refreshed once a second: samples can reach working memory after the room looked at their
+ * instant (a Sparkplug edge node's store-and-forward, a late OPC UA source timestamp, an ingest that fell behind),
+ * and the room must then show what working memory says for that instant, not what it said when someone scrubbed.
  */
 import { MapSchema } from "@colyseus/schema";
 import { AlarmState, PointState, TwinState, type PlantRoomState } from "../../shared/state.ts";
 import { combineStatus, Quality, Severity, severityOf } from "../../shared/status.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 import type { PlantTwin } from "../twin/PlantTwin.ts";
+
+/** Playing steps the view time this often; a paused view is rewritten every PAUSED_REFRESH_TICKS steps (1 s). */
+const STEP_MS = 250;
+const PAUSED_REFRESH_TICKS = 4;
 
 export type PlaybackResult = { ok: true; t: number } | { ok: false; message: string };
 
@@ -20,7 +28,9 @@ export class PlaybackSync {
   private readonly twinStates: TwinState[] = [];
   /** Server time of the last step while playing (to advance view time by elapsed × speed). */
   private lastTick = 0;
-  readonly counters = { seeks: 0, steps: 0 };
+  /** Ticks since the paused view was last rewritten (it is rewritten every PAUSED_REFRESH_TICKS). */
+  private pausedTicks = 0;
+  readonly counters = { seeks: 0, steps: 0, refreshes: 0 };
 
   constructor(
     private readonly twin: PlantTwin,
@@ -59,6 +69,7 @@ export class PlaybackSync {
     this.ensureMaps();
     this.write(t);
     this.counters.seeks++;
+    this.startTimer();
     return { ok: true, t };
   }
 
@@ -70,12 +81,11 @@ export class PlaybackSync {
     this.state.playbackSpeed = speed;
     this.state.playbackBy = by;
     this.lastTick = this.clock.now();
-    this.timer ??= this.clock.setInterval(() => this.step(), 250);
+    this.startTimer();
     return { ok: true, t: this.state.viewTime };
   }
 
   pause(): PlaybackResult {
-    this.stopTimer();
     this.state.playbackSpeed = 0;
     return { ok: true, t: this.state.viewTime };
   }
@@ -93,6 +103,13 @@ export class PlaybackSync {
   }
 
   private step(): void {
+    if (this.state.playbackSpeed === 0) {
+      if (++this.pausedTicks < PAUSED_REFRESH_TICKS) return;
+      this.pausedTicks = 0;
+      this.counters.refreshes++;
+      this.write(this.state.viewTime);
+      return;
+    }
     const now = this.clock.now();
     const next = this.state.viewTime + (now - this.lastTick) * this.state.playbackSpeed;
     this.lastTick = now;
@@ -102,6 +119,11 @@ export class PlaybackSync {
     }
     this.counters.steps++;
     this.write(next);
+  }
+
+  /** One timer while the room is in the past: it steps while playing and refreshes while paused. */
+  private startTimer(): void {
+    this.timer ??= this.clock.setInterval(() => this.step(), STEP_MS);
   }
 
   private stopTimer(): void {

@@ -41,14 +41,22 @@ test("after a fault, one page scrubs to 20 s before the alarm; the other page sh
   const viewTime = await b.evaluate(() => window.__gemba!.state()!.viewTime);
   expect(Math.abs(viewTime - t)).toBeLessThan(1000); // the slider works in whole milliseconds
 
-  // B's label for P401 shows exactly what the working-memory API returns for that instant.
-  const snap = (await (
-    await b.request.get(`${server.url}/api/plants/demo/snapshot?t=${viewTime}`, { headers })
-  ).json()) as {
-    points: Record<string, { v: number }>;
-  };
-  const expected = `${snap.points["P401/flow"]!.v.toFixed(2)} L/s`;
-  await expect(b.locator('.label[data-twin="P401"] .val[data-point="flow"]')).toHaveText(expected);
+  // B's label for P401 shows exactly what the working-memory API returns for that instant. Both are read again until
+  // they agree: a sample that reaches working memory late changes the answer, and the paused room follows it.
+  const label = b.locator('.label[data-twin="P401"] .val[data-point="flow"]');
+  await expect
+    .poll(async () => {
+      const snap = (await (
+        await b.request.get(`${server.url}/api/plants/demo/snapshot?t=${viewTime}`, { headers })
+      ).json()) as { points: Record<string, { v: number }> };
+      const memory = `${snap.points["P401/flow"]!.v.toFixed(2)} L/s`;
+      const shown = await label.textContent();
+      const room = await b.evaluate(
+        () => window.__gemba!.state()!.playback.get("P401")?.points?.get("flow")?.v ?? null,
+      );
+      return shown === memory ? "same" : `label ${shown}, working memory ${memory}, room state ${room}`;
+    })
+    .toBe("same");
   await expect(b.locator('#alarm-list li[data-alarm="pump-cavitation:P401"]')).toHaveCount(0);
 
   await a.click("#tl-live");

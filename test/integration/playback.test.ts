@@ -33,6 +33,17 @@ describe("shared playback", () => {
     expect(s.playback.get("T101")!.points.get("level")!.v).toBe(snap.points["T101/level"]!.v);
     expect(s.twins.get("T101")!.points.get("level")!.v).toBe(60); // live is untouched
 
+    // A sample for an instant just before t arrives late (store-and-forward): the paused room shows it,
+    // because working memory now says the level at t was 55; live keeps its newer value.
+    await ctx.pub.publishAsync(topic, JSON.stringify({ v: 55, ts: t - 1000 }));
+    const late = await waitForState(
+      viewer,
+      (st) => st.playback.get("T101")?.points.get("level")?.v === 55,
+      "the late sample in the paused playback view",
+    );
+    expect(late.viewTime).toBe(t);
+    expect(late.twins.get("T101")!.points.get("level")!.v).toBe(60);
+
     expect(await refusalOf(viewer.request("playback", { action: "seek", t: now - 5000 }))).toMatchObject({
       code: "forbidden",
     });
