@@ -17,6 +17,8 @@ export default tseslint.config(
       "dist/**",
       "node_modules/**",
       "bench/results/**",
+      // Node-RED for the comparison bench: its own install and settings file (CommonJS, read by Node-RED).
+      "bench/node-red/**",
       "test-results/**",
       "playwright-report/**",
       ".dependency-cruiser.cjs",

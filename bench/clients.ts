@@ -1,12 +1,14 @@
 /**
  * Bench receivers (a child process, apart from the server's event loop):
- * N @colyseus/sdk clients in one plant room and/or a bare mqtt.js subscriber.
+ * N @colyseus/sdk clients in one plant room, and/or a bare mqtt.js subscriber, and/or N plain WebSocket clients of
+ * another server that forwards MQTT messages as JSON text (Node-RED's websocket out with the whole message).
  * For every point sample they decode they record `receive time − ts` (the
  * publisher's send time); they also count the bytes read from each socket.
  * Only samples whose `ts` falls inside the parent's window are counted.
  */
 import type { Socket } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
+import WebSocket from "ws";
 import { Callbacks, type Room } from "@colyseus/sdk";
 import { devClient } from "../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../shared/protocol.ts";
@@ -17,6 +19,8 @@ export type ClientsMsg =
   /** `presenceHz` > 0: each client also sends a moving head pose at that rate (as a headset would). */
   | { type: "sdk"; endpoint: string; clients: number; presenceHz?: number; namePrefix?: string }
   | { type: "mqtt"; url: string; filter: string }
+  /** Plain WebSocket receivers of `{"topic": …, "payload": {"v": …, "ts": …}}` text messages (Node-RED's flow). */
+  | { type: "ws"; url: string; clients: number }
   | { type: "window"; from: number; to: number }
   | { type: "report" };
 
@@ -46,6 +50,7 @@ export interface ClientsReport {
   type: "report";
   sdk: ReceiverReport | null;
   mqtt: ReceiverReport | null;
+  ws: ReceiverReport | null;
   /** This process over the window: all receivers share one event loop. */
   load: Load | null;
 }
@@ -98,6 +103,9 @@ const sdkReceivers: Receiver[] = [];
 const mqttReceivers: Receiver[] = [];
 const sdkSamples = new Samples();
 const mqttSamples = new Samples();
+const wsReceivers: Receiver[] = [];
+const wsSamples = new Samples();
+const sockets: WebSocket[] = [];
 const rooms: Room<unknown, PlantRoomState>[] = [];
 let mqttClient: MqttClient | null = null;
 let meter: (() => Load) | null = null;
@@ -187,8 +195,29 @@ async function subscribeMqtt(url: string, filter: string): Promise<void> {
   mqttReceivers.push(r);
 }
 
+async function joinWs(url: string, n: number): Promise<void> {
+  for (let k = 0; k < n; k++) {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    // `ws` keeps the TCP socket on `_socket` (as the SDK's transport does).
+    const r = receiver(wsSamples, () => (ws as unknown as { _socket?: Socket })._socket);
+    ws.on("message", (data: Buffer) => {
+      const now = nowMs();
+      r.messages++;
+      r.messageBytes += data.length;
+      const doc = JSON.parse(data.toString("utf8")) as { payload: { ts: number } };
+      record(r, doc.payload.ts, now);
+    });
+    sockets.push(ws);
+    wsReceivers.push(r);
+  }
+}
+
 function snapshot(edge: "from" | "to"): void {
-  for (const r of [...sdkReceivers, ...mqttReceivers]) {
+  for (const r of [...sdkReceivers, ...mqttReceivers, ...wsReceivers]) {
     const bytes = r.socket()?.bytesRead ?? 0;
     if (edge === "from") {
       r.socketAtFrom = bytes;
@@ -221,6 +250,9 @@ onParentMessage(async (raw) => {
   } else if (m.type === "mqtt") {
     await subscribeMqtt(m.url, m.filter);
     toParent({ type: "ready" });
+  } else if (m.type === "ws") {
+    await joinWs(m.url, m.clients);
+    toParent({ type: "ready" });
   } else if (m.type === "window") {
     windowFrom = m.from;
     windowTo = m.to;
@@ -243,11 +275,13 @@ onParentMessage(async (raw) => {
       type: "report",
       sdk: report(sdkReceivers, sdkSamples, true),
       mqtt: report(mqttReceivers, mqttSamples, false),
+      ws: report(wsReceivers, wsSamples, true),
       load,
     };
     for (const t of presenceTimers.splice(0)) clearInterval(t);
     for (const room of rooms) await room.leave().catch(() => {});
     await mqttClient?.endAsync(true);
+    for (const ws of sockets) ws.close();
     toParent(out);
   }
 });
