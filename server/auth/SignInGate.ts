@@ -9,6 +9,7 @@
  */
 import { decodeJwt } from "jose";
 import { can, type Action } from "../../shared/permissions.ts";
+import { PlantJournal } from "../journal/PlantJournal.ts";
 import type { NewJournalEntry } from "../store/JournalStore.ts";
 import { AuthError, type AuthFailure, type Identity, type TokenVerifier } from "./identity.ts";
 import type { AccessDecision } from "./AccessList.ts";
@@ -206,9 +207,11 @@ export class SignInGate {
     for (const r of this.digest.note(row, from, reason, this.deps.now())) this.record(r);
   }
 
+  /** Sign-ins happen before any device is known: the row names the person and no device. */
   private record(e: Omit<NewJournalEntry, "ts" | "device">): void {
     try {
-      this.deps.journal({ ...e, ts: this.deps.now(), device: "" });
+      const who = { name: e.actor, device: "" };
+      this.deps.journal(new PlantJournal(e.plant, this.deps.now).entry(e.kind, who, e.subject, e.data));
     } catch (x) {
       this.deps.log(`journal: could not record ${e.kind}: ${(x as Error).message}`);
     }
