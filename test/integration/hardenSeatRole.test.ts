@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Room } from "@colyseus/sdk";
 import { devClient, devToken } from "../../kit/devSignIn.ts";
 import { matchMaker } from "@colyseus/core";
-import { CloseCode, PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo } from "../../shared/protocol.ts";
+import {
+  CloseCode,
+  PLANT_ROOM,
+  PROTOCOL_VERSION,
+  type HandoffTicketInfo,
+  type Refusal,
+} from "../../shared/protocol.ts";
 import type { MessageCounters } from "../../server/rooms/messagePolicy.ts";
 import type { SignInExpiring, SignInRefreshed } from "../../shared/auth.ts";
 import { PlantRoomState } from "../../shared/state.ts";
@@ -154,7 +160,12 @@ describe("demotion within a minute", () => {
         message: "That sign-in token was not signed by this server; reload the page to sign in.",
       },
     });
-    expect(room.counters.rejected["signin"]).toBe(before + 2);
+    // An oversized token (a pasted document, a flood) is refused before any check runs, with what is wrong.
+    const huge = await gus
+      .request("signin", { token: "x".repeat(100_000) })
+      .catch((e: { reason: Refusal }) => e.reason);
+    expect(huge).toMatchObject({ code: "invalid", message: expect.stringMatching(/token.*8192/i) });
+    expect(room.counters.rejected["signin"]).toBe(before + 3);
     expect((await ackRefusal(gus)).code).toBe("invalid");
     await gus.leave();
   });
