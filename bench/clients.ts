@@ -17,7 +17,7 @@ import { loadMeter, nowMs, onParentMessage, percentile, round, toParent, type Lo
 
 export type ClientsMsg =
   /** `presenceHz` > 0: each client also sends a moving head pose at that rate (as a headset would). */
-  | { type: "sdk"; endpoint: string; clients: number; presenceHz?: number; namePrefix?: string }
+  | { type: "sdk"; endpoint: string; clients: number; presenceHz?: number; namePrefix?: string; plant?: string }
   | { type: "mqtt"; url: string; filter: string }
   /** Plain WebSocket receivers of `{"topic": …, "payload": {"v": …, "ts": …}}` text messages (Node-RED's flow). */
   | { type: "ws"; url: string; clients: number }
@@ -149,12 +149,18 @@ function sendPresence(room: Room<unknown, PlantRoomState>, hz: number, k: number
   );
 }
 
-async function joinSdk(endpoint: string, n: number, presenceHz = 0, namePrefix = "bench-"): Promise<void> {
+async function joinSdk(
+  endpoint: string,
+  n: number,
+  presenceHz = 0,
+  namePrefix = "bench-",
+  plant = "demo",
+): Promise<void> {
   for (let k = 0; k < n; k++) {
     const client = await devClient(endpoint, `${namePrefix}${k}`);
     const room = await client.joinOrCreate<PlantRoomState>(
       PLANT_ROOM,
-      { protocol: PROTOCOL_VERSION, plant: "demo", name: `${namePrefix}${k}`, device: "desktop" },
+      { protocol: PROTOCOL_VERSION, plant, name: `${namePrefix}${k}`, device: "desktop" },
       PlantRoomState,
     );
     room.onMessage("welcome", () => {});
@@ -245,7 +251,7 @@ function report(list: Receiver[], samples: Samples, withMessages: boolean): Rece
 onParentMessage(async (raw) => {
   const m = raw as unknown as ClientsMsg;
   if (m.type === "sdk") {
-    await joinSdk(m.endpoint, m.clients, m.presenceHz, m.namePrefix);
+    await joinSdk(m.endpoint, m.clients, m.presenceHz, m.namePrefix, m.plant);
     toParent({ type: "ready" });
   } else if (m.type === "mqtt") {
     await subscribeMqtt(m.url, m.filter);

@@ -117,7 +117,12 @@ export interface PointSpec {
  * measures the data path, not alarm churn (alarms write to the journal).
  */
 export async function demoPoints(): Promise<PointSpec[]> {
-  const plant = await loadPlantDir(path.join(ROOT, "assets/plants/demo"));
+  return plantPoints(path.join(ROOT, "assets/plants/demo"));
+}
+
+/** The points of the plant in `plantDir` (e.g. a scaled copy from bench/scaledPlant.ts), as for the demo. */
+export async function plantPoints(plantDir: string): Promise<PointSpec[]> {
+  const plant = await loadPlantDir(plantDir);
   const types = new Map(plant.model.types.map((t) => [t.id, t]));
   const out: PointSpec[] = [];
   for (const tw of plant.model.twins) {

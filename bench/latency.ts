@@ -108,6 +108,8 @@ export async function pacedRun(opts: {
   durationMs: number;
   srv: BenchServer | null;
   tsFormat?: "float" | "int";
+  /** The plant whose topics the publisher uses (default "demo"). */
+  plant?: string;
   /** Called once the measured window is known (publisher clock, ms), e.g. to start a load beside it. */
   onWindow?: (from: number, to: number) => void;
 }): Promise<{ receivers: ReceiverRun[]; pubReport: PublishReport; server: ServerSide | null }> {
@@ -120,6 +122,7 @@ export async function pacedRun(opts: {
       prefix: opts.prefix,
       points: opts.points,
       tsFormat: opts.tsFormat ?? "float",
+      plant: opts.plant,
     });
     await opts.pub.next("ready");
     const pubClock = await opts.pub.clockOffset();

@@ -11,7 +11,8 @@ import { networkMessage, type PubSubGroup } from "./pubsubLayout.ts";
 import { mqttPublishBytes, nowMs, onParentMessage, round, toParent } from "./childSide.ts";
 
 export type PublisherMsg =
-  | { type: "config"; url: string; prefix: string; points: PointSpec[]; tsFormat: "float" | "int" }
+  /** Topics are `<prefix>gemba/<plant>/<point key>`; `plant` defaults to "demo". */
+  | { type: "config"; url: string; prefix: string; points: PointSpec[]; tsFormat: "float" | "int"; plant?: string }
   | { type: "burst"; count: number }
   /** Switch to OPC UA PubSub JSON NetworkMessages (bench/pubsubLayout.ts): one per writer group topic, in turn. */
   | { type: "pubsub"; groups: PubSubGroup[] }
@@ -131,7 +132,7 @@ onParentMessage(async (raw) => {
   if (m.type === "config") {
     points = m.points;
     groups = null;
-    topics = m.points.map((p) => `${m.prefix}gemba/demo/${p.key}`);
+    topics = m.points.map((p) => `${m.prefix}gemba/${m.plant ?? "demo"}/${p.key}`);
     intTs = m.tsFormat === "int";
     seq = 0;
     prefixBytes = Buffer.byteLength(m.prefix);
