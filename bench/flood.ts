@@ -31,7 +31,7 @@ import {
   writeResult,
   type Child,
 } from "./common.ts";
-import { pacedRun } from "./latency.ts";
+import { pacedRun, receivers } from "./latency.ts";
 import type { LatencyStats } from "./clients.ts";
 import type { FlooderReport } from "./flooder.ts";
 
@@ -115,14 +115,8 @@ async function oneRun(p: Params, kind: RunKind, rep: number, pub: Child): Promis
       points,
       prefix: srv.prefix,
       setups: [
-        async (cli) => {
-          cli.send({ type: "sdk", endpoint: srv.endpoint, clients: p.clients });
-          await cli.next("ready", 120_000);
-        },
-        async (cli) => {
-          cli.send({ type: "mqtt", url: BROKER, filter: `${srv.prefix}gemba/demo/+/+` });
-          await cli.next("ready");
-        },
+        receivers({ type: "sdk", endpoint: srv.endpoint, clients: p.clients }),
+        receivers({ type: "mqtt", url: BROKER, filter: `${srv.prefix}gemba/demo/+/+` }),
       ],
       rate: p.rate,
       warmupMs: p.warmupMs,

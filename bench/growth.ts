@@ -20,7 +20,7 @@ import {
   startBenchServer,
   writeResult,
 } from "./common.ts";
-import { pacedRun } from "./latency.ts";
+import { pacedRun, receivers } from "./latency.ts";
 import { makeScaledPlant } from "./scaledPlant.ts";
 
 interface GrowthRow {
@@ -61,12 +61,7 @@ async function measure(scale: number, seconds: number): Promise<GrowthRow> {
       points,
       prefix: srv.prefix,
       plant: id,
-      setups: [
-        async (cli) => {
-          cli.send({ type: "sdk", endpoint: srv.endpoint, clients: 1, plant: id });
-          await cli.next("ready", 120_000);
-        },
-      ],
+      setups: [receivers({ type: "sdk", endpoint: srv.endpoint, clients: 1, plant: id })],
       rate,
       warmupMs: 3000,
       durationMs,

@@ -32,7 +32,7 @@ import {
   type Load,
   type PointSpec,
 } from "./common.ts";
-import type { ClientsReport, LatencyStats } from "./clients.ts";
+import type { ClientsMsg, ClientsReport, LatencyStats } from "./clients.ts";
 import type { PublishReport } from "./publisher.ts";
 
 export interface LatencyParams {
@@ -91,6 +91,14 @@ export interface ReceiverRun {
   /** Add to latencies measured in that child: publisher clock offset minus the child's. */
   correction: number;
   rtt: number;
+}
+
+/** A pacedRun setup: start the receivers `msg` names (SDK clients, a bare subscriber, WebSocket clients) in a child. */
+export function receivers(msg: ClientsMsg): (cli: Child) => Promise<void> {
+  return async (cli) => {
+    cli.send(msg);
+    await cli.next("ready", 120_000);
+  };
 }
 
 /**
@@ -193,14 +201,8 @@ export async function runLatency(p: LatencyParams) {
               points,
               prefix: srv.prefix,
               setups: [
-                async (cli) => {
-                  cli.send({ type: "sdk", endpoint: srv.endpoint, clients: p.clients });
-                  await cli.next("ready", 120_000);
-                },
-                async (cli) => {
-                  cli.send({ type: "mqtt", url: BROKER, filter: `${srv.prefix}gemba/demo/+/+` });
-                  await cli.next("ready");
-                },
+                receivers({ type: "sdk", endpoint: srv.endpoint, clients: p.clients }),
+                receivers({ type: "mqtt", url: BROKER, filter: `${srv.prefix}gemba/demo/+/+` }),
               ],
               rate,
               warmupMs: p.warmupMs,

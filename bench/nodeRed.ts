@@ -18,7 +18,7 @@ import {
   type PointSpec,
 } from "./common.ts";
 import type { ClientsReport } from "./clients.ts";
-import { pacedRun, type ReceiverRun } from "./latency.ts";
+import { pacedRun, receivers, type ReceiverRun } from "./latency.ts";
 import { ensureNodeRed, processCpuMs, startNodeRed } from "./nodeRedProcess.ts";
 import type { Child } from "./common.ts";
 
@@ -87,12 +87,7 @@ async function gembaRun(pub: Child, points: PointSpec[], p: NodeRedParams, rate:
       pub,
       points,
       prefix: srv.prefix,
-      setups: [
-        async (cli) => {
-          cli.send({ type: "sdk", endpoint: srv.endpoint, clients: p.clients });
-          await cli.next("ready", 120_000);
-        },
-      ],
+      setups: [receivers({ type: "sdk", endpoint: srv.endpoint, clients: p.clients })],
       rate,
       warmupMs: p.warmupMs,
       durationMs: p.durationMs,
@@ -116,12 +111,7 @@ async function nodeRedRun(pub: Child, points: PointSpec[], p: NodeRedParams, rat
       pub,
       points,
       prefix,
-      setups: [
-        async (cli) => {
-          cli.send({ type: "ws", url: red.url, clients: p.clients });
-          await cli.next("ready", 120_000);
-        },
-      ],
+      setups: [receivers({ type: "ws", url: red.url, clients: p.clients })],
       rate,
       warmupMs: p.warmupMs,
       durationMs: p.durationMs,
