@@ -3,7 +3,12 @@
  * A gated step is refused until a published value meets the gate, then accepted; a second person in the room sees
  * the progress; the journal rows carry the asset's values and a hash chain that verifies.
  */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { devToken } from "../../kit/devSignIn.ts";
 import { verifyChain } from "../../server/procedures/runChain.ts";
 import { join, refusalOf, useServerAndPublisher, waitForState } from "./harness.ts";
 
@@ -86,6 +91,35 @@ describe("procedures in a room: gates on live values, shared progress, a verifia
     expect(rows[2]!.data).toMatchObject({ step: 2, asset: "T101", values: { level: 62.5 } });
     expect(rows[3]!.data["note"]).toBe("Lock 17 on the isolator");
     expect(verifyChain(rows)).toEqual({ ok: true, rows: 6, last: last.hash });
+
+    // The way docs/TRAINING.md verifies a run: the audit export (admins) checked by scripts/procedure-verify.ts.
+    const admin = await devToken(h.endpoint.replace("ws:", "http:"), "Auditor", "admin");
+    const res = await fetch(`${h.endpoint.replace("ws:", "http:")}/api/plants/demo/journal?subject=${run}`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(res.status).toBe(200);
+    const exported = (await res.json()) as { entries: { data: Record<string, unknown> }[] };
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gemba-run-")), "run.json");
+    fs.writeFileSync(file, JSON.stringify(exported));
+    const verify = (f: string) => {
+      try {
+        return {
+          code: 0,
+          out: execFileSync("npx", ["tsx", "scripts/procedure-verify.ts", f], { encoding: "utf8", stdio: "pipe" }),
+        };
+      } catch (e) {
+        const err = e as { status: number; stderr: string };
+        return { code: err.status, out: err.stderr };
+      }
+    };
+    expect(verify(file)).toEqual({ code: 0, out: `OK: 6 rows chain; last hash ${last.hash}\n` });
+    // Someone edits the recorded note afterwards: the export no longer verifies.
+    exported.entries[3]!.data["note"] = "Lock 18 on the isolator";
+    fs.writeFileSync(file, JSON.stringify(exported));
+    expect(verify(file)).toEqual({
+      code: 1,
+      out: "NOT VERIFIED: row 4 (procedure.step) was changed after it was written: its hash does not match.\n",
+    });
     await ada.leave();
     await bo.leave();
   });
