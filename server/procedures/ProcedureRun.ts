@@ -142,7 +142,7 @@ export class ProcedureRun {
       return;
     }
     if (row.kind !== "procedure.step") return;
-    this.done.push({ by: row.actor, at: row.ts, note: String(row.data["note"] ?? "") });
+    this.done.push({ by: row.actor, at: row.ts, note: typeof row.data["note"] === "string" ? row.data["note"] : "" });
     this.step++;
     if (this.step >= this.procedure.steps.length) this.status = "completed";
     else this.gate = new GateWatch(this.procedure.steps[this.step]!, this.twin, this.model);

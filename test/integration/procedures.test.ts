@@ -10,7 +10,19 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { devToken } from "../../kit/devSignIn.ts";
 import { verifyChain } from "../../server/procedures/runChain.ts";
+import type { Room } from "@colyseus/sdk";
+import type { RequestPayload, RequestReply, RequestType } from "../../shared/protocol.ts";
+import type { PlantRoomState } from "../../shared/state.ts";
 import { join, refusalOf, useServerAndPublisher, waitForState } from "./harness.ts";
+
+/** A room request typed by the shared table (the SDK's own answer is untyped). */
+function ask<K extends RequestType>(
+  room: Room<unknown, PlantRoomState>,
+  type: K,
+  payload: RequestPayload<K>,
+): Promise<RequestReply<K>> {
+  return room.request<RequestPayload<K>, RequestReply<K>>(type, payload);
+}
 
 const ctx = useServerAndPublisher();
 
@@ -23,18 +35,18 @@ describe("procedures in a room: gates on live values, shared progress, a verifia
     const ada = await join(h, "Ada", { role: "operator" });
     const bo = await join(h, "Bo", { role: "viewer" });
 
-    const list = await ada.request("procedures", {});
-    expect(list.procedures.map((p: { id: string }) => p.id)).toContain("isolate-p401");
+    const list = await ask(ada, "procedures", {});
+    expect(list.procedures.map((p) => p.id)).toContain("isolate-p401");
     // A viewer may watch but not run.
-    expect(await refusalOf(bo.request("procedureStart", { procedure: "isolate-p401" }))).toEqual({
+    expect(await refusalOf(ask(bo, "procedureStart", { procedure: "isolate-p401" }))).toEqual({
       code: "forbidden",
       message: "A viewer cannot run procedures; ask an operator.",
     });
-    const { run } = await ada.request("procedureStart", { procedure: "isolate-p401" });
+    const { run } = await ask(ada, "procedureStart", { procedure: "isolate-p401" });
     await waitForState(bo, (s) => s.procedure.run === run && s.procedure.status === "running", "Bo sees the run");
-    expect(await refusalOf(ada.request("procedureStart", { procedure: "free-stuck-valve" }))).toMatchObject({
+    expect(await refusalOf(ask(ada, "procedureStart", { procedure: "free-stuck-valve" }))).toMatchObject({
       code: "invalid",
-      message: expect.stringMatching(/is under way \(step 1 of 5\)/),
+      message: expect.stringMatching(/is under way \(step 1 of 5\)/) as string,
     });
 
     // Step 1's gate: "running == 1 and suctionPressure < 0.25 for 5s". The pump runs with healthy suction.
@@ -42,7 +54,7 @@ describe("procedures in a room: gates on live values, shared progress, a verifia
     await send("P401", "running", 1, t0);
     await send("P401", "suctionPressure", 0.6, t0);
     await waitForState(ada, (s) => s.procedure.gateNow.includes("0.60 bar"), "the gate's values in the run");
-    const refused = await refusalOf(ada.request("procedureDone", { run, step: 0 }));
+    const refused = await refusalOf(ask(ada, "procedureDone", { run, step: 0 }));
     expect(refused).toEqual({
       code: "invalid",
       message:
@@ -55,7 +67,7 @@ describe("procedures in a room: gates on live values, shared progress, a verifia
     expect(ada.state.procedure.gateHolds).toBe(false);
     await send("P401", "suctionPressure", 0.07, t0 + 7000);
     await waitForState(bo, (s) => s.procedure.gateHolds, "Bo sees the gate hold");
-    const done1 = await ada.request("procedureDone", { run, step: 0 });
+    const done1 = await ask(ada, "procedureDone", { run, step: 0 });
     expect(done1.completed).toBe(false);
     await waitForState(
       bo,
@@ -66,14 +78,14 @@ describe("procedures in a room: gates on live values, shared progress, a verifia
     // Step 2: T101 level > 15; step 3 asks for a note.
     await send("T101", "level", 62.5, t0 + 7500);
     await waitForState(ada, (s) => s.procedure.gateHolds && s.procedure.gateNow === "level 62.5 %", "T101 level gate");
-    await ada.request("procedureDone", { run, step: 1 });
+    await ask(ada, "procedureDone", { run, step: 1 });
     await waitForState(ada, (s) => s.procedure.step === 2, "at step 3");
-    expect(await refusalOf(ada.request("procedureDone", { run, step: 2 }))).toMatchObject({
+    expect(await refusalOf(ask(ada, "procedureDone", { run, step: 2 }))).toMatchObject({
       message: "Step 3 asks for a note: write what you did or found before marking it done.",
     });
-    await ada.request("procedureDone", { run, step: 2, note: "Lock 17 on the isolator" });
-    await ada.request("procedureDone", { run, step: 3, note: "Tag 4 on the return valve" });
-    const last = await ada.request("procedureDone", { run, step: 4 });
+    await ask(ada, "procedureDone", { run, step: 2, note: "Lock 17 on the isolator" });
+    await ask(ada, "procedureDone", { run, step: 3, note: "Tag 4 on the return valve" });
+    const last = await ask(ada, "procedureDone", { run, step: 4 });
     expect(last.completed).toBe(true);
     const seen = await waitForState(bo, (s) => s.procedure.status === "completed", "Bo sees the run completed");
     expect(seen.procedure.hash).toBe(last.hash);

@@ -117,7 +117,10 @@ describe("a procedure run: gates on the live twin, notes, and a hash chain over 
 
   it("'done' is refused while the gate does not hold for its duration, then accepted with the asset's values", async () => {
     const { run, put, commit } = await setup();
-    expect(run.prepareDone(actor, 0, "")).toMatchObject({ ok: false, message: expect.stringMatching(/no value yet/) });
+    expect(run.prepareDone(actor, 0, "")).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/no value yet/) as string,
+    });
     put("P401", "running", 1, 1_000_000);
     put("P401", "suctionPressure", 0.6, 1_000_000);
     run.evaluate(1_000_000);
@@ -140,7 +143,10 @@ describe("a procedure run: gates on the live twin, notes, and a hash chain over 
     commit(ok.row);
     expect(run.step).toBe(1);
     // A second press on the same step is not a second step.
-    expect(run.prepareDone(actor, 0, "")).toMatchObject({ ok: false, message: expect.stringMatching(/already done/) });
+    expect(run.prepareDone(actor, 0, "")).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/already done/) as string,
+    });
   });
 
   it("a step that asks for a note is refused without one", async () => {
@@ -156,7 +162,7 @@ describe("a procedure run: gates on the live twin, notes, and a hash chain over 
     commit((run.prepareDone(actor, 1, "") as { row: ChainedRow & { kind: string } }).row);
     expect(run.prepareDone(actor, 2, "  ")).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/asks for a note/),
+      message: expect.stringMatching(/asks for a note/) as string,
     });
     const r = run.prepareDone(actor, 2, "Lock 17");
     expect(r.ok).toBe(true);
@@ -179,7 +185,11 @@ describe("a procedure run: gates on the live twin, notes, and a hash chain over 
 
     const changed = structuredClone(rows);
     (changed[1]!.data["values"] as Record<string, number>)["suctionPressure"] = 0.5;
-    expect(verifyChain(changed)).toMatchObject({ ok: false, row: 1, reason: expect.stringMatching(/was changed/) });
+    expect(verifyChain(changed)).toMatchObject({
+      ok: false,
+      row: 1,
+      reason: expect.stringMatching(/was changed/) as string,
+    });
     expect(verifyChain([rows[0]!, rows[2]!, rows[3]!])).toMatchObject({ ok: false, row: 1 });
     expect(verifyChain([rows[0]!, rows[2]!, rows[1]!, rows[3]!])).toMatchObject({ ok: false, row: 1 });
   });
