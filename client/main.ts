@@ -35,6 +35,7 @@ import { Inspector } from "./ui/Inspector.ts";
 import { Labels } from "./ui/Labels.ts";
 import { Participants } from "./ui/Participants.ts";
 import { PlantStatus } from "./ui/PlantStatus.ts";
+import { installProcedures } from "./app/procedures.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
 import { installXr } from "./xr/index.ts";
@@ -68,6 +69,7 @@ async function boot(): Promise<void> {
       roomView.setState(s);
       panels.markDirty();
       callHearsSeats();
+      procedures.update(s, me());
     },
     onConnection: (s, detail) => {
       setConnection(s, detail);
@@ -126,6 +128,7 @@ async function boot(): Promise<void> {
   timeline.onSelfLive = () => panels.markDirty();
   selfLive = () => timeline.selfLive;
   const modes = new MarkingModes(canvas, scene, marks, session);
+  const procedures = installProcedures(session, scene, selection);
 
   const xr = installXr(scene, {
     select: (t) => selection.select(t),

@@ -1,6 +1,6 @@
 /**
  * `npm run plant:check -- <dir>`: validate a plant directory (plant.json, DTDL interfaces
- * checked by Microsoft's reference parser, bindings, rules, scene file) and print every
+ * checked by Microsoft's reference parser, bindings, rules, procedures, scene file) and print every
  * problem with file, path and reason, in the same words start-up uses when it refuses.
  * Warnings (accepted, worth knowing) are printed too. Exit code 0 when valid, 1 when not, 2 on bad usage.
  */
@@ -16,7 +16,7 @@ if (!dir || dir === "--help" || dir === "-h") {
 }
 const abs = path.resolve(dir);
 try {
-  const { model, warnings } = await loadPlantDir(dir);
+  const { model, warnings, procedures } = await loadPlantDir(dir);
   for (const w of warnings) console.log(`  warning: ${formatIssue(w)}`);
   const mismatch = plantDirMismatch(path.basename(abs), model.id);
   if (mismatch) {
@@ -26,7 +26,7 @@ try {
   }
   console.log(
     `${abs}: OK: plant "${model.id}" with ${model.types.length} types, ${model.twins.length} assets, ` +
-      `${countPoints(model)} points, ${model.relationships.length} relationships` +
+      `${countPoints(model)} points, ${model.relationships.length} relationships, ${procedures.length} procedure${procedures.length === 1 ? "" : "s"}` +
       (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}.` : "."),
   );
 } catch (e) {

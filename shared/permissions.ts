@@ -16,6 +16,8 @@ export const ACTIONS = {
   shelve: "operator",
   /** Set the room's co-location reference points (anyone may align their own headset to them). */
   calibrate: "operator",
+  /** Start, advance and stop a procedure run in the room (docs/TRAINING.md). */
+  runProcedure: "operator",
   present: "expert",
   summon: "expert",
   playback: "expert",

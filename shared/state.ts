@@ -7,6 +7,7 @@
  * quality and staleness. `viewTime` is the room's shared time (0 = live).
  */
 import { schema, t, type SchemaType } from "@colyseus/schema";
+import { ProcedureRunState } from "./procedureState.ts";
 
 export const PointState = schema(
   {
@@ -233,6 +234,8 @@ export const PlantRoomState = schema(
     offline: t.string(),
     /** The plant's Sparkplug edge nodes and whether their values arrive: shown in the plant status panel. */
     edgeNodes: t.map(EdgeNodeSeen),
+    /** The room's procedure run (shared/procedureState.ts). */
+    procedure: ProcedureRunState,
   },
   "PlantRoomState",
 );

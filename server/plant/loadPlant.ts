@@ -15,6 +15,7 @@ import { compileRules, type CompiledRule } from "../rules/index.ts";
 import { validateSparkplugBindings } from "../ingest/sparkplug/validateBindings.ts";
 import { validateTopicBindings } from "../ingest/validateTopicBindings.ts";
 import { validateOpcUaClientBindings } from "../ingest/opcua/validateBindings.ts";
+import { loadProcedures, type Procedure } from "../procedures/loadProcedures.ts";
 
 export interface LoadedPlant {
   model: PlantModel;
@@ -25,6 +26,8 @@ export interface LoadedPlant {
   scenePath: string | null;
   /** The plant's rules, compiled and checked against the model. */
   rules: CompiledRule[];
+  /** The plant's procedures (procedures/*.json), checked against the model (docs/TRAINING.md). */
+  procedures: Procedure[];
   /** Accepted with a warning (e.g. a vendor DTDL extension context); start-up logs them, plant:check prints them. */
   warnings: PlantIssue[];
 }
@@ -142,7 +145,8 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
   };
   // Rules need the resolved model (types, points, relationships) to be checked.
   const compiled = compileRules(inst.rules, model);
-  if (compiled.issues.length > 0) throw new PlantError(compiled.issues);
+  const procs = await loadProcedures(abs, model);
+  if (compiled.issues.length + procs.issues.length > 0) throw new PlantError([...compiled.issues, ...procs.issues]);
   return {
     model,
     instance: inst,
@@ -150,6 +154,7 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     dir: abs,
     scenePath,
     rules: compiled.rules,
+    procedures: procs.procedures,
     warnings: models.warnings,
   };
 }

@@ -17,6 +17,7 @@ import { AnnotationStateSync } from "./AnnotationStateSync.ts";
 import { CalibrationStateSync } from "./CalibrationStateSync.ts";
 import { calibrationBookFor } from "../collab/CalibrationBook.ts";
 import { PlaybackSync } from "./PlaybackSync.ts";
+import { ProcedureRoom } from "./ProcedureRoom.ts";
 import { MessageCounters } from "./messagePolicy.ts";
 import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { admitToRoom, authorizeJoin, type SeatAuth } from "./joinPolicy.ts";
@@ -51,6 +52,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private annotationSync!: AnnotationStateSync;
     private calibrationSync!: CalibrationStateSync;
     private playback!: PlaybackSync;
+    private procedures!: ProcedureRoom;
     private interest!: InterestSync;
     private journal!: PlantJournal;
     private handlers!: PlantHandlers;
@@ -111,6 +113,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.playback = new PlaybackSync(this.runtime.twin, this.runtime.store, options.plant, state, ctx.clock, () =>
         this.interest.playbackStarted(),
       );
+      this.procedures = new ProcedureRoom(this.runtime, state, this.journal, ctx.clock, () => generateId(12));
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
       this.signIns = new SeatSignInGuard(options.plant, ctx.auth, ctx.clock, this.guarded());
@@ -134,6 +137,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         interest: this.interest,
         playback: this.playback,
         calibration,
+        procedures: this.procedures,
         counters: this.counters,
         journal: this.journal,
         record: (kind, seat, data) => this.record(kind, seat, data),
@@ -344,6 +348,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.annotationSync?.dispose();
       this.calibrationSync?.dispose();
       this.playback?.dispose();
+      this.procedures?.dispose();
       this.signIns?.dispose();
       this.leavePresence?.();
       if (this.runtime) await ctx.hub.release(this.state.plant);

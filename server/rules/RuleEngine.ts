@@ -166,6 +166,15 @@ export class RuleEngine {
     return out;
   }
 
+  /** Current values of the points an instance's conditions read (what a transition records), e.g. for a procedure gate. */
+  valuesOf(rule: string, twin: string): Record<string, number> {
+    const inst = this.instances.find((i) => i.rule.id === rule && i.twinId === twin);
+    const values: Record<string, number> = {};
+    if (!inst) return values;
+    this.collect(inst.rule.when, inst.twin, "", values);
+    return values;
+  }
+
   private restartTimers(inst: Instance, from: number, to: number): void {
     for (let s = from; s < to; s++) if (!Number.isNaN(inst.timers[s]!)) inst.timers[s] = this.now;
   }

@@ -13,6 +13,7 @@ import {
   MIN_CALIBRATION_SPAN,
   Vec3,
 } from "./fields.ts";
+import { procedureRequests } from "./procedures.ts";
 
 /** Why a request was refused: `error.reason` on the client. */
 export const Refusal = z.object({
@@ -146,6 +147,8 @@ export const ClientRequest = {
     z.object({ token: z.string().min(1).max(8192) }).strict(),
     z.object({ role: z.enum(ROLES), expiresAt: z.number() }),
   ),
+  /** Procedures (shared/protocol/procedures.ts). */
+  ...procedureRequests,
 } as const;
 export type RequestType = keyof typeof ClientRequest;
 /** What a client sends with request K (before defaults apply). */

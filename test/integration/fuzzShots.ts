@@ -95,6 +95,18 @@ function validSamples(k: Known): { [K in ClientMessageType]: fc.Arbitrary<z.inpu
     select: fc.record({ twin: maybeTwin }),
     // Well-formed but never a valid sign-in: refused (and counted) by the token check.
     signin: fc.record({ token: fc.string({ minLength: 1, maxLength: 200 }) }),
+    procedures: fc.constant({}),
+    procedureStart: fc.record({
+      procedure: fc.oneof(
+        fc.constantFrom("isolate-p401", "free-stuck-valve"),
+        fc.string({ minLength: 1, maxLength: 64 }),
+      ),
+    }),
+    procedureDone: fc.record(
+      { run: fc.string({ minLength: 1, maxLength: 64 }), step: fc.integer({ min: 0, max: 1000 }), note: text },
+      { requiredKeys: ["run", "step"] },
+    ),
+    procedureStop: fc.record({ run: fc.string({ minLength: 1, maxLength: 64 }), reason: word }),
     ack: fc.record({ alarm }),
     shelve: fc.record({ alarm, minutes: fc.integer({ min: 1, max: 480 }), reason: word }),
     unshelve: fc.record({ alarm }),

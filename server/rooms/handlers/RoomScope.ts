@@ -15,6 +15,7 @@ import type { PlantRoomContext } from "../PlantRoomContext.ts";
 import type { SeatRegistry } from "../SeatRegistry.ts";
 import type { MessageCounters } from "../messagePolicy.ts";
 import type { SeatSignInGuard } from "../seatSignInGuard.ts";
+import type { ProcedureRoom } from "../ProcedureRoom.ts";
 
 export interface NewSeat {
   name: string;
@@ -32,6 +33,8 @@ export interface RoomScope {
   readonly interest: InterestSync;
   readonly playback: PlaybackSync;
   readonly calibration: CalibrationBook;
+  /** The room's procedure run (ProcedureRoom.ts). */
+  readonly procedures: ProcedureRoom;
   readonly counters: MessageCounters;
   /** Builds this plant's journal entries (write them with `record` or the store). */
   readonly journal: PlantJournal;

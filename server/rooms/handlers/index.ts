@@ -9,6 +9,7 @@ import { handoffHandlers } from "./handoff.ts";
 import type { HandlerTable } from "./handlerTable.ts";
 import { kickHandlers } from "./kick.ts";
 import { playbackHandlers } from "./playback.ts";
+import { procedureHandlers } from "./procedures.ts";
 import type { RoomScope } from "./RoomScope.ts";
 import { signInHandlers } from "./signin.ts";
 import { voiceHandlers } from "./voice.ts";
@@ -28,6 +29,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
   const handoff = handoffHandlers(room);
   const kick = kickHandlers(room);
   const signIn = signInHandlers(room);
+  const procedures = procedureHandlers(room);
   return {
     table: {
       events: { ...collab.events, ...voice.events },
@@ -39,6 +41,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
         ...kick.requests,
         ...collab.requests,
         ...signIn.requests,
+        ...procedures.requests,
       },
     },
     forgetSeat(id) {
