@@ -7,7 +7,8 @@
  */
 import os from "node:os";
 import { runBytes } from "./bytes.ts";
-import { machineInfo, printTable, round, writeResult } from "./common.ts";
+import { runForecastBacktest } from "./forecastBacktest.ts";
+import { machineInfo, numberArg, printTable, round, writeResult } from "./common.ts";
 import { runIngest } from "./ingest.ts";
 import { runLatency } from "./latency.ts";
 
@@ -23,6 +24,12 @@ const BENCHES = {
       reps: 3,
     }),
   bytes: () => runBytes({ rates: [1000, 10_000], warmupMs: 1000, durationMs: 10_000 }),
+  forecast: () =>
+    runForecastBacktest({
+      seeds: numberArg("seeds", 8),
+      quietHours: numberArg("quiet-hours", 3),
+      faults: ["bearing-wear", "cavitation"],
+    }),
 } as const;
 type BenchName = keyof typeof BENCHES;
 
@@ -31,10 +38,12 @@ const TITLES: Record<BenchName, string> = {
   latency:
     "Latency (ms): publish -> decode in 20 SDK clients vs publish -> bare mqtt.js subscriber on the same stream at the same time (median of repetitions)",
   bytes: "Bytes: WebSocket bytes per SDK client vs raw MQTT bytes of the same stream",
+  forecast:
+    "Forecast backtest: warning lead before each slow fault's first alarm (simulator, many seeds) vs the warning limits",
 };
 
 async function main(): Promise<void> {
-  const asked = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const asked = process.argv.slice(2).filter((a, i, all) => !a.startsWith("-") && !all[i - 1]?.startsWith("--"));
   const unknown = asked.filter((a) => !(a in BENCHES));
   if (unknown.length) {
     console.error(`Unknown bench ${unknown.join(", ")}; choose from ${Object.keys(BENCHES).join(", ")}.`);

@@ -13,6 +13,7 @@ import type { MqttConnection } from "../ingest/MqttConnection.ts";
 import { loadPlantDir, plantDirMismatch, type LoadedPlant } from "../plant/loadPlant.ts";
 import { formatIssue } from "../plant/PlantError.ts";
 import { PlantTwin } from "../twin/PlantTwin.ts";
+import { PlantForecaster } from "../forecast/PlantForecaster.ts";
 import type { Clock } from "../twin/Clock.ts";
 import { AlarmBook } from "../alarms/AlarmBook.ts";
 import { LimitAlarms } from "../alarms/LimitAlarms.ts";
@@ -41,6 +42,8 @@ export interface PlantRuntime {
   store: JournalStore;
   /** The plant's OPC UA servers (bindings with format "opcua"); none when it has no such binding. */
   opcua: OpcUaSources;
+  /** Alarm-limit forecasts per twin, refreshed every few seconds (server/forecast/). */
+  forecast: PlantForecaster;
 }
 
 export interface PlantHubOptions {
@@ -276,6 +279,11 @@ export class PlantHub {
         alarms.tick(clock.now());
       });
     }, 250);
+    // Forecasts run on plant time like the rules, so a replay or catch-up forecasts from the data's own clock.
+    const forecast = new PlantForecaster(twin);
+    every(() => {
+      if (twin.latestTs > 0) forecast.tick(twin.latestTs);
+    }, forecast.stepMs);
     const annotations = new AnnotationBook(
       plantId,
       this.opts.store,
@@ -290,7 +298,7 @@ export class PlantHub {
         else if (change.t === "annotation") annotations.adopt(change.id, change.record as AnnotationRecord | null);
       }),
     );
-    const rt: PlantRuntime = { plant, twin, ingest, alarms, annotations, store: this.opts.store, opcua };
+    const rt: PlantRuntime = { plant, twin, ingest, alarms, annotations, store: this.opts.store, opcua, forecast };
     this.settled.set(plantId, rt);
     this.opts.log(
       `plant "${plantId}": ${plant.model.twins.length} assets, ${twin.points.length} points, listening on ${ingest.filters.join(", ")}`,

@@ -1,0 +1,16 @@
+/** Words for an alarm forecast, on an asset's label and in the inspector: "Bearing temperature reaches HIGH 85 °C in ~12 min". */
+import { LIMIT_WORD } from "../../shared/forecast.ts";
+import type { PointDef } from "../../shared/plant.ts";
+import type { AlarmForecastState } from "../../shared/state.ts";
+
+/** "in ~N min" from the time left; under a minute reads "in under a minute" (a rounded "~0 min" would read as now). */
+export function timeLeftText(ms: number): string {
+  if (ms < 60_000) return "in under a minute";
+  return `in ~${Math.round(ms / 60_000)} min`;
+}
+
+export function alarmForecastText(def: PointDef | undefined, f: AlarmForecastState): string {
+  const word = f.limit === "lowAlarm" ? LIMIT_WORD.lowAlarm : LIMIT_WORD.highAlarm;
+  const value = def ? `${f.value.toFixed(def.decimals)}${def.symbol ? ` ${def.symbol}` : ""}` : String(f.value);
+  return `${def?.displayName ?? f.point} reaches ${word} ${value} ${timeLeftText(f.at - f.from)}`;
+}
