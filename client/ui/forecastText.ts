@@ -11,6 +11,7 @@ export function timeLeftText(ms: number): string {
 
 export function alarmForecastText(def: PointDef | undefined, f: AlarmForecastState): string {
   const word = f.limit === "lowAlarm" ? LIMIT_WORD.lowAlarm : LIMIT_WORD.highAlarm;
-  const value = def ? `${f.value.toFixed(def.decimals)}${def.symbol ? ` ${def.symbol}` : ""}` : String(f.value);
+  // The limit as the plant's author wrote it ("85 °C", "7.1 mm/s"), not padded to the value's decimals.
+  const value = `${f.value}${def?.symbol ? ` ${def.symbol}` : ""}`;
   return `${def?.displayName ?? f.point} reaches ${word} ${value} ${timeLeftText(f.at - f.from)}`;
 }

@@ -12,7 +12,7 @@ import type { PointDef } from "../../shared/plant.ts";
 import { Quality } from "../../shared/status.ts";
 import type { PlantTwin, PointSlot } from "../twin/PlantTwin.ts";
 import { fitHolt, holtMean, holtSpread, type HoltFit } from "./holt.ts";
-import { lineReaches, oneJump } from "./lineCheck.ts";
+import { lineCrossing, oneJump } from "./lineCheck.ts";
 import { resample } from "./resample.ts";
 import { confidentCrossing, type AlarmSide } from "./timeToLimit.ts";
 
@@ -36,7 +36,10 @@ export interface ForecastOptions {
    * never reaches it. Default 60 minutes; 0 turns the check off.
    */
   usualMs?: number;
-  /** Least history the usual range needs, else no warning (a server that just started does not know what is usual). Default 20 minutes. */
+  /**
+   * Least history the usual range needs, else no warning (a server that just started does not know what is usual).
+   * Default a third of usualMs (20 minutes).
+   */
   usualMinMs?: number;
   /** Steps of the least-squares second opinion (lineCheck.ts). Default 8 (40 s at 5 s); 0 turns it off. */
   lineSteps?: number;
@@ -66,6 +69,9 @@ export interface ForecastCurve {
 }
 
 export type ForecastListener = (twinIndex: number, warning: AlarmForecast | undefined) => void;
+
+/** How far past its usual range (as a share of that range's width) a value must be before it may warn. */
+const USUAL_MARGIN = 0.25;
 
 const NUMERIC = new Set<PointDef["schema"]>(["double", "float", "integer", "long"]);
 
@@ -115,7 +121,7 @@ export class PlantForecaster {
     this.minSteps = opts.minSteps ?? 24;
     this.lineSteps = opts.lineSteps ?? 8;
     this.usualMs = opts.usualMs ?? 60 * 60_000;
-    this.usualMinMs = opts.usualMinMs ?? 20 * 60_000;
+    this.usualMinMs = opts.usualMinMs ?? this.usualMs / 3;
     twin.points.forEach((p, i) => {
       if (forecastable(p.def)) this.candidates.push(i);
     });
@@ -186,23 +192,30 @@ export class PlantForecaster {
     const c = confidentCrossing(f, p.value, p.def.limits, this.spread, this.horizonSteps, this.z);
     if (!c) return undefined;
     const up = c.limit === "highAlarm";
+    let steps = c.steps;
     if (this.lineSteps > 0) {
       const within = Math.min(this.horizonSteps, 2 * c.steps + 6);
-      if (!lineReaches(this.series, this.seriesN, this.lineSteps, c.value, up, within, this.z)) return undefined;
-      if (oneJump(this.series, this.seriesN, this.lineSteps)) return undefined;
+      const line = lineCrossing(this.series, this.seriesN, this.lineSteps, c.value, up, within, this.z);
+      if (line === undefined || oneJump(this.series, this.seriesN, this.lineSteps)) return undefined;
+      steps = Math.min(steps, line);
     }
     if (this.usualMs > 0 && !this.leftUsualRange(p, now, up)) return undefined;
-    return { limit: c.limit, at: now + c.steps * this.stepMs };
+    return { limit: c.limit, at: now + steps * this.stepMs };
   }
 
-  /** Whether the latest value is beyond everything the point did in the usual-range period (see usualMs). */
+  /** Whether the latest value is clearly beyond everything the point did in the usual-range period (see usualMs). */
   private leftUsualRange(p: PointSlot, now: number, up: boolean): boolean {
     const to = now - this.windowSteps * this.stepMs;
     const from = now - this.usualMs;
     if (to - from < this.usualMinMs) return true;
     const r = p.coarse.range(from, to);
     if (r.ts.length === 0 || r.ts[0]! - p.coarse.bucketMs / 2 > to - this.usualMinMs) return false;
-    return up ? p.value > Math.max(...r.max) : p.value < Math.min(...r.min);
+    const hi = Math.max(...r.max);
+    const lo = Math.min(...r.min);
+    // Beyond by a quarter of the range's own width: a level whose lowest point wanders a little from cycle to cycle
+    // (35 %, then 37 %, then 34 %) is not news; a vibration that sat within ±0.2 mm/s and climbs is, almost at once.
+    const margin = USUAL_MARGIN * (hi - lo);
+    return up ? p.value > hi + margin : p.value < lo - margin;
   }
 
   private refreshTwin(ti: number, now: number): void {

@@ -7,10 +7,12 @@
  */
 
 /**
- * Whether the least-squares line through ys[n-k..n) reaches `limit` (upwards when `up`) within `horizon` steps past
- * the last value, even at the optimistic edge of its band (z standard deviations).
+ * Steps until the least-squares line through ys[n-k..n) reaches `limit` (upwards when `up`), provided even the
+ * optimistic edge of its band (z standard deviations) reaches it within `horizon` steps past the last value;
+ * undefined otherwise. The line follows a fresh ramp sooner than Holt's smoothed trend, so the forecaster announces
+ * the earlier of the two times: an alarm that comes before the announced time is the mistake to avoid.
  */
-export function lineReaches(
+export function lineCrossing(
   ys: ArrayLike<number>,
   n: number,
   k: number,
@@ -18,9 +20,9 @@ export function lineReaches(
   up: boolean,
   horizon: number,
   z: number,
-): boolean {
+): number | undefined {
   const m = Math.min(k, n);
-  if (m < 4) return false;
+  if (m < 4) return undefined;
   const off = n - m;
   const xbar = (m - 1) / 2;
   let ybar = 0;
@@ -34,22 +36,23 @@ export function lineReaches(
     sxx += dx * dx;
   }
   const slope = sxy / sxx;
-  if (up ? slope <= 0 : slope >= 0) return false;
+  if (up ? slope <= 0 : slope >= 0) return undefined;
   let sse = 0;
   for (let i = 0; i < m; i++) {
     const e = ys[off + i]! - (ybar + slope * (i - xbar));
     sse += e * e;
   }
   const s = Math.sqrt(sse / (m - 2));
-  // The optimistic edge moves monotonically once the slope outweighs the widening band; checking each step is cheap.
+  let meanAt = 0;
   for (let h = 1; h <= horizon; h++) {
     const x = m - 1 + h;
     const mean = ybar + slope * (x - xbar);
+    if (meanAt === 0 && (up ? mean >= limit : mean <= limit)) meanAt = h;
     const sd = s * Math.sqrt(1 + 1 / m + ((x - xbar) * (x - xbar)) / sxx);
     const edge = up ? mean - z * sd : mean + z * sd;
-    if (up ? edge >= limit : edge <= limit) return true;
+    if (up ? edge >= limit : edge <= limit) return meanAt || h;
   }
-  return false;
+  return undefined;
 }
 
 /**

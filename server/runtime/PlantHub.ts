@@ -13,7 +13,7 @@ import type { MqttConnection } from "../ingest/MqttConnection.ts";
 import { loadPlantDir, plantDirMismatch, type LoadedPlant } from "../plant/loadPlant.ts";
 import { formatIssue } from "../plant/PlantError.ts";
 import { PlantTwin } from "../twin/PlantTwin.ts";
-import { PlantForecaster } from "../forecast/PlantForecaster.ts";
+import { PlantForecaster, type ForecastOptions } from "../forecast/PlantForecaster.ts";
 import type { Clock } from "../twin/Clock.ts";
 import { AlarmBook } from "../alarms/AlarmBook.ts";
 import { LimitAlarms } from "../alarms/LimitAlarms.ts";
@@ -62,6 +62,8 @@ export interface PlantHubOptions {
   unloadIdle?: boolean;
   /** Tolerance for samples stamped ahead of the server clock (MAX_FUTURE_SECONDS); the ingest default when absent. */
   maxFutureMs?: number;
+  /** Alarm forecast settings (FORECAST_USUAL_MINUTES); the forecaster's defaults when absent. */
+  forecast?: ForecastOptions;
   /**
    * Cluster with a shared journal: only the lease holder evaluates a plant's rules and alarm lifecycle; the others
    * apply its results as they arrive through the store (docs/SCALING.md). Absent: this process evaluates every plant.
@@ -280,7 +282,7 @@ export class PlantHub {
       });
     }, 250);
     // Forecasts run on plant time like the rules, so a replay or catch-up forecasts from the data's own clock.
-    const forecast = new PlantForecaster(twin);
+    const forecast = new PlantForecaster(twin, this.opts.forecast);
     every(() => {
       if (twin.latestTs > 0) forecast.tick(twin.latestTs);
     }, forecast.stepMs);

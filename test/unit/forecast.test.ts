@@ -8,7 +8,7 @@ import { Quality } from "../../shared/status.ts";
 import { fitHolt, holtMean, holtSpread } from "../../server/forecast/holt.ts";
 import { resample } from "../../server/forecast/resample.ts";
 import { confidentCrossing } from "../../server/forecast/timeToLimit.ts";
-import { lineReaches, oneJump } from "../../server/forecast/lineCheck.ts";
+import { lineCrossing, oneJump } from "../../server/forecast/lineCheck.ts";
 import { PlantForecaster, forecastable, type AlarmForecast } from "../../server/forecast/PlantForecaster.ts";
 import { PointHistory } from "../../server/twin/PointHistory.ts";
 import { PlantTwin } from "../../server/twin/PlantTwin.ts";
@@ -117,8 +117,10 @@ describe("time to the next alarm limit", () => {
 
   it("the straight-line second opinion passes a steady ramp, only in its direction", () => {
     const ramp = Array.from({ length: 24 }, (_, i) => 2 + 0.36 * i);
-    expect(lineReaches(ramp, 24, 8, 11, true, 12, 1.645)).toBe(true);
-    expect(lineReaches(ramp, 24, 8, 11, false, 12, 1.645)).toBe(false);
+    // 2 + 0.36·23 = 10.28 now: 11.2 is 2.6 steps on.
+    expect(lineCrossing(ramp, 24, 8, 11.2, true, 12, 1.645)).toBe(3);
+    expect(lineCrossing(ramp, 24, 8, 11, false, 12, 1.645)).toBeUndefined();
+    expect(lineCrossing(ramp, 24, 8, 20, true, 12, 1.645)).toBeUndefined(); // beyond the horizon asked
   });
 
   it("tells a jump (something switched) from a trend: most of the change in one step", () => {
