@@ -41,7 +41,10 @@ export interface ForecastOptions {
    * Default a third of usualMs (20 minutes).
    */
   usualMinMs?: number;
-  /** Steps of the least-squares second opinion (lineCheck.ts). Default 8 (40 s at 5 s); 0 turns it off. */
+  /**
+   * Fewest steps of the least-squares second opinion (lineCheck.ts); it looks back further for a crossing further
+   * ahead. Default 8 (40 s at 5 s); 0 turns it off.
+   */
   lineSteps?: number;
 }
 
@@ -194,9 +197,13 @@ export class PlantForecaster {
     const up = c.limit === "highAlarm";
     let steps = c.steps;
     if (this.lineSteps > 0) {
+      // The line looks back about half as far as the crossing lies ahead: 40 s for a crossing a minute away (a fast
+      // fault, where an older part of the window would still be flat), minutes for one a quarter of an hour away
+      // (a slow drift, whose change over 40 s is lost in the noise).
+      const k = Math.max(this.lineSteps, Math.min(this.windowSteps, Math.round(c.steps / 2)));
       const within = Math.min(this.horizonSteps, 2 * c.steps + 6);
-      const line = lineCrossing(this.series, this.seriesN, this.lineSteps, c.value, up, within, this.z);
-      if (line === undefined || oneJump(this.series, this.seriesN, this.lineSteps)) return undefined;
+      const line = lineCrossing(this.series, this.seriesN, k, c.value, up, within, this.z);
+      if (line === undefined || oneJump(this.series, this.seriesN, k)) return undefined;
       steps = Math.min(steps, line);
     }
     if (this.usualMs > 0 && !this.leftUsualRange(p, now, up)) return undefined;
