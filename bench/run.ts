@@ -7,7 +7,8 @@
  */
 import os from "node:os";
 import { runBytes } from "./bytes.ts";
-import { machineInfo, printTable, round, writeResult } from "./common.ts";
+import { runForecastBacktest } from "./forecastBacktest.ts";
+import { machineInfo, numberArg, printTable, round, writeResult } from "./common.ts";
 import { runIngest } from "./ingest.ts";
 import { runLatency } from "./latency.ts";
 import { runNodeRed } from "./nodeRed.ts";
@@ -25,6 +26,18 @@ const BENCHES = {
     }),
   bytes: () => runBytes({ rates: [1000, 10_000], warmupMs: 1000, durationMs: 10_000 }),
   nodered: () => runNodeRed({ rates: [1000, 10_000], clients: 20, warmupMs: 1000, durationMs: 10_000, reps: 3 }),
+  forecast: () =>
+    runForecastBacktest({
+      seeds: numberArg("seeds", 8),
+      quietHours: numberArg("quiet-hours", 3),
+      // As catalogued (alarm ~72 s / ~11 s after the start), and slowed to develop over ~25 / ~10 minutes.
+      faults: [
+        { name: "bearing-wear", slowdown: 1 },
+        { name: "cavitation", slowdown: 1 },
+        { name: "bearing-wear", slowdown: 20 },
+        { name: "cavitation", slowdown: 60 },
+      ],
+    }),
 } as const;
 type BenchName = keyof typeof BENCHES;
 
@@ -35,10 +48,12 @@ const TITLES: Record<BenchName, string> = {
   bytes: "Bytes: WebSocket bytes per SDK client vs raw MQTT bytes of the same stream",
   nodered:
     "Gemba beside Node-RED 4 (mqtt in -> json -> websocket out), same publisher, rates and 20 WebSocket receivers (median of repetitions)",
+  forecast:
+    "Forecast backtest: warning lead before each slow fault's first alarm (simulator, many seeds) vs the warning limits",
 };
 
 async function main(): Promise<void> {
-  const asked = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const asked = process.argv.slice(2).filter((a, i, all) => !a.startsWith("-") && !all[i - 1]?.startsWith("--"));
   const unknown = asked.filter((a) => !(a in BENCHES));
   if (unknown.length) {
     console.error(`Unknown bench ${unknown.join(", ")}; choose from ${Object.keys(BENCHES).join(", ")}.`);

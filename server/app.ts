@@ -245,6 +245,7 @@ export async function startGemba(
       log,
       unloadIdle: config.redisUrl !== null,
       maxFutureMs: config.maxFutureMs,
+      forecast: { usualMs: config.forecastUsualMs },
       ...(lease ? { lease } : {}),
       opcuaPkiDir: path.join(config.dataDir, "opcua-pki"),
     });

@@ -33,6 +33,8 @@ export interface Config {
   maxMessagesPerSecond: number;
   /** Samples stamped more than this ahead of the server clock are refused as "future" (MAX_FUTURE_SECONDS). */
   maxFutureMs: number;
+  /** History that says what is usual for a point before its alarm forecast may warn (FORECAST_USUAL_MINUTES; 0: no such check). */
+  forecastUsualMs: number;
   /** Connections plus unused seat reservations one signed-in person may hold in this process (MAX_JOINS_PER_USER). */
   maxJoinsPerUser: number;
   /** Where the journal database (SQLite) lives. */
@@ -206,6 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     // 5 s absorbs ordinary clock drift between a device and this server; a sample further ahead would freeze its
     // point (later honest samples would count as late) until the clock caught up.
     maxFutureMs: int(env, "MAX_FUTURE_SECONDS", 5, 0, 3600) * 1000,
+    // An hour holds several cycles of a controlled level or a consumable (server/forecast/PlantForecaster.ts).
+    forecastUsualMs: int(env, "FORECAST_USUAL_MINUTES", 60, 0, 720) * 60_000,
     maxJoinsPerUser: int(env, "MAX_JOINS_PER_USER", 10, 1, 1000),
     // 5 minutes: long enough to take off a headset and type six digits on a slow laptop; 30 s to an hour.
     handoffTtlMs: int(env, "HANDOFF_CODE_SECONDS", 300, 30, 3600) * 1000,

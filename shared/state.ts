@@ -205,6 +205,27 @@ export const EdgeNodeSeen = schema(
 );
 export type EdgeNodeSeen = SchemaType<typeof EdgeNodeSeen>;
 
+/**
+ * A twin's soonest confident alarm-limit crossing (server/forecast/): "reaches HIGH 85 °C in ~12 min".
+ * Present only while the forecast is confident; keyed by twin id in `forecasts`.
+ */
+export const AlarmForecastState = schema(
+  {
+    /** Point name (DTDL content name) that will reach its limit. */
+    point: t.string(),
+    /** "highAlarm" | "lowAlarm" */
+    limit: t.string(),
+    /** The limit's value, in the point's unit. */
+    value: t.float64(),
+    /** Plant time (ms since epoch) when the forecast reaches the limit. */
+    at: t.float64(),
+    /** Plant time of the forecast: `at - from` is the time left, whatever the client's clock says. */
+    from: t.float64(),
+  },
+  "AlarmForecastState",
+);
+export type AlarmForecastState = SchemaType<typeof AlarmForecastState>;
+
 export const PlantRoomState = schema(
   {
     protocol: t.uint16(),
@@ -236,6 +257,8 @@ export const PlantRoomState = schema(
     edgeNodes: t.map(EdgeNodeSeen),
     /** The room's procedure run (shared/procedureState.ts). */
     procedure: ProcedureRunState,
+    /** Live alarm forecasts by twin id: only twins that will confidently reach an alarm limit soon. */
+    forecasts: t.map(AlarmForecastState),
   },
   "PlantRoomState",
 );
@@ -245,4 +268,6 @@ export type PlantRoomState = SchemaType<typeof PlantRoomState>;
 export interface TwinView {
   twins: ReadonlyMap<string, TwinSeen>;
   alarms: PlantRoomState["alarms"];
+  /** Alarm forecasts by twin id; absent while the view shows the past (a forecast is about the live plant). */
+  forecasts?: ReadonlyMap<string, AlarmForecastState> | undefined;
 }

@@ -43,8 +43,9 @@ export class RoomView {
     const s = this.state;
     if (!s) return null;
     const past = s.viewTime > 0 && !this.selfLive();
+    // A forecast is about the live plant: the past shows none.
     return past
       ? { past, at: s.viewTime, twins: s.playback, alarms: s.pastAlarms, room: s }
-      : { past, at: this.now(), twins: s.twins, alarms: s.alarms, room: s };
+      : { past, at: this.now(), twins: s.twins, alarms: s.alarms, forecasts: s.forecasts, room: s };
   }
 }

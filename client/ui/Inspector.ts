@@ -5,6 +5,9 @@ import { QUALITY_NAMES, Severity, severityOf } from "../../shared/status.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { byId, el } from "./dom.ts";
 import { formatAge, formatQualityCode, formatValue, structuredRows } from "./format.ts";
+import { FORECAST_CHART_MS, TwinForecast, type PointForecast } from "../../shared/forecast.ts";
+import { drawGhost, ghostRange } from "./forecastGhost.ts";
+import { alarmForecastText } from "./forecastText.ts";
 
 export class Inspector {
   private twin: TwinDef | null = null;
@@ -45,6 +48,9 @@ export class Inspector {
     if (!tw || !type) return;
     const seq = ++this.sparkSeq;
     const to = this.viewTime || Date.now();
+    // Live only: a forecast continues the chart past now (a ghost); the past has no "ahead" to show.
+    const ahead = this.viewTime ? null : await this.loadForecast(tw.id);
+    if (seq !== this.sparkSeq) return;
     await Promise.all(
       type.points.map(async (p, i) => {
         if (p.schema === "structured") return; // no numeric history: its table is the value
@@ -63,12 +69,29 @@ export class Inspector {
           if (!res.ok || seq !== this.sparkSeq) return;
           const h = (await res.json()) as { ts: number[]; v: number[] };
           const cell = this.cells[i];
-          if (cell && seq === this.sparkSeq) drawSparkline(cell.spark, h.ts, h.v, to - 5 * 60_000, to, p.limits);
+          const f = ahead?.points[p.name];
+          const t1 = this.viewTime ? to : to + FORECAST_CHART_MS;
+          if (cell && seq === this.sparkSeq) drawSparkline(cell.spark, h.ts, h.v, to - 5 * 60_000, t1, p.limits, f);
         } catch {
           // A missed refresh leaves the previous line; the next one tries again.
         }
       }),
     );
+  }
+
+  /** GET /api/plants/:id/forecast for one asset; null when it fails or does not validate (the chart shows no ghost). */
+  private async loadForecast(twin: string): Promise<TwinForecast | null> {
+    try {
+      const res = await authFetch(
+        `/api/plants/${encodeURIComponent(this.model.id)}/forecast?twin=${encodeURIComponent(twin)}`,
+        this.token,
+      );
+      if (!res.ok) return null;
+      const parsed = TwinForecast.safeParse(await res.json());
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
   }
 
   get current(): string | null {
@@ -101,9 +124,9 @@ export class Inspector {
       const age = el("td", "muted", "");
       const sparkCell = el("td", "spark");
       const spark = el("canvas");
-      spark.width = 90;
+      spark.width = 150;
       spark.height = 20;
-      spark.setAttribute("aria-label", `${p.displayName}, last 5 minutes`);
+      spark.setAttribute("aria-label", `${p.displayName}, last 5 minutes and the forecast`);
       sparkCell.appendChild(spark);
       row.append(v, sparkCell, q, age);
       return { v, q, age, row, spark };
@@ -136,6 +159,16 @@ export class Inspector {
       );
       box.hidden = active.length === 0;
     }
+    const f = state.forecasts?.get(id);
+    const line = byId("inspector-forecast");
+    const text = f
+      ? alarmForecastText(
+          this.type.points.find((p) => p.name === f.point),
+          f,
+        )
+      : "";
+    if (line.textContent !== text) line.textContent = text;
+    line.hidden = text === "";
     this.type.points.forEach((def, i) => {
       const c = this.cells[i];
       if (!c) return;
@@ -194,6 +227,7 @@ function drawSparkline(
   t0: number,
   t1: number,
   limits?: { highWarning?: number; highAlarm?: number; lowWarning?: number; lowAlarm?: number },
+  ahead?: PointForecast,
 ): void {
   const g = c.getContext("2d");
   if (!g) return;
@@ -201,6 +235,7 @@ function drawSparkline(
   if (v.length < 2) return;
   let lo = Math.min(...v);
   let hi = Math.max(...v);
+  if (ahead) [lo, hi] = ghostRange(ahead, lo, hi);
   if (hi - lo < 1e-9) {
     lo -= 1;
     hi += 1;
@@ -217,4 +252,6 @@ function drawSparkline(
   g.beginPath();
   v.forEach((val, i) => (i === 0 ? g.moveTo(x(ts[i]!), y(val)) : g.lineTo(x(ts[i]!), y(val))));
   g.stroke();
+  if (ahead) drawGhost(g, ahead, x, y, { t: ts[ts.length - 1]!, v: v[v.length - 1]! });
+  c.dataset["forecast"] = ahead ? "shown" : "";
 }

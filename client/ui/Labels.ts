@@ -11,6 +11,7 @@ import type { TwinView } from "../../shared/state.ts";
 import type { TwinNode } from "../scene/PlantScene.ts";
 import { el } from "./dom.ts";
 import { formatValue } from "./format.ts";
+import { alarmForecastText } from "./forecastText.ts";
 
 interface LabelEntry {
   twin: TwinNode;
@@ -33,6 +34,10 @@ interface LabelEntry {
   sizeDue: boolean;
   /** Pipes and other secondary assets only label up close. */
   minor: boolean;
+  /** The alarm forecast line ("… reaches HIGH 85 °C in ~12 min"), empty when there is none. */
+  ahead: HTMLDivElement;
+  aheadText: string;
+  points: PointDef[];
 }
 
 export class Labels {
@@ -67,6 +72,9 @@ export class Labels {
         root.appendChild(row);
         return v;
       });
+      const ahead = el("div", "ahead");
+      ahead.hidden = true;
+      root.appendChild(ahead);
       container.appendChild(root);
       const minor = /:Pipe;|:Valve;/.test(tw.type);
       this.entries.push({
@@ -86,6 +94,9 @@ export class Labels {
         onScreen: false,
         sizeDue: true,
         minor,
+        ahead,
+        aheadText: "",
+        points: type.points,
       });
     }
   }
@@ -114,6 +125,19 @@ export class Labels {
           e.values[i]!.textContent = t;
           e.sizeDue = true;
         }
+      }
+      const f = state.forecasts?.get(e.twin.id);
+      const ahead = f
+        ? alarmForecastText(
+            e.points.find((p) => p.name === f.point),
+            f,
+          )
+        : "";
+      if (ahead !== e.aheadText) {
+        e.aheadText = ahead;
+        e.ahead.textContent = ahead;
+        e.ahead.hidden = ahead === "";
+        e.sizeDue = true;
       }
     }
   }

@@ -18,6 +18,7 @@ import { countPoints } from "../../shared/plant.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
 import { securityHeadersFor } from "./securityHeaders.ts";
 import { installJournalRoutes } from "./journalRoutes.ts";
+import { FORECAST_CHART_MS, type TwinForecast } from "../../shared/forecast.ts";
 import { installAuthRoutes } from "../auth/authRoutes.ts";
 import { allowed, identified } from "../auth/httpGuard.ts";
 import { requester } from "../auth/authRoutes.ts";
@@ -205,6 +206,26 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       horizon: h.oldest ?? null,
       ...h.range(from, to, q.data.max),
     });
+  });
+
+  // The forecast of each numeric point of one asset (server/forecast/), for the inspector's ghost charts.
+  const ForecastQuery = z.object({ twin: z.string().min(1).max(128) });
+  app.get("/api/plants/:id/forecast", async (req, res) => {
+    const rt = await withPlant(req, res);
+    if (!rt) return;
+    const q = ForecastQuery.safeParse(req.query);
+    if (!q.success) return fail(res, 400, "Ask for ?twin=<asset id>.");
+    const ti = rt.twin.twinIndex(q.data.twin);
+    if (ti === undefined) return fail(res, 404, `There is no asset ${q.data.twin}.`);
+    const from = rt.twin.latestTs;
+    const steps = Math.round(FORECAST_CHART_MS / rt.forecast.stepMs);
+    const points: TwinForecast["points"] = {};
+    for (const i of rt.twin.twins[ti]!.points) {
+      const c = from > 0 ? rt.forecast.curve(i, from, steps) : undefined;
+      if (c) points[rt.twin.points[i]!.def.name] = c;
+    }
+    const body: TwinForecast = { twin: q.data.twin, from, points };
+    res.json(body);
   });
 
   app.get("/api/plants/:id/snapshot", async (req, res) => {

@@ -13,6 +13,7 @@ import type { AnnotationState } from "../../shared/state.ts";
 import type { Actor } from "../journal/JournalEntry.ts";
 import { PlantJournal } from "../journal/PlantJournal.ts";
 import { AlarmStateSync } from "./AlarmStateSync.ts";
+import { ForecastStateSync } from "./ForecastStateSync.ts";
 import { AnnotationStateSync } from "./AnnotationStateSync.ts";
 import { CalibrationStateSync } from "./CalibrationStateSync.ts";
 import { calibrationBookFor } from "../collab/CalibrationBook.ts";
@@ -49,6 +50,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private runtime!: PlantRuntime;
     private sync!: TwinStateSync;
     private alarmSync!: AlarmStateSync;
+    private forecastSync!: ForecastStateSync;
     private annotationSync!: AnnotationStateSync;
     private calibrationSync!: CalibrationStateSync;
     private playback!: PlaybackSync;
@@ -98,6 +100,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       state.playbackSpeed = 0;
       state.playbackBy = "";
       state.edgeNodes = new MapSchema();
+      state.forecasts = new MapSchema();
       this.setState(state);
       this.leavePresence = ctx.presence.enter(options.plant, this.roomId, () => this.state.seats.size);
       this.journal = new PlantJournal(options.plant, ctx.now);
@@ -107,6 +110,8 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       const model = this.runtime.plant.model;
       this.interest = new InterestSync(model, state, interestEnabled(ctx.interest ?? "auto", model));
       this.alarmSync = new AlarmStateSync(this.runtime.alarms, state);
+      const twins = this.runtime.twin.twins;
+      this.forecastSync = new ForecastStateSync(this.runtime.forecast, state, (i) => twins[i]!.id);
       this.annotationSync = new AnnotationStateSync(this.runtime.annotations, state);
       const calibration = calibrationBookFor(this.runtime.store, options.plant, ctx.now);
       this.calibrationSync = new CalibrationStateSync(calibration, state);
@@ -345,6 +350,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     override async onDispose(): Promise<void> {
       this.sync?.dispose();
       this.alarmSync?.dispose();
+      this.forecastSync?.dispose();
       this.annotationSync?.dispose();
       this.calibrationSync?.dispose();
       this.playback?.dispose();

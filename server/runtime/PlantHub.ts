@@ -13,6 +13,7 @@ import type { MqttConnection } from "../ingest/MqttConnection.ts";
 import { loadPlantDir, plantDirMismatch, type LoadedPlant } from "../plant/loadPlant.ts";
 import { formatIssue } from "../plant/PlantError.ts";
 import { PlantTwin } from "../twin/PlantTwin.ts";
+import { PlantForecaster, type ForecastOptions } from "../forecast/PlantForecaster.ts";
 import type { Clock } from "../twin/Clock.ts";
 import { AlarmBook } from "../alarms/AlarmBook.ts";
 import { LimitAlarms } from "../alarms/LimitAlarms.ts";
@@ -41,6 +42,8 @@ export interface PlantRuntime {
   store: JournalStore;
   /** The plant's OPC UA servers (bindings with format "opcua"); none when it has no such binding. */
   opcua: OpcUaSources;
+  /** Alarm-limit forecasts per twin, refreshed every few seconds (server/forecast/). */
+  forecast: PlantForecaster;
 }
 
 export interface PlantHubOptions {
@@ -59,6 +62,8 @@ export interface PlantHubOptions {
   unloadIdle?: boolean;
   /** Tolerance for samples stamped ahead of the server clock (MAX_FUTURE_SECONDS); the ingest default when absent. */
   maxFutureMs?: number;
+  /** Alarm forecast settings (FORECAST_USUAL_MINUTES); the forecaster's defaults when absent. */
+  forecast?: ForecastOptions;
   /**
    * Cluster with a shared journal: only the lease holder evaluates a plant's rules and alarm lifecycle; the others
    * apply its results as they arrive through the store (docs/SCALING.md). Absent: this process evaluates every plant.
@@ -276,6 +281,11 @@ export class PlantHub {
         alarms.tick(clock.now());
       });
     }, 250);
+    // Forecasts run on plant time like the rules, so a replay or catch-up forecasts from the data's own clock.
+    const forecast = new PlantForecaster(twin, this.opts.forecast);
+    every(() => {
+      if (twin.latestTs > 0) forecast.tick(twin.latestTs);
+    }, forecast.stepMs);
     const annotations = new AnnotationBook(
       plantId,
       this.opts.store,
@@ -290,7 +300,7 @@ export class PlantHub {
         else if (change.t === "annotation") annotations.adopt(change.id, change.record as AnnotationRecord | null);
       }),
     );
-    const rt: PlantRuntime = { plant, twin, ingest, alarms, annotations, store: this.opts.store, opcua };
+    const rt: PlantRuntime = { plant, twin, ingest, alarms, annotations, store: this.opts.store, opcua, forecast };
     this.settled.set(plantId, rt);
     this.opts.log(
       `plant "${plantId}": ${plant.model.twins.length} assets, ${twin.points.length} points, listening on ${ingest.filters.join(", ")}`,

@@ -118,9 +118,12 @@ export class PlantSimulator {
     }
   }
 
-  /** Inject a fault (see faultCatalogue.ts for what each looks like); injecting an active one again does nothing. */
-  injectFault(name: FaultName, target: string): void {
-    injectFault(this.plant, name, target);
+  /**
+   * Inject a fault (see faultCatalogue.ts for what each looks like); injecting an active one again does nothing.
+   * `slowdown` ≥ 1 makes cavitation and bearing wear develop that many times slower (default 1: as catalogued).
+   */
+  injectFault(name: FaultName, target: string, slowdown = 1): void {
+    injectFault(this.plant, name, target, slowdown);
   }
 
   /** Clear faults matching name and/or target (a twin id also matches its "twin/point" flatlines). Returns how many. */

@@ -240,6 +240,7 @@ function buildUnits(plant: SimPlant): void {
       motorT: 40,
       cavActive: false,
       cav: 0,
+      slowdown: 1,
       wearSince: null,
       wearV: 0,
       wearT: 0,

@@ -18,6 +18,8 @@
  *    (accumulation → 100 % on the jammed conveyor and those upstream of it), the filler goes to state 3 (blocked)
  *    and stops counting (~20 s for a discharge conveyor). Rule: conveyor state 4 / accumulation high alarm.
  * Clearing any fault restores normal behaviour within ~10–40 s of simulated time.
+ * Cavitation and bearing wear take an optional slowdown (injectFault's third argument, ≥ 1): the same fault developing
+ * that many times slower, e.g. bearing wear ×20 alarms after ~25 min; the forecast backtest uses it.
  */
 export const FAULTS = ["cavitation", "bearing-wear", "stuck-valve", "flatline", "line-jam"] as const;
 export type FaultName = (typeof FAULTS)[number];

@@ -4,13 +4,23 @@ import { AMBIENT, clamp, lagK } from "./plantConstants.ts";
 import { SimError } from "./SimError.ts";
 import { typeName, type ConvS, type FaultRec, type Kind, type SimPlant, type TwinRec } from "./simModel.ts";
 
-export function injectFault(plant: SimPlant, name: FaultName, target: string): void {
+/**
+ * `slowdown` (pump faults only, ≥ 1): the fault develops that many times slower than catalogued, e.g. bearing wear
+ * over half an hour instead of ninety seconds, so a forecast's lead can be measured on a fault that gives time for one
+ * (bench/forecastBacktest.ts). Deterministic: it draws no random numbers.
+ */
+export function injectFault(plant: SimPlant, name: FaultName, target: string, slowdown = 1): void {
   if (!isFaultName(name)) {
     throw new SimError("unknown-fault", `Unknown fault "${String(name)}"; use one of ${FAULTS.join(", ")}.`);
+  }
+  if (!Number.isFinite(slowdown) || slowdown < 1 || slowdown > 10_000) {
+    throw new SimError("bad-option", `A fault's slowdown is a number from 1 to 10000, not ${String(slowdown)}.`);
   }
   const resolved = resolveTarget(plant, name, target);
   if (plant.faults.some((f) => f.name === name && f.target === resolved)) return; // already active
   plant.faults.push({ name, target: resolved, requested: target, since: plant.t });
+  const pump = plant.pumps.get(resolved);
+  if (pump && (name === "cavitation" || name === "bearing-wear")) pump.slowdown = slowdown;
   applyFault(plant, name, resolved, true);
 }
 
@@ -42,9 +52,9 @@ export function activeFaults(plant: SimPlant): ActiveFault[] {
 export function stepFaults(plant: SimPlant, dt: number): void {
   for (const p of plant.pumps.values()) {
     // Cavitation develops over ~10 s and subsides over ~10 s after clearing.
-    p.cav = clamp(p.cav + (p.cavActive ? dt / 10 : -dt / 10), 0, 1);
+    p.cav = clamp(p.cav + (p.cavActive ? dt / (10 * p.slowdown) : -dt / 10), 0, 1);
     if (p.wearSince !== null) {
-      const e = (plant.t - p.wearSince) / 1000;
+      const e = (plant.t - p.wearSince) / 1000 / p.slowdown;
       p.wearV = 6.5 * Math.min(1, e / 90);
       p.wearT = clamp((e - 90) / 60, 0, 1);
     } else {

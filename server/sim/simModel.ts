@@ -129,6 +129,8 @@ export interface PumpS {
   motorT: number;
   cavActive: boolean;
   cav: number;
+  /** How many times slower than the catalogue an injected cavitation / bearing wear develops (1: as catalogued). */
+  slowdown: number;
   wearSince: number | null;
   wearV: number;
   /** 0..1: how far a failing bearing's temperature has gone toward ~98 °C. */

@@ -108,6 +108,15 @@ export class PointHistory {
     return { ts: this.ts[k]!, v: this.vs[k]!, q: this.qs[k]! };
   }
 
+  /** Visit the samples in (t0, t1] oldest first, without copying them (the forecaster reads every point often). */
+  forEachIn(t0: number, t1: number, fn: (ts: number, v: number, q: number) => void): void {
+    const last = this.floor(t1);
+    for (let i = Math.max(0, this.floor(t0) + 1); i <= last; i++) {
+      const k = this.idx(i);
+      fn(this.ts[k]!, this.vs[k]!, this.qs[k]!);
+    }
+  }
+
   /** Samples in [t0, t1], reduced to at most `max` points by min/max bucketing (keeps spikes visible). */
   range(t0: number, t1: number, max = Infinity): { ts: number[]; v: number[] } {
     const first = Math.max(0, this.floor(t0 - 1e-9) + 1);

@@ -263,6 +263,25 @@ describe("PlantSimulator: faults", () => {
     expect(until(s, 120, () => abnormal(s, "P401").length === 0)).toBeLessThan(60);
   });
 
+  it("a slowed fault develops that many times slower: bearing wear ×20 reaches the vibration alarm in ~25 min, not ~75 s", () => {
+    const fast = sim();
+    run(fast, 10);
+    fast.injectFault("bearing-wear", "P401");
+    const tFast = until(fast, 180, (v) => v("P401/vibration") >= 7.1);
+    const slow = sim();
+    run(slow, 10);
+    slow.injectFault("bearing-wear", "P401", 20);
+    const tSlow = until(slow, 3600, (v) => v("P401/vibration") >= 7.1);
+    expect(tSlow / tFast).toBeGreaterThan(15);
+    expect(tSlow / tFast).toBeLessThan(25);
+    // Cavitation ×30: suction pressure still above its alarm after 20 s (the catalogued onset is ~10 s).
+    const cav = sim();
+    run(cav, 10);
+    cav.injectFault("cavitation", "P401", 30);
+    expect(until(cav, 20, (v) => v("P401/suctionPressure") <= 0.15)).toBe(Number.POSITIVE_INFINITY);
+    expect(until(cav, 600, (v) => v("P401/suctionPressure") <= 0.15)).toBeLessThan(600);
+  });
+
   it("stuck-valve: position freezes and diverges from the command within 10 s; clears", () => {
     const s = sim();
     run(s, 10);
@@ -362,6 +381,10 @@ describe("PlantSimulator: faults", () => {
     expect(e3.code).toBe("wrong-type");
     expect(e3.message).toBe('Fault "cavitation" applies to a Pump, but XV101 is a Valve.');
     expect(err(() => s.injectFault("stuck-valve", "P101")).code).toBe("wrong-type");
+    const e4 = err(() => s.injectFault("bearing-wear", "P101", 0.5));
+    expect(e4.code).toBe("bad-option");
+    expect(e4.message).toBe("A fault's slowdown is a number from 1 to 10000, not 0.5.");
+    expect(err(() => s.injectFault("bearing-wear", "P101", Number.NaN)).code).toBe("bad-option");
     expect(err(() => s.injectFault("line-jam", "P101")).code).toBe("wrong-type");
     expect(err(() => s.injectFault("flatline", "P101/nope")).code).toBe("unknown-point");
     expect(err(() => s.clearFault("nope" as FaultName)).code).toBe("unknown-fault");
