@@ -38,6 +38,7 @@ import { PlantStatus } from "./ui/PlantStatus.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
 import { installXr } from "./xr/index.ts";
+import { fetchTimelineAsync } from "./xr/TimelineFeed.ts";
 
 async function boot(): Promise<void> {
   const canvas = byId<HTMLCanvasElement>("view");
@@ -137,6 +138,8 @@ async function boot(): Promise<void> {
     // Only tell the room: the headset moves itself (the desktop follow would take over the active camera).
     follow: (seat) => session.send("follow", { seat }),
     localOffset: (twin, w) => marks.localOffset(twin, new Vector3(w.x, w.y, w.z)),
+    timeline: () => fetchTimelineAsync(plantId, dataToken),
+    talk: (down) => voice.setPushToTalk(down),
   });
   // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.
   if (xr.plantFrame) {

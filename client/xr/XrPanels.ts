@@ -16,7 +16,7 @@ import type { RoomSnapshot } from "../app/RoomView.ts";
 import { CalibrationFlow, type CalibrationOutcome, type V3 } from "./Calibration.ts";
 import type { XrHooks, XrRequest } from "./xrContract.ts";
 import { ListPanel } from "./ListPanel.ts";
-import { listHitAt, tabAt } from "./panelLayout.ts";
+import { listHitAt, sliderAt, tabAt } from "./panelLayout.ts";
 import {
   alarmsTab,
   alignTab,
@@ -30,6 +30,8 @@ import {
   type XrTab,
 } from "./panelModels.ts";
 import { TabStrip } from "./TabStrip.ts";
+import { TimelineFeed } from "./TimelineFeed.ts";
+import { bookmarkName, hhmmss, scrubTarget, sliderTime, timeTab } from "./timeTab.ts";
 import { PANEL_H, type WristPanel } from "./WristPanel.ts";
 
 /** What the panels need from the XR experience. */
@@ -66,6 +68,7 @@ export class XrPanels {
   private lastView: RoomSnapshot | null = null;
   /** A handoff code made from the People tab, until it expires (performance.now() time). */
   private move: { code: string; until: number } | null = null;
+  private readonly feed: TimelineFeed;
 
   constructor(
     scene: Scene,
@@ -78,6 +81,7 @@ export class XrPanels {
     this.list = new ListPanel(scene, wrist.root, PANEL_H, toward);
     this.tabs.setActive(this.tab);
     this.list.setVisible(false);
+    this.feed = new TimelineFeed(hooks, () => this.refresh(this.lastView, performance.now(), true));
   }
 
   /** The active tab as text (the asset tab's is the wrist panel's own). */
@@ -93,6 +97,7 @@ export class XrPanels {
     this.tab = tab;
     this.tabs.setActive(tab);
     this.list.setVisible(tab !== "asset");
+    if (tab === "time") this.feed.poll(performance.now(), true);
     this.refresh(this.lastView, performance.now(), true);
   }
 
@@ -113,6 +118,12 @@ export class XrPanels {
     const onList = ray.intersectsMesh(this.list.mesh);
     if (!onList.hit) return null;
     const uv = onList.getTextureCoordinates();
+    const along = uv && this.model?.slider ? sliderAt(uv.x, uv.y) : null;
+    if (along !== null) {
+      const now = Date.now();
+      this.seek(sliderTime(this.feed.start(now), now, along));
+      return "list:slider";
+    }
     const hit = uv ? listHitAt(uv.x, uv.y) : null;
     const m = this.model;
     const b = !hit || !m ? null : hit.area === "action" ? m.actions[hit.slot] : m.rows[hit.row]?.buttons[hit.slot];
@@ -173,6 +184,26 @@ export class XrPanels {
       case "calibrate-undo":
         this.host.uncalibrate();
         break;
+      case "scrub": {
+        const now = Date.now();
+        this.seek(scrubTarget(this.lastView?.room.viewTime ?? 0, now, this.feed.start(now), a.ms));
+        break;
+      }
+      case "seek":
+        this.seek(a.t);
+        break;
+      case "live":
+        this.request(ask("playback", { action: "live" }), "Back to live");
+        break;
+      case "bookmark": {
+        // The instant shown: the room's playback time, or now when live (as the desktop's Bookmark does).
+        const t = this.lastView?.room.viewTime || Date.now();
+        const name = bookmarkName(t);
+        const p = ask("bookmark", { name, t });
+        this.request(p, `Bookmarked “${name}”`);
+        void p?.then(() => this.feed.poll(performance.now(), true)).catch(() => {});
+        break;
+      }
       case "move":
         void this.hooks
           .ask?.("handoffCreate", {})
@@ -185,6 +216,14 @@ export class XrPanels {
         break;
     }
     this.refresh(this.lastView, performance.now(), true);
+  }
+
+  /** Move the room's time to `t`; at or after now that is live (the server's rule as well). */
+  private seek(t: number): void {
+    const ask = this.hooks.ask;
+    if (!ask) return;
+    if (t >= Date.now()) this.request(ask("playback", { action: "live" }), "Back to live");
+    else this.request(ask("playback", { action: "seek", t }), `Showing ${hhmmss(t)}`);
   }
 
   private note(text: string): void {
@@ -234,6 +273,7 @@ export class XrPanels {
       this.hooks.follow?.(null);
     }
     if (this.tab === "asset") return;
+    if (this.tab === "time") this.feed.poll(now);
     const m = this.build(view);
     if (this.flash && now < this.flashUntil) m.header = this.flash;
     else this.flash = "";
@@ -259,6 +299,23 @@ export class XrPanels {
       }
       case "notes":
         return notesTab(state.annotations.values(), this.host.selected(), me);
+      case "time": {
+        const now = Date.now();
+        const m = timeTab(
+          {
+            viewTime: state.viewTime,
+            playbackSpeed: state.playbackSpeed,
+            by: state.seats.get(state.playbackBy)?.name ?? "",
+            selfLive: state.viewTime > 0 && !view.past,
+            horizon: this.feed.start(now),
+            now,
+            bookmarks: this.feed.bookmarks,
+          },
+          me,
+        );
+        if (this.feed.problem) m.header = this.feed.problem;
+        return m;
+      }
       default:
         return alignTab(
           {

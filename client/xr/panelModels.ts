@@ -8,13 +8,14 @@
  */
 import { can } from "../../shared/permissions.ts";
 
-export type XrTab = "asset" | "alarms" | "people" | "notes" | "align";
-export const TABS: readonly XrTab[] = ["asset", "alarms", "people", "notes", "align"];
+export type XrTab = "asset" | "alarms" | "people" | "notes" | "time" | "align";
+export const TABS: readonly XrTab[] = ["asset", "alarms", "people", "notes", "time", "align"];
 export const TAB_LABELS: Readonly<Record<XrTab, string>> = {
   asset: "Asset",
   alarms: "Alarms",
   people: "People",
   notes: "Notes",
+  time: "Time",
   align: "Align",
 };
 
@@ -36,7 +37,12 @@ export type PanelAction =
   | { kind: "calibrate"; define: boolean }
   | { kind: "calibrate-cancel" }
   | { kind: "calibrate-undo" }
-  | { kind: "move" };
+  | { kind: "move" }
+  /** Shared timeline (timeTab.ts): move the room's time by `ms`, to an instant, back to live; bookmark the shown time. */
+  | { kind: "scrub"; ms: number }
+  | { kind: "seek"; t: number }
+  | { kind: "live" }
+  | { kind: "bookmark" };
 
 export interface PanelButtonModel {
   label: string;
@@ -58,6 +64,8 @@ export interface TabModel {
   rows: PanelRow[];
   /** Items not shown (beyond VISIBLE_ROWS). */
   more: number;
+  /** A scrubber drawn over row 0 (the Time tab): where the shown time sits between its two ends, 0..1. */
+  slider?: { at: number; from: string; to: string };
 }
 
 export interface Me {
@@ -295,8 +303,10 @@ export function tabText(m: TabModel): string {
   const lines = [m.header];
   const acts = m.actions.filter((b) => b).map((b) => `[${b!.label}]`);
   if (acts.length) lines.push(acts.join(" "));
+  if (m.slider) lines.push(`Scrubber ${m.slider.from} … ${m.slider.to} at ${Math.round(m.slider.at * 100)} %`);
   for (const r of m.rows) {
     const bs = r.buttons.filter((b) => b).map((b) => ` [${b!.label}]`);
+    if (!r.text && !bs.length) continue;
     lines.push(`${r.text}${r.sub ? ` — ${r.sub}` : ""}${bs.join("")}`);
   }
   if (m.more > 0) lines.push(`+${m.more} more`);

@@ -32,12 +32,32 @@ export interface XrHooks {
   ask?(type: XrRequest, payload: object): Promise<unknown>;
   /** Follow a participant (null stops), as the desktop participants panel does. */
   follow?(seat: string | null): void;
+  /** The plant's timeline (working-memory horizon, journal events incl. bookmarks), as the desktop timeline reads it. */
+  timeline?(): Promise<XrTimeline>;
+  /** Push-to-talk from a controller button or a held pinch: while down, a muted microphone is open. */
+  talk?(down: boolean): void;
   /** A world point on an asset in that asset's local frame (where a pin note is anchored). */
   localOffset?(twin: string, world: Vector3Like): [number, number, number] | null;
 }
 
 /** The room requests the in-XR tabs make. */
-export type XrRequest = "ack" | "shelve" | "unshelve" | "annotate" | "annotationUpdate" | "calibrate" | "handoffCreate";
+export type XrRequest =
+  | "ack"
+  | "shelve"
+  | "unshelve"
+  | "annotate"
+  | "annotationUpdate"
+  | "calibrate"
+  | "handoffCreate"
+  | "playback"
+  | "bookmark";
+
+/** GET /api/plants/<id>/timeline, as far as the headset reads it. */
+export interface XrTimeline {
+  horizon: number;
+  now: number;
+  events: { ts: number; kind: string; actor: string; subject: string }[];
+}
 
 export interface Vector3Like {
   x: number;
