@@ -93,6 +93,7 @@ async function boot(): Promise<void> {
     mySeat: () => (session.moved ? null : session.seatId),
     send: (type, payload) => session.send(type, payload),
     headOf: (seat) => avatars.headOf(seat)?.pos ?? null,
+    iceServers: () => session.iceServers,
   });
 
   const who = await askWhoJoins(params, signIn.name);
