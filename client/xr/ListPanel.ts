@@ -134,9 +134,11 @@ export class ListPanel {
       setText(v.text, row?.text ?? "");
       setText(v.sub, row?.sub ?? "");
       if (row && v.text.color !== row.color) v.text.color = row.color;
-      const swatch = row ? row.color : "";
+      // A row without text (the Time tab's scrubber row) has no swatch either.
+      const shown = !!row?.text;
+      const swatch = shown ? row.color : "";
       if (v.swatch.background !== swatch) v.swatch.background = swatch;
-      if (v.swatch.isVisible !== !!row) v.swatch.isVisible = !!row;
+      if (v.swatch.isVisible !== shown) v.swatch.isVisible = shown;
       setButton(v.buttons[0], row?.buttons[0] ?? null);
       setButton(v.buttons[1], row?.buttons[1] ?? null);
     }
@@ -185,7 +187,11 @@ function setText(t: TextBlock, s: string): void {
 
 function setButton(b: ButtonView, m: PanelButtonModel | null): void {
   if (b.rect.isVisible !== !!m) b.rect.isVisible = !!m;
-  if (m) setText(b.label, m.label);
+  if (!m) return;
+  setText(b.label, m.label);
+  // A long label ("Bookmark", "Unshelve") in a 180 px row slot: smaller type rather than clipped letters.
+  const size = m.label.length > 7 ? 28 : 34;
+  if (b.label.fontSize !== `${size}px`) b.label.fontSize = size;
 }
 
 function button(name: string): ButtonView {
