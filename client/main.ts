@@ -38,7 +38,7 @@ import { PlantStatus } from "./ui/PlantStatus.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
 import { installXr } from "./xr/index.ts";
-import { fetchTimelineAsync } from "./xr/TimelineFeed.ts";
+import { fetchIncidentAsync, fetchTimelineAsync } from "./xr/pageReads.ts";
 
 async function boot(): Promise<void> {
   const canvas = byId<HTMLCanvasElement>("view");
@@ -140,6 +140,7 @@ async function boot(): Promise<void> {
     follow: (seat) => session.send("follow", { seat }),
     localOffset: (twin, w) => marks.localOffset(twin, new Vector3(w.x, w.y, w.z)),
     timeline: () => fetchTimelineAsync(plantId, dataToken),
+    incident: (alarm) => fetchIncidentAsync(plantId, alarm, dataToken),
     talk: (down) => voice.setPushToTalk(down),
   });
   // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.

@@ -4,7 +4,6 @@
  * hook). Fetched when the tab opens, after a bookmark, and every 10 s while the tab is shown; a failed
  * fetch keeps what was there and says so.
  */
-import { authFetch, refusalText, type TokenSource } from "../auth/authFetch.ts";
 import type { XrHooks, XrTimeline } from "./xrContract.ts";
 import type { BookmarkLike } from "./timeTab.ts";
 
@@ -56,11 +55,4 @@ export class TimelineFeed {
       .sort((a, b) => a.ts - b.ts);
     this.changed();
   }
-}
-
-/** The page's `timeline` hook: the same request the desktop timeline makes. */
-export async function fetchTimelineAsync(plantId: string, token: TokenSource): Promise<XrTimeline> {
-  const res = await authFetch(`/api/plants/${encodeURIComponent(plantId)}/timeline`, token);
-  if (!res.ok) throw new Error(await refusalText(res));
-  return (await res.json()) as XrTimeline;
 }

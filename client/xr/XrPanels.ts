@@ -16,6 +16,8 @@ import type { RoomSnapshot } from "../app/RoomView.ts";
 import { CalibrationFlow, type CalibrationOutcome, type V3 } from "./Calibration.ts";
 import type { XrHooks, XrRequest } from "./xrContract.ts";
 import { ListPanel } from "./ListPanel.ts";
+import { KeyboardPanel } from "./KeyboardPanel.ts";
+import { applyKey, emptyDraft, keyAt, type Draft } from "./keyboardLayout.ts";
 import { listHitAt, sliderAt, tabAt } from "./panelLayout.ts";
 import {
   alarmsTab,
@@ -32,6 +34,7 @@ import {
 import { TabStrip } from "./TabStrip.ts";
 import { TimelineFeed } from "./TimelineFeed.ts";
 import { bookmarkName, hhmmss, scrubTarget, sliderTime, timeTab } from "./timeTab.ts";
+import { incidentTab, reportPages, reportsTab, type IncidentLike } from "./incidentTab.ts";
 import { PANEL_H, type WristPanel } from "./WristPanel.ts";
 
 /** What the panels need from the XR experience. */
@@ -55,6 +58,9 @@ const FLASH_MS = 4000;
 export class XrPanels {
   readonly tabs: TabStrip;
   readonly list: ListPanel;
+  readonly keyboard: KeyboardPanel;
+  /** The note being written on the keyboard; kept when the keyboard is closed by a tab, dropped by Cancel. */
+  private draft: Draft = emptyDraft();
   readonly flow = new CalibrationFlow();
   tab: XrTab = "asset";
   following: string | null = null;
@@ -69,6 +75,8 @@ export class XrPanels {
   /** A handoff code made from the People tab, until it expires (performance.now() time). */
   private move: { code: string; until: number } | null = null;
   private readonly feed: TimelineFeed;
+  /** The Alarms tab reading incident reports: the alarm picked (null: the list to pick from), its report once loaded. */
+  private reports: { alarm: string | null; inc: IncidentLike | null; page: number; problem: string } | null = null;
 
   constructor(
     scene: Scene,
@@ -79,6 +87,7 @@ export class XrPanels {
     const toward = scene.useRightHandedSystem ? 1 : -1;
     this.tabs = new TabStrip(scene, wrist.root, PANEL_H, toward);
     this.list = new ListPanel(scene, wrist.root, PANEL_H, toward);
+    this.keyboard = new KeyboardPanel(scene, wrist.root, PANEL_H, toward);
     this.tabs.setActive(this.tab);
     this.list.setVisible(false);
     this.feed = new TimelineFeed(hooks, () => this.refresh(this.lastView, performance.now(), true));
@@ -86,7 +95,12 @@ export class XrPanels {
 
   /** The active tab as text (the asset tab's is the wrist panel's own). */
   get content(): string {
+    if (this.writing) return `Writing a note on ${this.host.selected() ?? "-"}\n${this.draft.text}`;
     return this.tab === "asset" ? this.wrist.content : this.text;
+  }
+
+  get writing(): boolean {
+    return this.keyboard.visible;
   }
 
   get calibrating(): boolean {
@@ -94,6 +108,8 @@ export class XrPanels {
   }
 
   setTab(tab: XrTab): void {
+    this.closeKeyboard();
+    this.reports = null;
     this.tab = tab;
     this.tabs.setActive(tab);
     this.list.setVisible(tab !== "asset");
@@ -114,6 +130,7 @@ export class XrPanels {
       if (tab) this.setTab(tab);
       return `tab:${tab ?? "-"}`;
     }
+    if (this.writing) return this.type(ray);
     if (!this.list.visible) return null;
     const onList = ray.intersectsMesh(this.list.mesh);
     if (!onList.hit) return null;
@@ -130,6 +147,50 @@ export class XrPanels {
     if (!b) return "list:-";
     this.act(b.action);
     return `list:${b.action.kind}`;
+  }
+
+  /** A press on the keyboard: edit the draft, cancel, or pin it as a note. */
+  private type(ray: Ray): string | null {
+    const on = ray.intersectsMesh(this.keyboard.mesh);
+    if (!on.hit) return null;
+    const uv = on.getTextureCoordinates();
+    const k = uv ? keyAt(uv.x, uv.y) : null;
+    if (!k) return "key:-";
+    if (k.key.kind === "cancel") {
+      this.draft = emptyDraft();
+      this.closeKeyboard();
+    } else if (k.key.kind === "done") {
+      const text = this.draft.text.trim();
+      if (text) {
+        this.closeKeyboard();
+        // The draft is dropped only once the note is in the room; a refusal keeps it for another try.
+        this.note(text)?.then(
+          () => (this.draft = emptyDraft()),
+          () => {},
+        );
+      }
+    } else {
+      this.draft = applyKey(this.draft, k.key);
+      this.keyboard.render(this.draft, "Note");
+    }
+    return `key:${k.label}`;
+  }
+
+  private openKeyboard(): void {
+    const twin = this.host.selected();
+    if (!twin) {
+      this.show("Point at the asset (trigger), then write");
+      return;
+    }
+    this.keyboard.render(this.draft, `Note on ${twin}`);
+    this.keyboard.setVisible(true);
+    this.list.setVisible(false);
+  }
+
+  private closeKeyboard(): void {
+    if (!this.writing) return;
+    this.keyboard.setVisible(false);
+    this.list.setVisible(this.tab !== "asset");
   }
 
   /** A calibration touch (right controller tip, local space). */
@@ -173,6 +234,23 @@ export class XrPanels {
         break;
       case "note":
         this.note(a.text);
+        break;
+      case "write":
+        this.openKeyboard();
+        break;
+      case "reports":
+        this.reports = { alarm: null, inc: null, page: 0, problem: "" };
+        break;
+      case "report":
+        this.openReport(a.alarm);
+        break;
+      case "report-page": {
+        const r = this.reports;
+        if (r?.inc) r.page = Math.max(0, Math.min(reportPages(r.inc) - 1, r.page + a.dir));
+        break;
+      }
+      case "report-back":
+        this.reports = this.reports?.alarm ? { alarm: null, inc: null, page: 0, problem: "" } : null;
         break;
       case "calibrate":
         this.alignNote = "";
@@ -218,6 +296,20 @@ export class XrPanels {
     this.refresh(this.lastView, performance.now(), true);
   }
 
+  private openReport(alarm: string): void {
+    const r = { alarm, inc: null as IncidentLike | null, page: 0, problem: "" };
+    this.reports = r;
+    const p = this.hooks.incident?.(alarm);
+    if (!p) {
+      r.problem = "Reports cannot be read on this page";
+      return;
+    }
+    p.then(
+      (inc) => (r.inc = inc),
+      (e: unknown) => (r.problem = `Report not loaded: ${e instanceof Error ? e.message : String(e)}`),
+    ).finally(() => this.refresh(this.lastView, performance.now(), true));
+  }
+
   /** Move the room's time to `t`; at or after now that is live (the server's rule as well). */
   private seek(t: number): void {
     const ask = this.hooks.ask;
@@ -226,15 +318,18 @@ export class XrPanels {
     else this.request(ask("playback", { action: "seek", t }), `Showing ${hhmmss(t)}`);
   }
 
-  private note(text: string): void {
+  /** Pin a note where the ray last hit the selected asset; the request's promise, or undefined when it cannot go. */
+  private note(text: string): Promise<unknown> | undefined {
     const twin = this.host.selected();
     const at = twin ? this.host.lastHitOn(twin) : null;
     const offset = twin && at ? this.hooks.localOffset?.(twin, at) : null;
     if (!twin || !offset) {
       this.show("Point at the asset (trigger), then pick a label");
-      return;
+      return undefined;
     }
-    this.request(this.hooks.ask?.("annotate", { kind: "pin", twin, offset, text }), `Pinned “${text}”`);
+    const p = this.hooks.ask?.("annotate", { kind: "pin", twin, offset, text });
+    this.request(p, `Pinned “${text.length > 30 ? `${text.slice(0, 29)}…` : text}”`);
+    return p;
   }
 
   /** Await a room request; its outcome (or the server's refusal sentence) shows in the header for a few seconds. */
@@ -289,7 +384,21 @@ export class XrPanels {
     const me = this.hooks.me?.() ?? { seat: null, name: "", role: "viewer" };
     switch (this.tab) {
       case "alarms": {
+        const r = this.reports;
+        if (r) {
+          if (!r.alarm) return reportsTab(view.alarms.values());
+          if (r.inc) return incidentTab(r.inc, r.page);
+          return {
+            header: r.problem || "Loading the report…",
+            actions: [{ label: "Back", action: { kind: "report-back" } }, null, null],
+            rows: [],
+            more: 0,
+          };
+        }
         const m = alarmsTab(view.alarms.values(), me.role);
+        // Reading what happened needs no role beyond being here (`report`): offered whenever there are alarms.
+        if (this.hooks.incident && view.alarms.size > 0)
+          m.actions[0] = { label: "Reports", action: { kind: "reports" } };
         if (view.past) m.header = `PLAYBACK ${new Date(view.at).toLocaleTimeString()} · ${m.header}`;
         return m;
       }
@@ -333,5 +442,6 @@ export class XrPanels {
   dispose(): void {
     this.tabs.dispose();
     this.list.dispose();
+    this.keyboard.dispose();
   }
 }

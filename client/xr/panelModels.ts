@@ -21,8 +21,8 @@ export const TAB_LABELS: Readonly<Record<XrTab, string>> = {
 
 /** Rows a list tab shows at once (the panel is 30 cm wide; text ≥ 1.2 cm). */
 export const VISIBLE_ROWS = 4;
-/** No keyboard in a headset: a pin note gets one of these labels (the desktop can edit the text later). */
-export const QUICK_LABELS = ["Check here", "Leak?", "OK"] as const;
+/** A pin note in one press (the desktop can edit the text later); "Write…" opens the keyboard for anything else. */
+export const QUICK_LABELS = ["Check here", "Leak?"] as const;
 /** Shelving from the headset: a fixed duration and reason, since nothing can be typed. */
 export const XR_SHELVE_MINUTES = 60;
 export const XR_SHELVE_REASON = "Shelved from a headset for 1 h";
@@ -38,6 +38,13 @@ export type PanelAction =
   | { kind: "calibrate-cancel" }
   | { kind: "calibrate-undo" }
   | { kind: "move" }
+  /** Open the in-XR keyboard to write a note on the selected asset (keyboardLayout.ts). */
+  | { kind: "write" }
+  /** Incident reports (incidentTab.ts): pick an alarm, read its report page by page, go back. */
+  | { kind: "reports" }
+  | { kind: "report"; alarm: string }
+  | { kind: "report-page"; dir: 1 | -1 }
+  | { kind: "report-back" }
   /** Shared timeline (timeTab.ts): move the room's time by `ms`, to an instant, back to live; bookmark the shown time. */
   | { kind: "scrub"; ms: number }
   | { kind: "seek"; t: number }
@@ -226,7 +233,7 @@ export function notesTab(notes: Iterable<NoteLike>, twin: string | null, me: Me)
     m.actions = [
       { label: QUICK_LABELS[0], action: { kind: "note", text: QUICK_LABELS[0] } },
       { label: QUICK_LABELS[1], action: { kind: "note", text: QUICK_LABELS[1] } },
-      { label: QUICK_LABELS[2], action: { kind: "note", text: QUICK_LABELS[2] } },
+      { label: "Write…", action: { kind: "write" } },
     ];
   }
   for (const n of list.slice(0, VISIBLE_ROWS)) {

@@ -7,6 +7,7 @@
 import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
 import type { PlantModel } from "../../shared/plant.ts";
 import type { RoomSnapshot } from "../app/RoomView.ts";
+import type { IncidentLike } from "./incidentTab.ts";
 
 export type Pose7 = [number, number, number, number, number, number, number];
 
@@ -34,6 +35,8 @@ export interface XrHooks {
   follow?(seat: string | null): void;
   /** The plant's timeline (working-memory horizon, journal events incl. bookmarks), as the desktop timeline reads it. */
   timeline?(): Promise<XrTimeline>;
+  /** An alarm's incident report (the desktop's download, as JSON), for reading it on the wrist. */
+  incident?(alarm: string): Promise<IncidentLike>;
   /** Push-to-talk from a controller button or a held pinch: while down, a muted microphone is open. */
   talk?(down: boolean): void;
   /** A world point on an asset in that asset's local frame (where a pin note is anchored). */
