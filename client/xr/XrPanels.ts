@@ -233,7 +233,8 @@ export class XrPanels {
         this.hooks.follow?.(a.seat);
         break;
       case "note":
-        this.note(a.text);
+        // Its outcome shows in the header (request()).
+        void this.note(a.text);
         break;
       case "write":
         this.openKeyboard();
@@ -312,10 +313,8 @@ export class XrPanels {
 
   /** Move the room's time to `t`; at or after now that is live (the server's rule as well). */
   private seek(t: number): void {
-    const ask = this.hooks.ask;
-    if (!ask) return;
-    if (t >= Date.now()) this.request(ask("playback", { action: "live" }), "Back to live");
-    else this.request(ask("playback", { action: "seek", t }), `Showing ${hhmmss(t)}`);
+    if (t >= Date.now()) this.request(this.hooks.ask?.("playback", { action: "live" }), "Back to live");
+    else this.request(this.hooks.ask?.("playback", { action: "seek", t }), `Showing ${hhmmss(t)}`);
   }
 
   /** Pin a note where the ray last hit the selected asset; the request's promise, or undefined when it cannot go. */
