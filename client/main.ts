@@ -39,6 +39,7 @@ import { installProcedures } from "./app/procedures.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
 import { installXr } from "./xr/index.ts";
+import { fetchIncidentAsync, fetchTimelineAsync } from "./xr/pageReads.ts";
 
 async function boot(): Promise<void> {
   const canvas = byId<HTMLCanvasElement>("view");
@@ -94,6 +95,7 @@ async function boot(): Promise<void> {
     mySeat: () => (session.moved ? null : session.seatId),
     send: (type, payload) => session.send(type, payload),
     headOf: (seat) => avatars.headOf(seat)?.pos ?? null,
+    iceServers: () => session.iceServers,
   });
 
   const who = await askWhoJoins(params, signIn.name);
@@ -140,6 +142,9 @@ async function boot(): Promise<void> {
     // Only tell the room: the headset moves itself (the desktop follow would take over the active camera).
     follow: (seat) => session.send("follow", { seat }),
     localOffset: (twin, w) => marks.localOffset(twin, new Vector3(w.x, w.y, w.z)),
+    timeline: () => fetchTimelineAsync(plantId, dataToken),
+    incident: (alarm) => fetchIncidentAsync(plantId, alarm, dataToken),
+    talk: (down) => voice.setPushToTalk(down),
   });
   // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.
   if (xr.plantFrame) {

@@ -2,8 +2,8 @@
  * `npx tsx scripts/screenshots-xr.ts [outDir]` (after `npm run build`): start the app
  * like `npm start`, open it in headless Chromium with an emulated Meta Quest 3 (iwer),
  * and save what the headset shows: walk-in VR with an asset selected and the wrist
- * panel raised (xr-vr.png), the wrist's Alarms, People and Notes tabs (xr-alarms.png,
- * xr-people.png, xr-notes.png), the tabletop miniature (xr-tabletop.png), and the plant
+ * panel raised (xr-vr.png), the wrist's Alarms, People, Notes and Time tabs (xr-alarms.png,
+ * xr-people.png, xr-notes.png, xr-time.png: the shared timeline scrubbed back, with a bookmark), the tabletop miniature (xr-tabletop.png), and the plant
  * placed on a desk of a synthetic office in AR (xr-ar.png). Prints draw calls and
  * frame times per view, with the desktop view of the same run as the baseline
  * (SwiftShader: compare ratios, not absolute numbers).
@@ -134,7 +134,8 @@ async function lowerRight(page: Page): Promise<void> {
   await xrFrames(page, 3);
 }
 
-const server = await startAppServer();
+// The headset user is an expert, so the Time tab shows the controls that move the room's time.
+const server = await startAppServer({ DEV_ROLE: "expert" });
 // Something to show in the Alarms tab: two simulator faults, raised while the page loads (experts may).
 const trainer = await devToken(server.url, "Trainer", "expert");
 for (const [name, target] of [
@@ -201,6 +202,19 @@ try {
     await lowerRight(page);
     await raiseWrist(page);
     await page.screenshot({ path: `${out}/xr-notes.png` });
+    // The shared timeline: back a minute, bookmark that moment, then the wrist raised to read it.
+    await openTab(page, "time");
+    await press(page, "_xrList", listUv({ area: "action", slot: 0 }));
+    await page.waitForFunction(() => (window.__gemba!.state()?.viewTime ?? 0) > 0, null, { timeout: 15_000 });
+    await press(page, "_xrList", listUv({ area: "row", row: 1, slot: 0 }));
+    await page.waitForFunction(() => /\nBookmark [^\n]*\[Go\]/.test(window.__gemba_xr?.tabText ?? ""), null, {
+      timeout: 15_000,
+    });
+    await lowerRight(page);
+    await raiseWrist(page);
+    await page.screenshot({ path: `${out}/xr-time.png` });
+    await press(page, "_xrList", listUv({ area: "row", row: 1, slot: 1 }));
+    await page.waitForFunction(() => window.__gemba!.state()?.viewTime === 0, null, { timeout: 15_000 });
     await openTab(page, "asset");
 
     await click(page, "controller-right", "a-button");

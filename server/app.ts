@@ -440,6 +440,7 @@ export async function startGemba(
       now: () => clock.now(),
       log,
       reconnectTokens,
+      iceServers: config.iceServers,
     });
     gameServer.define(PLANT_ROOM, RoomClass).filterBy(["plant"]);
     try {

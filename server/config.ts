@@ -11,6 +11,8 @@ import { parseAuthEnv, type AuthSettings } from "./auth/authConfig.ts";
 import { parsePublicUrl } from "./http/deviceLink.ts";
 import { hostOnly } from "./http/hostAllowList.ts";
 import { parseEdgeEnv, type EdgeSettings } from "./http/edgeConfig.ts";
+import { IceServers, type IceServer } from "../shared/iceServers.ts";
+import { firstIssue } from "../shared/zodIssue.ts";
 
 export interface Config {
   host: string;
@@ -67,6 +69,8 @@ export interface Config {
   handoffTtlMs: number;
   /** PUBLIC_URL: the address other devices use to reach this server (QR code and link for moving a session). */
   publicUrl: string | null;
+  /** ICE_SERVERS: STUN/TURN servers handed to each participant for the voice call; [] = LAN only, nothing off-site. */
+  iceServers: IceServer[];
 }
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -136,6 +140,23 @@ function cluster(
   const bad = checkSchemaName(databaseSchema);
   if (bad) throw new ConfigError(bad);
   return { redisUrl, publicAddress, databaseUrl, databaseSchema };
+}
+
+const ICE_EXAMPLE = `[{"urls":"turn:turn.plant.lan:3478","username":"gemba","credential":"…"}]`;
+
+function iceServers(raw: string | undefined): IceServer[] {
+  if (!raw?.trim()) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    // The value is not echoed: it may hold a TURN credential, and start-up errors end up in logs.
+    throw new ConfigError(`ICE_SERVERS must be a JSON list like ${ICE_EXAMPLE}; its value is not JSON.`);
+  }
+  const r = IceServers.safeParse(json);
+  if (!r.success)
+    throw new ConfigError(`ICE_SERVERS is not valid (${firstIssue(r.error)}); expected a list like ${ICE_EXAMPLE}.`);
+  return r.data;
 }
 
 function interest(raw: string | undefined): InterestSetting {
@@ -223,5 +244,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     tlsKey,
     edge,
     publicUrl,
+    iceServers: iceServers(env["ICE_SERVERS"]),
   };
 }

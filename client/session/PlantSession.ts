@@ -87,6 +87,8 @@ export interface JoinExtras {
 export class PlantSession {
   room: Room<unknown, PlantRoomState> | null = null;
   seatId: string | null = null;
+  /** STUN/TURN for the voice call, from the room's welcome (the server's ICE_SERVERS); [] = LAN only. */
+  iceServers: RTCIceServer[] = [];
   private readonly client: Client;
 
   /** A sign-in token for `name` (client/auth): asked before every join, so a rejoin after expiry signs in again. */
@@ -122,7 +124,10 @@ export class PlantSession {
     listenChecked(
       room,
       {
-        welcome: (m) => (this.seatId = m.seat || null),
+        welcome: (m) => {
+          this.seatId = m.seat || null;
+          this.iceServers = m.iceServers ?? [];
+        },
         pending: (m) => this.events.onPending?.(m),
         driving: (m) => {
           this.seatId = m.seat;

@@ -161,7 +161,8 @@ class VoiceCall implements VoiceController {
       },
     };
     this.transport =
-      this.deps.transport?.(me, events) ?? new MeshTransport(me, events, { iceServers: this.deps.iceServers ?? [] });
+      this.deps.transport?.(me, events) ??
+      new MeshTransport(me, events, { iceServers: this.deps.iceServers?.() ?? [] });
     this.joined = true;
     this.joining = false;
     this.callSeat = me;

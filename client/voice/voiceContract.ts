@@ -21,11 +21,11 @@ export interface VoiceDeps {
   /** A remote participant's (smoothed) head position in the plant frame, or null when there is no avatar. */
   headOf(seat: string): { x: number; y: number; z: number } | null;
   /**
-   * STUN/TURN servers for the mesh. Default [] (LAN host candidates only): a plant
-   * network is often air-gapped and the page must not reach out. A deployment that
-   * needs TURN (e.g. a site-local coturn) passes it here from its own configuration.
+   * STUN/TURN servers for the mesh, read at each join: the server's ICE_SERVERS as the room's welcome
+   * handed them over. Default [] (LAN host candidates only): a plant network is often air-gapped and the
+   * page must not reach out unless the operator configured a server (e.g. a site-local coturn).
    */
-  iceServers?: RTCIceServer[];
+  iceServers?: () => RTCIceServer[];
   /** Where the voice panel goes; default: inside #participants (else <body>). */
   host?: HTMLElement;
   /** Replace the full mesh (e.g. an SFU transport). Called once per join. */

@@ -25,6 +25,10 @@ import {
   MARGIN,
   ROW_H,
   ROWS_TOP,
+  SLIDER_H,
+  SLIDER_LEFT,
+  SLIDER_TOP,
+  SLIDER_W,
   SLOT_W,
   slotLeft,
   TEX_W,
@@ -50,6 +54,8 @@ export class ListPanel {
   private readonly more: TextBlock;
   private readonly actions: ButtonView[] = [];
   private readonly rows: RowView[] = [];
+  /** The Time tab's scrubber over row 0: track, filled part, thumb and end labels. */
+  private readonly slider: { track: Rectangle; fill: Rectangle; thumb: Rectangle; from: TextBlock; to: TextBlock };
 
   constructor(scene: Scene, parent: TransformNode, wristPanelH: number, towardViewer: number) {
     this.mesh = MeshBuilder.CreatePlane("_xrList", { width: LIST_W, height: LIST_H }, scene);
@@ -89,6 +95,32 @@ export class ListPanel {
       for (const c of [swatch, t, sub, b0.rect, b1.rect]) this.adt.addControl(c);
       this.rows.push({ text: t, sub, swatch, buttons: [b0, b1] });
     }
+    const track = new Rectangle("_xrSliderTrack");
+    track.thickness = 0;
+    track.background = "#2a3a46";
+    track.cornerRadius = 6;
+    place(track, SLIDER_LEFT, SLIDER_TOP + SLIDER_H / 2 - 6, SLIDER_W, 12);
+    const fill = new Rectangle("_xrSliderFill");
+    fill.thickness = 0;
+    fill.background = "#4aa3ff";
+    fill.cornerRadius = 6;
+    place(fill, SLIDER_LEFT, SLIDER_TOP + SLIDER_H / 2 - 6, 0, 12);
+    const thumb = new Rectangle("_xrSliderThumb");
+    thumb.thickness = 4;
+    thumb.color = "#ffffff";
+    thumb.background = "#f3c30f";
+    thumb.cornerRadius = SLIDER_H / 2;
+    place(thumb, SLIDER_LEFT - SLIDER_H / 2, SLIDER_TOP, SLIDER_H, SLIDER_H);
+    const from = text("_xrSliderFrom", 30, "#9fb3c1");
+    place(from, SLIDER_LEFT, SLIDER_TOP + SLIDER_H + 2, 300, 40);
+    const to = text("_xrSliderTo", 30, "#9fb3c1");
+    to.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_RIGHT;
+    place(to, SLIDER_LEFT + SLIDER_W - 300, SLIDER_TOP + SLIDER_H + 2, 300, 40);
+    for (const c of [track, fill, thumb, from, to]) {
+      c.isVisible = false;
+      this.adt.addControl(c);
+    }
+    this.slider = { track, fill, thumb, from, to };
   }
 
   /** Show a tab's model; unchanged controls are left alone (no texture redraw for them). */
@@ -102,12 +134,28 @@ export class ListPanel {
       setText(v.text, row?.text ?? "");
       setText(v.sub, row?.sub ?? "");
       if (row && v.text.color !== row.color) v.text.color = row.color;
-      const swatch = row ? row.color : "";
+      // A row without text (the Time tab's scrubber row) has no swatch either.
+      const shown = !!row?.text;
+      const swatch = shown ? row.color : "";
       if (v.swatch.background !== swatch) v.swatch.background = swatch;
-      if (v.swatch.isVisible !== !!row) v.swatch.isVisible = !!row;
+      if (v.swatch.isVisible !== shown) v.swatch.isVisible = shown;
       setButton(v.buttons[0], row?.buttons[0] ?? null);
       setButton(v.buttons[1], row?.buttons[1] ?? null);
     }
+    this.renderSlider(m.slider);
+  }
+
+  private renderSlider(s: TabModel["slider"]): void {
+    const { track, fill, thumb, from, to } = this.slider;
+    for (const c of [track, fill, thumb, from, to]) if (c.isVisible !== !!s) c.isVisible = !!s;
+    if (!s) return;
+    const x = Math.round(s.at * SLIDER_W);
+    const w = `${x}px`;
+    if (fill.width !== w) fill.width = w;
+    const left = `${SLIDER_LEFT + x - SLIDER_H / 2}px`;
+    if (thumb.left !== left) thumb.left = left;
+    setText(from, s.from);
+    setText(to, s.to);
   }
 
   setVisible(on: boolean): void {
@@ -139,7 +187,11 @@ function setText(t: TextBlock, s: string): void {
 
 function setButton(b: ButtonView, m: PanelButtonModel | null): void {
   if (b.rect.isVisible !== !!m) b.rect.isVisible = !!m;
-  if (m) setText(b.label, m.label);
+  if (!m) return;
+  setText(b.label, m.label);
+  // A long label ("Bookmark", "Unshelve") in a 180 px row slot: smaller type rather than clipped letters.
+  const size = m.label.length > 7 ? 28 : 34;
+  if (b.label.fontSize !== `${size}px`) b.label.fontSize = size;
 }
 
 function button(name: string): ButtonView {

@@ -40,13 +40,14 @@ export class XrClicks implements XrFeature {
 
   dispose(): void {}
 
-  /** Face buttons, once a frame: A/X switches scale (or re-places in AR), B/Y pins the panel. */
+  /** Face buttons, once a frame: A/X switches scale (or re-places in AR), Y pins the panel (B is push-to-talk). */
   faceButtons(): void {
     const hands = this.rig.hands;
     for (let i = 0; i < hands.length; i++) {
-      const edges = hands[i]!.faceButtons();
+      const h = hands[i]!;
+      const edges = h.faceButtons();
       if (edges & 1) this.scaleButton();
-      if (edges & 2) this.togglePin();
+      if (edges & 2 && h.side !== "right") this.togglePin();
     }
   }
 
@@ -65,8 +66,10 @@ export class XrClicks implements XrFeature {
     }
     const wasDown = h.selecting;
     h.selecting = down;
-    if (down) h.gestureDuringPress = false;
-    else if (wasDown && !h.gestureDuringPress) this.click(h);
+    if (down) {
+      h.gestureDuringPress = false;
+      h.selectSince = performance.now();
+    } else if (wasDown && !h.gestureDuringPress) this.click(h);
   }
 
   /** A full trigger pull or pinch: place (AR), press a panel button, or select what the ray hits. */

@@ -10,6 +10,7 @@
  *   XrClicks          what a trigger pull or pinch does (ray selection of assets, panel buttons)
  *   WristPanelPoll    the wrist panels, fed by the page's RoomView
  *   PresencePoses     head, hands and pointer in plant coordinates
+ *   PushToTalk        right B held, or a held left-hand pinch, opens the microphone
  * This class creates them, calls them in a fixed order (enter, frame, exit) and reports the debug view.
  *
  * Offline by construction: no controller models, no hand meshes, no online profile repository, no
@@ -32,6 +33,7 @@ import { Locomotion } from "./Locomotion.ts";
 import type { XrTab } from "./panelModels.ts";
 import { PlantFrame } from "./PlantFrame.ts";
 import { PresencePoses } from "./PresencePoses.ts";
+import { PushToTalk } from "./PushToTalk.ts";
 import { Subscriptions } from "./Subscriptions.ts";
 import { TabletopGestures } from "./TabletopGestures.ts";
 import { TabletopMode } from "./TabletopMode.ts";
@@ -75,6 +77,8 @@ export interface XrDebugView {
   calibration: { step: "idle" | "p1" | "p2"; aligned: boolean; error: number };
   /** Seat this headset follows (teleporting beside them), or null. */
   following: string | null;
+  /** Push-to-talk is held (right B, or a held left-hand pinch). */
+  talking: boolean;
 }
 
 export class XrExperience implements XrController {
@@ -96,6 +100,7 @@ export class XrExperience implements XrController {
   private readonly clicks: XrClicks;
   private readonly panelPoll: WristPanelPoll;
   private readonly presence: PresencePoses;
+  private readonly talk: PushToTalk;
 
   constructor(plant: PlantScene, hooks: XrHooks) {
     // Never ask the internet for controller profiles or models (air-gapped plants).
@@ -131,6 +136,7 @@ export class XrExperience implements XrController {
     const follow = new FollowInHeadset(rig, this.viewer);
     this.panelPoll = new WristPanelPoll(rig, this.panels, this.viewer, follow, () => this.clicks.selected);
     this.presence = new PresencePoses(rig, () => this.placer.placed);
+    this.talk = new PushToTalk(rig);
 
     this.buttons = createXrButtons(
       this.subs,
@@ -180,6 +186,7 @@ export class XrExperience implements XrController {
       tabText: panels.content,
       calibration: { step: panels.flow.step, aligned: rig.coloc !== null, error: panels.alignError },
       following: panels.following,
+      talking: this.talk.talking,
     };
   }
 
@@ -244,6 +251,7 @@ export class XrExperience implements XrController {
       });
       this.clicks.attach(start);
       this.panelPoll.attach(start);
+      this.talk.attach(start);
       this.tabletop.applyLooks();
       this.buttons.set(mode);
     } catch (e) {
@@ -269,6 +277,7 @@ export class XrExperience implements XrController {
     this.placer.detach();
     this.sessionSubs.clear();
     this.clicks.detach();
+    this.talk.detach();
     rig.mode = null;
     this.tabletop.detach();
     this.gestures.detach();
@@ -295,6 +304,7 @@ export class XrExperience implements XrController {
       if (!rig.coloc) this.locomotion.update();
     } else if (rig.mode === "vr" || this.placer.ar.placed) this.gestures.update();
     this.clicks.faceButtons();
+    this.talk.update(performance.now());
     this.panelPoll.update();
     rig.frame.sync();
   }
@@ -330,6 +340,7 @@ export class XrExperience implements XrController {
     this.hands.dispose();
     this.coloc.dispose();
     this.clicks.dispose();
+    this.talk.dispose();
     this.gestures.dispose();
     this.viewer.dispose();
     rig.frame.dispose();

@@ -45,6 +45,8 @@ export class XrHand {
   private readonly rayMesh: Mesh;
   private readonly body: Mesh | null;
   selecting = false;
+  /** When the current select (trigger or pinch) began, performance.now() time. */
+  selectSince = 0;
   squeezing = false;
   /** A two-hand gesture happened during this press: its release is not a click. */
   gestureDuringPress = false;
@@ -171,6 +173,11 @@ export class XrHand {
     }
     if (Math.abs(x) < RELEASE) this.turnArmed = true;
     return 0;
+  }
+
+  /** The upper face button (B on the right controller, Y on the left) is held down. */
+  get upperHeld(): boolean {
+    return !!this.pad?.buttons[5]?.pressed;
   }
 
   /** Rising edges of the lower (A/X) and upper (B/Y) face buttons. */

@@ -16,7 +16,9 @@ import type { RoomSnapshot } from "../app/RoomView.ts";
 import { CalibrationFlow, type CalibrationOutcome, type V3 } from "./Calibration.ts";
 import type { XrHooks, XrRequest } from "./xrContract.ts";
 import { ListPanel } from "./ListPanel.ts";
-import { listHitAt, tabAt } from "./panelLayout.ts";
+import { KeyboardPanel } from "./KeyboardPanel.ts";
+import { applyKey, emptyDraft, keyAt, type Draft } from "./keyboardLayout.ts";
+import { listHitAt, sliderAt, tabAt } from "./panelLayout.ts";
 import {
   alarmsTab,
   alignTab,
@@ -30,6 +32,9 @@ import {
   type XrTab,
 } from "./panelModels.ts";
 import { TabStrip } from "./TabStrip.ts";
+import { TimelineFeed } from "./TimelineFeed.ts";
+import { bookmarkName, hhmmss, scrubTarget, sliderTime, timeTab } from "./timeTab.ts";
+import { incidentTab, reportPages, reportsTab, type IncidentLike } from "./incidentTab.ts";
 import { PANEL_H, type WristPanel } from "./WristPanel.ts";
 
 /** What the panels need from the XR experience. */
@@ -53,6 +58,9 @@ const FLASH_MS = 4000;
 export class XrPanels {
   readonly tabs: TabStrip;
   readonly list: ListPanel;
+  readonly keyboard: KeyboardPanel;
+  /** The note being written on the keyboard; kept when the keyboard is closed by a tab, dropped by Cancel. */
+  private draft: Draft = emptyDraft();
   readonly flow = new CalibrationFlow();
   tab: XrTab = "asset";
   following: string | null = null;
@@ -66,6 +74,9 @@ export class XrPanels {
   private lastView: RoomSnapshot | null = null;
   /** A handoff code made from the People tab, until it expires (performance.now() time). */
   private move: { code: string; until: number } | null = null;
+  private readonly feed: TimelineFeed;
+  /** The Alarms tab reading incident reports: the alarm picked (null: the list to pick from), its report once loaded. */
+  private reports: { alarm: string | null; inc: IncidentLike | null; page: number; problem: string } | null = null;
 
   constructor(
     scene: Scene,
@@ -76,13 +87,20 @@ export class XrPanels {
     const toward = scene.useRightHandedSystem ? 1 : -1;
     this.tabs = new TabStrip(scene, wrist.root, PANEL_H, toward);
     this.list = new ListPanel(scene, wrist.root, PANEL_H, toward);
+    this.keyboard = new KeyboardPanel(scene, wrist.root, PANEL_H, toward);
     this.tabs.setActive(this.tab);
     this.list.setVisible(false);
+    this.feed = new TimelineFeed(hooks, () => this.refresh(this.lastView, performance.now(), true));
   }
 
   /** The active tab as text (the asset tab's is the wrist panel's own). */
   get content(): string {
+    if (this.writing) return `Writing a note on ${this.host.selected() ?? "-"}\n${this.draft.text}`;
     return this.tab === "asset" ? this.wrist.content : this.text;
+  }
+
+  get writing(): boolean {
+    return this.keyboard.visible;
   }
 
   get calibrating(): boolean {
@@ -90,9 +108,12 @@ export class XrPanels {
   }
 
   setTab(tab: XrTab): void {
+    this.closeKeyboard();
+    this.reports = null;
     this.tab = tab;
     this.tabs.setActive(tab);
     this.list.setVisible(tab !== "asset");
+    if (tab === "time") this.feed.poll(performance.now(), true);
     this.refresh(this.lastView, performance.now(), true);
   }
 
@@ -109,16 +130,67 @@ export class XrPanels {
       if (tab) this.setTab(tab);
       return `tab:${tab ?? "-"}`;
     }
+    if (this.writing) return this.type(ray);
     if (!this.list.visible) return null;
     const onList = ray.intersectsMesh(this.list.mesh);
     if (!onList.hit) return null;
     const uv = onList.getTextureCoordinates();
+    const along = uv && this.model?.slider ? sliderAt(uv.x, uv.y) : null;
+    if (along !== null) {
+      const now = Date.now();
+      this.seek(sliderTime(this.feed.start(now), now, along));
+      return "list:slider";
+    }
     const hit = uv ? listHitAt(uv.x, uv.y) : null;
     const m = this.model;
     const b = !hit || !m ? null : hit.area === "action" ? m.actions[hit.slot] : m.rows[hit.row]?.buttons[hit.slot];
     if (!b) return "list:-";
     this.act(b.action);
     return `list:${b.action.kind}`;
+  }
+
+  /** A press on the keyboard: edit the draft, cancel, or pin it as a note. */
+  private type(ray: Ray): string | null {
+    const on = ray.intersectsMesh(this.keyboard.mesh);
+    if (!on.hit) return null;
+    const uv = on.getTextureCoordinates();
+    const k = uv ? keyAt(uv.x, uv.y) : null;
+    if (!k) return "key:-";
+    if (k.key.kind === "cancel") {
+      this.draft = emptyDraft();
+      this.closeKeyboard();
+    } else if (k.key.kind === "done") {
+      const text = this.draft.text.trim();
+      if (text) {
+        this.closeKeyboard();
+        // The draft is dropped only once the note is in the room; a refusal keeps it for another try.
+        this.note(text)?.then(
+          () => (this.draft = emptyDraft()),
+          () => {},
+        );
+      }
+    } else {
+      this.draft = applyKey(this.draft, k.key);
+      this.keyboard.render(this.draft, "Note");
+    }
+    return `key:${k.label}`;
+  }
+
+  private openKeyboard(): void {
+    const twin = this.host.selected();
+    if (!twin) {
+      this.show("Point at the asset (trigger), then write");
+      return;
+    }
+    this.keyboard.render(this.draft, `Note on ${twin}`);
+    this.keyboard.setVisible(true);
+    this.list.setVisible(false);
+  }
+
+  private closeKeyboard(): void {
+    if (!this.writing) return;
+    this.keyboard.setVisible(false);
+    this.list.setVisible(this.tab !== "asset");
   }
 
   /** A calibration touch (right controller tip, local space). */
@@ -161,7 +233,25 @@ export class XrPanels {
         this.hooks.follow?.(a.seat);
         break;
       case "note":
-        this.note(a.text);
+        // Its outcome shows in the header (request()).
+        void this.note(a.text);
+        break;
+      case "write":
+        this.openKeyboard();
+        break;
+      case "reports":
+        this.reports = { alarm: null, inc: null, page: 0, problem: "" };
+        break;
+      case "report":
+        this.openReport(a.alarm);
+        break;
+      case "report-page": {
+        const r = this.reports;
+        if (r?.inc) r.page = Math.max(0, Math.min(reportPages(r.inc) - 1, r.page + a.dir));
+        break;
+      }
+      case "report-back":
+        this.reports = this.reports?.alarm ? { alarm: null, inc: null, page: 0, problem: "" } : null;
         break;
       case "calibrate":
         this.alignNote = "";
@@ -173,6 +263,26 @@ export class XrPanels {
       case "calibrate-undo":
         this.host.uncalibrate();
         break;
+      case "scrub": {
+        const now = Date.now();
+        this.seek(scrubTarget(this.lastView?.room.viewTime ?? 0, now, this.feed.start(now), a.ms));
+        break;
+      }
+      case "seek":
+        this.seek(a.t);
+        break;
+      case "live":
+        this.request(ask("playback", { action: "live" }), "Back to live");
+        break;
+      case "bookmark": {
+        // The instant shown: the room's playback time, or now when live (as the desktop's Bookmark does).
+        const t = this.lastView?.room.viewTime || Date.now();
+        const name = bookmarkName(t);
+        const p = ask("bookmark", { name, t });
+        this.request(p, `Bookmarked “${name}”`);
+        void p?.then(() => this.feed.poll(performance.now(), true)).catch(() => {});
+        break;
+      }
       case "move":
         void this.hooks
           .ask?.("handoffCreate", {})
@@ -187,15 +297,38 @@ export class XrPanels {
     this.refresh(this.lastView, performance.now(), true);
   }
 
-  private note(text: string): void {
+  private openReport(alarm: string): void {
+    const r = { alarm, inc: null as IncidentLike | null, page: 0, problem: "" };
+    this.reports = r;
+    const p = this.hooks.incident?.(alarm);
+    if (!p) {
+      r.problem = "Reports cannot be read on this page";
+      return;
+    }
+    p.then(
+      (inc) => (r.inc = inc),
+      (e: unknown) => (r.problem = `Report not loaded: ${e instanceof Error ? e.message : String(e)}`),
+    ).finally(() => this.refresh(this.lastView, performance.now(), true));
+  }
+
+  /** Move the room's time to `t`; at or after now that is live (the server's rule as well). */
+  private seek(t: number): void {
+    if (t >= Date.now()) this.request(this.hooks.ask?.("playback", { action: "live" }), "Back to live");
+    else this.request(this.hooks.ask?.("playback", { action: "seek", t }), `Showing ${hhmmss(t)}`);
+  }
+
+  /** Pin a note where the ray last hit the selected asset; the request's promise, or undefined when it cannot go. */
+  private note(text: string): Promise<unknown> | undefined {
     const twin = this.host.selected();
     const at = twin ? this.host.lastHitOn(twin) : null;
     const offset = twin && at ? this.hooks.localOffset?.(twin, at) : null;
     if (!twin || !offset) {
       this.show("Point at the asset (trigger), then pick a label");
-      return;
+      return undefined;
     }
-    this.request(this.hooks.ask?.("annotate", { kind: "pin", twin, offset, text }), `Pinned “${text}”`);
+    const p = this.hooks.ask?.("annotate", { kind: "pin", twin, offset, text });
+    this.request(p, `Pinned “${text.length > 30 ? `${text.slice(0, 29)}…` : text}”`);
+    return p;
   }
 
   /** Await a room request; its outcome (or the server's refusal sentence) shows in the header for a few seconds. */
@@ -234,6 +367,7 @@ export class XrPanels {
       this.hooks.follow?.(null);
     }
     if (this.tab === "asset") return;
+    if (this.tab === "time") this.feed.poll(now);
     const m = this.build(view);
     if (this.flash && now < this.flashUntil) m.header = this.flash;
     else this.flash = "";
@@ -249,7 +383,21 @@ export class XrPanels {
     const me = this.hooks.me?.() ?? { seat: null, name: "", role: "viewer" };
     switch (this.tab) {
       case "alarms": {
+        const r = this.reports;
+        if (r) {
+          if (!r.alarm) return reportsTab(view.alarms.values());
+          if (r.inc) return incidentTab(r.inc, r.page);
+          return {
+            header: r.problem || "Loading the report…",
+            actions: [{ label: "Back", action: { kind: "report-back" } }, null, null],
+            rows: [],
+            more: 0,
+          };
+        }
         const m = alarmsTab(view.alarms.values(), me.role);
+        // Reading what happened needs no role beyond being here (`report`): offered whenever there are alarms.
+        if (this.hooks.incident && view.alarms.size > 0)
+          m.actions[0] = { label: "Reports", action: { kind: "reports" } };
         if (view.past) m.header = `PLAYBACK ${new Date(view.at).toLocaleTimeString()} · ${m.header}`;
         return m;
       }
@@ -259,6 +407,23 @@ export class XrPanels {
       }
       case "notes":
         return notesTab(state.annotations.values(), this.host.selected(), me);
+      case "time": {
+        const now = Date.now();
+        const m = timeTab(
+          {
+            viewTime: state.viewTime,
+            playbackSpeed: state.playbackSpeed,
+            by: state.seats.get(state.playbackBy)?.name ?? "",
+            selfLive: state.viewTime > 0 && !view.past,
+            horizon: this.feed.start(now),
+            now,
+            bookmarks: this.feed.bookmarks,
+          },
+          me,
+        );
+        if (this.feed.problem) m.header = this.feed.problem;
+        return m;
+      }
       default:
         return alignTab(
           {
@@ -276,5 +441,6 @@ export class XrPanels {
   dispose(): void {
     this.tabs.dispose();
     this.list.dispose();
+    this.keyboard.dispose();
   }
 }

@@ -73,6 +73,27 @@ export function listHitAt(u: number, v: number): ListHit | null {
   return null;
 }
 
+/** The Time tab's scrubber: a track across row 0, inset by the margin, with its labels below it. */
+export const SLIDER_TOP = ROWS_TOP + 10;
+export const SLIDER_H = 56;
+export const SLIDER_LEFT = MARGIN + 20;
+export const SLIDER_W = TEX_W - 2 * SLIDER_LEFT;
+
+/** Where along the scrubber (0..1) texture coordinates (u, v) of the list panel are, or null when off its band. */
+export function sliderAt(u: number, v: number): number | null {
+  if (u < 0 || u > 1 || v < 0 || v > 1) return null;
+  const x = u * TEX_W;
+  const y = (1 - v) * LIST_TEX_H;
+  // The whole of row 0 is the scrubber's band: a forgiving target for a ray held at arm's length.
+  if (y < ROWS_TOP || y >= ROWS_TOP + ROW_H || x < MARGIN || x > TEX_W - MARGIN) return null;
+  return Math.max(0, Math.min(1, (x - SLIDER_LEFT) / SLIDER_W));
+}
+
+/** Texture coordinates of a point at fraction `at` along the scrubber (tests aim with it). */
+export function sliderUv(at: number): [number, number] {
+  return [(SLIDER_LEFT + at * SLIDER_W) / TEX_W, 1 - (SLIDER_TOP + SLIDER_H / 2) / LIST_TEX_H];
+}
+
 /** The tab under texture coordinate u of the tab strip. */
 export function tabAt(u: number, v: number): XrTab | null {
   if (u < 0 || u > 1 || v < 0 || v > 1) return null;

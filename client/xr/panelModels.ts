@@ -8,20 +8,21 @@
  */
 import { can } from "../../shared/permissions.ts";
 
-export type XrTab = "asset" | "alarms" | "people" | "notes" | "align";
-export const TABS: readonly XrTab[] = ["asset", "alarms", "people", "notes", "align"];
+export type XrTab = "asset" | "alarms" | "people" | "notes" | "time" | "align";
+export const TABS: readonly XrTab[] = ["asset", "alarms", "people", "notes", "time", "align"];
 export const TAB_LABELS: Readonly<Record<XrTab, string>> = {
   asset: "Asset",
   alarms: "Alarms",
   people: "People",
   notes: "Notes",
+  time: "Time",
   align: "Align",
 };
 
 /** Rows a list tab shows at once (the panel is 30 cm wide; text ≥ 1.2 cm). */
 export const VISIBLE_ROWS = 4;
-/** No keyboard in a headset: a pin note gets one of these labels (the desktop can edit the text later). */
-export const QUICK_LABELS = ["Check here", "Leak?", "OK"] as const;
+/** A pin note in one press (the desktop can edit the text later); "Write…" opens the keyboard for anything else. */
+export const QUICK_LABELS = ["Check here", "Leak?"] as const;
 /** Shelving from the headset: a fixed duration and reason, since nothing can be typed. */
 export const XR_SHELVE_MINUTES = 60;
 export const XR_SHELVE_REASON = "Shelved from a headset for 1 h";
@@ -36,7 +37,19 @@ export type PanelAction =
   | { kind: "calibrate"; define: boolean }
   | { kind: "calibrate-cancel" }
   | { kind: "calibrate-undo" }
-  | { kind: "move" };
+  | { kind: "move" }
+  /** Open the in-XR keyboard to write a note on the selected asset (keyboardLayout.ts). */
+  | { kind: "write" }
+  /** Incident reports (incidentTab.ts): pick an alarm, read its report page by page, go back. */
+  | { kind: "reports" }
+  | { kind: "report"; alarm: string }
+  | { kind: "report-page"; dir: 1 | -1 }
+  | { kind: "report-back" }
+  /** Shared timeline (timeTab.ts): move the room's time by `ms`, to an instant, back to live; bookmark the shown time. */
+  | { kind: "scrub"; ms: number }
+  | { kind: "seek"; t: number }
+  | { kind: "live" }
+  | { kind: "bookmark" };
 
 export interface PanelButtonModel {
   label: string;
@@ -58,6 +71,8 @@ export interface TabModel {
   rows: PanelRow[];
   /** Items not shown (beyond VISIBLE_ROWS). */
   more: number;
+  /** A scrubber drawn over row 0 (the Time tab): where the shown time sits between its two ends, 0..1. */
+  slider?: { at: number; from: string; to: string };
 }
 
 export interface Me {
@@ -218,7 +233,7 @@ export function notesTab(notes: Iterable<NoteLike>, twin: string | null, me: Me)
     m.actions = [
       { label: QUICK_LABELS[0], action: { kind: "note", text: QUICK_LABELS[0] } },
       { label: QUICK_LABELS[1], action: { kind: "note", text: QUICK_LABELS[1] } },
-      { label: QUICK_LABELS[2], action: { kind: "note", text: QUICK_LABELS[2] } },
+      { label: "Write…", action: { kind: "write" } },
     ];
   }
   for (const n of list.slice(0, VISIBLE_ROWS)) {
@@ -295,8 +310,10 @@ export function tabText(m: TabModel): string {
   const lines = [m.header];
   const acts = m.actions.filter((b) => b).map((b) => `[${b!.label}]`);
   if (acts.length) lines.push(acts.join(" "));
+  if (m.slider) lines.push(`Scrubber ${m.slider.from} … ${m.slider.to} at ${Math.round(m.slider.at * 100)} %`);
   for (const r of m.rows) {
     const bs = r.buttons.filter((b) => b).map((b) => ` [${b!.label}]`);
+    if (!r.text && !bs.length) continue;
     lines.push(`${r.text}${r.sub ? ` — ${r.sub}` : ""}${bs.join("")}`);
   }
   if (m.more > 0) lines.push(`+${m.more} more`);

@@ -7,6 +7,7 @@
 import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
 import type { PlantModel } from "../../shared/plant.ts";
 import type { RoomSnapshot } from "../app/RoomView.ts";
+import type { IncidentLike } from "./incidentTab.ts";
 
 export type Pose7 = [number, number, number, number, number, number, number];
 
@@ -32,12 +33,34 @@ export interface XrHooks {
   ask?(type: XrRequest, payload: object): Promise<unknown>;
   /** Follow a participant (null stops), as the desktop participants panel does. */
   follow?(seat: string | null): void;
+  /** The plant's timeline (working-memory horizon, journal events incl. bookmarks), as the desktop timeline reads it. */
+  timeline?(): Promise<XrTimeline>;
+  /** An alarm's incident report (the desktop's download, as JSON), for reading it on the wrist. */
+  incident?(alarm: string): Promise<IncidentLike>;
+  /** Push-to-talk from a controller button or a held pinch: while down, a muted microphone is open. */
+  talk?(down: boolean): void;
   /** A world point on an asset in that asset's local frame (where a pin note is anchored). */
   localOffset?(twin: string, world: Vector3Like): [number, number, number] | null;
 }
 
 /** The room requests the in-XR tabs make. */
-export type XrRequest = "ack" | "shelve" | "unshelve" | "annotate" | "annotationUpdate" | "calibrate" | "handoffCreate";
+export type XrRequest =
+  | "ack"
+  | "shelve"
+  | "unshelve"
+  | "annotate"
+  | "annotationUpdate"
+  | "calibrate"
+  | "handoffCreate"
+  | "playback"
+  | "bookmark";
+
+/** GET /api/plants/<id>/timeline, as far as the headset reads it. */
+export interface XrTimeline {
+  horizon: number;
+  now: number;
+  events: { ts: number; kind: string; actor: string; subject: string }[];
+}
 
 export interface Vector3Like {
   x: number;

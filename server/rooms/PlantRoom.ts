@@ -246,7 +246,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         sendTo(client, "error", { code: "handoff-gone", message: "The session you wanted to continue has ended." });
       }
       if (existing && this.seats.pend(client.sessionId, existing.id, auth.handoff).ok) {
-        sendTo(client, "welcome", { seat: "", protocol: PROTOCOL_VERSION });
+        sendTo(client, "welcome", { seat: "", protocol: PROTOCOL_VERSION, iceServers: ctx.iceServers ?? [] });
         const pending: ServerMessagePayload<"pending"> = {
           seat: existing.id,
           name: existing.name,
@@ -287,7 +287,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       const bound = this.seats.seat(client.sessionId, seat.id, who.user);
       if (!bound.ok) throw new Error(`seat registry refused a new seat: ${bound.reason}`);
       this.state.seats.set(seat.id, seat);
-      sendTo(client, "welcome", { seat: seat.id, protocol: PROTOCOL_VERSION });
+      sendTo(client, "welcome", { seat: seat.id, protocol: PROTOCOL_VERSION, iceServers: ctx.iceServers ?? [] });
       this.record("join", seat, { role: seat.role, room: this.roomId });
       return seat;
     }

@@ -7,6 +7,7 @@ import type { PlantPresence } from "./plantPresence.ts";
 import type { Clock } from "../twin/Clock.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
 import type { InterestSetting } from "./InterestSync.ts";
+import type { IceServer } from "../../shared/iceServers.ts";
 
 export interface PlantRoomContext {
   hub: PlantHub;
@@ -31,4 +32,6 @@ export interface PlantRoomContext {
   log: (msg: string) => void;
   /** Tokens that reconnecting connections came back with (noted at the WebSocket upgrade). */
   reconnectTokens?: ReconnectTokens;
+  /** STUN/TURN for the voice call (ICE_SERVERS), sent in each welcome; absent or [] = LAN only. */
+  iceServers?: IceServer[];
 }

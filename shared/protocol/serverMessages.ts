@@ -3,13 +3,15 @@
  * sends them only through server/rooms/send.ts, typed by this table; the page checks each against it on arrival.
  */
 import { z } from "zod";
+import { IceServers } from "../iceServers.ts";
 
 const SeatId = z.string();
 const DeviceName = z.string();
 
 export const ServerMessage = {
   /** First message on every connection: the seat it drives ("" while pending); keep it to re-bind after a reload. */
-  welcome: z.object({ seat: SeatId, protocol: z.number().int() }),
+  /** `iceServers`: STUN/TURN for the voice call from the server's ICE_SERVERS (none by default: LAN only). */
+  welcome: z.object({ seat: SeatId, protocol: z.number().int(), iceServers: IceServers.optional() }),
   /** A fire-and-forget message was refused, or something the person should know (a sentence to show). */
   error: z.object({ code: z.string(), message: z.string() }),
   /** Someone pointed at a spot ("look here"). */

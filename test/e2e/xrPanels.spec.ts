@@ -6,7 +6,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { expect, test } from "./fixtures.ts";
-import type { Page } from "@playwright/test";
 import { PlantRoomState } from "../../shared/state.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { MOSQUITTO, publisher } from "../integration/harness.ts";
@@ -14,9 +13,8 @@ import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { devClient } from "../../kit/devSignIn.ts";
 import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
 import { joinAs, watchPage } from "./page.ts";
-import { holdControllers as hold, openTab, pressList, wristText as tabText } from "./xrWrist.ts";
+import { holdControllers as hold, openTab, pressList, visibleAsset, wristText as tabText } from "./xrWrist.ts";
 
-type V3 = [number, number, number];
 const prefix = `test-${randomUUID().slice(0, 8)}/`;
 let server: RunningServer;
 test.beforeAll(async () => {
@@ -25,38 +23,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
 });
-
-/** The nearest asset in front that the right controller's ray reaches unobstructed (id and Babylon world centre). */
-async function visibleAsset(page: Page): Promise<{ id: string; world: V3 }> {
-  const found = await page.evaluate(() => {
-    const ps = window.__gemba!.scene()!;
-    const scene = ps.scene;
-    const cam = scene.activeCamera!;
-    const forward = cam.getForwardRay().direction;
-    // Babylon's classes are bundled away; reach Ray and Vector3 through instances the page already has.
-    const RayCtor = cam.getForwardRay().constructor as new (o: unknown, d: unknown, l: number) => never;
-    const VecCtor = cam.position.constructor as new (x: number, y: number, z: number) => typeof cam.position;
-    const pointer = scene.meshes.filter((m) => m.name.endsWith("-right-pointer")).pop()!;
-    const from = pointer.getAbsolutePosition().clone();
-    let best: { id: string; world: [number, number, number]; dist: number } | null = null;
-    for (const t of ps.twinList) {
-      const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
-      const dir = new VecCtor(w[0], w[1], w[2]).subtract(from);
-      const dist = dir.length();
-      dir.normalize();
-      if (dir.x * forward.x + dir.y * forward.y + dir.z * forward.z < 0.5) continue;
-      const hit = scene.pickWithRay(
-        new RayCtor(from, dir, 1000),
-        (m) => m.isPickable && m.isEnabled() && m.isVisible && !m.name.startsWith("_xr"),
-      );
-      if (hit?.pickedMesh && ps.twinOf(hit.pickedMesh) === t.id && (!best || dist < best.dist))
-        best = { id: t.id, world: w, dist };
-    }
-    return best;
-  });
-  expect(found, "an asset in front of the viewer that the ray can reach").not.toBeNull();
-  return { id: found!.id, world: found!.world };
-}
 
 test("from the wrist tabs a headset user acknowledges an alarm, follows a colleague and pins a quick note on the asset the ray hit", async ({
   page,
@@ -88,8 +54,9 @@ test("from the wrist tabs a headset user acknowledges an alarm, follows a collea
   await pub.endAsync();
   await openTab(page, "alarms");
   await expect.poll(() => tabText(page), { timeout: 60_000 }).toMatch(/unacknowledged\n(.*\n)*T102 · .*\[Ack\]/);
-  // The header line, then one line per row (this tab has no action buttons).
-  const row = (await tabText(page)).split("\n").findIndex((l) => l.startsWith("T102 · ")) - 1;
+  // The header line, the action line ([Reports]), then one line per row.
+  await expect.poll(() => tabText(page)).toMatch(/^[^\n]*\n\[Reports\]\n/);
+  const row = (await tabText(page)).split("\n").findIndex((l) => l.startsWith("T102 · ")) - 2;
   expect(await pressList(page, { area: "row", row, slot: 0 })).toBe("list:ack");
   await expect.poll(() => bo.state.alarms.get("limit.level:T102")?.ackedBy, { timeout: 60_000 }).toBe("Ada");
   await expect.poll(() => tabText(page)).toContain("acknowledged by Ada");
@@ -103,7 +70,7 @@ test("from the wrist tabs a headset user acknowledges an alarm, follows a collea
   await click(page, "controller-right");
   await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin.id, { timeout: 60_000 });
   await openTab(page, "notes");
-  await expect.poll(() => tabText(page)).toContain(`Notes on ${twin.id}: none yet\n[Check here] [Leak?] [OK]`);
+  await expect.poll(() => tabText(page)).toContain(`Notes on ${twin.id}: none yet\n[Check here] [Leak?] [Write…]`);
   expect(await pressList(page, { area: "action", slot: 1 })).toBe("list:note");
   await expect
     .poll(() => [...bo.state.annotations.values()].map((n) => `${n.twin}|${n.text}|${n.author}`), { timeout: 60_000 })

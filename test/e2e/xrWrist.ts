@@ -7,7 +7,12 @@ import { click, xrFrames } from "../../kit/iwer.ts";
 type V3 = [number, number, number];
 
 /** Aim at a point of the tab strip or the list panel (texture coordinates) and pull the trigger; returns what it hit. */
-export async function pressWrist(page: Page, mesh: "_xrTabs" | "_xrList", uv: [number, number]): Promise<string> {
+export async function pressWrist(
+  page: Page,
+  mesh: "_xrTabs" | "_xrList" | "_xrKeyboard",
+  uv: [number, number],
+): Promise<string> {
+  // The keyboard is the list panel's size, over it.
   const [w, h] = mesh === "_xrTabs" ? [TABS_W, TABS_H] : [LIST_W, LIST_H];
   const local: V3 = [(uv[0] - 0.5) * w, (uv[1] - 0.5) * h, 0];
   const world = await page.evaluate(([m, l]) => window.__iwer!.nodeToWorld(m, l), [mesh, local] as const);
@@ -33,4 +38,36 @@ export async function holdControllers(page: Page): Promise<void> {
     window.__iwer!.pose("controller-left", [-0.2, 1.3, -0.35], [-0.15, 1.45, -1.3]);
     window.__iwer!.pose("controller-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
   });
+}
+
+/** The nearest asset in front that the right controller's ray reaches unobstructed (id and Babylon world centre). */
+export async function visibleAsset(page: Page): Promise<{ id: string; world: V3 }> {
+  const found = await page.evaluate(() => {
+    const ps = window.__gemba!.scene()!;
+    const scene = ps.scene;
+    const cam = scene.activeCamera!;
+    const forward = cam.getForwardRay().direction;
+    // Babylon's classes are bundled away; reach Ray and Vector3 through instances the page already has.
+    const RayCtor = cam.getForwardRay().constructor as new (o: unknown, d: unknown, l: number) => never;
+    const VecCtor = cam.position.constructor as new (x: number, y: number, z: number) => typeof cam.position;
+    const pointer = scene.meshes.filter((m) => m.name.endsWith("-right-pointer")).pop()!;
+    const from = pointer.getAbsolutePosition().clone();
+    let best: { id: string; world: [number, number, number]; dist: number } | null = null;
+    for (const t of ps.twinList) {
+      const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
+      const dir = new VecCtor(w[0], w[1], w[2]).subtract(from);
+      const dist = dir.length();
+      dir.normalize();
+      if (dir.x * forward.x + dir.y * forward.y + dir.z * forward.z < 0.5) continue;
+      const hit = scene.pickWithRay(
+        new RayCtor(from, dir, 1000),
+        (m) => m.isPickable && m.isEnabled() && m.isVisible && !m.name.startsWith("_xr"),
+      );
+      if (hit?.pickedMesh && ps.twinOf(hit.pickedMesh) === t.id && (!best || dist < best.dist))
+        best = { id: t.id, world: w, dist };
+    }
+    return best;
+  });
+  expect(found, "an asset in front of the viewer that the ray can reach").not.toBeNull();
+  return { id: found!.id, world: found!.world };
 }

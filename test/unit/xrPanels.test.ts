@@ -126,7 +126,7 @@ describe("notes tab", () => {
   it("lists the selected asset's notes, open and newest first, with quick labels for an operator", () => {
     const m = notesTab(notes, "T101", { seat: "s-ada", name: "Ada", role: "operator" });
     expect(m.header).toBe("Notes on T101 (3)");
-    expect(m.actions.map((a) => a?.label)).toEqual([...QUICK_LABELS]);
+    expect(m.actions.map((a) => a?.label)).toEqual([...QUICK_LABELS, "Write…"]);
     expect(m.rows.map((r) => r.text)).toEqual(["OK", "Leak?", "Leak?"]);
     // An operator resolves their own open note, not Bo's; an expert may resolve any.
     expect(m.rows.map((r) => r.buttons[1]?.label ?? null)).toEqual([null, "Resolve", null]);
