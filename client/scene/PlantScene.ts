@@ -30,6 +30,7 @@ import "@babylonjs/core/Culling/ray.js";
 import "@babylonjs/core/Meshes/thinInstanceMesh.js";
 import type { PlantModel } from "../../shared/plant.ts";
 import { buildAreaLayout } from "./AreaLayout.ts";
+import { clearLine, firstHit, roomAround } from "./cameraClearance.ts";
 
 export const STATUS_COLORS: readonly [number, number, number][] = [
   [0.18, 0.8, 0.44], // normal
@@ -50,6 +51,13 @@ export interface TwinNode {
   footprint: number;
   /** Line-like assets (pipes) get their disc under the label, not at the centre of their bounds. */
   linear: boolean;
+}
+
+/** A camera pose to return to: which mode, and where each camera was. */
+export interface SavedView {
+  walking: boolean;
+  orbit: { alpha: number; beta: number; radius: number; target: Vector3 };
+  walk: { position: Vector3; target: Vector3 };
 }
 
 export class PlantScene {
@@ -172,13 +180,52 @@ export class PlantScene {
     this.resetView();
   }
 
+  /**
+   * The home view: the plant framed from outside, from the first direction with a clear line to its centre,
+   * and a walk spot with room around it that sees the centre (a fixed spot can land behind a pillar).
+   */
   resetView(): void {
-    this.orbit.target.copyFrom(this.plantCenter);
-    this.orbit.alpha = -Math.PI / 2.3;
+    const c = this.plantCenter;
+    const R = this.plantRadius;
+    this.orbit.target.copyFrom(c);
     this.orbit.beta = 0.78;
-    this.orbit.radius = this.plantRadius * 1.6;
-    this.walk.position.set(this.plantCenter.x, 1.7, this.plantCenter.z - this.plantRadius * 0.8);
-    this.walk.setTarget(new Vector3(this.plantCenter.x, 1.4, this.plantCenter.z));
+    this.orbit.radius = R * 1.6;
+    const focus = new Vector3(c.x, 1.4, c.z);
+    const turns = [0, 0.5, -0.5, 1, -1, 1.6, -1.6, 2.3, -2.3, Math.PI];
+    const orbitAlpha = turns.find((t) => {
+      // Where the orbit camera sits for this alpha (ArcRotateCamera's own spherical formula).
+      const a = -Math.PI / 2.3 + t;
+      const b = this.orbit.beta;
+      const r = this.orbit.radius;
+      const eye = new Vector3(
+        c.x + r * Math.cos(a) * Math.sin(b),
+        r * Math.cos(b),
+        c.z + r * Math.sin(a) * Math.sin(b),
+      );
+      return clearLine(this.scene, eye, focus);
+    });
+    this.orbit.alpha = -Math.PI / 2.3 + (orbitAlpha ?? 0);
+    // The walk spot: of the places around the plant with room to stand and a clear view to its centre, the one that
+    // sees the most assets.
+    let best: Vector3 | null = null;
+    let bestSeen = -1;
+    for (const dist of [0.8, 0.6, 1.0]) {
+      for (const t of turns) {
+        const a = -Math.PI / 2 + t;
+        const p = new Vector3(c.x + Math.cos(a) * R * dist, 1.7, c.z + Math.sin(a) * R * dist);
+        if (!roomAround(this.scene, p, 1)) continue;
+        // The middle of the view is the plant, not a pillar or a wall: the first thing toward the centre is an asset.
+        const blocker = firstHit(this.scene, p, focus);
+        if (blocker && this.twinOf(blocker) === null) continue;
+        const seen = this.assetsSeenFrom(p);
+        if (seen > bestSeen) {
+          best = p;
+          bestSeen = seen;
+        }
+      }
+    }
+    this.walk.position.copyFrom(best ?? new Vector3(c.x, 1.7, c.z - R * 0.8));
+    this.walk.setTarget(focus);
   }
 
   /**
@@ -333,6 +380,41 @@ export class PlantScene {
     if (p.z <= 0 || p.z >= 1) return null;
     const k = this.canvas.clientWidth / e.getRenderWidth();
     return { x: p.x * k, y: p.y * k };
+  }
+
+  /** How many assets a person standing at `eye` sees (the first thing on the line to its centre is the asset). */
+  assetsSeenFrom(eye: Vector3): number {
+    let n = 0;
+    for (const t of this.twinList) {
+      const m = firstHit(this.scene, eye, t.center);
+      if (m && this.twinOf(m) === t.id) n++;
+    }
+    return n;
+  }
+
+  /** The camera as it is now, to come back to (after following someone, after handing the seat away). */
+  saveView(): SavedView {
+    const w = this.walk;
+    return {
+      walking: this.scene.activeCamera === w,
+      orbit: {
+        alpha: this.orbit.alpha,
+        beta: this.orbit.beta,
+        radius: this.orbit.radius,
+        target: this.orbit.target.clone(),
+      },
+      walk: { position: w.position.clone(), target: w.getTarget().clone() },
+    };
+  }
+
+  restoreView(v: SavedView): void {
+    this.setWalkMode(v.walking);
+    this.orbit.target.copyFrom(v.orbit.target);
+    this.orbit.alpha = v.orbit.alpha;
+    this.orbit.beta = v.orbit.beta;
+    this.orbit.radius = v.orbit.radius;
+    this.walk.position.copyFrom(v.walk.position);
+    this.walk.setTarget(v.walk.target);
   }
 
   setWalkMode(on: boolean): void {
