@@ -252,7 +252,14 @@ export class PlantScene {
       sky,
       ...this.scene.meshes.filter((m) => m.name.startsWith("_environment") || m.parent?.name === "_environment"),
     );
-    this.scene.environmentTexture = probe.cubeTexture;
+    // The probe's own render must not read its target: metals in its render list sample the environment texture,
+    // and sampling the cube being drawn is a WebGL feedback loop (six warnings, one per face). So the probe
+    // renders its one time with no environment set, and becomes the environment once its last face is drawn.
+    const done = probe.cubeTexture.onAfterRenderObservable.add((face) => {
+      if (face !== 5) return;
+      probe.cubeTexture.onAfterRenderObservable.remove(done);
+      this.scene.environmentTexture = probe.cubeTexture;
+    });
     this.scene.environmentIntensity = 0.9;
     sky.setEnabled(true);
   }

@@ -1,4 +1,5 @@
 /** The asset inspector: every live point of the selected asset with unit, quality and age. */
+import { alarmStateWords } from "../../shared/alarmWords.ts";
 import type { PlantModel, TwinDef, TypeDef } from "../../shared/plant.ts";
 import type { TwinView } from "../../shared/state.ts";
 import { QUALITY_NAMES, Severity, severityOf } from "../../shared/status.ts";
@@ -130,7 +131,7 @@ export class Inspector {
           el(
             "li",
             a.state === "unack-active" || a.state === "rtn-unack" ? "unack" : "",
-            `${a.rule}: ${a.message} (${a.state})`,
+            `${a.message} · ${alarmStateWords(a.state)}`,
           ),
         ),
       );

@@ -9,14 +9,7 @@ import { can } from "../../shared/permissions.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { byId, el } from "./dom.ts";
-
-export interface TimelineEvent {
-  ts: number;
-  kind: string;
-  actor: string;
-  subject: string;
-  twin: string | null;
-}
+import { hhmmss, markTitle, type TimelineEvent } from "./timelineWords.ts";
 
 export interface TimelineActions {
   playback(
@@ -24,10 +17,6 @@ export interface TimelineActions {
       { action: "seek"; t: number } | { action: "play"; speed: 1 | 4 | 16 } | { action: "pause" } | { action: "live" },
   ): Promise<void>;
   bookmark(name: string, t: number): Promise<void>;
-}
-
-function hhmmss(t: number): string {
-  return new Date(t).toLocaleTimeString([], { hour12: false });
 }
 
 export class Timeline {
@@ -41,6 +30,8 @@ export class Timeline {
     private readonly plantId: string,
     private readonly actions: TimelineActions,
     private readonly token: TokenSource,
+    /** An asset in words ("P401 Feed pump") for the marks' tooltips. */
+    private readonly twinName: (id: string) => string = (id) => id,
   ) {
     const bar = el("div");
     bar.id = "timeline";
@@ -156,7 +147,7 @@ export class Timeline {
         .map((e) => {
           const m = el("span", `tl-mark ${e.kind.replace(".", "-")}`);
           m.style.left = `${(((e.ts - this.horizon) / span) * 100).toFixed(2)}%`;
-          m.title = `${hhmmss(e.ts)} ${e.kind} ${e.twin ?? e.subject} (${e.actor})`;
+          m.title = markTitle(e, this.twinName);
           return m;
         }),
     );
