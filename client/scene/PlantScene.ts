@@ -53,6 +53,9 @@ export interface TwinNode {
   linear: boolean;
 }
 
+/** How far (CSS px) a pin or ink start may miss an asset and still land on it. */
+export const SNAP_TOLERANCE_PX = 8;
+
 /** A camera pose to return to: which mode, and where each camera was. */
 export interface SavedView {
   walking: boolean;
@@ -347,7 +350,9 @@ export class PlantScene {
       const hit = this.pickAt(this.scene.pointerX, this.scene.pointerY);
       const twin = hit?.twin ?? null;
       if (this.onTapOverride) {
-        if (this.onTapOverride(twin && hit ? { twin, point: hit.point.clone() } : null)) return;
+        // Placing a pin forgives a near miss: the asset a few pixels away is the one meant.
+        const near = this.pickAssetNear(this.scene.pointerX, this.scene.pointerY);
+        if (this.onTapOverride(near ? { twin: near.twin, point: near.point.clone() } : null)) return;
       }
       this.onPick(twin);
     });
@@ -368,6 +373,24 @@ export class PlantScene {
     const r = this.scene.pick(x, y, (m) => m.isPickable && m.isEnabled());
     if (!r?.hit || !r.pickedPoint || !r.pickedMesh) return null;
     return { twin: this.twinOf(r.pickedMesh), point: r.pickedPoint };
+  }
+
+  /**
+   * The asset under a screen position, forgiving a near miss: when the exact ray finds no asset (a thin pipe, the
+   * edge of a valve), rings of rays up to `tolerance` CSS px around it are tried, nearest first.
+   */
+  pickAssetNear(x: number, y: number, tolerance = SNAP_TOLERANCE_PX): { twin: string; point: Vector3 } | null {
+    const exact = this.pickAt(x, y);
+    if (exact?.twin) return { twin: exact.twin, point: exact.point };
+    for (let r = 2; r <= tolerance; r += 2) {
+      const steps = Math.max(8, Math.round(r * 2));
+      for (let i = 0; i < steps; i++) {
+        const a = (i / steps) * Math.PI * 2;
+        const hit = this.pickAt(x + Math.cos(a) * r, y + Math.sin(a) * r);
+        if (hit?.twin) return { twin: hit.twin, point: hit.point };
+      }
+    }
+    return null;
   }
 
   /** Where an asset's centre appears on screen (CSS px), or null when it is behind the camera. */

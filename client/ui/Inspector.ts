@@ -5,6 +5,7 @@ import type { TwinView } from "../../shared/state.ts";
 import { QUALITY_NAMES, Severity, severityOf } from "../../shared/status.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { byId, el } from "./dom.ts";
+import { drawSparkChart } from "./sparkChart.ts";
 import { formatAge, formatQualityCode, formatValue, structuredRows } from "./format.ts";
 
 export class Inspector {
@@ -64,7 +65,7 @@ export class Inspector {
           if (!res.ok || seq !== this.sparkSeq) return;
           const h = (await res.json()) as { ts: number[]; v: number[] };
           const cell = this.cells[i];
-          if (cell && seq === this.sparkSeq) drawSparkline(cell.spark, h.ts, h.v, to - 5 * 60_000, to, p.limits);
+          if (cell && seq === this.sparkSeq) drawSparkChart(cell.spark, p, h.ts, h.v, to - 5 * 60_000, to);
         } catch {
           // A missed refresh leaves the previous line; the next one tries again.
         }
@@ -102,8 +103,8 @@ export class Inspector {
       const age = el("td", "muted", "");
       const sparkCell = el("td", "spark");
       const spark = el("canvas");
-      spark.width = 90;
-      spark.height = 20;
+      spark.width = 150;
+      spark.height = 40;
       spark.setAttribute("aria-label", `${p.displayName}, last 5 minutes`);
       sparkCell.appendChild(spark);
       row.append(v, sparkCell, q, age);
@@ -185,37 +186,4 @@ function renderTable(cell: HTMLTableCellElement, json: string | undefined): void
     table.appendChild(tr);
   }
   cell.replaceChildren(table);
-}
-
-/** Draw a sparkline with the warning/alarm band shaded when the point has limits. */
-function drawSparkline(
-  c: HTMLCanvasElement,
-  ts: number[],
-  v: number[],
-  t0: number,
-  t1: number,
-  limits?: { highWarning?: number; highAlarm?: number; lowWarning?: number; lowAlarm?: number },
-): void {
-  const g = c.getContext("2d");
-  if (!g) return;
-  g.clearRect(0, 0, c.width, c.height);
-  if (v.length < 2) return;
-  let lo = Math.min(...v);
-  let hi = Math.max(...v);
-  if (hi - lo < 1e-9) {
-    lo -= 1;
-    hi += 1;
-  }
-  const x = (t: number) => ((t - t0) / (t1 - t0)) * (c.width - 2) + 1;
-  const y = (val: number) => c.height - 2 - ((val - lo) / (hi - lo)) * (c.height - 4);
-  const hw = limits?.highWarning;
-  if (hw !== undefined && hw < hi) {
-    g.fillStyle = "rgba(241, 196, 15, 0.18)";
-    g.fillRect(0, 0, c.width, Math.max(0, y(hw)));
-  }
-  g.strokeStyle = "#7fb8ff";
-  g.lineWidth = 1.2;
-  g.beginPath();
-  v.forEach((val, i) => (i === 0 ? g.moveTo(x(ts[i]!), y(val)) : g.lineTo(x(ts[i]!), y(val))));
-  g.stroke();
 }

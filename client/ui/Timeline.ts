@@ -8,6 +8,7 @@
 import { can } from "../../shared/permissions.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
+import { askText } from "./askText.ts";
 import { byId, el } from "./dom.ts";
 import { hhmmss, markTitle, type TimelineEvent } from "./timelineWords.ts";
 
@@ -55,12 +56,18 @@ export class Timeline {
     const self = this.button("tl-self", "Leave playback", "See live values yourself while the room plays back");
     const mark = this.button("tl-bookmark", "Bookmark", "Name this moment for everyone (a playback target)");
     mark.addEventListener("click", () => {
-      const name = prompt("Name this moment", new Date(this.current || Date.now()).toLocaleTimeString());
-      if (name?.trim())
-        void this.actions.bookmark(name.trim(), this.current || Date.now()).then(
-          () => this.refresh(),
-          () => {},
-        );
+      // The moment is the one on screen when the button was pressed, not when the name was typed.
+      const t = this.current || Date.now();
+      askText({
+        title: "Bookmark this moment",
+        label: "Name",
+        value: hhmmss(t),
+        maxLength: 80,
+        save: async (name) => {
+          await this.actions.bookmark(name, t);
+          await this.refresh();
+        },
+      });
     });
     bar.append(label, prev, pause, ...speeds, next, wrap, live, self, mark);
     document.body.appendChild(bar);
