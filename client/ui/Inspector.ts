@@ -103,8 +103,8 @@ export class Inspector {
       const age = el("td", "muted", "");
       const sparkCell = el("td", "spark");
       const spark = el("canvas");
-      spark.width = 150;
-      spark.height = 40;
+      spark.width = 160;
+      spark.height = 42;
       spark.setAttribute("aria-label", `${p.displayName}, last 5 minutes`);
       sparkCell.appendChild(spark);
       row.append(v, sparkCell, q, age);

@@ -18,7 +18,7 @@ export interface ChartPoint {
   limits?: ChartLimits | undefined;
 }
 
-const AXIS_W = 34;
+const AXIS_W = 38;
 const ALARM = "rgba(231, 76, 60, 0.95)";
 const WARNING = "rgba(241, 196, 15, 0.9)";
 
@@ -62,19 +62,25 @@ export function drawSparkChart(
   const plotW = W - AXIS_W - 2;
   const x = (t: number) => AXIS_W + ((t - t0) / (t1 - t0)) * plotW;
   const y = (val: number) => H - 9 - ((val - lo) / (hi - lo)) * (H - 14);
-  const fmt = (n: number) => n.toFixed(p.decimals);
+  const fmt = (n: number) => {
+    const t = n.toFixed(p.decimals);
+    return /^-0(\.0*)?$/.test(t) ? t.slice(1) : t; // never "-0"
+  };
   const unit = p.symbol ? ` ${p.symbol}` : "";
 
   // Axis: top and bottom of the scale with the unit, and the time span along the bottom.
   g.fillStyle = "#8a97a3";
   g.font = "9px system-ui, sans-serif";
+  // Left of the plot, top to bottom: the top of the scale, its unit, the bottom of the scale.
   g.textBaseline = "top";
   g.fillText(fmt(hi), 1, 1);
+  g.fillText(p.symbol, 1, 11);
   g.textBaseline = "bottom";
   g.fillText(fmt(lo), 1, H - 8);
-  g.fillText(p.symbol, 1, H);
   g.textAlign = "right";
-  g.fillText("now", W - 1, H);
+  // The right edge is now, or the moment the room plays back.
+  const end = Math.abs(Date.now() - t1) < 10_000 ? "now" : new Date(t1).toLocaleTimeString([], { hour12: false });
+  g.fillText(end, W - 1, H);
   g.textAlign = "left";
   g.fillText(`−${minutes} min`, AXIS_W, H);
   g.strokeStyle = "#3a4754";

@@ -71,13 +71,28 @@ function plot(s: IncidentSignal, from: number, to: number, marks: number[]): str
 ${lines}<polyline points="${pts}" class="line"/></svg></figure>`;
 }
 
+/**
+ * The signals a row's "values at that moment" names: those the alarm's condition read (its `values` when it became
+ * active), else every signal. Ten numbers per row for a one-point limit alarm buried the one that mattered.
+ */
+function keySignals(inc: Incident): IncidentSignal[] {
+  const values = inc.lifecycle.find((e) => e.kind === "alarm.active")?.data["values"];
+  const read = new Set(
+    Object.keys(values && typeof values === "object" ? values : {}).map((k) =>
+      k.includes("/") ? k : `${inc.alarm.twin}/${k}`,
+    ),
+  );
+  const picked = inc.signals.filter((s) => read.has(s.key));
+  return picked.length ? picked : inc.signals;
+}
+
 /** Local-looking time of day for the report's rows; the full ISO time stays in the row's title and the JSON. */
 const clock = (t: number) => iso(t).slice(11, 19);
 
 export function incidentHtml(inc: Incident): string {
   const marks = [inc.alarm.activeAt, ...inc.lifecycle.map((e) => e.ts)];
   const asset = (id: string) => (id === inc.alarm.twin && inc.alarm.twinName ? `${id} ${inc.alarm.twinName}` : id);
-  const lines = incidentTimeline([...inc.lifecycle, ...inc.collaboration], inc.signals, asset);
+  const lines = incidentTimeline([...inc.lifecycle, ...inc.collaboration], keySignals(inc), asset);
   const row = (l: (typeof lines)[number]) =>
     `<tr><td title="${esc(iso(l.ts))}">${esc(clock(l.ts))}</td><td>${esc(l.what)}</td><td>${esc(l.who)}</td><td class="values">${l.values.map(esc).join("<br>")}</td></tr>`;
   const title = `${asset(inc.alarm.twin)}: ${inc.alarm.message || "alarm"}`;

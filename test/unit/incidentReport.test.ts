@@ -86,8 +86,13 @@ describe("incident report", () => {
     ]);
   });
 
-  it("the HTML report keeps the whole shelve reason and shows no machine words", () => {
-    const html = incidentHtml(inc);
+  it("the HTML report keeps the whole shelve reason, names the values the alarm read, and shows no machine words", () => {
+    const flow = { key: "P401/flow", name: "P401 Flow", unit: "L/s", decimals: 2, ts: [T0 - 10_000], v: [7.2] };
+    const html = incidentHtml({ ...inc, signals: [...signals, flow] });
+    expect(html).toContain("P401 Suction pressure 0.42 bar");
+    // The flow is plotted, but the rows name only what the alarm's condition read.
+    expect(html).toContain("P401 Flow");
+    expect(html).not.toContain("P401 Flow 7.20 L/s");
     expect(html).toContain("Strainer swap in progress, maintenance has the pump isolated until the new basket arrives");
     expect(html).toContain("Incident: P401 Feed pump: Suction pressure 0.42 bar below its alarm limit 0.5");
     expect(html).toContain("Active, acknowledged");
