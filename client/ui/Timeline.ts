@@ -9,7 +9,7 @@ import { can } from "../../shared/permissions.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { askText } from "./askText.ts";
-import { byId, el } from "./dom.ts";
+import { byId, el, toast } from "./dom.ts";
 import { hhmmss, markTitle, type TimelineEvent } from "./timelineWords.ts";
 
 export interface TimelineActions {
@@ -108,12 +108,15 @@ export class Timeline {
   }
 
   private async act(msg: Parameters<TimelineActions["playback"]>[0]): Promise<void> {
-    await this.actions.playback(msg).catch(() => {});
+    // A refusal (before working memory, no playback role) is said, not swallowed.
+    await this.actions.playback(msg).catch((e: Error) => toast(e.message));
   }
 
   /** Seek to `ms` before an instant (e.g. 30 s before an alarm). */
   seekBefore(t: number, ms: number): void {
-    void this.act({ action: "seek", t: t - ms });
+    // An alarm soon after the server started has less than `ms` of memory before it: start at the oldest moment
+    // kept (a second inside it, as memory rolls forward) rather than be refused.
+    void this.act({ action: "seek", t: Math.max(t - ms, Math.min(t, this.horizon + 1000)) });
   }
 
   private stepEvent(dir: 1 | -1): void {
