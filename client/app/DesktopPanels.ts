@@ -21,7 +21,7 @@ import type { Timeline } from "../ui/Timeline.ts";
 import type { FloatingTags } from "./FloatingTags.ts";
 import type { FollowPerson } from "./FollowPerson.ts";
 import type { Me } from "./me.ts";
-import { showPlantOffline } from "./pageChrome.ts";
+import { setPlaybackBadge, showPlantOffline } from "./pageChrome.ts";
 import type { RoomView } from "./RoomView.ts";
 import type { Selection } from "./Selection.ts";
 
@@ -83,6 +83,7 @@ export class DesktopPanels {
       showPlantOffline(state.offline ?? "");
       p.plantStatus.update(state);
       p.inspector.setViewTime(view.past ? view.at : 0);
+      setPlaybackBadge(view.past ? view.at : 0);
       p.inspector.update(view, view.at);
       const who = p.me();
       applyRoleGates(who.role);

@@ -5,8 +5,8 @@
  * person is offered to pull the seat or sit separately. The debug hook records when each takeover was
  * accepted and when this page was live.
  */
-import { Quaternion } from "@babylonjs/core/Maths/math.vector.js";
-import type { PlantScene } from "../scene/PlantScene.ts";
+import { Quaternion, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { PlantScene, SavedView } from "../scene/PlantScene.ts";
 import type { PlantSession, SessionEvents } from "../session/PlantSession.ts";
 import type { PresenceSender } from "../session/PresenceSender.ts";
 import type { InterestSender } from "../session/InterestSender.ts";
@@ -26,6 +26,8 @@ const wallNow = () => performance.timeOrigin + performance.now();
 
 export class HandoffFlow {
   private acceptedAt = 0;
+  /** The camera when this page gave its seat away: taking it back returns there. */
+  private viewWhenMoved: SavedView | null = null;
 
   constructor(
     private readonly session: PlantSession,
@@ -89,6 +91,7 @@ export class HandoffFlow {
 
   /** The seat went to another device. */
   moved(m: Arg<"onMoved">): void {
+    this.viewWhenMoved = this.scene.saveView();
     closeMoveDialog();
     this.sender.stop();
     // A headset handing its seat away leaves the immersive view, so the page's "Moved" dialog (and Take it back) shows.
@@ -103,17 +106,38 @@ export class HandoffFlow {
     if (this.xr.mode) await this.xr.exitAsync?.().catch(() => undefined);
   }
 
-  /** Start where the other device was: its last head pose becomes this camera's pose. */
+  /**
+   * Start where the other device was: its last head pose becomes this camera's viewpoint, in the mode this page
+   * is in (a laptop in orbit stays in orbit, looking from there). A page taking its own seat back returns to the
+   * mode and place it had when it gave the seat away.
+   */
   private startWhereTheOtherWas(fromDevice: string, draft: string): void {
     const { session, scene } = this;
     const seat = session.seatId ? this.roomView.room?.seats.get(session.seatId) : undefined;
-    if (seat) {
-      byId("btn-walk").setAttribute("aria-pressed", "true");
-      scene.setWalkMode(true);
-      scene.walk.position.set(seat.head.x, seat.head.y, seat.head.z);
-      scene.walk.rotationQuaternion = new Quaternion(seat.head.qx, seat.head.qy, seat.head.qz, seat.head.qw);
-      if (seat.selection) this.selection.select(seat.selection, false);
+    const mine = this.viewWhenMoved;
+    this.viewWhenMoved = null;
+    if (mine) {
+      scene.restoreView(mine);
+      byId("btn-walk").setAttribute("aria-pressed", String(mine.walking));
+    } else if (seat) {
+      const h = seat.head;
+      const eye = new Vector3(h.x, h.y, h.z);
+      const ahead = new Vector3(0, 0, -1).rotateByQuaternionToRef(
+        new Quaternion(h.qx, h.qy, h.qz, h.qw),
+        new Vector3(),
+      );
+      if (scene.scene.activeCamera === scene.walk) {
+        scene.walk.position.copyFrom(eye);
+        scene.walk.setTarget(eye.add(ahead));
+      } else {
+        // Orbit cannot look level or up (its beta limit): aim a little below eye height, the camera stays at the eye.
+        const target = eye.add(ahead.scale(10));
+        target.y = Math.min(target.y, eye.y - 0.6);
+        scene.orbit.setTarget(target);
+        scene.orbit.setPosition(eye);
+      }
     }
+    if (seat?.selection) this.selection.select(seat.selection, false);
     if (draft) byId<HTMLTextAreaElement>("note-text").dataset["draft"] = draft;
     toast(`Continuing here from ${fromDevice}.${draft ? " Your unfinished note is waiting in “Pin note”." : ""}`, 5000);
   }

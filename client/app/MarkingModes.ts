@@ -64,14 +64,24 @@ export class MarkingModes {
     return true;
   };
 
-  /** Ink: drag across an asset; points are kept in that asset's local frame. */
+  /**
+   * Ink: drag across an asset; points are kept in that asset's local frame. The stroke shows under the pointer as
+   * it is drawn, and a stroke that cannot land (started off every asset, or too short) says so instead of vanishing.
+   */
   private listenInk(): void {
     const { canvas, scene, marks, session } = this;
+    const trail = new InkTrail(canvas);
     canvas.addEventListener("pointerdown", (e) => {
       if (this.mode !== "ink") return;
-      const hit = scene.pickAt(e.offsetX, e.offsetY);
-      if (!hit?.twin) return;
+      const hit = scene.pickAssetNear(e.offsetX, e.offsetY);
+      if (!hit) {
+        toast("Ink sticks to an asset: start the stroke on one (it turns the pointer into a pen over it).");
+        return;
+      }
       this.stroke = { twin: hit.twin, pts: [] };
+      const local = marks.localOffset(hit.twin, hit.point);
+      if (local) this.stroke.pts.push(...local);
+      trail.start(e.offsetX, e.offsetY);
       canvas.setPointerCapture(e.pointerId);
     });
     canvas.addEventListener("pointermove", (e) => {
@@ -82,17 +92,58 @@ export class MarkingModes {
       const hit = scene.pickAt(e.offsetX, e.offsetY);
       if (!hit) return;
       const local = marks.localOffset(stroke.twin, hit.point);
-      if (local) stroke.pts.push(...local);
+      if (local) {
+        stroke.pts.push(...local);
+        trail.add(e.offsetX, e.offsetY);
+      }
     });
     canvas.addEventListener("pointerup", () => {
       if (this.mode !== "ink" || !this.stroke) return;
       const s = this.stroke;
       this.stroke = null;
-      if (s.pts.length < 6) return;
+      trail.clear();
+      if (s.pts.length < 6) {
+        toast(`That stroke on ${s.twin} was too short to keep: drag across the asset.`);
+        return;
+      }
       const offset: [number, number, number] = [s.pts[0]!, s.pts[1]!, s.pts[2]!];
       askNoteText("Ink mark", `On ${s.twin} (optional note)`, async (text) => {
         await session.ask("annotate", { kind: "ink", twin: s.twin, offset, text, points: s.pts });
       });
     });
+  }
+}
+
+/** The stroke being drawn, on a flat layer over the 3D view (the saved mark appears in 3D once the room has it). */
+class InkTrail {
+  private readonly svg: SVGSVGElement;
+  private readonly line: SVGPolylineElement;
+  private points = "";
+
+  constructor(canvas: HTMLCanvasElement) {
+    const ns = "http://www.w3.org/2000/svg";
+    this.svg = document.createElementNS(ns, "svg");
+    this.svg.id = "ink-trail";
+    this.svg.setAttribute("aria-hidden", "true");
+    this.line = document.createElementNS(ns, "polyline");
+    this.svg.appendChild(this.line);
+    canvas.insertAdjacentElement("afterend", this.svg);
+  }
+
+  start(x: number, y: number): void {
+    this.points = `${x},${y}`;
+    this.line.setAttribute("points", this.points);
+    this.svg.classList.add("on");
+  }
+
+  add(x: number, y: number): void {
+    this.points += ` ${x},${y}`;
+    this.line.setAttribute("points", this.points);
+  }
+
+  clear(): void {
+    this.points = "";
+    this.line.setAttribute("points", "");
+    this.svg.classList.remove("on");
   }
 }

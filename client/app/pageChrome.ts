@@ -11,7 +11,26 @@ export function showLoading(fraction: number | null, text?: string): void {
   box.setAttribute("aria-valuenow", String(pct ?? 0));
 }
 
+/** What the badge knows: the connection, and the time the page shows when it plays the past (0 = live). */
+const badge = { state: "offline" as ConnectionState, playbackAt: 0 };
+
 export function setConnection(state: ConnectionState, detail?: string): void {
+  badge.state = state;
+  paintBadge();
+  if (detail && state !== "live") toast(detail);
+}
+
+/**
+ * The page shows the room's past (`at`, ms) or live (0). A badge saying "live" over values from ten minutes ago
+ * misleads, so while connected it says PLAYBACK and the time shown instead.
+ */
+export function setPlaybackBadge(at: number): void {
+  if (at === badge.playbackAt) return;
+  badge.playbackAt = at;
+  paintBadge();
+}
+
+function paintBadge(): void {
   const c = byId("conn");
   const text: Record<ConnectionState, string> = {
     offline: "offline",
@@ -20,9 +39,11 @@ export function setConnection(state: ConnectionState, detail?: string): void {
     reconnecting: "reconnecting…",
     closed: "disconnected",
   };
-  c.textContent = text[state];
-  c.className = `conn ${state}`;
-  if (detail && state !== "live") toast(detail);
+  const past = badge.state === "live" && badge.playbackAt > 0;
+  c.textContent = past
+    ? `PLAYBACK ${new Date(badge.playbackAt).toLocaleTimeString([], { hour12: false })}`
+    : text[badge.state];
+  c.className = `conn ${past ? "playback" : badge.state}`;
 }
 
 /** The plant's own data source (its broker) is away: values shown are the last known ones. */

@@ -37,6 +37,10 @@ export function createRoomPanels(
       },
     },
     dataToken,
+    (id) => {
+      const t = model.twins.find((x) => x.id === id);
+      return t ? `${id} ${t.name}` : id;
+    },
   );
   const alarms = new Alarms(model, {
     replay: (activeAt) => timeline.seekBefore(activeAt, REPLAY_LEAD),

@@ -30,6 +30,7 @@ import "@babylonjs/core/Culling/ray.js";
 import "@babylonjs/core/Meshes/thinInstanceMesh.js";
 import type { PlantModel } from "../../shared/plant.ts";
 import { buildAreaLayout } from "./AreaLayout.ts";
+import { clearLine, firstHit, roomAround } from "./cameraClearance.ts";
 
 export const STATUS_COLORS: readonly [number, number, number][] = [
   [0.18, 0.8, 0.44], // normal
@@ -50,6 +51,16 @@ export interface TwinNode {
   footprint: number;
   /** Line-like assets (pipes) get their disc under the label, not at the centre of their bounds. */
   linear: boolean;
+}
+
+/** How far (CSS px) a pin or ink start may miss an asset and still land on it. */
+export const SNAP_TOLERANCE_PX = 8;
+
+/** A camera pose to return to: which mode, and where each camera was. */
+export interface SavedView {
+  walking: boolean;
+  orbit: { alpha: number; beta: number; radius: number; target: Vector3 };
+  walk: { position: Vector3; target: Vector3 };
 }
 
 export class PlantScene {
@@ -172,13 +183,52 @@ export class PlantScene {
     this.resetView();
   }
 
+  /**
+   * The home view: the plant framed from outside, from the first direction with a clear line to its centre,
+   * and a walk spot with room around it that sees the centre (a fixed spot can land behind a pillar).
+   */
   resetView(): void {
-    this.orbit.target.copyFrom(this.plantCenter);
-    this.orbit.alpha = -Math.PI / 2.3;
+    const c = this.plantCenter;
+    const R = this.plantRadius;
+    this.orbit.target.copyFrom(c);
     this.orbit.beta = 0.78;
-    this.orbit.radius = this.plantRadius * 1.6;
-    this.walk.position.set(this.plantCenter.x, 1.7, this.plantCenter.z - this.plantRadius * 0.8);
-    this.walk.setTarget(new Vector3(this.plantCenter.x, 1.4, this.plantCenter.z));
+    this.orbit.radius = R * 1.6;
+    const focus = new Vector3(c.x, 1.4, c.z);
+    const turns = [0, 0.5, -0.5, 1, -1, 1.6, -1.6, 2.3, -2.3, Math.PI];
+    const orbitAlpha = turns.find((t) => {
+      // Where the orbit camera sits for this alpha (ArcRotateCamera's own spherical formula).
+      const a = -Math.PI / 2.3 + t;
+      const b = this.orbit.beta;
+      const r = this.orbit.radius;
+      const eye = new Vector3(
+        c.x + r * Math.cos(a) * Math.sin(b),
+        r * Math.cos(b),
+        c.z + r * Math.sin(a) * Math.sin(b),
+      );
+      return clearLine(this.scene, eye, focus);
+    });
+    this.orbit.alpha = -Math.PI / 2.3 + (orbitAlpha ?? 0);
+    // The walk spot: of the places around the plant with room to stand and a clear view to its centre, the one that
+    // sees the most assets.
+    let best: Vector3 | null = null;
+    let bestSeen = -1;
+    for (const dist of [0.8, 0.6, 1.0]) {
+      for (const t of turns) {
+        const a = -Math.PI / 2 + t;
+        const p = new Vector3(c.x + Math.cos(a) * R * dist, 1.7, c.z + Math.sin(a) * R * dist);
+        if (!roomAround(this.scene, p, 1)) continue;
+        // The middle of the view is the plant, not a pillar or a wall: the first thing toward the centre is an asset.
+        const blocker = firstHit(this.scene, p, focus);
+        if (blocker && this.twinOf(blocker) === null) continue;
+        const seen = this.assetsSeenFrom(p);
+        if (seen > bestSeen) {
+          best = p;
+          bestSeen = seen;
+        }
+      }
+    }
+    this.walk.position.copyFrom(best ?? new Vector3(c.x, 1.7, c.z - R * 0.8));
+    this.walk.setTarget(focus);
   }
 
   /**
@@ -205,7 +255,14 @@ export class PlantScene {
       sky,
       ...this.scene.meshes.filter((m) => m.name.startsWith("_environment") || m.parent?.name === "_environment"),
     );
-    this.scene.environmentTexture = probe.cubeTexture;
+    // The probe's own render must not read its target: metals in its render list sample the environment texture,
+    // and sampling the cube being drawn is a WebGL feedback loop (six warnings, one per face). So the probe
+    // renders its one time with no environment set, and becomes the environment once its last face is drawn.
+    const done = probe.cubeTexture.onAfterRenderObservable.add((face) => {
+      if (face !== 5) return;
+      probe.cubeTexture.onAfterRenderObservable.remove(done);
+      this.scene.environmentTexture = probe.cubeTexture;
+    });
     this.scene.environmentIntensity = 0.9;
     sky.setEnabled(true);
   }
@@ -293,7 +350,9 @@ export class PlantScene {
       const hit = this.pickAt(this.scene.pointerX, this.scene.pointerY);
       const twin = hit?.twin ?? null;
       if (this.onTapOverride) {
-        if (this.onTapOverride(twin && hit ? { twin, point: hit.point.clone() } : null)) return;
+        // Placing a pin forgives a near miss: the asset a few pixels away is the one meant.
+        const near = this.pickAssetNear(this.scene.pointerX, this.scene.pointerY);
+        if (this.onTapOverride(near ? { twin: near.twin, point: near.point.clone() } : null)) return;
       }
       this.onPick(twin);
     });
@@ -316,6 +375,24 @@ export class PlantScene {
     return { twin: this.twinOf(r.pickedMesh), point: r.pickedPoint };
   }
 
+  /**
+   * The asset under a screen position, forgiving a near miss: when the exact ray finds no asset (a thin pipe, the
+   * edge of a valve), rings of rays up to `tolerance` CSS px around it are tried, nearest first.
+   */
+  pickAssetNear(x: number, y: number, tolerance = SNAP_TOLERANCE_PX): { twin: string; point: Vector3 } | null {
+    const exact = this.pickAt(x, y);
+    if (exact?.twin) return { twin: exact.twin, point: exact.point };
+    for (let r = 2; r <= tolerance; r += 2) {
+      const steps = Math.max(8, Math.round(r * 2));
+      for (let i = 0; i < steps; i++) {
+        const a = (i / steps) * Math.PI * 2;
+        const hit = this.pickAt(x + Math.cos(a) * r, y + Math.sin(a) * r);
+        if (hit?.twin) return { twin: hit.twin, point: hit.point };
+      }
+    }
+    return null;
+  }
+
   /** Where an asset's centre appears on screen (CSS px), or null when it is behind the camera. */
   screenOf(twinId: string): { x: number; y: number } | null {
     const t = this.twins.get(twinId);
@@ -333,6 +410,41 @@ export class PlantScene {
     if (p.z <= 0 || p.z >= 1) return null;
     const k = this.canvas.clientWidth / e.getRenderWidth();
     return { x: p.x * k, y: p.y * k };
+  }
+
+  /** How many assets a person standing at `eye` sees (the first thing on the line to its centre is the asset). */
+  assetsSeenFrom(eye: Vector3): number {
+    let n = 0;
+    for (const t of this.twinList) {
+      const m = firstHit(this.scene, eye, t.center);
+      if (m && this.twinOf(m) === t.id) n++;
+    }
+    return n;
+  }
+
+  /** The camera as it is now, to come back to (after following someone, after handing the seat away). */
+  saveView(): SavedView {
+    const w = this.walk;
+    return {
+      walking: this.scene.activeCamera === w,
+      orbit: {
+        alpha: this.orbit.alpha,
+        beta: this.orbit.beta,
+        radius: this.orbit.radius,
+        target: this.orbit.target.clone(),
+      },
+      walk: { position: w.position.clone(), target: w.getTarget().clone() },
+    };
+  }
+
+  restoreView(v: SavedView): void {
+    this.setWalkMode(v.walking);
+    this.orbit.target.copyFrom(v.orbit.target);
+    this.orbit.alpha = v.orbit.alpha;
+    this.orbit.beta = v.orbit.beta;
+    this.orbit.radius = v.orbit.radius;
+    this.walk.position.copyFrom(v.walk.position);
+    this.walk.setTarget(v.walk.target);
   }
 
   setWalkMode(on: boolean): void {

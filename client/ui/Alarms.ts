@@ -3,17 +3,11 @@
  * acknowledge, shelve (with a reason) and "show me" for roles that may act.
  * Rebuilt only when the alarm set changes; messages are rendered as text.
  */
+import { alarmStateWords } from "../../shared/alarmWords.ts";
 import type { PlantModel } from "../../shared/plant.ts";
 import { can } from "../../shared/permissions.ts";
 import type { AlarmState, TwinView } from "../../shared/state.ts";
 import { byId, el, toast } from "./dom.ts";
-
-const STATE_LABEL: Record<string, string> = {
-  "unack-active": "active · unacknowledged",
-  "ack-active": "active · acknowledged",
-  "rtn-unack": "cleared · unacknowledged",
-  normal: "normal",
-};
 
 export interface AlarmActions {
   ack(id: string): Promise<void>;
@@ -134,7 +128,7 @@ export class Alarms {
         ? ` · acknowledged by ${a.ackedBy}`
         : "";
     const msg = el("span", "msg");
-    msg.appendChild(el("span", "state", STATE_LABEL[a.state] ?? a.state));
+    msg.appendChild(el("span", "state", alarmStateWords(a.state)));
     msg.appendChild(document.createTextNode(` · ${when} · ${a.message}${extra}`));
     li.appendChild(msg);
     return li;

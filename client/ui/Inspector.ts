@@ -1,12 +1,13 @@
 /** The asset inspector: every live point of the selected asset with unit, quality and age. */
+import { alarmStateWords } from "../../shared/alarmWords.ts";
 import type { PlantModel, TwinDef, TypeDef } from "../../shared/plant.ts";
 import type { TwinView } from "../../shared/state.ts";
 import { QUALITY_NAMES, Severity, severityOf } from "../../shared/status.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { byId, el } from "./dom.ts";
+import { drawSparkChart } from "./sparkChart.ts";
 import { formatAge, formatQualityCode, formatValue, structuredRows } from "./format.ts";
-import { FORECAST_CHART_MS, TwinForecast, type PointForecast } from "../../shared/forecast.ts";
-import { drawGhost, ghostRange } from "./forecastGhost.ts";
+import { FORECAST_CHART_MS, TwinForecast } from "../../shared/forecast.ts";
 import { alarmForecastText } from "./forecastText.ts";
 
 export class Inspector {
@@ -70,8 +71,9 @@ export class Inspector {
           const h = (await res.json()) as { ts: number[]; v: number[] };
           const cell = this.cells[i];
           const f = ahead?.points[p.name];
-          const t1 = this.viewTime ? to : to + FORECAST_CHART_MS;
-          if (cell && seq === this.sparkSeq) drawSparkline(cell.spark, h.ts, h.v, to - 5 * 60_000, t1, p.limits, f);
+          // The past is not forecast: during playback the chart ends at the room's instant.
+          const next = f && !this.viewTime ? { forecast: f, until: to + FORECAST_CHART_MS } : undefined;
+          if (cell && seq === this.sparkSeq) drawSparkChart(cell.spark, p, h.ts, h.v, to - 5 * 60_000, to, next);
         } catch {
           // A missed refresh leaves the previous line; the next one tries again.
         }
@@ -124,9 +126,9 @@ export class Inspector {
       const age = el("td", "muted", "");
       const sparkCell = el("td", "spark");
       const spark = el("canvas");
-      spark.width = 150;
-      spark.height = 20;
-      spark.setAttribute("aria-label", `${p.displayName}, last 5 minutes and the forecast`);
+      spark.width = 160;
+      spark.height = 42;
+      spark.setAttribute("aria-label", `${p.displayName}, last 5 minutes`);
       sparkCell.appendChild(spark);
       row.append(v, sparkCell, q, age);
       return { v, q, age, row, spark };
@@ -153,7 +155,7 @@ export class Inspector {
           el(
             "li",
             a.state === "unack-active" || a.state === "rtn-unack" ? "unack" : "",
-            `${a.rule}: ${a.message} (${a.state})`,
+            `${a.message} · ${alarmStateWords(a.state)}`,
           ),
         ),
       );
@@ -217,41 +219,4 @@ function renderTable(cell: HTMLTableCellElement, json: string | undefined): void
     table.appendChild(tr);
   }
   cell.replaceChildren(table);
-}
-
-/** Draw a sparkline with the warning/alarm band shaded when the point has limits. */
-function drawSparkline(
-  c: HTMLCanvasElement,
-  ts: number[],
-  v: number[],
-  t0: number,
-  t1: number,
-  limits?: { highWarning?: number; highAlarm?: number; lowWarning?: number; lowAlarm?: number },
-  ahead?: PointForecast,
-): void {
-  const g = c.getContext("2d");
-  if (!g) return;
-  g.clearRect(0, 0, c.width, c.height);
-  if (v.length < 2) return;
-  let lo = Math.min(...v);
-  let hi = Math.max(...v);
-  if (ahead) [lo, hi] = ghostRange(ahead, lo, hi);
-  if (hi - lo < 1e-9) {
-    lo -= 1;
-    hi += 1;
-  }
-  const x = (t: number) => ((t - t0) / (t1 - t0)) * (c.width - 2) + 1;
-  const y = (val: number) => c.height - 2 - ((val - lo) / (hi - lo)) * (c.height - 4);
-  const hw = limits?.highWarning;
-  if (hw !== undefined && hw < hi) {
-    g.fillStyle = "rgba(241, 196, 15, 0.18)";
-    g.fillRect(0, 0, c.width, Math.max(0, y(hw)));
-  }
-  g.strokeStyle = "#7fb8ff";
-  g.lineWidth = 1.2;
-  g.beginPath();
-  v.forEach((val, i) => (i === 0 ? g.moveTo(x(ts[i]!), y(val)) : g.lineTo(x(ts[i]!), y(val))));
-  g.stroke();
-  if (ahead) drawGhost(g, ahead, x, y, { t: ts[ts.length - 1]!, v: v[v.length - 1]! });
-  c.dataset["forecast"] = ahead ? "shown" : "";
 }

@@ -8,15 +8,9 @@
 import { can } from "../../shared/permissions.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
-import { byId, el } from "./dom.ts";
-
-export interface TimelineEvent {
-  ts: number;
-  kind: string;
-  actor: string;
-  subject: string;
-  twin: string | null;
-}
+import { askText } from "./askText.ts";
+import { byId, el, toast } from "./dom.ts";
+import { hhmmss, markTitle, type TimelineEvent } from "./timelineWords.ts";
 
 export interface TimelineActions {
   playback(
@@ -24,10 +18,6 @@ export interface TimelineActions {
       { action: "seek"; t: number } | { action: "play"; speed: 1 | 4 | 16 } | { action: "pause" } | { action: "live" },
   ): Promise<void>;
   bookmark(name: string, t: number): Promise<void>;
-}
-
-function hhmmss(t: number): string {
-  return new Date(t).toLocaleTimeString([], { hour12: false });
 }
 
 export class Timeline {
@@ -41,6 +31,8 @@ export class Timeline {
     private readonly plantId: string,
     private readonly actions: TimelineActions,
     private readonly token: TokenSource,
+    /** An asset in words ("P401 Feed pump") for the marks' tooltips. */
+    private readonly twinName: (id: string) => string = (id) => id,
   ) {
     const bar = el("div");
     bar.id = "timeline";
@@ -64,12 +56,18 @@ export class Timeline {
     const self = this.button("tl-self", "Leave playback", "See live values yourself while the room plays back");
     const mark = this.button("tl-bookmark", "Bookmark", "Name this moment for everyone (a playback target)");
     mark.addEventListener("click", () => {
-      const name = prompt("Name this moment", new Date(this.current || Date.now()).toLocaleTimeString());
-      if (name?.trim())
-        void this.actions.bookmark(name.trim(), this.current || Date.now()).then(
-          () => this.refresh(),
-          () => {},
-        );
+      // The moment is the one on screen when the button was pressed, not when the name was typed.
+      const t = this.current || Date.now();
+      askText({
+        title: "Bookmark this moment",
+        label: "Name",
+        value: hhmmss(t),
+        maxLength: 80,
+        save: async (name) => {
+          await this.actions.bookmark(name, t);
+          await this.refresh();
+        },
+      });
     });
     bar.append(label, prev, pause, ...speeds, next, wrap, live, self, mark);
     document.body.appendChild(bar);
@@ -110,12 +108,15 @@ export class Timeline {
   }
 
   private async act(msg: Parameters<TimelineActions["playback"]>[0]): Promise<void> {
-    await this.actions.playback(msg).catch(() => {});
+    // A refusal (before working memory, no playback role) is said, not swallowed.
+    await this.actions.playback(msg).catch((e: Error) => toast(e.message));
   }
 
   /** Seek to `ms` before an instant (e.g. 30 s before an alarm). */
   seekBefore(t: number, ms: number): void {
-    void this.act({ action: "seek", t: t - ms });
+    // An alarm soon after the server started has less than `ms` of memory before it: start at the oldest moment
+    // kept (a second inside it, as memory rolls forward) rather than be refused.
+    void this.act({ action: "seek", t: Math.max(t - ms, Math.min(t, this.horizon + 1000)) });
   }
 
   private stepEvent(dir: 1 | -1): void {
@@ -156,7 +157,7 @@ export class Timeline {
         .map((e) => {
           const m = el("span", `tl-mark ${e.kind.replace(".", "-")}`);
           m.style.left = `${(((e.ts - this.horizon) / span) * 100).toFixed(2)}%`;
-          m.title = `${hhmmss(e.ts)} ${e.kind} ${e.twin ?? e.subject} (${e.actor})`;
+          m.title = markTitle(e, this.twinName);
           return m;
         }),
     );

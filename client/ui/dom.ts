@@ -21,6 +21,10 @@ export function toast(message: string, ms = 6000): void {
   const t = byId("toast");
   t.textContent = message;
   t.hidden = false;
+  // Above the timeline (its height changes as its buttons wrap), never over its controls.
+  const bar = document.getElementById("timeline");
+  const top = bar && !bar.hidden ? bar.getBoundingClientRect().top : 0;
+  t.style.bottom = top > 0 ? `${Math.round(window.innerHeight - top + 8)}px` : "";
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => (t.hidden = true), ms);
 }

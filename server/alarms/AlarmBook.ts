@@ -118,7 +118,7 @@ export class AlarmBook {
   }
 
   shelve(id: string, actor: Actor, durationMs: number, reason: string): JournaledAction {
-    return this.act(id, (a) => shelve(a, actor.name, this.now(), durationMs, reason), actor, { reason });
+    return this.act(id, (a) => shelve(a, actor.name, this.now(), durationMs, reason), actor, { reason, durationMs });
   }
 
   unshelve(id: string, actor: Actor): JournaledAction {

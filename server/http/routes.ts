@@ -281,6 +281,9 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         actor: e.actor,
         subject: e.subject,
         twin: e.data["twin"] ?? null,
+        // What the timeline's tooltips say in words: the alarm's message, the device a seat moved to.
+        message: typeof e.data["message"] === "string" ? e.data["message"] : null,
+        to: typeof e.data["to"] === "string" ? e.data["to"] : null,
       })),
     });
   });
@@ -320,7 +323,7 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       if (i === undefined) return [];
       const def = rt.twin.points[i]!.def;
       const r = rt.twin.rangeOf(i, from, to, 600);
-      return [{ key, name: `${t} ${def.displayName}`, unit: def.symbol, ts: r.ts, v: r.v }];
+      return [{ key, name: `${t} ${def.displayName}`, unit: def.symbol, decimals: def.decimals, ts: r.ts, v: r.v }];
     });
     const collaboration = rt.store
       .query({
@@ -355,6 +358,7 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         id: alarmId.data,
         rule: text(first.data["rule"]),
         twin,
+        twinName: rt.plant.model.twins.find((x) => x.id === twin)?.name ?? "",
         message: text(first.data["message"]),
         activeAt: first.ts,
         state: text(lifecycle.at(-1)?.data["state"]),

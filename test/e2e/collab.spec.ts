@@ -68,7 +68,7 @@ test("two people in one plant: avatars move, pointers and selections are shared,
   await a.click("#btn-share");
   await expect(b.locator("#inspector-title")).toContainText("HX201");
 
-  // B follows A: B's camera goes to A's viewpoint.
+  // B follows A: B's camera rides just behind A's viewpoint (not inside A's head).
   await b.click(`#participant-list button[data-follow="${adaId}"]`);
   await expect.poll(() => b.evaluate(() => window.__gemba!.following())).toBe(adaId);
   await expect
@@ -78,9 +78,10 @@ test("two people in one plant: avatars move, pointers and selections are shared,
         const c = window.__gemba!.scene()!.scene.activeCamera!.globalPosition;
         return [c.x, c.y, c.z];
       });
-      return Math.hypot(cam[0]! - head[0]!, cam[1]! - head[1]!, cam[2]! - head[2]!);
+      const d = Math.hypot(cam[0]! - head[0]!, cam[1]! - head[1]!, cam[2]! - head[2]!);
+      return d > 0.5 && d < 3.5 ? "just behind" : d;
     })
-    .toBeLessThan(0.5);
+    .toBe("just behind");
   await b.keyboard.press("Escape");
 
   // A pins a note on T201 by clicking it; B sees it in the list and as a tag, rendered as text.

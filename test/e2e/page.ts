@@ -4,10 +4,12 @@ import { expect, type Page } from "@playwright/test";
 export interface PageWatch {
   offOrigin: string[];
   errors: string[];
+  /** Console warnings (a WebGL feedback loop, a deprecated call): a quiet page has none. */
+  warnings: string[];
 }
 
 export function watchPage(page: Page, origin: string): PageWatch {
-  const w: PageWatch = { offOrigin: [], errors: [] };
+  const w: PageWatch = { offOrigin: [], errors: [], warnings: [] };
   page.on("request", (req) => {
     const u = req.url();
     if (u.startsWith("data:") || u.startsWith("blob:")) return;
@@ -15,6 +17,7 @@ export function watchPage(page: Page, origin: string): PageWatch {
   });
   page.on("console", (msg) => {
     if (msg.type() === "error") w.errors.push(msg.text());
+    else if (msg.type() === "warning") w.warnings.push(msg.text());
   });
   page.on("pageerror", (err) => w.errors.push(String(err)));
   return w;

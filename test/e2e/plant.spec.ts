@@ -90,7 +90,7 @@ test("a simulator fault raises an alarm in the alarms panel, and an operator ack
   expect(res.status()).toBe(201);
   const row = page.locator('#alarm-list li[data-alarm="limit.suctionPressure:P401"]');
   await expect(row).toBeVisible({ timeout: 60_000 });
-  await expect(row).toContainText("active · unacknowledged");
+  await expect(row).toContainText("Active, not acknowledged");
   await expect(page.locator('.label[data-twin="P401"]')).toHaveClass(/s2/);
   await row.getByRole("button", { name: "Ack" }).click();
   await expect(row).toContainText("acknowledged by Operator");
