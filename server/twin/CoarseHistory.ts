@@ -36,19 +36,21 @@ export class CoarseHistory {
   }
 
   private idx(i: number): number {
-    return (this.head + i) % this.capacity;
+    const k = this.head + i;
+    return k >= this.capacity ? k - this.capacity : k;
   }
 
   add(ts: number, v: number): void {
     const b = Math.floor(ts / this.bucketMs) * this.bucketMs;
     let k: number;
-    if (this.n === 0 || b > this.start[this.idx(this.n - 1)]!) {
+    const newest = this.n === 0 ? -1 : this.idx(this.n - 1);
+    if (newest < 0 || b > this.start[newest]!) {
       if (this.n < this.capacity) {
         k = this.idx(this.n);
         this.n++;
       } else {
         k = this.head;
-        this.head = (this.head + 1) % this.capacity;
+        this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
       }
       this.start[k] = b;
       this.min[k] = v;
@@ -57,6 +59,8 @@ export class CoarseHistory {
       this.count[k] = 0;
       this.last[k] = v;
       this.lastTs[k] = ts;
+    } else if (b === this.start[newest]) {
+      k = newest; // the usual case: a sample for the current minute, no search
     } else {
       const i = this.find(b);
       if (i < 0) return; // older than the tier keeps, or a gap bucket that was never opened

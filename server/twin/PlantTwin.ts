@@ -58,12 +58,31 @@ export interface PlantTwinOptions {
   coarseBucketMs?: number;
 }
 
+/** contribution(): the point says nothing about its twin, or makes it unknown; else its severity (>= 0). */
+const SILENT = -2;
+const UNKNOWN = -1;
+const UNSEEN = -3;
+
+/** What one point gives its twin's asset status. */
+function contribution(p: PointSlot): number {
+  // A DTDL Property nobody has bound yet (a rated power, a serial number) says nothing about the asset's health.
+  if (p.receivedAt === 0 && p.def.kind === "property") return SILENT;
+  if (p.receivedAt === 0 || p.stale || p.q === Quality.BAD) return UNKNOWN;
+  return p.severity;
+}
+
 export class PlantTwin {
   readonly points: PointSlot[] = [];
   readonly twins: TwinSlot[] = [];
   private readonly byKey = new Map<string, number>();
   private readonly twinByKey = new Map<string, number>();
-  private readonly listeners = new Set<TwinListener>();
+  /** An array, copied on (un)subscribe: iterating it per sample costs no iterator object, and a listener may unsubscribe mid-loop. */
+  private listeners: readonly TwinListener[] = [];
+  /**
+   * What each point last gave its twin's status (contribution()), as seen by the last refreshStatus of that twin;
+   * UNSEEN until then. A sample that leaves it unchanged cannot change the twin's status, so the refresh is skipped.
+   */
+  private readonly contrib: Int8Array;
   readonly horizonMs: number;
   readonly coarseHorizonMs: number;
   /** Plant time: the newest source timestamp accepted so far (rules run on this clock, so replays and catch-up are exact). */
@@ -80,6 +99,9 @@ export class PlantTwin {
     const buckets = Math.max(2, Math.ceil((opts.coarseHorizonMs ?? 12 * 3600_000) / bucketMs));
     this.coarseHorizonMs = buckets * bucketMs;
     const types = new Map(model.types.map((t) => [t.id, t]));
+    let count = 0;
+    for (const tw of model.twins) count += types.get(tw.type)?.points.length ?? 0;
+    this.contrib = new Int8Array(count).fill(UNSEEN);
     for (const tw of model.twins) {
       const ti = this.twins.length;
       const slot: TwinSlot = { id: tw.id, points: [], status: AssetStatus.UNKNOWN };
@@ -119,8 +141,10 @@ export class PlantTwin {
   }
 
   subscribe(l: TwinListener): () => void {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
+    if (!this.listeners.includes(l)) this.listeners = [...this.listeners, l];
+    return () => {
+      this.listeners = this.listeners.filter((x) => x !== l);
+    };
   }
 
   /**
@@ -161,8 +185,9 @@ export class PlantTwin {
     p.receivedAt = now;
     p.stale = false;
     if (ts > this.latestTs) this.latestTs = ts;
-    for (const l of this.listeners) l.point(index);
-    this.refreshStatus(p.twin);
+    const ls = this.listeners;
+    for (let k = 0; k < ls.length; k++) ls[k]!.point(index);
+    if (contribution(p) !== this.contrib[index]) this.refreshStatus(p.twin);
     return "applied";
   }
 
@@ -211,14 +236,10 @@ export class PlantTwin {
     let worst: Severity = Severity.NORMAL;
     let unknown = false;
     for (const i of t.points) {
-      const p = this.points[i]!;
-      // A DTDL Property nobody has bound yet (a rated power, a serial number) says nothing about the asset's health.
-      if (p.receivedAt === 0 && p.def.kind === "property") continue;
-      if (p.receivedAt === 0 || p.stale || p.q === Quality.BAD) {
-        unknown = true;
-        continue;
-      }
-      if (p.severity > worst) worst = p.severity;
+      const c = contribution(this.points[i]!);
+      this.contrib[i] = c;
+      if (c === UNKNOWN) unknown = true;
+      else if (c > worst) worst = c as Severity;
     }
     const s = combineStatus(worst, unknown);
     if (s !== t.status) {

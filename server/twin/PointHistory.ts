@@ -24,8 +24,10 @@ export class PointHistory {
     return this.capacity * 17;
   }
 
+  // A compare instead of `%`: this runs several times per sample on the ingest path (measured in the profile).
   private idx(i: number): number {
-    return (this.start + i) % this.capacity;
+    const k = this.start + i;
+    return k >= this.capacity ? k - this.capacity : k;
   }
 
   get oldest(): number | undefined {
@@ -84,7 +86,7 @@ export class PointHistory {
       this.ts[this.start] = ts;
       this.vs[this.start] = value;
       this.qs[this.start] = q;
-      this.start = (this.start + 1) % this.capacity;
+      this.start = this.start + 1 === this.capacity ? 0 : this.start + 1;
     }
   }
 
