@@ -194,7 +194,9 @@ export class PlantIngest {
   }
 
   private count(topic: string, outcome: IngestOutcome): IngestOutcome {
-    this.counters[outcome]++;
+    // The usual outcome by name: a keyed store with a variable name costs more per message.
+    if (outcome === "applied") this.counters.applied++;
+    else this.counters[outcome]++;
     const t = this.tally;
     // Keep-alives, metadata and events are normal traffic: counted, not logged as rejections.
     if (outcome !== "applied" && t.detail && !QUIET.has(outcome)) this.opts.onReject?.(outcome, topic, t.detail);

@@ -6,7 +6,7 @@
  */
 import type { PlantModel, PointDef } from "../../shared/plant.ts";
 import { pointKey } from "../../shared/plant.ts";
-import { AssetStatus, combineStatus, Quality, Severity, severityOf } from "../../shared/status.ts";
+import { AssetStatus, combineStatus, Quality, Severity } from "../../shared/status.ts";
 import { PointHistory } from "./PointHistory.ts";
 import { CoarseHistory } from "./CoarseHistory.ts";
 
@@ -83,6 +83,12 @@ export class PlantTwin {
    * UNSEEN until then. A sample that leaves it unchanged cannot change the twin's status, so the refresh is skipped.
    */
   private readonly contrib: Int8Array;
+  /**
+   * Each point's limits as numbers (lowAlarm, lowWarning, highWarning, highAlarm; ±Infinity when not set), 4 per point.
+   * Reading them from the limits objects, whose shapes differ from point to point, was measured as the larger part of
+   * apply(); the comparisons are those of severityOf (shared/status.ts), which a unit test holds them to.
+   */
+  private readonly limits: Float64Array;
   readonly horizonMs: number;
   readonly coarseHorizonMs: number;
   /** Plant time: the newest source timestamp accepted so far (rules run on this clock, so replays and catch-up are exact). */
@@ -102,6 +108,7 @@ export class PlantTwin {
     let count = 0;
     for (const tw of model.twins) count += types.get(tw.type)?.points.length ?? 0;
     this.contrib = new Int8Array(count).fill(UNSEEN);
+    this.limits = new Float64Array(count * 4);
     for (const tw of model.twins) {
       const ti = this.twins.length;
       const slot: TwinSlot = { id: tw.id, points: [], status: AssetStatus.UNKNOWN };
@@ -110,6 +117,11 @@ export class PlantTwin {
       for (const def of types.get(tw.type)?.points ?? []) {
         const key = pointKey(tw.id, def.name);
         const cap = Math.max(16, Math.ceil((this.horizonMs / 1000 / def.period) * 1.25));
+        const l = def.limits ?? {};
+        this.limits.set(
+          [l.lowAlarm ?? -Infinity, l.lowWarning ?? -Infinity, l.highWarning ?? Infinity, l.highAlarm ?? Infinity],
+          this.points.length * 4,
+        );
         this.byKey.set(key, this.points.length);
         slot.points.push(this.points.length);
         this.points.push({
@@ -160,8 +172,17 @@ export class PlantTwin {
     if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return kept ? "late" : "too-old";
     p.value = value;
     p.ts = ts;
-    p.severity = severityOf(value, p.def.limits);
+    p.severity = this.severityAt(index, value);
     return this.commit(index, q, code, ts, now);
+  }
+
+  /** severityOf(value, limits of point `index`), from the limits kept as numbers. */
+  severityAt(index: number, value: number): Severity {
+    const l = this.limits;
+    const o = index * 4;
+    if (value <= l[o]! || value >= l[o + 3]!) return Severity.ALARM;
+    if (value <= l[o + 1]! || value >= l[o + 2]!) return Severity.WARNING;
+    return Severity.NORMAL;
   }
 
   /**
