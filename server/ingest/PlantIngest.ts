@@ -194,7 +194,9 @@ export class PlantIngest {
   }
 
   private count(topic: string, outcome: IngestOutcome): IngestOutcome {
-    this.counters[outcome]++;
+    // The usual outcome by name: a keyed store with a variable name costs more per message.
+    if (outcome === "applied") this.counters.applied++;
+    else this.counters[outcome]++;
     const t = this.tally;
     // Keep-alives, metadata and events are normal traffic: counted, not logged as rejections.
     if (outcome !== "applied" && t.detail && !QUIET.has(outcome)) this.opts.onReject?.(outcome, topic, t.detail);
@@ -237,9 +239,10 @@ export class PlantIngest {
       return t.fail("oversized", `payload of ${payload.byteLength} bytes exceeds ${this.maxBytes}`);
     let doc: unknown;
     try {
+      // toString() without arguments is Node's direct UTF-8 path (no encoding lookup): measurably cheaper per message.
       const text = Buffer.isBuffer(payload)
-        ? payload.toString("utf8")
-        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
+        ? payload.toString()
+        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString();
       doc = JSON.parse(text);
     } catch {
       return t.fail("malformed", "payload is not valid JSON");
@@ -358,7 +361,9 @@ class MessageTally implements SampleSink {
 
   value(slot: number, v: number, ts: number, q: Quality, code: string): void {
     const o = this.ingest.applySample(slot, v, ts, q, code, false);
-    if (o === "applied" || !SAMPLE_ERRORS.has(o)) this.reason(o, "");
+    // Applied is the common case: counted without the rank and error lookups.
+    if (o === "applied") this.applied++;
+    else if (!SAMPLE_ERRORS.has(o)) this.reason(o, "");
   }
 
   status(slot: number, q: Quality, ts: number, code: string): void {

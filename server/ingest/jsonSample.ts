@@ -98,6 +98,11 @@ function unwrapVariant(v: unknown): unknown {
   return v;
 }
 
+/** An array, object or non-integer text: what only a structured or Enum point takes. */
+function isOther(v: unknown): boolean {
+  return (v !== null && typeof v === "object") || (typeof v === "string" && !INT_STRING.test(v));
+}
+
 /**
  * A value a number point cannot take but another point may: an array or object (a structured point, DTDL
  * Map/Array, keeps it as JSON) or a text that is not an integer (an Enum point maps its enum values).
@@ -113,16 +118,23 @@ export function readNonNumeric(
   msgTime: unknown,
   out: SampleOut,
 ): { raw: unknown; ok: boolean } | undefined {
-  const other = (v: unknown) => (v !== null && typeof v === "object") || (typeof v === "string" && !INT_STRING.test(v));
+  // A number (the common case) leaves at once: no closure or object is made per sample on the hot path.
+  if (typeof node === "number") return undefined;
   if (Array.isArray(node) || typeof node === "string") {
-    return other(node) ? { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) } : undefined;
+    return isOther(node) ? { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) } : undefined;
   }
   if (node === null || typeof node !== "object") return undefined;
   const o = node as Record<string, unknown>;
   if (Object.hasOwn(o, "Body") && Object.hasOwn(o, "Type")) return undefined; // an OPC UA Variant: readSample's
   if (!isSampleObject(o)) return { raw: node, ok: readSample(0, where, codes, msgQuality, msgTime, out) };
-  const key = VALUE_KEYS.find((k) => Object.hasOwn(o, k));
-  if (key === undefined || !other(o[key])) return undefined;
+  let key: string | undefined;
+  for (const k of VALUE_KEYS) {
+    if (Object.hasOwn(o, k)) {
+      key = k;
+      break;
+    }
+  }
+  if (key === undefined || !isOther(o[key])) return undefined;
   return { raw: o[key], ok: readSample({ ...o, [key]: 0 }, where, codes, msgQuality, msgTime, out) };
 }
 

@@ -2,15 +2,12 @@
  * The long, reduced-resolution tier of working memory: fixed-width time buckets
  * (default 1 minute) holding min, max, mean and last value, in a ring. Samples
  * arriving late into a bucket that still exists are folded in; older ones are dropped.
+ * A bucket's seven numbers sit next to each other in one Float64Array, so a sample touches one or two
+ * cache lines instead of seven (measured on the ingest path, where every sample lands here).
  */
 export class CoarseHistory {
-  private readonly start: Float64Array;
-  private readonly min: Float32Array;
-  private readonly max: Float32Array;
-  private readonly sum: Float64Array;
-  private readonly count: Uint32Array;
-  private readonly last: Float64Array;
-  private readonly lastTs: Float64Array;
+  /** STRIDE numbers per bucket: start, min, max, sum, count, last, lastTs. */
+  private readonly b: Float64Array;
   private head = 0;
   private n = 0;
 
@@ -18,58 +15,65 @@ export class CoarseHistory {
     readonly capacity: number,
     readonly bucketMs: number,
   ) {
-    this.start = new Float64Array(capacity);
-    this.min = new Float32Array(capacity);
-    this.max = new Float32Array(capacity);
-    this.sum = new Float64Array(capacity);
-    this.count = new Uint32Array(capacity);
-    this.last = new Float64Array(capacity);
-    this.lastTs = new Float64Array(capacity);
+    this.b = new Float64Array(capacity * STRIDE);
   }
 
   get bytes(): number {
-    return this.capacity * (8 + 4 + 4 + 8 + 4 + 8 + 8);
+    return this.capacity * STRIDE * 8;
   }
 
   get oldest(): number | undefined {
-    return this.n ? this.start[this.idx(0)] : undefined;
+    return this.n ? this.b[this.idx(0) * STRIDE + START] : undefined;
   }
 
   private idx(i: number): number {
-    return (this.head + i) % this.capacity;
+    const k = this.head + i;
+    return k >= this.capacity ? k - this.capacity : k;
   }
 
   add(ts: number, v: number): void {
-    const b = Math.floor(ts / this.bucketMs) * this.bucketMs;
-    let k: number;
-    if (this.n === 0 || b > this.start[this.idx(this.n - 1)]!) {
+    const b = this.b;
+    const bucket = Math.floor(ts / this.bucketMs) * this.bucketMs;
+    const newest = this.n === 0 ? -1 : this.idx(this.n - 1) * STRIDE;
+    let o: number;
+    if (newest < 0 || bucket > b[newest + START]!) {
+      let k: number;
       if (this.n < this.capacity) {
         k = this.idx(this.n);
         this.n++;
       } else {
         k = this.head;
-        this.head = (this.head + 1) % this.capacity;
+        this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
       }
-      this.start[k] = b;
-      this.min[k] = v;
-      this.max[k] = v;
-      this.sum[k] = 0;
-      this.count[k] = 0;
-      this.last[k] = v;
-      this.lastTs[k] = ts;
+      o = k * STRIDE;
+      // min and max are kept at float32 precision (as the tier always has): an envelope, not a measurement.
+      const f = Math.fround(v);
+      b[o + START] = bucket;
+      b[o + MIN] = f;
+      b[o + MAX] = f;
+      b[o + SUM] = 0;
+      b[o + COUNT] = 0;
+      b[o + LAST] = v;
+      b[o + LAST_TS] = ts;
+    } else if (bucket === b[newest + START]) {
+      o = newest; // the usual case: a sample for the current bucket, no search
     } else {
-      const i = this.find(b);
+      const i = this.find(bucket);
       if (i < 0) return; // older than the tier keeps, or a gap bucket that was never opened
-      k = this.idx(i);
+      o = this.idx(i) * STRIDE;
     }
-    if (v < this.min[k]!) this.min[k] = v;
-    if (v > this.max[k]!) this.max[k] = v;
-    this.sum[k] = this.sum[k]! + v;
-    this.count[k] = this.count[k]! + 1;
-    if (ts >= this.lastTs[k]!) {
-      this.last[k] = v;
-      this.lastTs[k] = ts;
+    if (v < b[o + MIN]!) b[o + MIN] = Math.fround(v);
+    if (v > b[o + MAX]!) b[o + MAX] = Math.fround(v);
+    b[o + SUM] = b[o + SUM]! + v;
+    b[o + COUNT] = b[o + COUNT]! + 1;
+    if (ts >= b[o + LAST_TS]!) {
+      b[o + LAST] = v;
+      b[o + LAST_TS] = ts;
     }
+  }
+
+  private startOf(i: number): number {
+    return this.b[this.idx(i) * STRIDE + START]!;
   }
 
   private find(bucketStart: number): number {
@@ -77,7 +81,7 @@ export class CoarseHistory {
     let hi = this.n - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const s = this.start[this.idx(mid)]!;
+      const s = this.startOf(mid);
       if (s === bucketStart) return mid;
       if (s < bucketStart) lo = mid + 1;
       else hi = mid - 1;
@@ -95,27 +99,38 @@ export class CoarseHistory {
     let hi = this.n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.start[this.idx(mid)]! <= t) lo = mid + 1;
+      if (this.startOf(mid) <= t) lo = mid + 1;
       else hi = mid;
     }
     if (lo === 0) return undefined;
-    const k = this.idx(lo - 1);
-    if (this.lastTs[k]! <= t) return { ts: this.lastTs[k]!, v: this.last[k]! };
-    return { ts: this.start[k]!, v: this.sum[k]! / Math.max(1, this.count[k]!) };
+    const b = this.b;
+    const o = this.idx(lo - 1) * STRIDE;
+    if (b[o + LAST_TS]! <= t) return { ts: b[o + LAST_TS]!, v: b[o + LAST]! };
+    return { ts: b[o + START]!, v: b[o + SUM]! / Math.max(1, b[o + COUNT]!) };
   }
 
   /** Buckets overlapping [t0, t1): per bucket its mean (ts = bucket middle), with min/max for envelopes. */
   range(t0: number, t1: number): { ts: number[]; v: number[]; min: number[]; max: number[] } {
     const out = { ts: [] as number[], v: [] as number[], min: [] as number[], max: [] as number[] };
+    const b = this.b;
     for (let i = 0; i < this.n; i++) {
-      const k = this.idx(i);
-      const s = this.start[k]!;
+      const o = this.idx(i) * STRIDE;
+      const s = b[o + START]!;
       if (s + this.bucketMs <= t0 || s >= t1) continue;
       out.ts.push(s + this.bucketMs / 2);
-      out.v.push(this.sum[k]! / Math.max(1, this.count[k]!));
-      out.min.push(this.min[k]!);
-      out.max.push(this.max[k]!);
+      out.v.push(b[o + SUM]! / Math.max(1, b[o + COUNT]!));
+      out.min.push(b[o + MIN]!);
+      out.max.push(b[o + MAX]!);
     }
     return out;
   }
 }
+
+const STRIDE = 7;
+const START = 0;
+const MIN = 1;
+const MAX = 2;
+const SUM = 3;
+const COUNT = 4;
+const LAST = 5;
+const LAST_TS = 6;

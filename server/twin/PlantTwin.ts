@@ -6,7 +6,7 @@
  */
 import type { PlantModel, PointDef } from "../../shared/plant.ts";
 import { pointKey } from "../../shared/plant.ts";
-import { AssetStatus, combineStatus, Quality, Severity, severityOf } from "../../shared/status.ts";
+import { AssetStatus, combineStatus, Quality, Severity } from "../../shared/status.ts";
 import { PointHistory } from "./PointHistory.ts";
 import { CoarseHistory } from "./CoarseHistory.ts";
 
@@ -58,12 +58,37 @@ export interface PlantTwinOptions {
   coarseBucketMs?: number;
 }
 
+/** contribution(): the point says nothing about its twin, or makes it unknown; else its severity (>= 0). */
+const SILENT = -2;
+const UNKNOWN = -1;
+const UNSEEN = -3;
+
+/** What one point gives its twin's asset status. */
+function contribution(p: PointSlot): number {
+  // A DTDL Property nobody has bound yet (a rated power, a serial number) says nothing about the asset's health.
+  if (p.receivedAt === 0 && p.def.kind === "property") return SILENT;
+  if (p.receivedAt === 0 || p.stale || p.q === Quality.BAD) return UNKNOWN;
+  return p.severity;
+}
+
 export class PlantTwin {
   readonly points: PointSlot[] = [];
   readonly twins: TwinSlot[] = [];
   private readonly byKey = new Map<string, number>();
   private readonly twinByKey = new Map<string, number>();
-  private readonly listeners = new Set<TwinListener>();
+  /** An array, copied on (un)subscribe: iterating it per sample costs no iterator object, and a listener may unsubscribe mid-loop. */
+  private listeners: readonly TwinListener[] = [];
+  /**
+   * What each point last gave its twin's status (contribution()), as seen by the last refreshStatus of that twin;
+   * UNSEEN until then. A sample that leaves it unchanged cannot change the twin's status, so the refresh is skipped.
+   */
+  private readonly contrib: Int8Array;
+  /**
+   * Each point's limits as numbers (lowAlarm, lowWarning, highWarning, highAlarm; ±Infinity when not set), 4 per point.
+   * Reading them from the limits objects, whose shapes differ from point to point, was measured as the larger part of
+   * apply(); the comparisons are those of severityOf (shared/status.ts), which a unit test holds them to.
+   */
+  private readonly limits: Float64Array;
   readonly horizonMs: number;
   readonly coarseHorizonMs: number;
   /** Plant time: the newest source timestamp accepted so far (rules run on this clock, so replays and catch-up are exact). */
@@ -80,6 +105,10 @@ export class PlantTwin {
     const buckets = Math.max(2, Math.ceil((opts.coarseHorizonMs ?? 12 * 3600_000) / bucketMs));
     this.coarseHorizonMs = buckets * bucketMs;
     const types = new Map(model.types.map((t) => [t.id, t]));
+    let count = 0;
+    for (const tw of model.twins) count += types.get(tw.type)?.points.length ?? 0;
+    this.contrib = new Int8Array(count).fill(UNSEEN);
+    this.limits = new Float64Array(count * 4);
     for (const tw of model.twins) {
       const ti = this.twins.length;
       const slot: TwinSlot = { id: tw.id, points: [], status: AssetStatus.UNKNOWN };
@@ -88,6 +117,11 @@ export class PlantTwin {
       for (const def of types.get(tw.type)?.points ?? []) {
         const key = pointKey(tw.id, def.name);
         const cap = Math.max(16, Math.ceil((this.horizonMs / 1000 / def.period) * 1.25));
+        const l = def.limits ?? {};
+        this.limits.set(
+          [l.lowAlarm ?? -Infinity, l.lowWarning ?? -Infinity, l.highWarning ?? Infinity, l.highAlarm ?? Infinity],
+          this.points.length * 4,
+        );
         this.byKey.set(key, this.points.length);
         slot.points.push(this.points.length);
         this.points.push({
@@ -119,8 +153,10 @@ export class PlantTwin {
   }
 
   subscribe(l: TwinListener): () => void {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
+    if (!this.listeners.includes(l)) this.listeners = [...this.listeners, l];
+    return () => {
+      this.listeners = this.listeners.filter((x) => x !== l);
+    };
   }
 
   /**
@@ -136,8 +172,17 @@ export class PlantTwin {
     if (p.receivedAt !== 0 && (ts < p.ts || ts < p.statusTs)) return kept ? "late" : "too-old";
     p.value = value;
     p.ts = ts;
-    p.severity = severityOf(value, p.def.limits);
+    p.severity = this.severityAt(index, value);
     return this.commit(index, q, code, ts, now);
+  }
+
+  /** severityOf(value, limits of point `index`), from the limits kept as numbers. */
+  severityAt(index: number, value: number): Severity {
+    const l = this.limits;
+    const o = index * 4;
+    if (value <= l[o]! || value >= l[o + 3]!) return Severity.ALARM;
+    if (value <= l[o + 1]! || value >= l[o + 2]!) return Severity.WARNING;
+    return Severity.NORMAL;
   }
 
   /**
@@ -161,8 +206,9 @@ export class PlantTwin {
     p.receivedAt = now;
     p.stale = false;
     if (ts > this.latestTs) this.latestTs = ts;
-    for (const l of this.listeners) l.point(index);
-    this.refreshStatus(p.twin);
+    const ls = this.listeners;
+    for (let k = 0; k < ls.length; k++) ls[k]!.point(index);
+    if (contribution(p) !== this.contrib[index]) this.refreshStatus(p.twin);
     return "applied";
   }
 
@@ -211,14 +257,10 @@ export class PlantTwin {
     let worst: Severity = Severity.NORMAL;
     let unknown = false;
     for (const i of t.points) {
-      const p = this.points[i]!;
-      // A DTDL Property nobody has bound yet (a rated power, a serial number) says nothing about the asset's health.
-      if (p.receivedAt === 0 && p.def.kind === "property") continue;
-      if (p.receivedAt === 0 || p.stale || p.q === Quality.BAD) {
-        unknown = true;
-        continue;
-      }
-      if (p.severity > worst) worst = p.severity;
+      const c = contribution(this.points[i]!);
+      this.contrib[i] = c;
+      if (c === UNKNOWN) unknown = true;
+      else if (c > worst) worst = c as Severity;
     }
     const s = combineStatus(worst, unknown);
     if (s !== t.status) {

@@ -1,18 +1,18 @@
 /**
  * A bounded, time-ordered history of one point: a ring buffer of (ts, value, quality).
  * Late samples are inserted in order; the oldest sample falls off when full.
+ * Time and value of a sample sit side by side in one Float64Array (one cache line on the ingest path, not two).
  * Pure data structure, no clock.
  */
 export class PointHistory {
-  private readonly ts: Float64Array;
-  private readonly vs: Float64Array;
+  /** [ts0, v0, ts1, v1, ...] by ring slot. */
+  private readonly tv: Float64Array;
   private readonly qs: Uint8Array;
   private start = 0;
   private count = 0;
 
   constructor(readonly capacity: number) {
-    this.ts = new Float64Array(capacity);
-    this.vs = new Float64Array(capacity);
+    this.tv = new Float64Array(capacity * 2);
     this.qs = new Uint8Array(capacity);
   }
 
@@ -24,37 +24,39 @@ export class PointHistory {
     return this.capacity * 17;
   }
 
+  // A compare instead of `%`: this runs several times per sample on the ingest path (measured in the profile).
   private idx(i: number): number {
-    return (this.start + i) % this.capacity;
+    const k = this.start + i;
+    return k >= this.capacity ? k - this.capacity : k;
   }
 
   get oldest(): number | undefined {
-    return this.count ? this.ts[this.start] : undefined;
+    return this.count ? this.tv[2 * this.start] : undefined;
   }
 
   get newest(): number | undefined {
-    return this.count ? this.ts[this.idx(this.count - 1)] : undefined;
+    return this.count ? this.tv[2 * this.idx(this.count - 1)] : undefined;
   }
 
   /** Append or insert in time order. Returns false when ts is older than everything kept and the buffer is full. */
   add(ts: number, value: number, q: number): boolean {
     const n = this.count;
-    if (n === 0 || ts >= this.ts[this.idx(n - 1)]!) {
+    if (n === 0 || ts >= this.tv[2 * this.idx(n - 1)]!) {
       this.push(ts, value, q);
       return true;
     }
-    if (n === this.capacity && ts < this.ts[this.start]!) return false;
+    if (n === this.capacity && ts < this.tv[2 * this.start]!) return false;
     // binary search insertion point (first index with ts > new ts)
     let lo = 0;
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.ts[this.idx(mid)]! <= ts) lo = mid + 1;
+      if (this.tv[2 * this.idx(mid)]! <= ts) lo = mid + 1;
       else hi = mid;
     }
     // make room: push the last element, then shift [lo, n-1) right by one
     const last = this.idx(n - 1);
-    this.push(this.ts[last]!, this.vs[last]!, this.qs[last]!);
+    this.push(this.tv[2 * last]!, this.tv[2 * last + 1]!, this.qs[last]!);
     const m = this.count; // after push (may have dropped the oldest)
     const shift = m === n ? 1 : 0; // an element fell off the front
     const at = lo - shift;
@@ -62,13 +64,13 @@ export class PointHistory {
     for (let i = m - 2; i > at; i--) {
       const a = this.idx(i);
       const b = this.idx(i - 1);
-      this.ts[a] = this.ts[b]!;
-      this.vs[a] = this.vs[b]!;
+      this.tv[2 * a] = this.tv[2 * b]!;
+      this.tv[2 * a + 1] = this.tv[2 * b + 1]!;
       this.qs[a] = this.qs[b]!;
     }
     const k = this.idx(at);
-    this.ts[k] = ts;
-    this.vs[k] = value;
+    this.tv[2 * k] = ts;
+    this.tv[2 * k + 1] = value;
     this.qs[k] = q;
     return true;
   }
@@ -76,15 +78,15 @@ export class PointHistory {
   private push(ts: number, value: number, q: number): void {
     if (this.count < this.capacity) {
       const k = this.idx(this.count);
-      this.ts[k] = ts;
-      this.vs[k] = value;
+      this.tv[2 * k] = ts;
+      this.tv[2 * k + 1] = value;
       this.qs[k] = q;
       this.count++;
     } else {
-      this.ts[this.start] = ts;
-      this.vs[this.start] = value;
+      this.tv[2 * this.start] = ts;
+      this.tv[2 * this.start + 1] = value;
       this.qs[this.start] = q;
-      this.start = (this.start + 1) % this.capacity;
+      this.start = this.start + 1 === this.capacity ? 0 : this.start + 1;
     }
   }
 
@@ -94,7 +96,7 @@ export class PointHistory {
     let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.ts[this.idx(mid)]! <= t) lo = mid + 1;
+      if (this.tv[2 * this.idx(mid)]! <= t) lo = mid + 1;
       else hi = mid;
     }
     return lo - 1;
@@ -105,7 +107,7 @@ export class PointHistory {
     const i = this.floor(t);
     if (i < 0) return undefined;
     const k = this.idx(i);
-    return { ts: this.ts[k]!, v: this.vs[k]!, q: this.qs[k]! };
+    return { ts: this.tv[2 * k]!, v: this.tv[2 * k + 1]!, q: this.qs[k]! };
   }
 
   /** Visit the samples in (t0, t1] oldest first, without copying them (the forecaster reads every point often). */
@@ -113,7 +115,7 @@ export class PointHistory {
     const last = this.floor(t1);
     for (let i = Math.max(0, this.floor(t0) + 1); i <= last; i++) {
       const k = this.idx(i);
-      fn(this.ts[k]!, this.vs[k]!, this.qs[k]!);
+      fn(this.tv[2 * k]!, this.tv[2 * k + 1]!, this.qs[k]!);
     }
   }
 
@@ -127,8 +129,8 @@ export class PointHistory {
     if (n <= 0) return { ts: outT, v: outV };
     if (n <= max) {
       for (let i = first; i <= last; i++) {
-        outT.push(this.ts[this.idx(i)]!);
-        outV.push(this.vs[this.idx(i)]!);
+        outT.push(this.tv[2 * this.idx(i)]!);
+        outV.push(this.tv[2 * this.idx(i) + 1]!);
       }
       return { ts: outT, v: outV };
     }
@@ -140,13 +142,13 @@ export class PointHistory {
       let mi = s;
       let ma = s;
       for (let i = s; i <= e; i++) {
-        if (this.vs[this.idx(i)]! < this.vs[this.idx(mi)]!) mi = i;
-        if (this.vs[this.idx(i)]! > this.vs[this.idx(ma)]!) ma = i;
+        if (this.tv[2 * this.idx(i) + 1]! < this.tv[2 * this.idx(mi) + 1]!) mi = i;
+        if (this.tv[2 * this.idx(i) + 1]! > this.tv[2 * this.idx(ma) + 1]!) ma = i;
       }
       for (const i of mi <= ma ? [mi, ma] : [ma, mi]) {
-        if (outT.length && outT[outT.length - 1] === this.ts[this.idx(i)]) continue;
-        outT.push(this.ts[this.idx(i)]!);
-        outV.push(this.vs[this.idx(i)]!);
+        if (outT.length && outT[outT.length - 1] === this.tv[2 * this.idx(i)]) continue;
+        outT.push(this.tv[2 * this.idx(i)]!);
+        outV.push(this.tv[2 * this.idx(i) + 1]!);
       }
     }
     return { ts: outT, v: outV };

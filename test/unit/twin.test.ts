@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { AssetStatus, Quality } from "../../shared/status.ts";
+import { AssetStatus, Quality, combineStatus, severityOf, Severity } from "../../shared/status.ts";
 import { PlantTwin } from "../../server/twin/PlantTwin.ts";
 import type { LoadedPlant } from "../../server/plant/loadPlant.ts";
 import { demoPlant } from "./fixtures.ts";
@@ -70,6 +70,58 @@ describe("PlantTwin (working memory)", () => {
     expect(twin.twins[ti]!.status).toBe(AssetStatus.NORMAL);
     twin.setQuality(idx(twin, "XV101", "position"), Quality.BAD, 2000);
     expect(twin.twins[ti]!.status).toBe(AssetStatus.UNKNOWN);
+  });
+
+  it("judges each point against its own limits exactly as the shared severity rule does, at and beside every limit", () => {
+    const twin = new PlantTwin(plant.model);
+    let compared = 0;
+    twin.points.forEach((p, i) => {
+      const l = p.def.limits ?? {};
+      const edges = [l.lowAlarm, l.lowWarning, l.highWarning, l.highAlarm].filter((x): x is number => x !== undefined);
+      for (const e of [...edges, 0, -1e9, 1e9]) {
+        for (const v of [e - 0.001, e, e + 0.001, Number.NaN]) {
+          expect(twin.severityAt(i, v), `${p.key} at ${v}`).toBe(severityOf(v, p.def.limits));
+          compared++;
+        }
+      }
+    });
+    expect(compared).toBeGreaterThan(2000);
+  });
+
+  it("keeps every asset's colour right through any mix of samples, bad quality, silence and late data (seeded fuzz)", () => {
+    const twin = new PlantTwin(plant.model);
+    // The asset status as the rule defines it, recomputed from scratch: what the twin must always hold.
+    const expected = (ti: number) => {
+      let worst: Severity = Severity.NORMAL;
+      let unknown = false;
+      for (const i of twin.twins[ti]!.points) {
+        const p = twin.points[i]!;
+        if (p.receivedAt === 0 && p.def.kind === "property") continue;
+        if (p.receivedAt === 0 || p.stale || p.q === Quality.BAD) unknown = true;
+        else if (p.severity > worst) worst = p.severity;
+      }
+      return combineStatus(worst, unknown);
+    };
+    let seed = 26;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    // a few assets, so points meet again and again
+    const assets = ["T101", "P101", "XV101"].map((id) => twin.twinIndex(id)!);
+    let now = 1000;
+    for (let step = 0; step < 5000; step++) {
+      now += Math.floor(rand() * 800);
+      const ti = pick(assets);
+      const i = pick(twin.twins[ti]!.points);
+      const l = twin.points[i]!.def.limits ?? {};
+      const v = pick([l.lowAlarm ?? 0, l.lowWarning ?? 1, l.highWarning ?? 2, l.highAlarm ?? 3, 50, rand() * 200 - 50]);
+      const q = pick([Quality.GOOD, Quality.GOOD, Quality.GOOD, Quality.UNCERTAIN, Quality.BAD]);
+      const r = rand();
+      if (r < 0.75) twin.apply(i, v, now - Math.floor(rand() * 3000), q, now);
+      else if (r < 0.85) twin.applyStatus(i, q, now, "", now);
+      else if (r < 0.95) twin.setQuality(i, q, now);
+      else twin.checkStale(now + Math.floor(rand() * 10_000));
+      for (const t of assets) expect(twin.twins[t]!.status, `step ${step}`).toBe(expected(t));
+    }
   });
 
   it("reports the memory its history holds, bounded by the horizon", () => {
