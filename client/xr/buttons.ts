@@ -22,7 +22,8 @@ export function createXrButtons(
   onSupported: (mode: XrMode) => void,
 ): XrButtons {
   const bar = document.getElementById("topbar");
-  const before = document.getElementById("btn-home");
+  // First among the actions: on a headset's narrow browser window, entering the headset is the one that must show.
+  const before = document.getElementById("btn-point");
   const made = new Map<XrMode, HTMLButtonElement>();
   for (const mode of ["vr", "ar"] as const) {
     const b = document.createElement("button");
