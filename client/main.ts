@@ -64,6 +64,9 @@ async function boot(): Promise<void> {
   const tags = new ScreenTags(byId("labels"));
   const avatars = new Avatars(scene.scene);
   const callHearsSeats = seatsToCall(() => voice, roomView);
+  // The join resolves before the room's first state can have arrived; the page is ready once it has.
+  let firstStateSeen: () => void = () => {};
+  const firstState = new Promise<void>((resolve) => (firstStateSeen = resolve));
   // The room's events go to the features below; none arrives before the join at the end of this list.
   const session = new PlantSession({
     onState: (s) => {
@@ -71,6 +74,7 @@ async function boot(): Promise<void> {
       panels.markDirty();
       callHearsSeats();
       procedures.update(s, me());
+      firstStateSeen();
     },
     onConnection: (s, detail) => {
       setConnection(s, detail);
@@ -172,6 +176,7 @@ async function boot(): Promise<void> {
   avatars.mySeat = session.seatId;
   sender.start();
   panels.start();
+  await firstState;
   hook.ready = true;
   installShortcuts(canvas, scene, follow, modes, selection, lookHere);
 }
