@@ -11,7 +11,7 @@ import { devClient } from "./devSignIn.ts";
 /** Join options, plus the role the development sign-in token carries (the server takes the role from the token). */
 export type TestJoinOptions = Partial<JoinOptions> & { role?: Role };
 
-/** Join the demo plant (unless `options` names another) as `name`; the welcome message is consumed. */
+/** Join the demo plant (unless `options` names another) as `name`; the welcome and unlistened messages are consumed. */
 export async function joinPlant(
   endpoint: string,
   name: string,
@@ -25,5 +25,7 @@ export async function joinPlant(
     PlantRoomState,
   );
   room.onMessage("welcome", () => {});
+  // Messages the caller does not listen for (alarm sounds, toasts meant for a page) are not the SDK's console warnings.
+  room.onMessage("*", () => {});
   return room;
 }

@@ -23,6 +23,12 @@ export function watchPage(page: Page, origin: string): PageWatch {
   return w;
 }
 
+/** What every spec checks at its end: the page asked nothing of another origin and logged no error. */
+export function expectQuietPage(watch: PageWatch): void {
+  expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
+  expect(watch.errors, "console errors").toEqual([]);
+}
+
 export async function joinAs(page: Page, url: string, name: string): Promise<void> {
   await page.goto(url + "/");
   await expect(page.locator("#join")).toBeVisible();

@@ -4,51 +4,25 @@
  * who did what, with the shelve reason in words. It is the report the desktop downloads; before, a headset could
  * not read it at all.
  */
-import { randomUUID } from "node:crypto";
 import { expect, test } from "./fixtures.ts";
-import { PlantRoomState } from "../../shared/state.ts";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
-import { MOSQUITTO, publisher } from "../integration/harness.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
-import { devClient } from "../../kit/devSignIn.ts";
-import { installIwer, xrFrames } from "../../kit/iwer.ts";
-import { joinAs, watchPage } from "./page.ts";
-import { holdControllers, openTab, pressList, wristText } from "./xrWrist.ts";
+import { joinPlant } from "../../kit/observer.ts";
+import { watchPage, expectQuietPage } from "./page.ts";
+import { useQuietPlant } from "./quietPlant.ts";
+import { joinInHeadset, openTab, pressList, wristText } from "./xrWrist.ts";
 
-const prefix = `test-${randomUUID().slice(0, 8)}/`;
-let server: RunningServer;
-test.beforeAll(async () => {
-  server = await startAppServer({ MQTT_URL: MOSQUITTO, MQTT_TOPIC_PREFIX: prefix, SIM: "off" });
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+const plant = useQuietPlant();
 
 test("a headset user reads an alarm's incident report on the wrist: what happened, who did what, the shelve reason", async ({
   page,
 }) => {
   test.setTimeout(300_000);
-  const watch = watchPage(page, server.url);
-  const bo = await (
-    await devClient(server.url, "Bo", "operator")
-  ).joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Bo", device: "desktop" },
-    PlantRoomState,
-  );
-  bo.onMessage("*", () => {});
+  const watch = watchPage(page, plant.url);
+  const bo = await joinPlant(plant.url, "Bo", { role: "operator", device: "desktop" });
 
-  await installIwer(page);
-  await joinAs(page, server.url, "Ada");
-  await holdControllers(page);
-  await page.locator("#btn-xr-vr").click();
-  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
-  await xrFrames(page, 5);
+  await joinInHeadset(page, plant.url, "Ada");
 
   // T102's level goes above its alarm limit; Bo acknowledges it and shelves it with a reason.
-  const pub = await publisher();
-  await pub.publishAsync(`${prefix}gemba/demo/T102/level`, JSON.stringify({ v: 98.5 }));
-  await pub.endAsync();
+  await plant.publish("T102/level", { v: 98.5 });
   const alarm = "limit.level:T102";
   await expect.poll(() => bo.state.alarms.get(alarm)?.state, { timeout: 60_000 }).toBe("unack-active");
   await bo.request("ack", { alarm });
@@ -78,6 +52,5 @@ test("a headset user reads an alarm's incident report on the wrist: what happene
   await expect.poll(() => wristText(page)).toMatch(/\n\[Reports\]\nT102 · /);
 
   await bo.leave();
-  expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
-  expect(watch.errors, "console errors").toEqual([]);
+  expectQuietPage(watch);
 });

@@ -4,27 +4,15 @@
  * correction), Pin note. The note lands in the room with that text, where the ray hit the asset. Before the
  * keyboard a headset could only pin one of three fixed labels.
  */
-import { randomUUID } from "node:crypto";
 import { expect, test } from "./fixtures.ts";
 import type { Page } from "@playwright/test";
-import { PlantRoomState } from "../../shared/state.ts";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
-import { MOSQUITTO } from "../integration/harness.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
-import { devClient } from "../../kit/devSignIn.ts";
-import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
+import { joinPlant } from "../../kit/observer.ts";
 import { keyUv } from "../../client/xr/keyboardLayout.ts";
-import { joinAs, watchPage } from "./page.ts";
-import { holdControllers, openTab, pressList, pressWrist, visibleAsset, wristText } from "./xrWrist.ts";
+import { watchPage, expectQuietPage } from "./page.ts";
+import { useQuietPlant } from "./quietPlant.ts";
+import { joinInHeadset, openTab, pressList, pressWrist, selectAheadWithRay, wristText } from "./xrWrist.ts";
 
-const prefix = `test-${randomUUID().slice(0, 8)}/`;
-let server: RunningServer;
-test.beforeAll(async () => {
-  server = await startAppServer({ MQTT_URL: MOSQUITTO, MQTT_TOPIC_PREFIX: prefix, SIM: "off" });
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+const plant = useQuietPlant();
 
 const key = (page: Page, label: string) => pressWrist(page, "_xrKeyboard", keyUv(label));
 
@@ -32,28 +20,12 @@ test("a headset user writes a free-text note on the wrist keyboard and pins it o
   page,
 }) => {
   test.setTimeout(300_000);
-  const watch = watchPage(page, server.url);
-  const bo = await (
-    await devClient(server.url, "Bo", "viewer")
-  ).joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Bo", device: "desktop" },
-    PlantRoomState,
-  );
-  bo.onMessage("*", () => {});
+  const watch = watchPage(page, plant.url);
+  const bo = await joinPlant(plant.url, "Bo", { role: "viewer", device: "desktop" });
 
-  await installIwer(page);
-  await joinAs(page, server.url, "Ada");
-  await holdControllers(page);
-  await page.locator("#btn-xr-vr").click();
-  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
-  await xrFrames(page, 5);
+  await joinInHeadset(page, plant.url, "Ada");
 
-  const twin = await visibleAsset(page);
-  await page.evaluate((w) => window.__iwer!.aimAtWorld("controller-right", w), twin.world);
-  await xrFrames(page, 3);
-  await click(page, "controller-right");
-  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin.id, { timeout: 60_000 });
+  const twin = await selectAheadWithRay(page);
 
   await openTab(page, "notes");
   await expect.poll(() => wristText(page)).toContain("[Check here] [Leak?] [Write…]");
@@ -77,6 +49,5 @@ test("a headset user writes a free-text note on the wrist keyboard and pins it o
   await expect.poll(() => wristText(page), { timeout: 60_000 }).toContain("Leak at 3 — Ada · open");
 
   await bo.leave();
-  expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
-  expect(watch.errors, "console errors").toEqual([]);
+  expectQuietPage(watch);
 });

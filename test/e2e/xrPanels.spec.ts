@@ -4,54 +4,35 @@
  * the People tab (the headset teleports behind them), and pin a quick-label note on
  * the asset the ray hit from the Notes tab. Each reaches the room like the desktop's.
  */
-import { randomUUID } from "node:crypto";
 import { expect, test } from "./fixtures.ts";
-import { PlantRoomState } from "../../shared/state.ts";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
-import { MOSQUITTO, publisher } from "../integration/harness.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
-import { devClient } from "../../kit/devSignIn.ts";
-import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
-import { joinAs, watchPage } from "./page.ts";
-import { holdControllers as hold, openTab, pressList, visibleAsset, wristText as tabText } from "./xrWrist.ts";
+import { joinPlant } from "../../kit/observer.ts";
+import { xrFrames } from "../../kit/iwer.ts";
+import { watchPage, expectQuietPage } from "./page.ts";
+import { useQuietPlant } from "./quietPlant.ts";
+import {
+  holdControllers as hold,
+  joinInHeadset,
+  openTab,
+  pressList,
+  selectAheadWithRay,
+  wristText as tabText,
+} from "./xrWrist.ts";
 
-const prefix = `test-${randomUUID().slice(0, 8)}/`;
-let server: RunningServer;
-test.beforeAll(async () => {
-  server = await startAppServer({ MQTT_URL: MOSQUITTO, MQTT_TOPIC_PREFIX: prefix, SIM: "off" });
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+const plant = useQuietPlant();
 
 test("from the wrist tabs a headset user acknowledges an alarm, follows a colleague and pins a quick note on the asset the ray hit", async ({
   page,
 }) => {
   test.setTimeout(480_000);
-  const watch = watchPage(page, server.url);
+  const watch = watchPage(page, plant.url);
   // A desktop colleague standing somewhere else in the plant.
-  const bo = await (
-    await devClient(server.url, "Bo")
-  ).joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Bo", device: "desktop" },
-    PlantRoomState,
-  );
-  bo.onMessage("welcome", () => {});
-  bo.onMessage("error", () => {});
+  const bo = await joinPlant(plant.url, "Bo", { device: "desktop" });
   bo.send("pose", { h: [-12, 1.7, 6, 0, 0, 0, 1] });
 
-  await installIwer(page);
-  await joinAs(page, server.url, "Ada");
-  await hold(page);
-  await page.locator("#btn-xr-vr").click();
-  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
-  await xrFrames(page, 5);
+  await joinInHeadset(page, plant.url, "Ada");
 
   // An alarm comes in: T102's level above its alarm limit.
-  const pub = await publisher();
-  await pub.publishAsync(`${prefix}gemba/demo/T102/level`, JSON.stringify({ v: 98.5 }));
-  await pub.endAsync();
+  await plant.publish("T102/level", { v: 98.5 });
   await openTab(page, "alarms");
   await expect.poll(() => tabText(page), { timeout: 60_000 }).toMatch(/unacknowledged\n(.*\n)*T102 · .*\[Ack\]/);
   // The header line, the action line ([Reports]), then one line per row.
@@ -64,11 +45,7 @@ test("from the wrist tabs a headset user acknowledges an alarm, follows a collea
   // Notes: the ray selects the nearest asset in front, then "Leak?" pins a note where the ray hit it.
   await hold(page);
   await xrFrames(page, 2);
-  const twin = await visibleAsset(page);
-  await page.evaluate((w) => window.__iwer!.aimAtWorld("controller-right", w), twin.world);
-  await xrFrames(page, 3);
-  await click(page, "controller-right");
-  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin.id, { timeout: 60_000 });
+  const twin = await selectAheadWithRay(page);
   await openTab(page, "notes");
   await expect.poll(() => tabText(page)).toContain(`Notes on ${twin.id}: none yet\n[Check here] [Leak?] [Write…]`);
   expect(await pressList(page, { area: "action", slot: 1 })).toBe("list:note");
@@ -99,6 +76,5 @@ test("from the wrist tabs a headset user acknowledges an alarm, follows a collea
   await expect.poll(() => page.evaluate(() => window.__gemba_xr!.following)).toBeNull();
 
   await bo.leave();
-  expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
-  expect(watch.errors, "console errors").toEqual([]);
+  expectQuietPage(watch);
 });

@@ -5,27 +5,15 @@
  * `bookmark`); a colleague's SDK client sees the room's time move. Before the Time tab, none of this was possible
  * in a headset.
  */
-import { randomUUID } from "node:crypto";
 import { expect, test } from "./fixtures.ts";
 import type { Page } from "@playwright/test";
-import { PlantRoomState } from "../../shared/state.ts";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
-import { MOSQUITTO, publisher } from "../integration/harness.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
-import { devClient } from "../../kit/devSignIn.ts";
-import { installIwer, xrFrames } from "../../kit/iwer.ts";
+import { joinPlant } from "../../kit/observer.ts";
 import { sliderUv } from "../../client/xr/panelLayout.ts";
-import { joinAs, watchPage } from "./page.ts";
-import { holdControllers, openTab, pressList, pressWrist, wristText } from "./xrWrist.ts";
+import { watchPage, expectQuietPage } from "./page.ts";
+import { useQuietPlant } from "./quietPlant.ts";
+import { joinInHeadset, openTab, pressList, pressWrist, wristText } from "./xrWrist.ts";
 
-const prefix = `test-${randomUUID().slice(0, 8)}/`;
-let server: RunningServer;
-test.beforeAll(async () => {
-  server = await startAppServer({ MQTT_URL: MOSQUITTO, MQTT_TOPIC_PREFIX: prefix, SIM: "off", DEV_ROLE: "expert" });
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+const plant = useQuietPlant({ DEV_ROLE: "expert" });
 
 const viewTime = (page: Page) => page.evaluate(() => window.__gemba!.state()!.viewTime);
 
@@ -33,29 +21,14 @@ test("an expert in a headset scrubs the shared timeline from the wrist, bookmark
   page,
 }) => {
   test.setTimeout(300_000);
-  const watch = watchPage(page, server.url);
+  const watch = watchPage(page, plant.url);
   // Five minutes of working memory: T102's level then and now.
   const t0 = Date.now();
-  const pub = await publisher();
-  await pub.publishAsync(`${prefix}gemba/demo/T102/level`, JSON.stringify({ v: 20, ts: t0 - 300_000 }));
-  await pub.publishAsync(`${prefix}gemba/demo/T102/level`, JSON.stringify({ v: 80, ts: t0 - 1_000 }));
-  await pub.endAsync();
+  await plant.publish("T102/level", { v: 20, ts: t0 - 300_000 }, { v: 80, ts: t0 - 1_000 });
   // A colleague on a laptop watches the room's time.
-  const bo = await (
-    await devClient(server.url, "Bo", "viewer")
-  ).joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name: "Bo", device: "desktop" },
-    PlantRoomState,
-  );
-  bo.onMessage("*", () => {});
+  const bo = await joinPlant(plant.url, "Bo", { role: "viewer", device: "desktop" });
 
-  await installIwer(page);
-  await joinAs(page, server.url, "Eli");
-  await holdControllers(page);
-  await page.locator("#btn-xr-vr").click();
-  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
-  await xrFrames(page, 5);
+  await joinInHeadset(page, plant.url, "Eli");
 
   await openTab(page, "time");
   // Live: back a minute or 10 s, a scrubber, Bookmark; nothing to go forward to and no "Live" (no dead buttons).
@@ -102,6 +75,5 @@ test("an expert in a headset scrubs the shared timeline from the wrist, bookmark
   await expect.poll(() => wristText(page), { timeout: 60_000 }).toMatch(/^(Back to live|LIVE)\n\[−1 min\] \[−10 s\]\n/);
 
   await bo.leave();
-  expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
-  expect(watch.errors, "console errors").toEqual([]);
+  expectQuietPage(watch);
 });

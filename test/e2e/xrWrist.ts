@@ -2,7 +2,8 @@
 import { expect, type Page } from "@playwright/test";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv, type ListHit } from "../../client/xr/panelLayout.ts";
 import type { XrTab } from "../../client/xr/panelModels.ts";
-import { click, xrFrames } from "../../kit/iwer.ts";
+import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
+import { joinAs } from "./page.ts";
 
 type V3 = [number, number, number];
 
@@ -38,6 +39,31 @@ export async function holdControllers(page: Page): Promise<void> {
     window.__iwer!.pose("controller-left", [-0.2, 1.3, -0.35], [-0.15, 1.45, -1.3]);
     window.__iwer!.pose("controller-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
   });
+}
+
+/** Open the page with an emulated Quest 3, join as `name`, hold both controllers ahead and enter immersive VR. */
+export async function joinInHeadset(page: Page, url: string, name: string): Promise<void> {
+  await installIwer(page);
+  await joinAs(page, url, name);
+  await enterVr(page);
+}
+
+/** Hold both controllers ahead, press Enter VR and wait until the page is in immersive VR with frames flowing. */
+export async function enterVr(page: Page): Promise<void> {
+  await holdControllers(page);
+  await page.locator("#btn-xr-vr").click();
+  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
+  await xrFrames(page, 5);
+}
+
+/** Aim the right controller at the nearest reachable asset ahead and pull the trigger, as a person selects it. */
+export async function selectAheadWithRay(page: Page): Promise<{ id: string; world: V3 }> {
+  const twin = await visibleAsset(page);
+  await page.evaluate((w) => window.__iwer!.aimAtWorld("controller-right", w), twin.world);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin.id, { timeout: 60_000 });
+  return twin;
 }
 
 /** The nearest asset in front that the right controller's ray reaches unobstructed (id and Babylon world centre). */
