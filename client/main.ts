@@ -62,7 +62,7 @@ async function boot(): Promise<void> {
   let selfLive = () => false;
   const roomView = new RoomView(() => selfLive());
   const tags = new ScreenTags(byId("labels"));
-  const avatars = new Avatars(scene.scene);
+  const avatars = new Avatars(scene.scene, () => scene.pacer.wake());
   const callHearsSeats = seatsToCall(() => voice, roomView);
   // The join resolves before the room's first state can have arrived; the page is ready once it has.
   let firstStateSeen: () => void = () => {};

@@ -57,17 +57,20 @@ export class DesktopPanels {
     this.dirty = true;
   }
 
-  /** Start the render loop with the panels in it. */
+  /** Start the frame loop with the panels in it. */
   start(): void {
     const { p } = this;
-    p.scene.start(() => {
-      p.labels.layout(p.scene.scene);
-      p.tags.layout(p.scene.scene);
-      this.frame();
+    p.scene.start((drawn) => {
+      // Labels and tags follow the camera (a drawn frame) and their own text (an update): otherwise they stand still.
+      if (this.frame() || drawn) {
+        p.labels.layout(p.scene.scene);
+        p.tags.layout(p.scene.scene);
+      }
     });
   }
 
-  private frame(): void {
+  /** Bring the panels up to the room's state when a patch is waiting (at most 10 times a second); whether it did. */
+  private frame(): boolean {
     const { p } = this;
     const now = performance.now();
     const state = p.roomView.room;
@@ -98,10 +101,13 @@ export class DesktopPanels {
         toast("The person you followed left.");
         p.follow.stop();
       }
-    } else if (state && view && now - this.lastAges > 1000) {
+      return true;
+    }
+    if (state && view && now - this.lastAges > 1000) {
       this.lastAges = now;
       p.inspector.update(view, view.at);
       p.timeline.update(state, p.me().role);
     }
+    return false;
   }
 }

@@ -52,7 +52,11 @@ export class Avatars {
   /** The device's plant frame (XR tabletop/AR); poses are plant coordinates, so avatars are its children. */
   frame: TransformNode | null = null;
 
-  constructor(private readonly scene: Scene) {
+  /** `wake` is told while an avatar is still gliding to where its person is, so the view draws every frame meanwhile. */
+  constructor(
+    private readonly scene: Scene,
+    private readonly wake: () => void = () => {},
+  ) {
     this.observer = scene.onBeforeRenderObservable.add(() => this.tick());
   }
 
@@ -212,7 +216,15 @@ export class Avatars {
     const dt = this.scene.getEngine().getDeltaTime() / 1000;
     // Exponential smoothing: frame-rate independent, converges in ~150 ms.
     const k = 1 - Math.exp(-dt * 14);
+    let moving = false;
     for (const a of this.avatars.values()) {
+      // A millimetre (head or pointer tip) or a tenth of a degree of head turn is below what anyone sees.
+      if (
+        Vector3.DistanceSquared(a.pos, a.tPos) > 1e-6 ||
+        1 - Math.abs(Quaternion.Dot(a.rot, a.tRot)) > 1e-6 ||
+        (a.pointerOn && Vector3.DistanceSquared(a.pTo, a.tTo) > 1e-6)
+      )
+        moving = true;
       Vector3.LerpToRef(a.pos, a.tPos, k, a.pos);
       Quaternion.SlerpToRef(a.rot, a.tRot, k, a.rot);
       a.root.position.copyFrom(a.pos);
@@ -238,6 +250,7 @@ export class Avatars {
         a.dot.position.copyFrom(a.pTo);
       }
     }
+    if (moving) this.wake();
   }
 
   dispose(): void {

@@ -31,6 +31,7 @@ import "@babylonjs/core/Meshes/thinInstanceMesh.js";
 import type { PlantModel } from "../../shared/plant.ts";
 import { buildAreaLayout } from "./AreaLayout.ts";
 import { clearLine, firstHit, roomAround } from "./cameraClearance.ts";
+import { FramePacer } from "./FramePacer.ts";
 
 export const STATUS_COLORS: readonly [number, number, number][] = [
   [0.18, 0.8, 0.44], // normal
@@ -53,6 +54,9 @@ export interface TwinNode {
   linear: boolean;
 }
 
+/** Input anywhere in the page that may move the view: it draws every frame for a while (FramePacer). */
+const INPUT_EVENTS = ["pointerdown", "pointerup", "wheel", "keydown", "keyup"] as const;
+
 /** How far (CSS px) a pin or ink start may miss an asset and still land on it. */
 export const SNAP_TOLERANCE_PX = 8;
 
@@ -74,6 +78,10 @@ export class PlantScene {
   private discColors: Float32Array | null = null;
   private selectionRing: Mesh | null = null;
   private pickObserver: Nullable<Observer<PointerInfo>> = null;
+  /** Full frame rate while someone acts or something moves, a calm rate otherwise (FramePacer says why). */
+  readonly pacer = new FramePacer(() => performance.now());
+  private readonly wakeOnInput = () => this.pacer.wake();
+  private readonly invalidate = () => this.pacer.invalidate();
   private plantCenter = Vector3.Zero();
   private plantRadius = 50;
   onPick: (twinId: string | null) => void = () => {};
@@ -114,6 +122,15 @@ export class PlantScene {
     this.walk.keysRight = [68, 39]; // D, right
     this.walk.checkCollisions = false;
     scene.activeCamera = this.orbit;
+    // Any press in the page may move the view (a Reset view button, a key); moving over it only over the canvas.
+    for (const type of INPUT_EVENTS) window.addEventListener(type, this.wakeOnInput, { passive: true, capture: true });
+    canvas.addEventListener("pointermove", this.wakeOnInput, { passive: true });
+    // A camera still gliding (orbit inertia, walking, following someone) keeps the full rate until it rests.
+    for (const cam of [this.orbit, this.walk]) cam.onViewMatrixChangedObservable.add(this.wakeOnInput);
+    // A mesh added or removed (a pin, an ink stroke, an avatar, the plant itself) is a change to show.
+    scene.onNewMeshAddedObservable.add(this.invalidate);
+    scene.onMeshRemovedObservable.add(this.invalidate);
+    this.engine.onResizeObservable.add(this.invalidate);
   }
 
   /**
@@ -262,6 +279,7 @@ export class PlantScene {
       if (face !== 5) return;
       probe.cubeTexture.onAfterRenderObservable.remove(done);
       this.scene.environmentTexture = probe.cubeTexture;
+      this.pacer.invalidate(); // the metals now reflect it
     });
     this.scene.environmentIntensity = 0.9;
     sky.setEnabled(true);
@@ -314,6 +332,10 @@ export class PlantScene {
     if (!t || !this.discs || !this.discColors) return;
     const i = this.twinList.indexOf(t);
     const c = STATUS_COLORS[status] ?? STATUS_COLORS[3]!;
+    // Every patch sets every status; only a colour that changes is something to draw.
+    if (this.discColors[i * 4] === c[0] && this.discColors[i * 4 + 1] === c[1] && this.discColors[i * 4 + 2] === c[2])
+      return;
+    this.pacer.invalidate();
     this.discColors[i * 4] = c[0];
     this.discColors[i * 4 + 1] = c[1];
     this.discColors[i * 4 + 2] = c[2];
@@ -323,6 +345,7 @@ export class PlantScene {
   select(twinId: string | null): void {
     const ring = this.selectionRing;
     if (!ring) return;
+    this.pacer.invalidate();
     const t = twinId ? this.twins.get(twinId) : undefined;
     if (!t) {
       ring.setEnabled(false);
@@ -461,15 +484,23 @@ export class PlantScene {
     next.attachControl(true);
   }
 
-  start(onFrame: () => void): void {
+  /** Run the frame loop: `onFrame` on every animation frame, told whether the 3D view was drawn in it. */
+  start(onFrame: (drawn: boolean) => void): void {
     this.engine.runRenderLoop(() => {
-      this.scene.render();
-      onFrame();
+      // A camera moved by code (a colleague's "look here", a handoff, following) recomputes its view matrix here,
+      // which wakes the pacer through onViewMatrixChanged; an unmoved one costs a few comparisons.
+      this.scene.activeCamera?.getViewMatrix();
+      // In WebXR the session drives the frames (Babylon sets customAnimationFrameRequester): draw every one.
+      const drawn = this.pacer.shouldDraw(this.engine.customAnimationFrameRequester !== null);
+      if (drawn) this.scene.render();
+      onFrame(drawn);
     });
   }
 
   dispose(): void {
     if (this.pickObserver) this.scene.onPointerObservable.remove(this.pickObserver);
+    for (const type of INPUT_EVENTS) window.removeEventListener(type, this.wakeOnInput, { capture: true });
+    this.canvas.removeEventListener("pointermove", this.wakeOnInput);
     this.engine.stopRenderLoop();
     this.scene.dispose();
     this.engine.dispose();

@@ -188,7 +188,9 @@ export class Inspector {
       const has = p.ts > 0;
       if (def.schema === "structured") renderTable(c.v, has ? p.json : undefined);
       else c.v.textContent = formatValue(def, p.v, has);
-      c.q.textContent = !has ? "no data" : p.stale ? "stale" : (QUALITY_NAMES[p.q] ?? "?");
+      // A reading the source called bad stays "bad" when it also grows old: the source's verdict (and its code on
+      // hover) says more than the age, which the next column shows anyway.
+      c.q.textContent = !has ? "no data" : p.q === 2 ? "bad" : p.stale ? "stale" : (QUALITY_NAMES[p.q] ?? "?");
       // The source's own code (an OPC UA sub-code such as BadNoCommunication) on hover: why, not just how bad.
       const code = formatQualityCode(p.code);
       if (c.q.title !== code) c.q.title = code;

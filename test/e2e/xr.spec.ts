@@ -8,8 +8,9 @@
 import { expect, test } from "./fixtures.ts";
 import type { Page } from "@playwright/test";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
-import { click, installIwer, semRoom, xrFrames, type InputKind } from "../../kit/iwer.ts";
-import { joinAs, watchPage, type PageWatch } from "./page.ts";
+import { click, installIwer, semRoom, xrFrames } from "../../kit/iwer.ts";
+import { expectQuietPage, joinAs, watchPage } from "./page.ts";
+import { enterXr, holdControllers, selectAheadWithRay } from "./xrWrist.ts";
 
 let server: RunningServer;
 test.beforeAll(async () => {
@@ -19,69 +20,6 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-type V3 = [number, number, number];
-
-/** Natural controller poses (device space, metres): both hands in front of the chest, pointing ahead. */
-async function holdControllers(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    window.__iwer!.pose("controller-left", [-0.2, 1.3, -0.35], [-0.15, 1.45, -1.3]);
-    window.__iwer!.pose("controller-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
-  });
-}
-
-async function enter(page: Page, mode: "vr" | "ar"): Promise<void> {
-  const button = page.locator(`#btn-xr-${mode}`);
-  await expect(button).toBeVisible();
-  await button.click();
-  await page.waitForFunction((m) => window.__gemba_xr?.mode === m, mode, { timeout: 60_000 });
-  await xrFrames(page, 5);
-}
-
-/**
- * The nearest asset the given input can see (the ray from it to the asset's centre
- * hits the asset first) in front of the viewer. Returns its id and centre in Babylon world.
- */
-async function visibleAsset(page: Page, kind: InputKind): Promise<{ id: string; world: V3 }> {
-  const side = kind.endsWith("right") ? "right" : "left";
-  const found = await page.evaluate((s) => {
-    const ps = window.__gemba!.scene()!;
-    const scene = ps.scene;
-    const cam = scene.activeCamera!;
-    const forward = cam.getForwardRay().direction;
-    // Babylon's classes are bundled away; reach Ray and Vector3 through instances the page already has.
-    const RayCtor = cam.getForwardRay().constructor as new (o: unknown, d: unknown, l: number) => never;
-    const VecCtor = cam.position.constructor as new (x: number, y: number, z: number) => typeof cam.position;
-    const pointer = scene.meshes.filter((m) => m.name.endsWith(`-${s}-pointer`)).pop()!;
-    const from = pointer.getAbsolutePosition().clone();
-    let best: { id: string; world: [number, number, number]; dist: number } | null = null;
-    for (const t of ps.twinList) {
-      const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
-      const to = new VecCtor(w[0], w[1], w[2]);
-      const dir = to.subtract(from);
-      const dist = dir.length();
-      dir.normalize();
-      if (dir.x * forward.x + dir.y * forward.y + dir.z * forward.z < 0.5) continue;
-      const hit = scene.pickWithRay(
-        new RayCtor(from, dir, 1000),
-        (m) => m.isPickable && m.isEnabled() && m.isVisible && !m.name.startsWith("_xr"),
-      );
-      const id = hit?.pickedMesh ? ps.twinOf(hit.pickedMesh) : null;
-      if (id === t.id && (!best || dist < best.dist)) best = { id: t.id, world: w, dist };
-    }
-    return best;
-  }, side);
-  expect(found, "an asset in front of the viewer that the ray can reach").not.toBeNull();
-  return { id: found!.id, world: found!.world };
-}
-
-async function aimAndSelect(page: Page, kind: InputKind): Promise<string> {
-  const target = await visibleAsset(page, kind);
-  await page.evaluate(([k, w]) => window.__iwer!.aimAtWorld(k, w), [kind, target.world] as const);
-  await xrFrames(page, 3);
-  await click(page, kind, kind.startsWith("hand") ? "pinch" : "trigger");
-  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, target.id, { timeout: 60_000 });
-  return target.id;
-}
 
 async function mySeatSelection(page: Page): Promise<string | null> {
   return page.evaluate(() => {
@@ -91,11 +29,6 @@ async function mySeatSelection(page: Page): Promise<string | null> {
   });
 }
 
-function expectClean(watch: PageWatch): void {
-  expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
-  expect(watch.errors, "console errors").toEqual([]);
-}
-
 test("a headset user enters VR, points the right controller at an asset and pulls the trigger: the wrist panel shows its live points and the desktop selection follows", async ({
   page,
 }) => {
@@ -103,14 +36,14 @@ test("a headset user enters VR, points the right controller at an asset and pull
   await installIwer(page);
   await joinAs(page, server.url, "Headset");
   await holdControllers(page);
-  await enter(page, "vr");
+  await enterXr(page, "vr");
   let xr = (await page.evaluate(() => window.__gemba_xr))!;
   expect(xr.scaleMode).toBe("walk");
   expect(xr.placement.scale).toBe(1);
   expect(xr.hands.sort()).toEqual(["left:controller", "right:controller"]);
   expect(xr.panelText).toContain("Nothing selected");
 
-  const id = await aimAndSelect(page, "controller-right");
+  const id = (await selectAheadWithRay(page, "controller-right")).id;
   // The panel names the asset and lists its live points with values (units come from the plant model).
   await page.waitForFunction(
     (twin) => {
@@ -153,7 +86,7 @@ test("a headset user enters VR, points the right controller at an asset and pull
   expect((await page.evaluate(() => window.__gemba_xr))!.pinned).toBe(false);
   const onWrist = await panelPos();
   expect(Math.hypot(onWrist[0] - pinnedAt[0], onWrist[2] - pinnedAt[2])).toBeGreaterThan(0.1);
-  expectClean(watch);
+  expectQuietPage(watch);
 });
 
 test("in VR the thumbstick teleports and snap-turns; leaving XR puts the desktop camera back where it was", async ({
@@ -173,7 +106,7 @@ test("in VR the thumbstick teleports and snap-turns; leaving XR puts the desktop
     };
   });
   await holdControllers(page);
-  await enter(page, "vr");
+  await enterXr(page, "vr");
   const camera = () =>
     page.evaluate(() => {
       const c = window.__gemba!.scene()!.scene.activeCamera!;
@@ -232,7 +165,7 @@ test("in VR the thumbstick teleports and snap-turns; leaving XR puts the desktop
   const xr = (await page.evaluate(() => window.__gemba_xr))!;
   expect(xr.placement.scale).toBe(1);
   await expect(page.locator("#btn-xr-vr")).toHaveText("Enter VR");
-  expectClean(watch);
+  expectQuietPage(watch);
 });
 
 test("tabletop: the plant shrinks to 1:50 on a table, a squeeze drags it, two squeezes scale it, selection still works, and the pose others see stays in plant coordinates", async ({
@@ -242,7 +175,7 @@ test("tabletop: the plant shrinks to 1:50 on a table, a squeeze drags it, two sq
   await installIwer(page);
   await joinAs(page, server.url, "Tabletop");
   await holdControllers(page);
-  await enter(page, "vr");
+  await enterXr(page, "vr");
 
   // A (right controller) switches walk-in ↔ tabletop.
   await click(page, "controller-right", "a-button");
@@ -301,10 +234,10 @@ test("tabletop: the plant shrinks to 1:50 on a table, a squeeze drags it, two sq
   // Selecting on the miniature works like at 1:1.
   await holdControllers(page);
   await xrFrames(page, 2);
-  const id = await aimAndSelect(page, "controller-right");
+  const id = (await selectAheadWithRay(page, "controller-right")).id;
   await expect(page.locator("#inspector-title")).toContainText(id);
   expect(scaled.frameSyncs).toBeGreaterThan(0);
-  expectClean(watch);
+  expectQuietPage(watch);
 });
 
 test("hand tracking: a pinch with the right hand selects the asset the hand points at", async ({ page }) => {
@@ -316,16 +249,16 @@ test("hand tracking: a pinch with the right hand selects the asset the hand poin
     window.__iwer!.pose("hand-left", [-0.2, 1.3, -0.35], [-0.15, 1.45, -1.3]);
     window.__iwer!.pose("hand-right", [0.22, 1.3, -0.35], [0.2, 1.3, -1.3]);
   });
-  await enter(page, "vr");
+  await enterXr(page, "vr");
   await page.waitForFunction(() => (window.__gemba_xr?.hands ?? []).includes("right:hand"), null, { timeout: 60_000 });
-  const id = await aimAndSelect(page, "hand-right");
+  const id = (await selectAheadWithRay(page, "hand-right")).id;
   await expect(page.locator("#inspector-title")).toContainText(id);
   // Hand joints are drawn from our own sphere, not a downloaded hand model.
   const joints = await page.evaluate(
     () => window.__gemba!.scene()!.scene.meshes.filter((m) => m.name.includes("-handJoint-") && m.isVisible).length,
   );
   expect(joints).toBeGreaterThan(20);
-  expectClean(watch);
+  expectQuietPage(watch);
 });
 
 test("AR: with no surface found the plant goes in front of the user; in a synthetic office the reticle finds the desk, a trigger pull puts the plant on it at tabletop scale with a WebXR anchor, and re-place moves it", async ({
@@ -337,7 +270,7 @@ test("AR: with no surface found the plant goes in front of the user; in a synthe
   await holdControllers(page);
   // Look down at the desk ahead (once the room is there), where the hit test from the head finds its top.
   await page.evaluate(() => window.__iwer!.headset([0, 1.6, 0], [0, 0, -1.2]));
-  await enter(page, "ar");
+  await enterXr(page, "ar");
   let xr = (await page.evaluate(() => window.__gemba_xr))!;
   expect(xr.scaleMode).toBe("tabletop");
   expect(xr.placed).toBe(false);
@@ -382,5 +315,5 @@ test("AR: with no surface found the plant goes in front of the user; in a synthe
 
   await page.evaluate(() => window.__iwer!.endSession());
   await page.waitForFunction(() => window.__gemba_xr?.mode === null, null, { timeout: 60_000 });
-  expectClean(watch);
+  expectQuietPage(watch);
 });

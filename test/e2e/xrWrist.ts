@@ -2,7 +2,7 @@
 import { expect, type Page } from "@playwright/test";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv, type ListHit } from "../../client/xr/panelLayout.ts";
 import type { XrTab } from "../../client/xr/panelModels.ts";
-import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
+import { click, installIwer, xrFrames, type InputKind } from "../../kit/iwer.ts";
 import { joinAs } from "./page.ts";
 
 type V3 = [number, number, number];
@@ -51,24 +51,44 @@ export async function joinInHeadset(page: Page, url: string, name: string): Prom
 /** Hold both controllers ahead, press Enter VR and wait until the page is in immersive VR with frames flowing. */
 export async function enterVr(page: Page): Promise<void> {
   await holdControllers(page);
-  await page.locator("#btn-xr-vr").click();
-  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
+  await enterXr(page, "vr");
+}
+
+/** Press Enter VR or Enter AR (it must be on screen) and wait until the page is in that mode with frames flowing. */
+export async function enterXr(page: Page, mode: "vr" | "ar"): Promise<void> {
+  const button = page.locator(`#btn-xr-${mode}`);
+  await expect(button).toBeVisible();
+  await button.click();
+  await page.waitForFunction((m) => window.__gemba_xr?.mode === m, mode, { timeout: 60_000 });
   await xrFrames(page, 5);
 }
 
-/** Aim the right controller at the nearest reachable asset ahead and pull the trigger, as a person selects it. */
-export async function selectAheadWithRay(page: Page): Promise<{ id: string; world: V3 }> {
-  const twin = await visibleAsset(page);
-  await page.evaluate((w) => window.__iwer!.aimAtWorld("controller-right", w), twin.world);
+/**
+ * Aim `input` at the nearest asset ahead it can reach and select it as a person would (trigger, or pinch for a hand);
+ * waits until the headset has it selected and returns it.
+ */
+export async function selectAheadWithRay(
+  page: Page,
+  input: InputKind = "controller-right",
+): Promise<{ id: string; world: V3 }> {
+  const twin = await visibleAsset(page, input);
+  await page.evaluate(([k, w]) => window.__iwer!.aimAtWorld(k, w), [input, twin.world] as const);
   await xrFrames(page, 3);
-  await click(page, "controller-right");
+  await click(page, input, input.startsWith("hand") ? "pinch" : "trigger");
   await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin.id, { timeout: 60_000 });
   return twin;
 }
 
-/** The nearest asset in front that the right controller's ray reaches unobstructed (id and Babylon world centre). */
-export async function visibleAsset(page: Page): Promise<{ id: string; world: V3 }> {
-  const found = await page.evaluate(() => {
+/**
+ * The nearest asset in front of the viewer that `input`'s ray reaches unobstructed (the ray from the input to the
+ * asset's centre hits the asset first): its id and Babylon world centre.
+ */
+export async function visibleAsset(
+  page: Page,
+  input: InputKind = "controller-right",
+): Promise<{ id: string; world: V3 }> {
+  const side = input.endsWith("right") ? "right" : "left";
+  const found = await page.evaluate((s) => {
     const ps = window.__gemba!.scene()!;
     const scene = ps.scene;
     const cam = scene.activeCamera!;
@@ -76,7 +96,7 @@ export async function visibleAsset(page: Page): Promise<{ id: string; world: V3 
     // Babylon's classes are bundled away; reach Ray and Vector3 through instances the page already has.
     const RayCtor = cam.getForwardRay().constructor as new (o: unknown, d: unknown, l: number) => never;
     const VecCtor = cam.position.constructor as new (x: number, y: number, z: number) => typeof cam.position;
-    const pointer = scene.meshes.filter((m) => m.name.endsWith("-right-pointer")).pop()!;
+    const pointer = scene.meshes.filter((m) => m.name.endsWith(`-${s}-pointer`)).pop()!;
     const from = pointer.getAbsolutePosition().clone();
     let best: { id: string; world: [number, number, number]; dist: number } | null = null;
     for (const t of ps.twinList) {
@@ -93,7 +113,7 @@ export async function visibleAsset(page: Page): Promise<{ id: string; world: V3 
         best = { id: t.id, world: w, dist };
     }
     return best;
-  });
+  }, side);
   expect(found, "an asset in front of the viewer that the ray can reach").not.toBeNull();
   return { id: found!.id, world: found!.world };
 }
