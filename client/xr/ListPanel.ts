@@ -189,6 +189,11 @@ function setButton(b: ButtonView, m: PanelButtonModel | null): void {
   if (b.rect.isVisible !== !!m) b.rect.isVisible = !!m;
   if (!m) return;
   setText(b.label, m.label);
+  // Disabled: grey, so a hand does not reach for it; the press still lands and says why (XrPanels.click).
+  const [bg, edge, fg] = m.disabled ? ["#1c242b", "#3a4652", "#7d8a95"] : ["#16324a", "#4aa3ff", "#ffffff"];
+  if (b.rect.background !== bg) b.rect.background = bg;
+  if (b.rect.color !== edge) b.rect.color = edge;
+  if (b.label.color !== fg) b.label.color = fg;
   // A long label ("Bookmark", "Unshelve") in a 180 px row slot: smaller type rather than clipped letters.
   const size = m.label.length > 7 ? 28 : 34;
   if (b.label.fontSize !== `${size}px`) b.label.fontSize = size;
