@@ -102,11 +102,12 @@ export class IncidentsPanel {
 
   update(state: PlantRoomState, role: string): void {
     const items = [...state.incidents.values()].sort((a, b) => b.activeAt - a.activeAt);
+    // The live alarm's state too: acknowledging it is what enables Close.
     const sig =
       items
         .map(
           (s) =>
-            `${s.alarm}|${s.activeAt}|${s.closedBy}|${s.workOrder}|${s.attempts}|${s.lastError}|${s.nextAttemptAt}`,
+            `${s.alarm}|${s.activeAt}|${s.closedBy}|${s.workOrder}|${s.attempts}|${s.lastError}|${s.nextAttemptAt}|${state.alarms.get(s.alarm)?.state ?? ""}`,
         )
         .join(";") + role;
     if (sig === this.signature) return;

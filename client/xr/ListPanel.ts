@@ -141,6 +141,10 @@ export class ListPanel {
       if (v.swatch.isVisible !== shown) v.swatch.isVisible = shown;
       setButton(v.buttons[0], row?.buttons[0] ?? null);
       setButton(v.buttons[1], row?.buttons[1] ?? null);
+      // A row without buttons (a procedure step's text, a report line) reads across the whole panel.
+      const width = `${!row?.buttons[0] && !row?.buttons[1] ? TEX_W - 2 * MARGIN : slotLeft(0) - MARGIN - 8}px`;
+      if (v.text.width !== width) v.text.width = width;
+      if (v.sub.width !== width) v.sub.width = width;
     }
     this.renderSlider(m.slider);
   }

@@ -19,17 +19,19 @@ export interface ProcedureLike {
   hash: string;
 }
 
-/** Characters per line of row text (42 px type across ~600 px beside the row buttons). */
-const LINE = 40;
+/** Characters per line across the whole panel: a row's large text (42 px) and its smaller second line (32 px). */
+const TEXT_LINE = 38;
+const SUB_LINE = 54;
 
-/** Words into lines of at most `width` characters (a word longer than that is cut). */
-export function wrap(text: string, width = LINE): string[] {
+/** Words into lines, the i-th at most `widths[i]` characters (the last width repeats); a longer word is cut. */
+export function wrap(text: string, widths: readonly number[]): string[] {
   const lines: string[] = [];
+  const width = () => widths[Math.min(lines.length, widths.length - 1)]!;
   let cur = "";
   for (const w of text.split(/\s+/).filter(Boolean)) {
-    const word = w.length > width ? `${w.slice(0, width - 1)}…` : w;
+    const word = w.length > width() ? `${w.slice(0, width() - 1)}…` : w;
     if (!cur) cur = word;
-    else if (cur.length + 1 + word.length <= width) cur += ` ${word}`;
+    else if (cur.length + 1 + word.length <= width()) cur += ` ${word}`;
     else {
       lines.push(cur);
       cur = word;
@@ -39,6 +41,8 @@ export function wrap(text: string, width = LINE): string[] {
   return lines;
 }
 
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
 const row = (text: string, sub = "", color = "#e8eef2"): PanelRow => ({ text, sub, color, buttons: [null, null] });
 
 /** Why Done cannot be pressed now, or "" when it can. */
@@ -47,7 +51,7 @@ export function doneBlocked(p: ProcedureLike, role: string): string {
   if (!s) return "";
   if (!can(role, "runProcedure")) return "Only operators mark steps done";
   if (!p.gateHolds) return `Waiting for the gate on ${s.asset}`;
-  if (s.evidence === "note") return "This step needs a note: mark it done on a laptop";
+  if (s.evidence === "note") return "Needs a note: finish it on a laptop";
   return "";
 }
 
@@ -78,18 +82,16 @@ export function procedureTab(p: ProcedureLike, me: Me): TabModel {
     { label: "Show", action: { kind: "proc-show", twin: s.asset } },
     null,
   ];
-  // The step's text two lines a row; the gate and its verdict in the last row.
-  const lines = wrap(s.text);
+  // The step's text across the rows (a large line and a smaller one each); the gate and Done's state below it.
   const textRows = VISIBLE_ROWS - (s.gate ? 2 : 1);
+  const widths = Array.from({ length: textRows * 2 }, (_, i) => (i % 2 ? SUB_LINE : TEXT_LINE));
+  const lines = wrap(s.text, widths);
   for (let i = 0; i < textRows && i * 2 < lines.length; i++) {
-    const last = i === textRows - 1 && lines.length > (i + 1) * 2;
-    m.rows.push(row(lines[i * 2]!, `${lines[i * 2 + 1] ?? ""}${last ? " …" : ""}`));
+    const cut = i === textRows - 1 && lines.length > (i + 1) * 2;
+    m.rows.push(row(lines[i * 2]!, `${lines[i * 2 + 1] ?? ""}${cut ? " …" : ""}`));
   }
-  if (s.gate) {
-    m.rows.push(row(`Gate: ${wrap(s.gate, 34)[0]!}${s.gate.length > 34 ? " …" : ""}`, wrap(p.gateNow, 44)[0] ?? ""));
-  }
-  m.rows.push(
-    blocked ? row(blocked, "", "#ffb454") : row(s.gate ? "Gate holds: Done is ready" : "Done is ready", "", "#7fd491"),
-  );
+  if (s.gate) m.rows.push(row(p.gateHolds ? "Gate holds" : "Gate not met yet", clip(s.gate, SUB_LINE)));
+  const now = p.gateNow ? clip(`now: ${p.gateNow}`, SUB_LINE) : "";
+  m.rows.push(blocked ? row(blocked, now, "#ffb454") : row("Done is ready", now, "#7fd491"));
   return m;
 }

@@ -40,10 +40,16 @@ test("a gated step cannot be marked done from the headset until the gate holds, 
   const pub = await publisher();
   const send = (point: string, v: number, ts: number) =>
     pub.publishAsync(`${prefix}gemba/demo/P401/${point}`, JSON.stringify({ v, ts }));
-  // The pump runs with healthy suction: step 1's gate ("running == 1 and suctionPressure < 0.25 for 5s") is not met.
-  const t0 = Date.now() - 30_000;
-  await send("running", 1, t0);
-  await send("suctionPressure", 0.6, t0);
+  // A live pump, as a plant sends it: running, its suction pressure once a second. Healthy suction first, so step
+  // 1's gate ("running == 1 and suctionPressure < 0.25 for 5s") is not met.
+  let suction = 0.6;
+  const feed = async () => {
+    const ts = Date.now();
+    await send("running", 1, ts);
+    await send("suctionPressure", suction, ts);
+  };
+  await feed();
+  const live = setInterval(() => void feed(), 1000);
 
   await installIwer(page);
   await joinAs(page, server.url, "Ada");
@@ -59,25 +65,24 @@ test("a gated step cannot be marked done from the headset until the gate holds, 
   await expect
     .poll(() => wristText(page), { timeout: 60_000 })
     .toMatch(
-      /^Step 1 of 5 · P401\n\[Done \(disabled\)\] \[Show\]\nConfirm the cavitation on P401 from its .*\nGate: running == 1 and suctionPressure .*suctionPressure 0\.60 bar.*\nWaiting for the gate on P401$/s,
+      /^Step 1 of 5 · P401\n\[Done \(disabled\)\] \[Show\]\nConfirm the cavitation on P401 from — its live values: [\s\S]*\nGate not met yet — running == 1 and suctionPressure < 0\.25 for 5s\nWaiting for the gate on P401 — now: running running, suctionPressure 0\.60 bar$/,
     );
   await page.screenshot({ path: testInfo.outputPath("xr-procedure-waiting.png") });
-  // A pull on the greyed Done: the reason in the header, nothing sent, the run still at step 1.
+  // A pull on the greyed Done is taken by the panel as disabled (it flashes the reason, sends nothing); the run
+  // stays at step 1 and the wrist still says why.
   expect(await pressList(page, { area: "action", slot: 0 })).toBe("list:disabled");
-  await expect.poll(() => wristText(page)).toMatch(/^Waiting for the gate on P401\n/);
+  await expect.poll(() => wristText(page)).toMatch(/\[Done \(disabled\)\][\s\S]*\nWaiting for the gate on P401 — /);
   expect(bo.state.procedure.step).toBe(0);
   expect(bo.state.procedure.steps[0]!.doneBy).toBe("");
 
-  // Suction falls and stays low for 5 s of plant time: the server's gate holds, Done is live on the wrist.
-  await send("suctionPressure", 0.08, t0 + 1000);
-  await send("suctionPressure", 0.07, t0 + 7000);
+  // Suction falls and stays low: after 5 s of plant time the server's gate holds and Done is live on the wrist.
+  suction = 0.07;
   await expect.poll(() => bo.state.procedure.gateHolds, { timeout: 60_000 }).toBe(true);
   await expect
     .poll(() => wristText(page), { timeout: 60_000 })
     .toMatch(
-      /^(Step 1 of 5 · P401|Waiting for the gate on P401)\n\[Done\] \[Show\]\n[\s\S]*\nGate holds: Done is ready$/,
+      /^Step 1 of 5 · P401\n\[Done\] \[Show\]\n[\s\S]*\nGate holds — running == 1 .*\nDone is ready — now: .*suctionPressure 0\.07 bar$/,
     );
-  await expect.poll(() => wristText(page), { timeout: 10_000 }).toMatch(/^Step 1 of 5 · P401\n\[Done\] /);
   await page.screenshot({ path: testInfo.outputPath("xr-procedure-ready.png") });
   expect(await pressList(page, { area: "action", slot: 0 })).toBe("list:proc-done");
 
@@ -85,6 +90,7 @@ test("a gated step cannot be marked done from the headset until the gate holds, 
   expect(bo.state.procedure.run).toBe(run);
   await expect.poll(() => wristText(page), { timeout: 30_000 }).toMatch(/^Step 2 of 5 · T101\n/);
 
+  clearInterval(live);
   await pub.endAsync();
   await bo.leave();
   expect(watch.offOrigin, "requests off the app's origin").toEqual([]);
