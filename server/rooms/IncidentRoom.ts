@@ -32,6 +32,7 @@ export class IncidentRoom {
     private readonly outbox: WorkOrderOutbox | null,
     private readonly now: () => number,
     private readonly newId: () => string,
+    private readonly log: (m: string) => void,
   ) {
     const plant = runtime.plant.model.id;
     const rows = runtime.store.query({
@@ -50,7 +51,7 @@ export class IncidentRoom {
 
   /**
    * Close the incident of `alarm`'s activation at `activeAt`; a string says why not. The journal row is written
-   * first, the order queued after: a closed incident whose order could not be stored says so in the log.
+   * first, the order queued after: a closed incident whose order could not be stored says so, in the log too.
    */
   close(
     actor: Actor,
@@ -109,7 +110,18 @@ export class IncidentRoom {
             status: n.status,
           })),
       });
-      this.outbox.enqueue({ id: workOrder, plant, alarm, activeAt, payload: JSON.stringify(payload) });
+      try {
+        this.outbox.enqueue({ id: workOrder, plant, alarm, activeAt, payload: JSON.stringify(payload) });
+      } catch (e) {
+        // The incident is closed (its row is stored); the order is not: say so where people look, and in the log.
+        this.log(`work order for ${alarm} (closed by ${actor.name}) could not be stored: ${(e as Error).message}`);
+        const st = this.state.incidents.get(key);
+        if (st) {
+          st.workOrder = "failing";
+          st.lastError = `the work order could not be stored on this server (${(e as Error).message}); send it by hand`;
+        }
+        return { journalId, workOrder: null };
+      }
     }
     return { journalId, workOrder };
   }

@@ -121,8 +121,14 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         this.interest.playbackStarted(),
       );
       this.procedures = new ProcedureRoom(this.runtime, state, this.journal, ctx.clock, () => generateId(12));
-      this.incidents = new IncidentRoom(this.runtime, state, this.journal, ctx.workOrders ?? null, ctx.now, () =>
-        generateId(12),
+      this.incidents = new IncidentRoom(
+        this.runtime,
+        state,
+        this.journal,
+        ctx.workOrders ?? null,
+        ctx.now,
+        () => generateId(12),
+        (m) => ctx.log(`room ${this.roomId}: ${m}`),
       );
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
