@@ -50,6 +50,7 @@ import { EdgeGuard } from "./http/edgeGuard.ts";
 import { HostAllowList } from "./http/hostAllowList.ts";
 import type { WebSocketServer } from "ws";
 import { newApiErrorCounters } from "./http/apiErrors.ts";
+import { startWorkOrders } from "./workorders/startWorkOrders.ts";
 
 export interface GembaServer {
   url: string;
@@ -424,6 +425,8 @@ export async function startGemba(
         });
       },
     });
+    const workOrders = startWorkOrders(config, clock, log);
+    if (workOrders) cleanups.push(() => workOrders.stop());
     const RoomClass = definePlantRoom({
       hub,
       tickets,
@@ -441,6 +444,7 @@ export async function startGemba(
       log,
       reconnectTokens,
       iceServers: config.iceServers,
+      workOrders,
     });
     gameServer.define(PLANT_ROOM, RoomClass).filterBy(["plant"]);
     try {

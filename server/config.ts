@@ -13,6 +13,7 @@ import { hostOnly } from "./http/hostAllowList.ts";
 import { parseEdgeEnv, type EdgeSettings } from "./http/edgeConfig.ts";
 import { IceServers, type IceServer } from "../shared/iceServers.ts";
 import { firstIssue } from "../shared/zodIssue.ts";
+import { parseWorkOrderEnv, type WorkOrderSettings } from "./workorders/workOrderConfig.ts";
 
 export interface Config {
   host: string;
@@ -71,6 +72,8 @@ export interface Config {
   publicUrl: string | null;
   /** ICE_SERVERS: STUN/TURN servers handed to each participant for the voice call; [] = LAN only, nothing off-site. */
   iceServers: IceServer[];
+  /** WORK_ORDER_URL (+ WORK_ORDER_TOKEN): closed incidents become work orders there; null = off (nothing leaves). */
+  workOrders: WorkOrderSettings | null;
 }
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -159,6 +162,14 @@ function iceServers(raw: string | undefined): IceServer[] {
   return r.data;
 }
 
+function workOrders(env: NodeJS.ProcessEnv): WorkOrderSettings | null {
+  try {
+    return parseWorkOrderEnv(env);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
 function interest(raw: string | undefined): InterestSetting {
   const v = raw?.trim().toLowerCase() || "auto";
   if ((INTEREST_SETTINGS as readonly string[]).includes(v)) return v as InterestSetting;
@@ -245,5 +256,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     edge,
     publicUrl,
     iceServers: iceServers(env["ICE_SERVERS"]),
+    workOrders: workOrders(env),
   };
 }

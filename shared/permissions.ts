@@ -18,6 +18,8 @@ export const ACTIONS = {
   calibrate: "operator",
   /** Start, advance and stop a procedure run in the room (docs/TRAINING.md). */
   runProcedure: "operator",
+  /** Close an incident, handing it over as a work order when WORK_ORDER_URL is set (docs/TRAINING.md). */
+  closeIncident: "operator",
   present: "expert",
   summon: "expert",
   playback: "expert",

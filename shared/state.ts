@@ -8,6 +8,7 @@
  */
 import { schema, t, type SchemaType } from "@colyseus/schema";
 import { ProcedureRunState } from "./procedureState.ts";
+import { IncidentState } from "./incidentState.ts";
 import { wire } from "./wireNumbers.ts";
 
 export const PointState = schema(
@@ -263,6 +264,8 @@ export const PlantRoomState = schema(
     procedure: ProcedureRunState,
     /** Live alarm forecasts by twin id: only twins that will confidently reach an alarm limit soon. */
     forecasts: t.map(AlarmForecastState),
+    /** Recent incidents, open or closed, with their work orders (shared/incidentState.ts). */
+    incidents: t.map(IncidentState),
   },
   "PlantRoomState",
 );

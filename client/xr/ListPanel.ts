@@ -141,6 +141,10 @@ export class ListPanel {
       if (v.swatch.isVisible !== shown) v.swatch.isVisible = shown;
       setButton(v.buttons[0], row?.buttons[0] ?? null);
       setButton(v.buttons[1], row?.buttons[1] ?? null);
+      // A row without buttons (a procedure step's text, a report line) reads across the whole panel.
+      const width = `${!row?.buttons[0] && !row?.buttons[1] ? TEX_W - 2 * MARGIN : slotLeft(0) - MARGIN - 8}px`;
+      if (v.text.width !== width) v.text.width = width;
+      if (v.sub.width !== width) v.sub.width = width;
     }
     this.renderSlider(m.slider);
   }
@@ -189,6 +193,11 @@ function setButton(b: ButtonView, m: PanelButtonModel | null): void {
   if (b.rect.isVisible !== !!m) b.rect.isVisible = !!m;
   if (!m) return;
   setText(b.label, m.label);
+  // Disabled: grey, so a hand does not reach for it; the press still lands and says why (XrPanels.click).
+  const [bg, edge, fg] = m.disabled ? ["#1c242b", "#3a4652", "#7d8a95"] : ["#16324a", "#4aa3ff", "#ffffff"];
+  if (b.rect.background !== bg) b.rect.background = bg;
+  if (b.rect.color !== edge) b.rect.color = edge;
+  if (b.label.color !== fg) b.label.color = fg;
   // A long label ("Bookmark", "Unshelve") in a 180 px row slot: smaller type rather than clipped letters.
   const size = m.label.length > 7 ? 28 : 34;
   if (b.label.fontSize !== `${size}px`) b.label.fontSize = size;

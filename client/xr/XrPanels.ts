@@ -35,6 +35,7 @@ import { TabStrip } from "./TabStrip.ts";
 import { TimelineFeed } from "./TimelineFeed.ts";
 import { bookmarkName, hhmmss, scrubTarget, sliderTime, timeTab } from "./timeTab.ts";
 import { incidentTab, reportPages, reportsTab, type IncidentLike } from "./incidentTab.ts";
+import { procedureTab } from "./procedureTab.ts";
 import { PANEL_H, type WristPanel } from "./WristPanel.ts";
 
 /** What the panels need from the XR experience. */
@@ -145,6 +146,10 @@ export class XrPanels {
     const m = this.model;
     const b = !hit || !m ? null : hit.area === "action" ? m.actions[hit.slot] : m.rows[hit.row]?.buttons[hit.slot];
     if (!b) return "list:-";
+    if (b.disabled) {
+      this.show(b.disabled);
+      return "list:disabled";
+    }
     this.act(b.action);
     return `list:${b.action.kind}`;
   }
@@ -283,6 +288,12 @@ export class XrPanels {
         void p?.then(() => this.feed.poll(performance.now(), true)).catch(() => {});
         break;
       }
+      case "proc-done":
+        this.request(ask("procedureDone", { run: a.run, step: a.step }), `Step ${a.step + 1} done`);
+        break;
+      case "proc-show":
+        this.hooks.select(a.twin);
+        break;
       case "move":
         void this.hooks
           .ask?.("handoffCreate", {})
@@ -405,6 +416,8 @@ export class XrPanels {
         if (this.move && performance.now() > this.move.until) this.move = null;
         return peopleTab(state.seats.values(), me, this.following, this.move?.code ?? null);
       }
+      case "steps":
+        return procedureTab(state.procedure, me);
       case "notes":
         return notesTab(state.annotations.values(), this.host.selected(), me);
       case "time": {

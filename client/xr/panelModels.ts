@@ -8,11 +8,13 @@
  */
 import { can } from "../../shared/permissions.ts";
 
-export type XrTab = "asset" | "alarms" | "people" | "notes" | "time" | "align";
-export const TABS: readonly XrTab[] = ["asset", "alarms", "people", "notes", "time", "align"];
+export type XrTab = "asset" | "alarms" | "steps" | "people" | "notes" | "time" | "align";
+export const TABS: readonly XrTab[] = ["asset", "alarms", "steps", "people", "notes", "time", "align"];
 export const TAB_LABELS: Readonly<Record<XrTab, string>> = {
   asset: "Asset",
   alarms: "Alarms",
+  /** The room's procedure run (procedureTab.ts). */
+  steps: "Steps",
   people: "People",
   notes: "Notes",
   time: "Time",
@@ -49,11 +51,16 @@ export type PanelAction =
   | { kind: "scrub"; ms: number }
   | { kind: "seek"; t: number }
   | { kind: "live" }
-  | { kind: "bookmark" };
+  | { kind: "bookmark" }
+  /** The procedure run (procedureTab.ts): mark the shown step done; select its asset. */
+  | { kind: "proc-done"; run: string; step: number }
+  | { kind: "proc-show"; twin: string };
 
 export interface PanelButtonModel {
   label: string;
   action: PanelAction;
+  /** Shown greyed; a press says this reason instead of acting ("Waiting for the gate on P401"). */
+  disabled?: string;
 }
 
 export interface PanelRow {
@@ -308,7 +315,7 @@ function line(text: string): PanelRow {
 /** The tab as plain text: the panel's accessible content and the tests' view. */
 export function tabText(m: TabModel): string {
   const lines = [m.header];
-  const acts = m.actions.filter((b) => b).map((b) => `[${b!.label}]`);
+  const acts = m.actions.filter((b) => b).map((b) => `[${b!.label}${b!.disabled ? " (disabled)" : ""}]`);
   if (acts.length) lines.push(acts.join(" "));
   if (m.slider) lines.push(`Scrubber ${m.slider.from} … ${m.slider.to} at ${Math.round(m.slider.at * 100)} %`);
   for (const r of m.rows) {

@@ -53,7 +53,8 @@ export type XrRequest =
   | "calibrate"
   | "handoffCreate"
   | "playback"
-  | "bookmark";
+  | "bookmark"
+  | "procedureDone";
 
 /** GET /api/plants/<id>/timeline, as far as the headset reads it. */
 export interface XrTimeline {

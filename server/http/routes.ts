@@ -25,7 +25,8 @@ import { requester } from "../auth/authRoutes.ts";
 import type { Auth } from "../auth/createAuth.ts";
 import type { JournalStore } from "../store/JournalStore.ts";
 import type { TicketBook } from "../handoff/HandoffTickets.ts";
-import { incidentCsv, incidentHtml, type Incident } from "../incidents/IncidentReport.ts";
+import { incidentCsv, incidentHtml } from "../incidents/IncidentReport.ts";
+import { assembleIncident } from "../runtime/incidentBundle.ts";
 import { precompressed } from "./precompressed.ts";
 import { UnknownPlantError } from "../runtime/PlantHub.ts";
 import { plantNotFoundMessage } from "./plantNotFound.ts";
@@ -299,77 +300,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     if (!alarmId.success || !format.success)
       return fail(res, 400, "Ask for /api/plants/<plant>/incidents/<alarm id>?format=json|csv|html.");
     const plant = rt.plant.model.id;
-    const lifecycle = rt.store.query({
-      plant,
-      subject: alarmId.data,
-      kinds: ["alarm.active", "alarm.cleared", "alarm.ack", "alarm.shelve", "alarm.unshelve", "denied"],
-      limit: 1000,
-    });
-    const first = lifecycle.find((e) => e.kind === "alarm.active");
-    if (!first) return fail(res, 404, `No alarm "${alarmId.data}" in the journal of plant ${plant}.`);
-    const twin = text(first.data["twin"]);
-    const from = first.ts - 5 * 60_000;
-    const lastClear = lifecycle.filter((e) => e.kind === "alarm.cleared").at(-1);
-    const to = Math.min(deps.now(), (lastClear?.ts ?? deps.now()) + 60_000);
-    // Signals: every point of the alarmed asset, and those the rule read on related assets.
-    const keys = new Set<string>();
-    const tw = rt.twin.twinIndex(twin);
-    if (tw !== undefined) for (const i of rt.twin.twins[tw]!.points) keys.add(rt.twin.points[i]!.key);
-    const values = (first.data["values"] ?? {}) as Record<string, unknown>;
-    for (const k of Object.keys(values)) keys.add(k.includes("/") ? k : `${twin}/${k}`);
-    const signals = [...keys].flatMap((key) => {
-      const [t, p] = key.split("/");
-      const i = t && p ? rt.twin.indexOf(t, p) : undefined;
-      if (i === undefined) return [];
-      const def = rt.twin.points[i]!.def;
-      const r = rt.twin.rangeOf(i, from, to, 600);
-      return [{ key, name: `${t} ${def.displayName}`, unit: def.symbol, decimals: def.decimals, ts: r.ts, v: r.v }];
-    });
-    const collaboration = rt.store
-      .query({
-        plant,
-        since: from,
-        until: to,
-        kinds: [
-          "ping",
-          "annotation.create",
-          "annotation.resolve",
-          "alarm.ack",
-          "summon",
-          "share",
-          "handoff",
-          "join",
-          "leave",
-        ],
-        limit: 2000,
-      })
-      .filter(
-        (e) =>
-          e.kind === "alarm.ack" ||
-          e.kind === "join" ||
-          e.kind === "leave" ||
-          e.kind === "handoff" ||
-          e.data["twin"] === twin ||
-          e.subject === alarmId.data,
-      );
-    const inc: Incident = {
-      plant,
-      alarm: {
-        id: alarmId.data,
-        rule: text(first.data["rule"]),
-        twin,
-        twinName: rt.plant.model.twins.find((x) => x.id === twin)?.name ?? "",
-        message: text(first.data["message"]),
-        activeAt: first.ts,
-        state: text(lifecycle.at(-1)?.data["state"]),
-      },
-      from,
-      to,
-      signals,
-      lifecycle,
-      collaboration,
-      generatedAt: deps.now(),
-    };
+    const inc = assembleIncident(rt, alarmId.data, deps.now());
+    if (!inc) return fail(res, 404, `No alarm "${alarmId.data}" in the journal of plant ${plant}.`);
     const base = `incident-${plant}-${alarmId.data.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
     if (format.data === "csv") {
       res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="${base}.csv"`);
@@ -479,8 +411,4 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         .send(`The web client is not built (no ${deps.clientDir}/index.html). Run "npm run build", then start again.`);
     });
   }
-}
-
-function text(v: unknown): string {
-  return typeof v === "string" ? v : "";
 }

@@ -19,6 +19,7 @@ import { CalibrationStateSync } from "./CalibrationStateSync.ts";
 import { calibrationBookFor } from "../collab/CalibrationBook.ts";
 import { PlaybackSync } from "./PlaybackSync.ts";
 import { ProcedureRoom } from "./ProcedureRoom.ts";
+import { IncidentRoom } from "./IncidentRoom.ts";
 import { MessageCounters } from "./messagePolicy.ts";
 import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { admitToRoom, authorizeJoin, type SeatAuth } from "./joinPolicy.ts";
@@ -55,6 +56,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private calibrationSync!: CalibrationStateSync;
     private playback!: PlaybackSync;
     private procedures!: ProcedureRoom;
+    private incidents!: IncidentRoom;
     private interest!: InterestSync;
     private journal!: PlantJournal;
     private handlers!: PlantHandlers;
@@ -119,6 +121,15 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         this.interest.playbackStarted(),
       );
       this.procedures = new ProcedureRoom(this.runtime, state, this.journal, ctx.clock, () => generateId(12));
+      this.incidents = new IncidentRoom(
+        this.runtime,
+        state,
+        this.journal,
+        ctx.workOrders ?? null,
+        ctx.now,
+        () => generateId(12),
+        (m) => ctx.log(`room ${this.roomId}: ${m}`),
+      );
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
       this.signIns = new SeatSignInGuard(options.plant, ctx.auth, ctx.clock, this.guarded());
@@ -143,6 +154,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         playback: this.playback,
         calibration,
         procedures: this.procedures,
+        incidents: this.incidents,
         counters: this.counters,
         journal: this.journal,
         record: (kind, seat, data) => this.record(kind, seat, data),
@@ -355,6 +367,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       this.calibrationSync?.dispose();
       this.playback?.dispose();
       this.procedures?.dispose();
+      this.incidents?.dispose();
       this.signIns?.dispose();
       this.leavePresence?.();
       if (this.runtime) await ctx.hub.release(this.state.plant);

@@ -8,6 +8,7 @@ import type { Clock } from "../twin/Clock.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
 import type { InterestSetting } from "./InterestSync.ts";
 import type { IceServer } from "../../shared/iceServers.ts";
+import type { WorkOrderOutbox } from "../workorders/WorkOrderOutbox.ts";
 
 export interface PlantRoomContext {
   hub: PlantHub;
@@ -34,4 +35,6 @@ export interface PlantRoomContext {
   reconnectTokens?: ReconnectTokens;
   /** STUN/TURN for the voice call (ICE_SERVERS), sent in each welcome; absent or [] = LAN only. */
   iceServers?: IceServer[];
+  /** Where closed incidents go as work orders (WORK_ORDER_URL); absent or null = hand-off off. */
+  workOrders?: WorkOrderOutbox | null;
 }

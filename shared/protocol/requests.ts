@@ -14,6 +14,7 @@ import {
   Vec3,
 } from "./fields.ts";
 import { procedureRequests } from "./procedures.ts";
+import { incidentRequests } from "./incidents.ts";
 
 /** Why a request was refused: `error.reason` on the client. */
 export const Refusal = z.object({
@@ -149,6 +150,8 @@ export const ClientRequest = {
   ),
   /** Procedures (shared/protocol/procedures.ts). */
   ...procedureRequests,
+  /** Closing incidents, work-order hand-off (shared/protocol/incidents.ts). */
+  ...incidentRequests,
 } as const;
 export type RequestType = keyof typeof ClientRequest;
 /** What a client sends with request K (before defaults apply). */

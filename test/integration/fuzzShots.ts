@@ -107,6 +107,11 @@ function validSamples(k: Known): { [K in ClientMessageType]: fc.Arbitrary<z.inpu
       { requiredKeys: ["run", "step"] },
     ),
     procedureStop: fc.record({ run: fc.string({ minLength: 1, maxLength: 64 }), reason: word }),
+    incidentClose: fc.record({
+      alarm,
+      activeAt: fc.oneof(fc.integer({ min: 1, max: 2 ** 45 }), fc.double({ min: 1, max: 1e13, noNaN: true })),
+      summary: word,
+    }),
     ack: fc.record({ alarm }),
     shelve: fc.record({ alarm, minutes: fc.integer({ min: 1, max: 480 }), reason: word }),
     unshelve: fc.record({ alarm }),

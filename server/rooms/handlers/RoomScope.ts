@@ -16,6 +16,7 @@ import type { SeatRegistry } from "../SeatRegistry.ts";
 import type { MessageCounters } from "../messagePolicy.ts";
 import type { SeatSignInGuard } from "../seatSignInGuard.ts";
 import type { ProcedureRoom } from "../ProcedureRoom.ts";
+import type { IncidentRoom } from "../IncidentRoom.ts";
 
 export interface NewSeat {
   name: string;
@@ -35,6 +36,8 @@ export interface RoomScope {
   readonly calibration: CalibrationBook;
   /** The room's procedure run (ProcedureRoom.ts). */
   readonly procedures: ProcedureRoom;
+  /** The plant's recent incidents and closing them (IncidentRoom.ts). */
+  readonly incidents: IncidentRoom;
   readonly counters: MessageCounters;
   /** Builds this plant's journal entries (write them with `record` or the store). */
   readonly journal: PlantJournal;

@@ -10,6 +10,7 @@ import type { HandlerTable } from "./handlerTable.ts";
 import { kickHandlers } from "./kick.ts";
 import { playbackHandlers } from "./playback.ts";
 import { procedureHandlers } from "./procedures.ts";
+import { incidentHandlers } from "./incidents.ts";
 import type { RoomScope } from "./RoomScope.ts";
 import { signInHandlers } from "./signin.ts";
 import { voiceHandlers } from "./voice.ts";
@@ -30,6 +31,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
   const kick = kickHandlers(room);
   const signIn = signInHandlers(room);
   const procedures = procedureHandlers(room);
+  const incidents = incidentHandlers(room);
   return {
     table: {
       events: { ...collab.events, ...voice.events },
@@ -42,6 +44,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
         ...collab.requests,
         ...signIn.requests,
         ...procedures.requests,
+        ...incidents.requests,
       },
     },
     forgetSeat(id) {

@@ -50,9 +50,16 @@ export function procedureHandlers(room: RoomScope) {
       const actor = permitted(client, "procedure.step");
       if (actor instanceof Refused) return actor;
       const run = procedures.runOf(msg.run);
-      if (typeof run === "string") return refuse("not-found", run);
+      // A "done" for another run, a step already done (a replayed or stale press) or one not reached yet is bad
+      // input like any other: refused with the reason, and counted (room counters, rejected.procedureDone).
+      if (typeof run === "string") {
+        room.counters.count("rejected", "procedureDone");
+        return refuse("not-found", run);
+      }
+      const prepared = run.prepareDone(actor, msg.step, msg.note ?? "");
+      if (!prepared.ok) room.counters.count("rejected", "procedureDone");
       return stored(() => {
-        const r = procedures.apply(run.prepareDone(actor, msg.step, msg.note ?? ""));
+        const r = procedures.apply(prepared);
         return typeof r === "string" ? r : { ...r, completed: run.status === "completed" };
       });
     },
