@@ -58,9 +58,9 @@ test("ICE_SERVERS from the server configure the page's voice links; the TURN cre
     // The page's offer and candidates arrive here; this client only has to be in the call.
     room.onMessage("signal", () => {});
     joined.push(room);
-    const seat = async () => [...room.state.seats.values()].find((s) => s.name === `Remote ${n}`)?.id ?? "";
+    const seat = () => [...room.state.seats.values()].find((s) => s.name === `Remote ${n}`)?.id ?? "";
     await expect.poll(seat).not.toBe("");
-    if (offersTo(me, await seat())) peer = room;
+    if (offersTo(me, seat())) peer = room;
   }
   expect(peer, "a seat this page offers to").not.toBeNull();
   peer!.send("voice", { inCall: true, muted: false, speaking: false });
