@@ -13,6 +13,7 @@ import { FollowPerson } from "./app/FollowPerson.ts";
 import { HandoffFlow } from "./app/HandoffFlow.ts";
 import { startInterestUpdates } from "./app/interestUpdates.ts";
 import { loadPlant } from "./app/loadPlant.ts";
+import { installLeave } from "./app/leaveRoom.ts";
 import { installLookHere } from "./app/lookHere.ts";
 import { MarkingModes } from "./app/MarkingModes.ts";
 import { whoAmI } from "./app/me.ts";
@@ -175,6 +176,7 @@ async function boot(): Promise<void> {
   });
 
   await joinRoom(session, plantId, who);
+  installLeave(name, session, sender, voice, xr);
   hook.joined = true;
   avatars.mySeat = session.seatId;
   sender.start();

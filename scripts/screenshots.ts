@@ -1,21 +1,33 @@
 /**
  * `npm run screenshots`: start the app like `npm start`, open it in headless
- * Chromium at 1280×720, join, wait for live values, and save the README screenshots.
+ * Chromium at 1280×720, join, wait for live values, and save the README's desktop screenshots
+ * (the pump P401 in alarm, as the demo fault shows it); then scripts/screenshots-xr.ts takes the headset's.
  */
 import { launchChromium } from "../kit/browser.ts";
 import { startAppServer } from "../kit/appServer.ts";
+import { devToken } from "../kit/devSignIn.ts";
 
 const out = process.argv[2] ?? "docs/screenshots";
 const server = await startAppServer();
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  // Hang guards, not speed limits: on a busy 2-core machine a second page rendering the plant takes a while.
+  page.setDefaultTimeout(120_000);
   page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));
   await page.goto(server.url + "/");
   await page.fill("#join-name", "Ada (desktop)");
   await page.click("#join-go");
   await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
   await page.waitForSelector('.label[data-twin="P101"] .val:not(:text("—"))');
+  // The simulator's demo fault, injected as a trainer would: the alarm list shows it in plant words.
+  const trainer = { authorization: `Bearer ${await devToken(server.url, "Trainer", "expert")}` };
+  const fault = await page.request.post(`${server.url}/api/sim/faults`, {
+    headers: trainer,
+    data: { name: "cavitation", target: "P401" },
+  });
+  if (fault.status() !== 201) throw new Error(`the demo fault was refused (${fault.status()})`);
+  await page.waitForSelector('#alarm-list li[data-alarm="limit.suctionPressure:P401"]', { timeout: 60_000 });
   await page.waitForTimeout(1500); // let the first patches settle into labels and status discs
   await page.screenshot({ path: `${out}/desktop.png` });
   await page.evaluate(() => window.__gemba!.scene()!.onPick("P101"));
@@ -28,6 +40,7 @@ try {
     userAgent:
       "Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/36.0 Chrome/134.0 VR Safari/537.36",
   });
+  bo.setDefaultTimeout(120_000);
   await bo.goto(server.url + "/");
   await bo.fill("#join-name", "Bo (headset)");
   await bo.click("#join-go");

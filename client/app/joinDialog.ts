@@ -40,6 +40,11 @@ export async function joinRoom(session: PlantSession, plantId: string, who: Join
   else await joinWithRetry(session, plantId, name);
 }
 
+/** Offer `name` next time the join dialog opens on this device (a rejoin after Leave, a session moved here). */
+export function rememberName(name: string): void {
+  localStorage.setItem(NAME_KEY, name);
+}
+
 function askName(signedIn: string | null): Promise<Joining> {
   const dialog = byId<HTMLDialogElement>("join");
   const input = byId<HTMLInputElement>("join-name");

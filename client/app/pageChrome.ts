@@ -38,6 +38,7 @@ function paintBadge(): void {
     live: "live",
     reconnecting: "reconnecting…",
     closed: "disconnected",
+    left: "left",
   };
   const past = badge.state === "live" && badge.playbackAt > 0;
   c.textContent = past

@@ -33,7 +33,7 @@ import type { z } from "zod";
 import { PlantRoomState } from "../../shared/state.ts";
 import { listenChecked } from "./serverReceivers.ts";
 
-export type ConnectionState = "offline" | "joining" | "live" | "reconnecting" | "closed";
+export type ConnectionState = "offline" | "joining" | "live" | "reconnecting" | "closed" | "left";
 
 export async function fetchPlantModel(plantId: string, token: TokenSource): Promise<PlantModel> {
   const res = await authFetch(`/api/plants/${encodeURIComponent(plantId)}`, token);
@@ -213,9 +213,17 @@ export class PlantSession {
     this.events.onConnection("closed", "Could not reconnect to the server. Reload the page to try again.");
   }
 
+  /** Leave with consent: the server frees the seat at once (no reconnection hold) and no rejoin follows. */
   async leave(): Promise<void> {
     this.leaving = true;
-    await this.room?.leave();
+    const room = this.room;
+    if (!room) return;
+    // A connection that is down cannot say goodbye (the server frees the seat when its hold ends): do not wait on it.
+    if (!room.connection.isOpen) {
+      void room.leave(false);
+      return;
+    }
+    await room.leave();
   }
 
   select(twin: string | null): void {

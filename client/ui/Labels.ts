@@ -12,8 +12,10 @@ import type { TwinNode } from "../scene/PlantScene.ts";
 import { el } from "./dom.ts";
 import { formatValue } from "./format.ts";
 import { alarmForecastText } from "./forecastText.ts";
+import { declutter, labelScale, type LabelBox } from "./declutter.ts";
+import { AssetStatus } from "../../shared/status.ts";
 
-interface LabelEntry {
+interface LabelEntry extends LabelBox {
   twin: TwinNode;
   root: HTMLDivElement;
   values: HTMLSpanElement[];
@@ -78,6 +80,8 @@ export class Labels {
       container.appendChild(root);
       const minor = /:Pipe;|:Valve;/.test(tw.type);
       this.entries.push({
+        id: tn.id,
+        show: false,
         twin: tn,
         root,
         values,
@@ -148,8 +152,8 @@ export class Labels {
   }
 
   /**
-   * Project anchors to the screen, nearest first; a label that would overlap a
-   * nearer one is hidden, so the overview stays readable. Selected always shows.
+   * Project anchors to the screen and declutter (declutter.ts): where labels would overlap, the selected asset,
+   * then assets in alarm, then the nearer ones keep theirs; the others hide, so the overview stays readable.
    */
   layout(scene: Scene): void {
     const cam = scene.activeCamera;
@@ -168,7 +172,9 @@ export class Labels {
       e.dist = Vector3.Distance(camPos, e.twin.anchor);
       e.x = this.out.x * sx;
       e.y = this.out.y * sx;
-      e.onScreen = this.out.z > 0 && this.out.z < 1 && e.dist < (e.minor ? 30 : 160) && e.x > -50 && e.x < cw + 50;
+      // Pipes and valves label only up close, unless they are in alarm.
+      const reach = e.minor && e.status !== AssetStatus.ALARM ? 30 : 160;
+      e.onScreen = this.out.z > 0 && this.out.z < 1 && e.dist < reach && e.x > -50 && e.x < cw + 50;
       if (e.onScreen) this.order.push(e);
     }
     // Measure only labels on screen whose text changed: all writes, then all reads (one reflow, not one per label).
@@ -183,26 +189,14 @@ export class Labels {
       e.sizeDue = false;
     }
     for (const e of m) if (!e.visible) e.root.style.display = "none";
-    this.order.sort((a, b) => (a.twin.id === this.selected ? -1 : b.twin.id === this.selected ? 1 : a.dist - b.dist));
-    const placed = this.order;
-    let n = 0;
+    declutter(this.order, this.selected);
     for (const e of this.order) {
-      const scale = Math.max(0.6, Math.min(1.1, 40 / e.dist));
-      const ew = e.w * scale;
-      const eh = e.h * scale;
-      let free = true;
-      for (let j = 0; j < n && free; j++) {
-        const o = placed[j]!;
-        const ow = o.w * Math.max(0.6, Math.min(1.1, 40 / o.dist));
-        const oh = o.h * Math.max(0.6, Math.min(1.1, 40 / o.dist));
-        if (Math.abs(e.x - o.x) < (ew + ow) / 2 && e.y - eh < o.y && o.y - oh < e.y) free = false;
-      }
-      if (free) {
-        placed[n++] = e;
+      if (e.show) {
         if (!e.visible) {
           e.visible = true;
           e.root.style.display = "";
         }
+        const scale = labelScale(e.dist);
         e.root.style.transform = `translate(${e.x.toFixed(1)}px, ${e.y.toFixed(1)}px) translate(-50%, -100%) scale(${scale.toFixed(2)})`;
       } else if (e.visible) {
         e.visible = false;

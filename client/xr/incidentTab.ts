@@ -4,6 +4,7 @@
  * The report is the one the desktop downloads (GET /api/plants/<plant>/incidents/<alarm>, JSON); anyone who
  * may be in the room may read it (`report` in shared/permissions.ts).
  */
+import { alarmStateWords } from "../../shared/alarmWords.ts";
 import type { AlarmLike, TabModel } from "./panelModels.ts";
 import { VISIBLE_ROWS } from "./panelModels.ts";
 
@@ -51,7 +52,11 @@ function describe(e: EntryLike, alarm: string): Omit<ReportLine, "ts"> | null {
     case "alarm.active":
       return { text: "Alarm came in", sub: str(e.data["message"]) };
     case "alarm.cleared":
-      return { text: "Back to normal", sub: "" };
+      // As the desktop report says it (server/incidents/incidentTimeline.ts): the state the alarm went to, in words.
+      return {
+        text: "Condition cleared",
+        sub: str(e.data["state"]) ? `now ${alarmStateWords(str(e.data["state"])).toLowerCase()}` : "",
+      };
     case "alarm.ack":
       return e.subject === alarm
         ? { text: `Acknowledged by ${who}`, sub: "" }
@@ -79,7 +84,8 @@ function describe(e: EntryLike, alarm: string): Omit<ReportLine, "ts"> | null {
     case "leave":
       return { text: `${who} left`, sub: "" };
     default:
-      return { text: `${e.kind} · ${who}`, sub: "" };
+      // A kind this headset does not know yet (a newer server): its name in words, never the raw code.
+      return { text: `${who}: ${e.kind.replace(/[._-]+/g, " ")}`, sub: "" };
   }
 }
 

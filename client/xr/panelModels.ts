@@ -6,6 +6,7 @@
  * from the same table the server enforces (shared/permissions.ts), so a headset
  * offers exactly what the desktop offers to the same role.
  */
+import { alarmStateWords } from "../../shared/alarmWords.ts";
 import { can } from "../../shared/permissions.ts";
 
 export type XrTab = "asset" | "alarms" | "steps" | "people" | "notes" | "time" | "align";
@@ -155,16 +156,13 @@ export function alarmsTab(alarms: Iterable<AlarmLike>, role: string): TabModel {
   if (!list.length) return empty("No alarms");
   // A shelved alarm is out of the operator's way until it comes back: not counted as waiting.
   const open = list.filter((a) => unacked(a) && a.shelvedUntil === 0).length;
-  const m = empty(`${list.length} alarm${list.length === 1 ? "" : "s"}${open ? ` · ${open} unacknowledged` : ""}`);
+  const m = empty(`${list.length} alarm${list.length === 1 ? "" : "s"}${open ? ` · ${open} not acknowledged` : ""}`);
   for (const a of list.slice(0, VISIBLE_ROWS)) {
     const shelved = a.shelvedUntil > 0;
+    // The state in the same words as the desktop's alarm list (shared/alarmWords.ts), then who acted on it.
     const status = shelved
-      ? `shelved until ${clock(a.shelvedUntil)}${a.shelvedBy ? ` by ${a.shelvedBy}` : ""}`
-      : a.state === "unack-active"
-        ? "active, unacknowledged"
-        : a.state === "rtn-unack"
-          ? "back to normal, unacknowledged"
-          : `acknowledged${a.ackedBy ? ` by ${a.ackedBy}` : ""}`;
+      ? `Shelved until ${clock(a.shelvedUntil)}${a.shelvedBy ? ` by ${a.shelvedBy}` : ""}`
+      : `${alarmStateWords(a.state)}${a.ackedBy && !unacked(a) ? ` by ${a.ackedBy}` : ""}`;
     m.rows.push({
       text: clip(`${a.twin} · ${a.message}`),
       sub: clip(status, 36),

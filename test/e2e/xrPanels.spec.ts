@@ -34,13 +34,13 @@ test("from the wrist tabs a headset user acknowledges an alarm, follows a collea
   // An alarm comes in: T102's level above its alarm limit.
   await plant.publish("T102/level", { v: 98.5 });
   await openTab(page, "alarms");
-  await expect.poll(() => tabText(page), { timeout: 60_000 }).toMatch(/unacknowledged\n(.*\n)*T102 · .*\[Ack\]/);
+  await expect.poll(() => tabText(page), { timeout: 60_000 }).toMatch(/not acknowledged\n(.*\n)*T102 · .*\[Ack\]/);
   // The header line, the action line ([Reports]), then one line per row.
   await expect.poll(() => tabText(page)).toMatch(/^[^\n]*\n\[Reports\]\n/);
   const row = (await tabText(page)).split("\n").findIndex((l) => l.startsWith("T102 · ")) - 2;
   expect(await pressList(page, { area: "row", row, slot: 0 })).toBe("list:ack");
   await expect.poll(() => bo.state.alarms.get("limit.level:T102")?.ackedBy, { timeout: 60_000 }).toBe("Ada");
-  await expect.poll(() => tabText(page)).toContain("acknowledged by Ada");
+  await expect.poll(() => tabText(page)).toContain("Active, acknowledged by Ada");
 
   // Notes: the ray selects the nearest asset in front, then "Leak?" pins a note where the ray hit it.
   await hold(page);

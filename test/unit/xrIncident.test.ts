@@ -46,6 +46,18 @@ describe("an incident report on the wrist", () => {
     ]);
   });
 
+  it("says a cleared condition and an unknown event in words, never as journal codes", () => {
+    const more: IncidentLike = {
+      ...inc,
+      lifecycle: [entry(20, T + 5, "alarm.cleared", "system", { state: "rtn-unack" })],
+      collaboration: [entry(21, T + 6, "procedure.step_done", "Ada", {}, "run1")],
+    };
+    expect(reportLines(more).map((l) => `${l.text}|${l.sub}`)).toEqual([
+      "Condition cleared|now cleared, not acknowledged",
+      "Ada: procedure step done|",
+    ]);
+  });
+
   it("pages four lines at a time with Back, Earlier and Later", () => {
     expect(reportPages(inc)).toBe(2);
     const p1 = incidentTab(inc, 0);

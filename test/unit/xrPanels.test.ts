@@ -5,6 +5,7 @@
  * whose local frames differ agree on where plant points are in the real room.
  */
 import { describe, expect, it } from "vitest";
+import { ALARM_STATE_WORDS } from "../../shared/alarmWords.ts";
 import { CalibrationFlow, type V3 } from "../../client/xr/Calibration.ts";
 import { LIST_TEX_H, listHitAt, listUv, tabAt, tabUv } from "../../client/xr/panelLayout.ts";
 import {
@@ -68,7 +69,7 @@ describe("alarms tab", () => {
 
   it("an operator gets Ack on unacknowledged alarms and Shelve/Unshelve; unacknowledged come first", () => {
     const m = alarmsTab(list, "operator");
-    expect(m.header).toBe("3 alarms · 1 unacknowledged");
+    expect(m.header).toBe("3 alarms · 1 not acknowledged");
     expect(m.rows.map((r) => r.text.split(" · ")[0])).toEqual(["P101", "T101", "P102"]);
     expect(m.rows.map((r) => r.buttons.map((b) => b?.label ?? null))).toEqual([
       ["Ack", "Shelve"],
@@ -76,7 +77,26 @@ describe("alarms tab", () => {
       [null, "Unshelve"],
     ]);
     expect(m.rows[0]!.buttons[0]!.action).toEqual({ kind: "ack", alarm: "b:P101" });
-    expect(m.rows[1]!.sub).toBe("acknowledged by Olu");
+    expect(m.rows[1]!.sub).toBe("Active, acknowledged by Olu");
+  });
+
+  it("says each state in the desktop's words (shared/alarmWords.ts), never the wire's codes", () => {
+    const m = alarmsTab(
+      [
+        alarm("a:P101", { state: "unack-active", activeAt: 4 }),
+        alarm("b:P102", { state: "rtn-unack", activeAt: 3 }),
+        alarm("c:P103", { state: "ack-active", ackedBy: "Olu", activeAt: 2 }),
+        alarm("d:P104", { state: "ack-active", shelvedUntil: Date.UTC(2026, 0, 1, 12, 0), shelvedBy: "Bo" }),
+      ],
+      "operator",
+    );
+    expect(m.rows.map((r) => r.sub.replace(/\d\d:\d\d/, "hh:mm"))).toEqual([
+      ALARM_STATE_WORDS["unack-active"],
+      ALARM_STATE_WORDS["rtn-unack"],
+      `${ALARM_STATE_WORDS["ack-active"]} by Olu`,
+      "Shelved until hh:mm by Bo",
+    ]);
+    expect(tabText(m)).not.toMatch(/unack|ack-active|rtn-|unacknowledged/);
   });
 
   it("a viewer sees the same alarms and no buttons", () => {
