@@ -37,7 +37,7 @@ import { Participants } from "./ui/Participants.ts";
 import { PlantStatus } from "./ui/PlantStatus.ts";
 import { installProcedures } from "./app/procedures.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
-import { installVoice } from "./voice/VoiceCall.ts";
+import { installVoice } from "./voice/index.ts";
 import { installXr } from "./xr/index.ts";
 import { fetchIncidentAsync, fetchTimelineAsync } from "./xr/pageReads.ts";
 
@@ -149,7 +149,8 @@ async function boot(): Promise<void> {
     timeline: () => fetchTimelineAsync(plantId, dataToken),
     incident: (alarm) => fetchIncidentAsync(plantId, alarm, dataToken),
     talk: (down) => voice.setPushToTalk(down),
-  });
+    // XR's code loads on the first "Enter VR/AR", or on an XR device once the page shows live values.
+  }, firstState);
   // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.
   if (xr.plantFrame) {
     avatars.frame = xr.plantFrame;
