@@ -6,6 +6,7 @@
 import type { PlantRoomState } from "../../shared/state.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import type { PlantSession } from "../session/PlantSession.ts";
+import { afterPaint } from "../ui/afterPaint.ts";
 import { toast } from "../ui/dom.ts";
 import type { ProcedureActions, ProceduresPanel } from "../ui/ProceduresPanel.ts";
 import type { Selection } from "./Selection.ts";
@@ -16,9 +17,6 @@ export interface Procedures {
   /** On every room patch (cheap until the panel is loaded: it keeps the latest state). */
   update(state: PlantRoomState, me: Me): void;
 }
-
-/** How long the panel waits for an idle moment after the first state (ms) before loading anyway. */
-const IDLE_TIMEOUT_MS = 2000;
 
 export function installProcedures(session: PlantSession, scene: PlantScene, selection: Selection): Procedures {
   const actions: ProcedureActions = {
@@ -55,8 +53,7 @@ export function installProcedures(session: PlantSession, scene: PlantScene, sele
       latest = [state, me];
       if (asked) return;
       asked = true;
-      if ("requestIdleCallback" in window) requestIdleCallback(load, { timeout: IDLE_TIMEOUT_MS });
-      else setTimeout(load, 0);
+      afterPaint(load);
     },
   };
 }

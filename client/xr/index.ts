@@ -6,11 +6,12 @@
  *
  * XR's code (XrExperience and its features, Babylon's WebXR and GUI: about a fifth of the client) is not part
  * of the first view: a laptop never needs it, and a headset needs it only after the plant shows. It is
- * imported on the first "Enter VR/AR", or, on a device that supports XR, once the page shows the plant
- * (`prefetchAfter`), so the click that enters finds it ready. What the page needs from the start stays here:
+ * imported on the first "Enter VR/AR", or, on a device that supports XR, once the page has shown the room's
+ * first state (`prefetchAfter`, then afterPaint), so the click that enters finds it ready. What the page needs from the start stays here:
  * the buttons and the plant frame that avatars and marks are parented to.
  */
 import type { PlantScene } from "../scene/PlantScene.ts";
+import { afterPaint } from "../ui/afterPaint.ts";
 import { toast } from "../ui/dom.ts";
 import { createXrButtons, type XrButtons, type XrMode } from "./buttons.ts";
 import { PlantFrame } from "./PlantFrame.ts";
@@ -47,10 +48,14 @@ class LazyXr implements XrController {
       this.subs,
       (mode) => this.onClick(mode),
       () => {
-        prefetchAfter.then(
-          () => this.loadAsync().then((x) => x.prepare()),
-          () => undefined,
-        );
+        // A failed prefetch is only logged: the click loads again and says why if it fails too.
+        prefetchAfter
+          .then(() => new Promise<void>((resolve) => afterPaint(resolve)))
+          .then(() => this.loadAsync())
+          .then(
+            (x) => x.prepare(),
+            (e: unknown) => console.warn("Gemba XR: could not load XR ahead of the click", e),
+          );
       },
     );
     this.subs.add(() => this.buttons.remove());
