@@ -89,7 +89,10 @@ function buildClientOf(ref: string): { dir: string; remove(): void } {
   const tar = execFileSync("git", ["-C", ROOT, "archive", "--format=tar", ref, ...files], { maxBuffer: 1 << 30 });
   execFileSync("tar", ["-x", "-C", tmp], { input: tar });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tmp, "node_modules"));
-  execFileSync(path.join(ROOT, "node_modules/.bin/vite"), ["build", "--logLevel", "warn"], { cwd: tmp, stdio: "inherit" });
+  execFileSync(path.join(ROOT, "node_modules/.bin/vite"), ["build", "--logLevel", "warn"], {
+    cwd: tmp,
+    stdio: "inherit",
+  });
   execFileSync(process.execPath, ["--import", "tsx", "scripts/compress-client.ts"], { cwd: tmp, stdio: "inherit" });
   return { dir: path.join(tmp, "dist/client"), remove: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }

@@ -140,8 +140,7 @@ class LazyVoice implements VoiceController {
       level: (seat) => real()?.level(seat) ?? 0,
       tap: (seat) => real()?.tap(seat) ?? null,
       messagesSent: () => real()?.messagesSent() ?? 0,
-      handover: () =>
-        real()?.handover() ?? { callSeat: null, callEpoch: -1, handedOverAt: null, adopting: false },
+      handover: () => real()?.handover() ?? { callSeat: null, callEpoch: -1, handedOverAt: null, adopting: false },
     };
   }
 

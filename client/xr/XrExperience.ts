@@ -145,7 +145,6 @@ export class XrExperience implements XrController {
     this.panelPoll = new WristPanelPoll(rig, this.panels, this.viewer, follow, () => this.clicks.selected);
     this.presence = new PresencePoses(rig, () => this.placer.placed);
     this.talk = new PushToTalk(rig);
-
   }
 
   /**

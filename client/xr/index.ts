@@ -97,7 +97,9 @@ class LazyXr implements XrController {
       (e: unknown) => {
         this.buttons.loading(mode, false);
         console.warn(`Gemba XR: could not load ${LABEL[mode]}`, e);
-        toast(`Could not load ${LABEL[mode]}: ${(e as Error)?.message ?? String(e)}. Check the connection and try again.`);
+        toast(
+          `Could not load ${LABEL[mode]}: ${(e as Error)?.message ?? String(e)}. Check the connection and try again.`,
+        );
       },
     );
   }
