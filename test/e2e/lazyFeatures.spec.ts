@@ -6,7 +6,7 @@
  * client/app/procedures.ts).
  */
 import { expect, test } from "./fixtures.ts";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { launchChromium } from "../../kit/browser.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { installIwer } from "../../kit/iwer.ts";
@@ -22,6 +22,13 @@ type Feature = keyof typeof CHUNK;
 
 let server: RunningServer;
 let browser: Browser;
+// This file's own browser: the shared fixture does not close its contexts, so each test closes its page (a page
+// left in the call would make the next test's page load the voice chunk, rightly: someone is in the call).
+let open: BrowserContext[] = [];
+test.afterEach(async () => {
+  for (const c of open) await c.close().catch(() => undefined);
+  open = [];
+});
 test.beforeAll(async () => {
   server = await startAppServer();
   // Fake microphone, as in voice.spec.ts: "Join voice" must really join.
@@ -31,6 +38,12 @@ test.afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
+
+async function newPage(width: number, height: number): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width, height } });
+  open.push(ctx);
+  return ctx.newPage();
+}
 
 /** Which lazy chunks the page has requested so far, in order. */
 function watchChunks(page: Page): Feature[] {
@@ -53,7 +66,7 @@ const firstLiveValue = (page: Page, at = false) =>
 
 test("a laptop's first view fetches no XR, voice or QR code; each loads on first use and works", async () => {
   test.setTimeout(300_000);
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+  const page = await newPage(1280, 720);
   const watch = watchPage(page, server.url);
   const chunks = watchChunks(page);
   await joinAs(page, server.url, "Ada");
@@ -76,11 +89,13 @@ test("a laptop's first view fetches no XR, voice or QR code; each loads on first
   expect(chunks).toEqual(["procedures", "qr", "voice"]);
   expect(watch.errors).toEqual([]);
   expect(watch.offOrigin).toEqual([]);
+  await page.click("#voice-join");
+  await page.waitForFunction(() => window.__gemba_voice?.inCall === false, null, { timeout: 60_000 });
 });
 
 test("a headset fetches XR's code only after its first live value, and enters VR with it", async () => {
   test.setTimeout(300_000);
-  const page = await (await browser.newContext({ viewport: { width: 960, height: 600 } })).newPage();
+  const page = await newPage(960, 600);
   const chunks = watchChunks(page);
   await installIwer(page);
   await joinAs(page, server.url, "Headset");
@@ -101,7 +116,7 @@ test("a headset fetches XR's code only after its first live value, and enters VR
 
 test("when a feature's code cannot be fetched, its button says so and a later try works", async () => {
   test.setTimeout(300_000);
-  const page = await (await browser.newContext({ viewport: { width: 960, height: 600 } })).newPage();
+  const page = await newPage(960, 600);
   let blocked = true;
   await page.route(CHUNK.voice, (route) => (blocked ? route.abort("connectionreset") : route.continue()));
   await page.route(CHUNK.xr, (route) => (blocked ? route.abort("connectionreset") : route.continue()));
