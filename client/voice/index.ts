@@ -30,6 +30,8 @@ class LazyVoice implements VoiceController {
     const root = el("section");
     root.id = "voice";
     root.setAttribute("aria-label", "Voice call");
+    // voice.css comes with the call's chunk: the placeholder carries the section's separator itself.
+    root.style.cssText = "margin-top: 10px; padding-top: 8px; border-top: 1px solid #26313c";
     this.joinBtn = el("button", "", "Join voice");
     this.joinBtn.type = "button";
     this.joinBtn.id = "voice-join";
