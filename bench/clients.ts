@@ -16,8 +16,20 @@ import { PlantRoomState } from "../shared/state.ts";
 import { loadMeter, nowMs, onParentMessage, percentile, round, toParent, type Load } from "./childSide.ts";
 
 export type ClientsMsg =
-  /** `presenceHz` > 0: each client also sends a moving head pose at that rate (as a headset would). */
-  | { type: "sdk"; endpoint: string; clients: number; presenceHz?: number; namePrefix?: string; plant?: string }
+  /**
+   * `presenceHz` > 0: each client also sends a moving head pose at that rate (as a headset would).
+   * `decode: false`: a light client (bench/load.ts): it joins with the SDK, sends its presence, then only counts
+   * the bytes and messages it receives and hands nothing to the SDK's decoder, so many of them cost little CPU.
+   */
+  | {
+      type: "sdk";
+      endpoint: string;
+      clients: number;
+      presenceHz?: number;
+      namePrefix?: string;
+      plant?: string;
+      decode?: boolean;
+    }
   | { type: "mqtt"; url: string; filter: string }
   /** Plain WebSocket receivers of `{"topic": …, "payload": {"v": …, "ts": …}}` text messages (Node-RED's flow). */
   | { type: "ws"; url: string; clients: number }
@@ -53,6 +65,10 @@ export interface ClientsReport {
   ws: ReceiverReport | null;
   /** This process over the window: all receivers share one event loop. */
   load: Load | null;
+  /** The room each decoding SDK client sat in (which rooms the freshness sample covers). */
+  sdkRooms: string[];
+  /** Light SDK clients (decode: false): bytes and messages only. */
+  light: ReceiverReport | null;
 }
 
 /** A growable list of latencies without per-sample allocation. */
@@ -104,6 +120,8 @@ const mqttReceivers: Receiver[] = [];
 const sdkSamples = new Samples();
 const mqttSamples = new Samples();
 const wsReceivers: Receiver[] = [];
+const lightReceivers: Receiver[] = [];
+const sdkRooms: string[] = [];
 const wsSamples = new Samples();
 const sockets: WebSocket[] = [];
 const rooms: Room<unknown, PlantRoomState>[] = [];
@@ -155,6 +173,7 @@ async function joinSdk(
   presenceHz = 0,
   namePrefix = "bench-",
   plant = "demo",
+  decode = true,
 ): Promise<void> {
   for (let k = 0; k < n; k++) {
     const client = await devClient(endpoint, `${namePrefix}${k}`);
@@ -169,6 +188,18 @@ async function joinSdk(
     const transport = room.connection.transport as unknown as { ws?: { _socket?: Socket } };
     const r = receiver(sdkSamples, () => transport.ws?._socket);
     const events = room.connection.events;
+    if (!decode) {
+      // Joined (the handshake is done): from here on, count what arrives and decode nothing.
+      events.onmessage = (ev: { data: ArrayBuffer }) => {
+        r.messages++;
+        r.messageBytes += ev.data.byteLength;
+      };
+      rooms.push(room);
+      if (presenceHz > 0) sendPresence(room, presenceHz, k);
+      lightReceivers.push(r);
+      continue;
+    }
+    sdkRooms.push(room.roomId);
     const onmessage = events.onmessage;
     events.onmessage = (ev: { data: ArrayBuffer }) => {
       r.messages++;
@@ -223,7 +254,7 @@ async function joinWs(url: string, n: number): Promise<void> {
 }
 
 function snapshot(edge: "from" | "to"): void {
-  for (const r of [...sdkReceivers, ...mqttReceivers, ...wsReceivers]) {
+  for (const r of [...sdkReceivers, ...mqttReceivers, ...wsReceivers, ...lightReceivers]) {
     const bytes = r.socket()?.bytesRead ?? 0;
     if (edge === "from") {
       r.socketAtFrom = bytes;
@@ -251,7 +282,7 @@ function report(list: Receiver[], samples: Samples, withMessages: boolean): Rece
 onParentMessage(async (raw) => {
   const m = raw as unknown as ClientsMsg;
   if (m.type === "sdk") {
-    await joinSdk(m.endpoint, m.clients, m.presenceHz, m.namePrefix, m.plant);
+    await joinSdk(m.endpoint, m.clients, m.presenceHz, m.namePrefix, m.plant, m.decode ?? true);
     toParent({ type: "ready" });
   } else if (m.type === "mqtt") {
     await subscribeMqtt(m.url, m.filter);
@@ -283,6 +314,8 @@ onParentMessage(async (raw) => {
       mqtt: report(mqttReceivers, mqttSamples, false),
       ws: report(wsReceivers, wsSamples, true),
       load,
+      sdkRooms,
+      light: report(lightReceivers, new Samples(), true),
     };
     for (const t of presenceTimers.splice(0)) clearInterval(t);
     for (const room of rooms) await room.leave().catch(() => {});

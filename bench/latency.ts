@@ -118,12 +118,15 @@ export async function pacedRun(opts: {
   tsFormat?: "float" | "int";
   /** The plant whose topics the publisher uses (default "demo"). */
   plant?: string;
+  /** Instead of running `setups` side by side: one function that sets every child up (e.g. in a fixed order). */
+  setupAll?: (clis: Child[]) => Promise<void>;
   /** Called once the measured window is known (publisher clock, ms), e.g. to start a load beside it. */
   onWindow?: (from: number, to: number) => void;
 }): Promise<{ receivers: ReceiverRun[]; pubReport: PublishReport; server: ServerSide | null }> {
   const clis = opts.setups.map(() => spawnChild("clients.ts"));
   try {
-    await Promise.all(opts.setups.map((setup, i) => setup(clis[i]!)));
+    if (opts.setupAll) await opts.setupAll(clis);
+    else await Promise.all(opts.setups.map((setup, i) => setup(clis[i]!)));
     opts.pub.send({
       type: "config",
       url: BROKER,

@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/load.ts [--clients 200] [--per-room 20] [--rate 10000] [--processes 2]
- *   [--presence-hz 20] [--warmup 10] [--seconds 30] [--minutes N]`
+ *   [--presence-hz 20] [--decoders 10] [--warmup 10] [--seconds 30] [--minutes N]`
  *
  * Load (#10): a cluster of Gemba processes sharing Redis (REDIS_URL, its own key
  * prefix) and the real Mosquitto; hundreds of @colyseus/sdk clients, each sending
@@ -15,6 +15,14 @@
  * and heap over the median of the 2 minutes after warm-up (5 min, or N/6 if
  * shorter) -> bench/results/soak.json. Clients decode all along; freshness is not
  * recorded in a soak (that would grow the clients' own memory).
+ *
+ * Receivers that are not the bottleneck (issue #26 item 3): 200 clients that each decode every patch cannot
+ * share 2 cores with the servers (one child of 100 decoders is busy 100 % of the time, and samples wait in it).
+ * So by default `--decoders 10` clients decode (the freshness sample: one child of their own, spread one per
+ * room as the rooms fill) and the rest are light clients: they join with the SDK and send their presence like
+ * everyone, but only count the bytes they receive. The server does the same work for both (it encodes a
+ * patch once per room and writes it to every socket). Each receiver child's event-loop utilisation is reported
+ * beside the freshness; `--decoders 0` makes every client decode (the earlier method).
  *
  * Processes are reached directly at their PUBLIC_ADDRESS (the LAN topology of
  * docs/SCALING.md), so no proxy shares the two cores. Run under the bench lock.
@@ -53,6 +61,8 @@ interface Params {
   rate: number;
   processes: number;
   presenceHz: number;
+  /** Clients that decode (the freshness sample); 0 or ≥ clients: all decode. */
+  decoders: number;
   warmupS: number;
   seconds: number;
   minutes: number | null;
@@ -65,6 +75,7 @@ function parseArgs(argv: string[]): Params {
     rate: 10_000,
     processes: 2,
     presenceHz: 20,
+    decoders: 10,
     warmupS: 10,
     seconds: 30,
     minutes: null,
@@ -75,6 +86,7 @@ function parseArgs(argv: string[]): Params {
     "--rate": "rate",
     "--processes": "processes",
     "--presence-hz": "presenceHz",
+    "--decoders": "decoders",
     "--warmup": "warmupS",
     "--seconds": "seconds",
     "--minutes": "minutes",
@@ -228,22 +240,58 @@ function clientSetups(p: Params, nodes: ClusterNode[]) {
   });
 }
 
+/**
+ * Light clients and the decoding sample, room by room in a fixed order: each round fills one room (rooms fill
+ * before a new one opens), with its share of decoders first, so the sample is spread over the rooms and processes.
+ */
+function splitSetup(p: Params, nodes: ClusterNode[]) {
+  return async (clis: Child[]) => {
+    const light = clis.slice(0, nodes.length);
+    const decoders = clis[nodes.length]!;
+    const rooms = Math.ceil(p.clients / p.perRoom);
+    let left = p.decoders;
+    for (let i = 0; i < rooms; i++) {
+      const size = Math.min(p.perRoom, p.clients - i * p.perRoom);
+      const d = Math.min(size, left, Math.ceil(left / (rooms - i)));
+      const node = nodes[i % nodes.length]!;
+      const endpoint = node.url.replace(/^http/, "ws");
+      const join = async (cli: Child, n: number, decode: boolean) => {
+        if (n <= 0) return;
+        const namePrefix = `${decode ? "d" : "l"}${i}-`;
+        cli.send({ type: "sdk", endpoint, clients: n, presenceHz: p.presenceHz, namePrefix, decode });
+        await cli.next("ready", 600_000);
+      };
+      await join(decoders, d, true);
+      await join(light[i % nodes.length]!, size - d, false);
+      left -= d;
+    }
+  };
+}
+
 async function runLoad(p: Params, nodes: ClusterNode[], prefix: string) {
   const points = await demoPoints();
   const pub = spawnChild("publisher.ts");
   const poll = poller(nodes, 5000);
+  const split = p.decoders > 0 && p.decoders < p.clients;
+  const roles = split ? [...nodes.map(() => "light"), "decoders", "bare"] : [...nodes.map(() => "decoders"), "bare"];
+  const bareSetup = async (cli: Child) => {
+    cli.send({ type: "mqtt", url: BROKER, filter: `${prefix}gemba/demo/+/+` });
+    await cli.next("ready");
+  };
   try {
     const r = await pacedRun({
       pub,
       points,
       prefix,
-      setups: [
-        ...clientSetups(p, nodes),
-        async (cli) => {
-          cli.send({ type: "mqtt", url: BROKER, filter: `${prefix}gemba/demo/+/+` });
-          await cli.next("ready");
-        },
-      ],
+      setups: split ? roles.map(() => async () => {}) : [...clientSetups(p, nodes), bareSetup],
+      ...(split
+        ? {
+            setupAll: async (clis: Child[]) => {
+              await splitSetup(p, nodes)(clis);
+              await bareSetup(clis[clis.length - 1]!);
+            },
+          }
+        : {}),
       rate: p.rate,
       warmupMs: p.warmupS * 1000,
       durationMs: p.seconds * 1000,
@@ -251,11 +299,22 @@ async function runLoad(p: Params, nodes: ClusterNode[], prefix: string) {
     });
     await poll.stop();
     const { from, to, sent } = r.pubReport.window;
-    const sdkRuns = r.receivers.slice(0, nodes.length);
-    const bare = r.receivers[nodes.length]!;
+    const sdkRuns = r.receivers.filter((_, i) => roles[i] === "decoders");
+    const lightRuns = r.receivers.filter((_, i) => roles[i] === "light");
+    const bare = r.receivers[roles.length - 1]!;
     const sdk = sdkRuns.map((s) => shift(s.report.sdk!.latency, s.correction));
     const bareLatency = shift(bare.report.mqtt!.latency, bare.correction);
-    const socketBytes = sdkRuns.flatMap((s) => s.report.sdk!.socketBytes);
+    const socketBytes = [
+      ...sdkRuns.flatMap((s) => s.report.sdk!.socketBytes),
+      ...lightRuns.flatMap((s) => s.report.light?.socketBytes ?? []),
+    ];
+    const decoding = sdkRuns.reduce((n, s) => n + s.report.sdk!.socketBytes.length, 0);
+    const receiversLoad = r.receivers.map((s, i) => ({
+      role: roles[i]!,
+      clients: (s.report.sdk?.socketBytes.length ?? 0) + (s.report.light?.socketBytes.length ?? 0),
+      eventLoopUtilization: s.report.load?.eventLoopUtilization ?? Number.NaN,
+      cpuCoreFraction: s.report.load?.cpuCoreFraction ?? Number.NaN,
+    }));
     const secs = (to - from) / 1000;
     const processes = perProcess(poll.samples, nodes, from, to);
     const freshness = {
@@ -271,12 +330,18 @@ async function runLoad(p: Params, nodes: ClusterNode[], prefix: string) {
       windowSeconds: round(secs, 1),
       freshness,
       seenPerClientOverSent: round(
-        sdkRuns.reduce((n, s) => n + s.report.sdk!.samples, 0) / p.clients / Math.max(1, sent),
+        sdkRuns.reduce((n, s) => n + s.report.sdk!.samples, 0) / Math.max(1, decoding) / Math.max(1, sent),
         4,
       ),
       bareReceivedOverSent: round(bare.report.mqtt!.samples / Math.max(1, sent), 4),
       bytesPerClientPerS,
-      clientsLoad: sdkRuns.map((s) => s.report.load),
+      decodingClients: decoding,
+      lightClients: socketBytes.length - decoding,
+      /** Distinct rooms the decoding sample sat in. */
+      decoderRooms: new Set(sdkRuns.flatMap((s) => s.report.sdkRooms)).size,
+      receiversLoad,
+      /** A receiver child busier than this is a bottleneck: its samples wait in it, and freshness describes the bench. */
+      receiversSaturated: receiversLoad.some((l) => l.eventLoopUtilization > 0.8),
       processes,
       points: points.length,
     };
@@ -385,6 +450,8 @@ async function main(): Promise<void> {
       const r = await runLoad(p, nodes, prefix);
       printTable(`Load: ${p.clients} SDK clients, ${p.rate} updates/s, ${p.processes} processes (ms)`, [
         {
+          decoding: `${r.decodingClients} in ${r.decoderRooms} rooms`,
+          light: r.lightClients,
           "fresh p50": r.freshness.p50Ms,
           "fresh p99": r.freshness.p99Ms,
           "bare p50": r.freshness.bare.p50Ms,
@@ -393,6 +460,17 @@ async function main(): Promise<void> {
           "bytes/client/s": r.bytesPerClientPerS,
         },
       ]);
+      printTable(
+        "Receivers (child processes)",
+        r.receiversLoad.map((l) => ({
+          role: l.role,
+          clients: l.clients,
+          "loop utilisation": l.eventLoopUtilization,
+          "CPU (cores)": l.cpuCoreFraction,
+        })),
+      );
+      if (r.receiversSaturated)
+        console.log("receivers saturated (loop utilisation > 0.8): the freshness above describes the bench too");
       printTable(
         "Per process",
         r.processes.map((s) => ({
@@ -417,6 +495,7 @@ async function main(): Promise<void> {
           goal: `freshness p99 <= 100 ms at ${p.rate} updates/s with ${p.clients} clients on ${p.processes} processes`,
           p99OverBareP99: round(r.freshness.p99Ms / r.freshness.bare.p99Ms, 1),
           goalMet: ok,
+          receiversSaturated: r.receiversSaturated,
         },
       });
       console.log(`goal: freshness p99 <= 100 ms -> ${ok ? "met" : "MISSED"}\nwrote ${file}`);

@@ -17,7 +17,7 @@ import { installLeave } from "./app/leaveRoom.ts";
 import { installLookHere } from "./app/lookHere.ts";
 import { MarkingModes } from "./app/MarkingModes.ts";
 import { whoAmI } from "./app/me.ts";
-import { setConnection } from "./app/pageChrome.ts";
+import { hideLoading, setConnection, showLoading } from "./app/pageChrome.ts";
 import { PoseReader } from "./app/PoseReader.ts";
 import { RoomCues } from "./app/RoomCues.ts";
 import { createRoomPanels } from "./app/roomPanels.ts";
@@ -39,7 +39,7 @@ import { PlantStatus } from "./ui/PlantStatus.ts";
 import { installProcedures } from "./app/procedures.ts";
 import { installIncidents } from "./app/incidents.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
-import { installVoice } from "./voice/VoiceCall.ts";
+import { installVoice } from "./voice/index.ts";
 import { installXr } from "./xr/index.ts";
 import { fetchIncidentAsync, fetchTimelineAsync } from "./xr/pageReads.ts";
 
@@ -140,20 +140,25 @@ async function boot(): Promise<void> {
   const procedures = installProcedures(session, scene, selection);
   const incidents = installIncidents(model, session);
 
-  const xr = installXr(scene, {
-    select: (t) => selection.select(t),
-    view: () => roomView.current(),
-    model,
-    selection: () => selection.current,
-    me,
-    ask: (type, payload) => session.askChecked(type, payload),
-    // Only tell the room: the headset moves itself (the desktop follow would take over the active camera).
-    follow: (seat) => session.send("follow", { seat }),
-    localOffset: (twin, w) => marks.localOffset(twin, new Vector3(w.x, w.y, w.z)),
-    timeline: () => fetchTimelineAsync(plantId, dataToken),
-    incident: (alarm) => fetchIncidentAsync(plantId, alarm, dataToken),
-    talk: (down) => voice.setPushToTalk(down),
-  });
+  const xr = installXr(
+    scene,
+    {
+      select: (t) => selection.select(t),
+      view: () => roomView.current(),
+      model,
+      selection: () => selection.current,
+      me,
+      ask: (type, payload) => session.askChecked(type, payload),
+      // Only tell the room: the headset moves itself (the desktop follow would take over the active camera).
+      follow: (seat) => session.send("follow", { seat }),
+      localOffset: (twin, w) => marks.localOffset(twin, new Vector3(w.x, w.y, w.z)),
+      timeline: () => fetchTimelineAsync(plantId, dataToken),
+      incident: (alarm) => fetchIncidentAsync(plantId, alarm, dataToken),
+      talk: (down) => voice.setPushToTalk(down),
+      // XR's code loads on the first "Enter VR/AR", or on an XR device once the page shows live values.
+    },
+    firstState,
+  );
   // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.
   if (xr.plantFrame) {
     avatars.frame = xr.plantFrame;
@@ -175,13 +180,21 @@ async function boot(): Promise<void> {
     participants, inspector, alarms, timeline, notes, selection, follow, plantStatus,
   });
 
-  await joinRoom(session, plantId, who);
+  // The loading bar's last part: the plant is drawn, its live values are on their way.
+  showLoading(0.95, "Joining the plant…");
+  try {
+    await joinRoom(session, plantId, who);
+  } catch (e) {
+    hideLoading();
+    throw e;
+  }
   installLeave(name, session, sender, voice, xr);
   hook.joined = true;
   avatars.mySeat = session.seatId;
   sender.start();
   panels.start();
   await firstState;
+  hideLoading();
   hook.ready = true;
   installShortcuts(canvas, scene, follow, modes, selection, lookHere);
 }

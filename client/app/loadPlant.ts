@@ -1,4 +1,4 @@
-/** Loading the plant (its model, then its scene) while the person types their name, with the loading bar. */
+/** Loading the plant (its model, then its scene) while the person types their name, with the loading bar (to 90 %). */
 import type { PlantModel } from "../../shared/plant.ts";
 import type { TokenSource } from "../auth/authFetch.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
@@ -13,7 +13,8 @@ export function loadPlant(scene: PlantScene, plantId: Promise<string>, token: To
     byId("plant-name").textContent = model.name;
     byId("join-plant").textContent = model.name;
     document.title = `Gemba — ${model.name}`;
-    await scene.loadAsync(model, token, (f) => showLoading(f, "Loading the plant…"));
+    // The scene is the first 90 % of the bar; joining the room until its first state arrives is the rest (main.ts).
+    await scene.loadAsync(model, token, (f) => showLoading(f === null ? null : f * 0.9, "Loading the plant…"));
     byId("loading").hidden = true;
     return model;
   })();

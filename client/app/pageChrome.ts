@@ -11,6 +11,10 @@ export function showLoading(fraction: number | null, text?: string): void {
   box.setAttribute("aria-valuenow", String(pct ?? 0));
 }
 
+export function hideLoading(): void {
+  byId("loading").hidden = true;
+}
+
 /** What the badge knows: the connection, and the time the page shows when it plays the past (0 = live). */
 const badge = { state: "offline" as ConnectionState, playbackAt: 0 };
 

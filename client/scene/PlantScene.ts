@@ -23,7 +23,11 @@ import { UniversalCamera } from "@babylonjs/core/Cameras/universalCamera.js";
 import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
 import type { Nullable } from "@babylonjs/core/types.js";
 import type { Observer } from "@babylonjs/core/Misc/observable.js";
-import "@babylonjs/loaders/glTF";
+// The glTF 2.0 loader alone; its extensions load on demand, only when a scene declares one (the demo scene uses
+// none). The package's "glTF" entry pulls every extension in, KHR_interactivity's flow graph, audio and physics
+// included: about half of the first view's JavaScript before this change.
+import "@babylonjs/loaders/glTF/2.0/glTFLoader.js";
+import { registerBuiltInGLTFExtensions } from "@babylonjs/loaders/glTF/2.0/Extensions/dynamic.js";
 // Deep imports carry only what they name; these add the scene methods we call through prototypes
 // (picking: scene.pick/pickWithRay; per-instance colour discs: mesh.thinInstanceSetBuffer).
 import "@babylonjs/core/Culling/ray.js";
@@ -32,6 +36,8 @@ import type { PlantModel } from "../../shared/plant.ts";
 import { buildAreaLayout } from "./AreaLayout.ts";
 import { clearLine, firstHit, roomAround } from "./cameraClearance.ts";
 import { FramePacer } from "./FramePacer.ts";
+
+registerBuiltInGLTFExtensions();
 
 export const STATUS_COLORS: readonly [number, number, number][] = [
   [0.18, 0.8, 0.44], // normal

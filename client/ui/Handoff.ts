@@ -4,7 +4,6 @@
  * Ada's session from headset?" confirmation, the "move it here" offer for the same
  * user, and the "Moved to desktop — Take it back" screen.
  */
-import QRCode from "qrcode";
 import type { HandoffTicketInfo } from "../../shared/protocol.ts";
 import type { DeviceLinkInfo } from "../../shared/deviceLink.ts";
 import { el } from "./dom.ts";
@@ -80,10 +79,13 @@ export async function showMoveDialog(create: () => Promise<HandoffTicketInfo>): 
   let tick: ReturnType<typeof setInterval> | undefined;
   const load = async () => {
     error.textContent = "";
+    timer.textContent = "Making a code…";
     try {
       const [t, where] = await Promise.all([create(), deviceLink()]);
       const url = `${where.base}/?handoff=${encodeURIComponent(t.token)}`;
       reach.textContent = where.note ?? "";
+      // The QR code's encoder loads with the first "Move to device" (not part of the first view).
+      const { default: QRCode } = await import("qrcode");
       await QRCode.toCanvas(canvas, url, { width: 220, margin: 1, errorCorrectionLevel: "M" });
       code.textContent = `${t.code.slice(0, 3)} ${t.code.slice(3)}`;
       code.dataset["code"] = t.code;

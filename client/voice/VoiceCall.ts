@@ -441,9 +441,8 @@ class VoiceCall implements VoiceController {
   }
 }
 
-/** Create the voice call and its panel; the page routes room signals and seat updates to it. */
-export function installVoice(deps: VoiceDeps): VoiceController {
+/** Create the voice call and its panel (index.ts does, once the call is first used); returns its test hook too. */
+export function createVoiceCall(deps: VoiceDeps): { call: VoiceController; hook: VoiceTestHook } {
   const call = new VoiceCall(deps);
-  window.__gemba_voice = call.hook();
-  return call;
+  return { call, hook: call.hook() };
 }

@@ -26,12 +26,12 @@ import { WebXRState, type WebXRRenderTarget } from "@babylonjs/core/XR/webXRType
 import type { PlantScene } from "../scene/PlantScene.ts";
 import { toast } from "../ui/dom.ts";
 import { ArPlantPlacer } from "./ArPlantPlacer.ts";
-import { createXrButtons, type XrButtons, type XrMode } from "./buttons.ts";
+import type { XrButtons, XrMode } from "./buttons.ts";
 import { CoLocation } from "./CoLocation.ts";
 import { FollowInHeadset } from "./FollowInHeadset.ts";
 import { Locomotion } from "./Locomotion.ts";
 import type { XrTab } from "./panelModels.ts";
-import { PlantFrame } from "./PlantFrame.ts";
+import type { PlantFrame } from "./PlantFrame.ts";
 import { PresencePoses } from "./PresencePoses.ts";
 import { PushToTalk } from "./PushToTalk.ts";
 import { Subscriptions } from "./Subscriptions.ts";
@@ -89,7 +89,6 @@ export class XrExperience implements XrController {
   private readonly subs = new Subscriptions();
   private readonly sessionSubs = new Subscriptions();
   private readonly panels: XrPanels;
-  private readonly buttons: XrButtons;
   private readonly viewer: XrViewer;
   private readonly hands: XrHands;
   private readonly locomotion: Locomotion;
@@ -102,11 +101,20 @@ export class XrExperience implements XrController {
   private readonly presence: PresencePoses;
   private readonly talk: PushToTalk;
 
-  constructor(plant: PlantScene, hooks: XrHooks) {
+  /**
+   * `frame` and `buttons` come from the page's XR entry point (index.ts), which makes them before this code is
+   * loaded: avatars and marks are parented to the frame from the start, and the buttons show as soon as the
+   * browser says XR works.
+   */
+  constructor(
+    plant: PlantScene,
+    hooks: XrHooks,
+    frame: PlantFrame,
+    private readonly buttons: Pick<XrButtons, "set">,
+  ) {
     // Never ask the internet for controller profiles or models (air-gapped plants).
     WebXRMotionControllerManager.UseOnlineRepository = false;
     const scene = plant.scene;
-    const frame = new PlantFrame(scene, plant);
     const panel = new WristPanel(scene, hooks.model);
     const rig = new XrRig(plant, hooks, frame, panel);
     this.rig = rig;
@@ -137,20 +145,20 @@ export class XrExperience implements XrController {
     this.panelPoll = new WristPanelPoll(rig, this.panels, this.viewer, follow, () => this.clicks.selected);
     this.presence = new PresencePoses(rig, () => this.placer.placed);
     this.talk = new PushToTalk(rig);
+  }
 
-    this.buttons = createXrButtons(
-      this.subs,
-      (mode) => {
-        const run = rig.mode === mode ? this.exitAsync() : this.enterAsync(mode);
-        run.catch(() => {});
-      },
-      // Set XR up as soon as it is known to work, so a click goes straight to requestSession
-      // (browsers want the click's user activation to be fresh).
-      () => {
-        this.helperAsync().catch((e: unknown) => console.warn("Gemba XR: WebXR is unavailable", e));
-      },
-    );
-    this.subs.add(() => this.buttons.remove());
+  /**
+   * Set XR up before the first session, so a click goes straight to requestSession (browsers want the click's
+   * user activation to be fresh). Called by the entry point once the browser says XR works.
+   */
+  prepare(): void {
+    this.helperAsync().catch((e: unknown) => console.warn("Gemba XR: WebXR is unavailable", e));
+  }
+
+  /** Enter the mode, or leave it if this page is in it (the top-bar button). */
+  toggle(mode: XrMode): void {
+    const run = this.rig.mode === mode ? this.exitAsync() : this.enterAsync(mode);
+    run.catch(() => {});
   }
 
   get mode(): XrMode | null {
@@ -343,6 +351,6 @@ export class XrExperience implements XrController {
     this.talk.dispose();
     this.gestures.dispose();
     this.viewer.dispose();
-    rig.frame.dispose();
+    // The frame belongs to the entry point (index.ts), which disposes it.
   }
 }

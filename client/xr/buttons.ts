@@ -10,6 +10,8 @@ export type XrMode = "vr" | "ar";
 
 export interface XrButtons {
   set(mode: XrMode | null): void;
+  /** While XR's code downloads after the first click: the button says so and cannot be pressed twice. */
+  loading(mode: XrMode, on: boolean): void;
   remove(): void;
 }
 
@@ -58,6 +60,13 @@ export function createXrButtons(
         b.setAttribute("aria-pressed", String(active === mode));
         b.disabled = active !== null && active !== mode;
       }
+    },
+    loading(mode, on) {
+      const b = made.get(mode);
+      if (!b) return;
+      b.disabled = on;
+      b.setAttribute("aria-busy", String(on));
+      b.textContent = on ? `Loading ${LABEL[mode]}…` : `Enter ${LABEL[mode]}`;
     },
     remove() {
       for (const b of made.values()) b.remove();
