@@ -22,7 +22,10 @@ export const Dynamics = z
      */
     kind: z.enum(["lag", "integrator"]).default("lag"),
     /** Output units per input unit (lag), or output units per second per input unit (integrator). */
-    gain: z.number().finite().refine((g) => g !== 0, "is not 0 (a gain of 0 means no relation)"),
+    gain: z
+      .number()
+      .finite()
+      .refine((g) => g !== 0, "is not 0 (a gain of 0 means no relation)"),
     /** Seconds to 63 % of the final change (lag only; 0: the output follows at once). */
     timeConstant: z.number().finite().min(0).max(86_400).default(0),
     /** Seconds before the output starts to move. */
