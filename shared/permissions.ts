@@ -18,6 +18,8 @@ export const ACTIONS = {
   calibrate: "operator",
   /** Start, advance and stop a procedure run in the room (docs/TRAINING.md). */
   runProcedure: "operator",
+  /** Fork the twin and predict the effect of a change, shown to the room (docs/WHAT-IF.md); nothing reaches the plant. */
+  whatIf: "operator",
   present: "expert",
   summon: "expert",
   playback: "expert",

@@ -9,6 +9,7 @@
 import { schema, t, type SchemaType } from "@colyseus/schema";
 import { ProcedureRunState } from "./procedureState.ts";
 import { wire } from "./wireNumbers.ts";
+import { WhatIfState } from "./whatIfState.ts";
 
 export const PointState = schema(
   {
@@ -263,6 +264,8 @@ export const PlantRoomState = schema(
     procedure: ProcedureRunState,
     /** Live alarm forecasts by twin id: only twins that will confidently reach an alarm limit soon. */
     forecasts: t.map(AlarmForecastState),
+    /** The room's what-ifs by id (shared/whatIfState.ts): predictions, never sent to the plant. */
+    whatIfs: t.map(WhatIfState),
   },
   "PlantRoomState",
 );

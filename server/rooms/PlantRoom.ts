@@ -19,6 +19,7 @@ import { CalibrationStateSync } from "./CalibrationStateSync.ts";
 import { calibrationBookFor } from "../collab/CalibrationBook.ts";
 import { PlaybackSync } from "./PlaybackSync.ts";
 import { ProcedureRoom } from "./ProcedureRoom.ts";
+import { WhatIfRoom } from "./WhatIfRoom.ts";
 import { MessageCounters } from "./messagePolicy.ts";
 import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { admitToRoom, authorizeJoin, type SeatAuth } from "./joinPolicy.ts";
@@ -55,6 +56,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private calibrationSync!: CalibrationStateSync;
     private playback!: PlaybackSync;
     private procedures!: ProcedureRoom;
+    private whatIfs!: WhatIfRoom;
     private interest!: InterestSync;
     private journal!: PlantJournal;
     private handlers!: PlantHandlers;
@@ -119,6 +121,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         this.interest.playbackStarted(),
       );
       this.procedures = new ProcedureRoom(this.runtime, state, this.journal, ctx.clock, () => generateId(12));
+      this.whatIfs = new WhatIfRoom(this.runtime, state, this.journal, () => generateId(12));
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
       this.signIns = new SeatSignInGuard(options.plant, ctx.auth, ctx.clock, this.guarded());
@@ -143,6 +146,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         playback: this.playback,
         calibration,
         procedures: this.procedures,
+        whatIfs: this.whatIfs,
         counters: this.counters,
         journal: this.journal,
         record: (kind, seat, data) => this.record(kind, seat, data),

@@ -141,7 +141,10 @@ export function fitLink(
   const n = Math.min(u.length, y.length);
   let uLo = Infinity;
   let uHi = -Infinity;
-  for (let k = 0; k < n; k++) ((uLo = Math.min(uLo, u[k]!)), (uHi = Math.max(uHi, u[k]!)));
+  for (let k = 0; k < n; k++) {
+    uLo = Math.min(uLo, u[k]!);
+    uHi = Math.max(uHi, u[k]!);
+  }
   const none: LinkFit = {
     kind,
     gain: 0,

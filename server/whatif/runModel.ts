@@ -59,8 +59,13 @@ export function reachedFrom(links: readonly ProcessLink[], key: string): string[
   for (const l of links) next.set(l.from, [...(next.get(l.from) ?? []), l.to]);
   const reached = new Set<string>([key]);
   const queue = [key];
-  while (queue.length)
-    for (const to of next.get(queue.shift()!) ?? []) if (!reached.has(to)) (queue.push(to), reached.add(to));
+  while (queue.length) {
+    for (const to of next.get(queue.shift()!) ?? []) {
+      if (reached.has(to)) continue;
+      reached.add(to);
+      queue.push(to);
+    }
+  }
   // Kahn's order over the reached part (validateDynamics guarantees there is no loop).
   const indeg = new Map<string, number>([...reached].map((k) => [k, 0]));
   for (const l of links)

@@ -14,6 +14,7 @@ import {
   Vec3,
 } from "./fields.ts";
 import { procedureRequests } from "./procedures.ts";
+import { whatIfRequests } from "./whatIf.ts";
 
 /** Why a request was refused: `error.reason` on the client. */
 export const Refusal = z.object({
@@ -149,6 +150,8 @@ export const ClientRequest = {
   ),
   /** Procedures (shared/protocol/procedures.ts). */
   ...procedureRequests,
+  /** What-ifs (shared/protocol/whatIf.ts). */
+  ...whatIfRequests,
 } as const;
 export type RequestType = keyof typeof ClientRequest;
 /** What a client sends with request K (before defaults apply). */

@@ -82,7 +82,7 @@ describe("process dynamics declared on the plant's relationships", () => {
         name: "feeds",
         target: "T201",
         dynamics: [{ input: "speed", output: "level", gain: -0.001, kind: "integrator", inputRange: [0, 2900] }],
-      } as Rel);
+      });
     });
     const issues = await issuesOf(dir);
     expect(issues).toContainEqual({

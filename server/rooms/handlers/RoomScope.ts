@@ -16,6 +16,7 @@ import type { SeatRegistry } from "../SeatRegistry.ts";
 import type { MessageCounters } from "../messagePolicy.ts";
 import type { SeatSignInGuard } from "../seatSignInGuard.ts";
 import type { ProcedureRoom } from "../ProcedureRoom.ts";
+import type { WhatIfRoom } from "../WhatIfRoom.ts";
 
 export interface NewSeat {
   name: string;
@@ -35,6 +36,8 @@ export interface RoomScope {
   readonly calibration: CalibrationBook;
   /** The room's procedure run (ProcedureRoom.ts). */
   readonly procedures: ProcedureRoom;
+  /** The room's what-ifs (WhatIfRoom.ts). */
+  readonly whatIfs: WhatIfRoom;
   readonly counters: MessageCounters;
   /** Builds this plant's journal entries (write them with `record` or the store). */
   readonly journal: PlantJournal;

@@ -13,6 +13,7 @@ import { procedureHandlers } from "./procedures.ts";
 import type { RoomScope } from "./RoomScope.ts";
 import { signInHandlers } from "./signin.ts";
 import { voiceHandlers } from "./voice.ts";
+import { whatIfHandlers } from "./whatIf.ts";
 
 export interface PlantHandlers {
   table: HandlerTable;
@@ -30,6 +31,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
   const kick = kickHandlers(room);
   const signIn = signInHandlers(room);
   const procedures = procedureHandlers(room);
+  const whatIfs = whatIfHandlers(room);
   return {
     table: {
       events: { ...collab.events, ...voice.events },
@@ -42,6 +44,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
         ...collab.requests,
         ...signIn.requests,
         ...procedures.requests,
+        ...whatIfs.requests,
       },
     },
     forgetSeat(id) {
