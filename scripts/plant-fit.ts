@@ -121,7 +121,9 @@ function fromSimulator(wanted: string[]) {
   while (sim.now < end) {
     for (const s of sim.step()) {
       const r = records.get(`${s.twin}/${s.point}`);
-      if (r) (r.ts.push(s.ts), r.v.push(s.value));
+      if (!r) continue;
+      r.ts.push(s.ts);
+      r.v.push(s.value);
     }
   }
   return { records, from: start, to: end };
