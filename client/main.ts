@@ -36,6 +36,7 @@ import { Labels } from "./ui/Labels.ts";
 import { Participants } from "./ui/Participants.ts";
 import { PlantStatus } from "./ui/PlantStatus.ts";
 import { installProcedures } from "./app/procedures.ts";
+import { installWhatIf } from "./app/whatIf.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
 import { installXr } from "./xr/index.ts";
@@ -74,6 +75,7 @@ async function boot(): Promise<void> {
       panels.markDirty();
       callHearsSeats();
       procedures.update(s, me());
+      whatIfs.update(s, me().role);
       firstStateSeen();
     },
     onConnection: (s, detail) => {
@@ -135,6 +137,7 @@ async function boot(): Promise<void> {
   selfLive = () => timeline.selfLive;
   const modes = new MarkingModes(canvas, scene, marks, session);
   const procedures = installProcedures(session, scene, selection);
+  const whatIfs = installWhatIf(session, model, inspector, (t) => selection.select(t));
 
   const xr = installXr(scene, {
     select: (t) => selection.select(t),
