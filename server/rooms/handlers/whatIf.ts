@@ -27,7 +27,7 @@ export function whatIfHandlers(room: RoomScope) {
   function stored<T extends object>(type: string, fn: () => T | WhatIfRefusal): T | Refused {
     try {
       const r = fn();
-      return "code" in r && "message" in r ? refused(type, refuse(r.code, r.message)) : (r);
+      return "code" in r && "message" in r ? refused(type, refuse(r.code, r.message)) : r;
     } catch (e) {
       room.ctx.log(`room ${room.roomId}: what-if journal write failed: ${(e as Error).message}`);
       return refuse("failed", "The journal could not record this what-if; nothing changed. Try again.");
