@@ -38,6 +38,7 @@ import { Participants } from "./ui/Participants.ts";
 import { PlantStatus } from "./ui/PlantStatus.ts";
 import { installProcedures } from "./app/procedures.ts";
 import { installIncidents } from "./app/incidents.ts";
+import { installWhatIf } from "./app/whatIf.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { installVoice } from "./voice/index.ts";
 import { installXr } from "./xr/index.ts";
@@ -77,6 +78,7 @@ async function boot(): Promise<void> {
       callHearsSeats();
       procedures.update(s, me());
       incidents.update(s, me().role);
+      whatIfs.update(s, me().role);
       firstStateSeen();
     },
     onConnection: (s, detail) => {
@@ -139,6 +141,7 @@ async function boot(): Promise<void> {
   const modes = new MarkingModes(canvas, scene, marks, session);
   const procedures = installProcedures(session, scene, selection);
   const incidents = installIncidents(model, session);
+  const whatIfs = installWhatIf(session, model, inspector, (t) => selection.select(t));
 
   const xr = installXr(
     scene,

@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { countPoints } from "../shared/plant.ts";
+import { processLinks } from "../shared/processModel.ts";
 import { loadPlantDir, plantDirMismatch } from "../server/plant/loadPlant.ts";
 import { formatIssue, PlantError } from "../server/plant/PlantError.ts";
 
@@ -26,7 +27,7 @@ try {
   }
   console.log(
     `${abs}: OK: plant "${model.id}" with ${model.types.length} types, ${model.twins.length} assets, ` +
-      `${countPoints(model)} points, ${model.relationships.length} relationships, ${procedures.length} procedure${procedures.length === 1 ? "" : "s"}` +
+      `${countPoints(model)} points, ${model.relationships.length} relationships, ${processLinks(model.relationships).length} process links, ${procedures.length} procedure${procedures.length === 1 ? "" : "s"}` +
       (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}.` : "."),
   );
 } catch (e) {

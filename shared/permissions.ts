@@ -20,6 +20,8 @@ export const ACTIONS = {
   runProcedure: "operator",
   /** Close an incident, handing it over as a work order when WORK_ORDER_URL is set (docs/TRAINING.md). */
   closeIncident: "operator",
+  /** Fork the twin and predict the effect of a change, shown to the room (docs/WHAT-IF.md); nothing reaches the plant. */
+  whatIf: "operator",
   present: "expert",
   summon: "expert",
   playback: "expert",

@@ -5,6 +5,7 @@
  * with its validator so the client checks what it receives.
  */
 import { z } from "zod";
+import { Relationship } from "./processModel.ts";
 
 /** Limits on a numeric point. Any subset may be given; ordered lowAlarm <= lowWarning <= highWarning <= highAlarm. */
 export const Limits = z
@@ -83,7 +84,8 @@ export const PlantModel = z.object({
   ),
   types: z.array(TypeDef),
   twins: z.array(TwinDef),
-  relationships: z.array(z.object({ source: z.string(), name: z.string(), target: z.string() })),
+  /** Relationships, some with process dynamics for the what-if engine (shared/processModel.ts). */
+  relationships: z.array(Relationship),
   /** URL (same origin) of the plant's glTF/GLB scene; null when the plant has none (assets laid out by area). */
   scene: z.string().nullable(),
 });

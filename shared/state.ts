@@ -10,6 +10,7 @@ import { schema, t, type SchemaType } from "@colyseus/schema";
 import { ProcedureRunState } from "./procedureState.ts";
 import { IncidentState } from "./incidentState.ts";
 import { wire } from "./wireNumbers.ts";
+import { WhatIfState } from "./whatIfState.ts";
 
 export const PointState = schema(
   {
@@ -266,6 +267,8 @@ export const PlantRoomState = schema(
     forecasts: t.map(AlarmForecastState),
     /** Recent incidents, open or closed, with their work orders (shared/incidentState.ts). */
     incidents: t.map(IncidentState),
+    /** The room's what-ifs by id (shared/whatIfState.ts): predictions, never sent to the plant. */
+    whatIfs: t.map(WhatIfState),
   },
   "PlantRoomState",
 );

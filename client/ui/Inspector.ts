@@ -1,6 +1,6 @@
 /** The asset inspector: every live point of the selected asset with unit, quality and age. */
 import { alarmStateWords } from "../../shared/alarmWords.ts";
-import type { PlantModel, TwinDef, TypeDef } from "../../shared/plant.ts";
+import type { PlantModel, PointDef, TwinDef, TypeDef } from "../../shared/plant.ts";
 import type { TwinView } from "../../shared/state.ts";
 import { QUALITY_NAMES, Severity, severityOf } from "../../shared/status.ts";
 import { authFetch, type TokenSource } from "../auth/authFetch.ts";
@@ -9,6 +9,14 @@ import { drawSparkChart } from "./sparkChart.ts";
 import { formatAge, formatQualityCode, formatValue, structuredRows } from "./format.ts";
 import { FORECAST_CHART_MS, TwinForecast } from "../../shared/forecast.ts";
 import { alarmForecastText } from "./forecastText.ts";
+import type { PredictedLine } from "./whatIfGhost.ts";
+
+/** The room's what-ifs as the inspector shows them (client/ui/WhatIfPanel.ts): a dashed line and a ghost value. */
+export interface WhatIfGhosts {
+  show(twin: string | null): void;
+  line(twin: string, point: string): PredictedLine | undefined;
+  text(twin: string, def: PointDef): string;
+}
 
 export class Inspector {
   private twin: TwinDef | null = null;
@@ -19,7 +27,10 @@ export class Inspector {
     age: HTMLTableCellElement;
     row: HTMLTableRowElement;
     spark: HTMLCanvasElement;
+    ghost: HTMLElement;
   }[] = [];
+  /** What-ifs drawn beside the live values; set once the page wires them. */
+  whatIf: WhatIfGhosts | null = null;
   private sparkTimer: ReturnType<typeof setInterval> | null = null;
   private sparkSeq = 0;
   /** Room view time (0 = live): sparklines end there, so the playback instant is the right edge. */
@@ -73,7 +84,9 @@ export class Inspector {
           const f = ahead?.points[p.name];
           // The past is not forecast: during playback the chart ends at the room's instant.
           const next = f && !this.viewTime ? { forecast: f, until: to + FORECAST_CHART_MS } : undefined;
-          if (cell && seq === this.sparkSeq) drawSparkChart(cell.spark, p, h.ts, h.v, to - 5 * 60_000, to, next);
+          const predicted = this.whatIf?.line(tw.id, p.name);
+          if (cell && seq === this.sparkSeq)
+            drawSparkChart(cell.spark, p, h.ts, h.v, to - 5 * 60_000, to, next, predicted);
         } catch {
           // A missed refresh leaves the previous line; the next one tries again.
         }
@@ -96,6 +109,11 @@ export class Inspector {
     }
   }
 
+  /** Draw the charts again now (a what-if arrived or the look-ahead moved). */
+  redraw(): void {
+    if (this.twin) void this.loadSparklines();
+  }
+
   get current(): string | null {
     return this.twin?.id ?? null;
   }
@@ -103,6 +121,7 @@ export class Inspector {
   show(twinId: string | null): void {
     const panel = byId("inspector");
     const tw = twinId ? this.model.twins.find((t) => t.id === twinId) : undefined;
+    this.whatIf?.show(tw?.id ?? null);
     if (!tw) {
       this.twin = null;
       panel.hidden = true;
@@ -129,9 +148,11 @@ export class Inspector {
       spark.width = 160;
       spark.height = 42;
       spark.setAttribute("aria-label", `${p.displayName}, last 5 minutes`);
-      sparkCell.appendChild(spark);
+      const ghost = el("div", "whatif-ghost");
+      ghost.hidden = true;
+      sparkCell.append(spark, ghost);
       row.append(v, sparkCell, q, age);
-      return { v, q, age, row, spark };
+      return { v, q, age, row, spark, ghost };
     });
     body.replaceChildren(...this.cells.map((c) => c.row));
     panel.hidden = false;
@@ -186,6 +207,9 @@ export class Inspector {
         return;
       }
       const has = p.ts > 0;
+      const ghost = this.whatIf?.text(id, def) ?? "";
+      if (c.ghost.textContent !== ghost) c.ghost.textContent = ghost;
+      c.ghost.hidden = ghost === "";
       if (def.schema === "structured") renderTable(c.v, has ? p.json : undefined);
       else c.v.textContent = formatValue(def, p.v, has);
       // A reading the source called bad stays "bad" when it also grows old: the source's verdict (and its code on

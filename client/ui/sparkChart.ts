@@ -6,6 +6,7 @@
  */
 import type { PointForecast } from "../../shared/forecast.ts";
 import { drawGhost, ghostRange } from "./forecastGhost.ts";
+import { drawPredicted, predictedInView, type PredictedLine } from "./whatIfGhost.ts";
 
 export interface ChartLimits {
   highWarning?: number;
@@ -54,6 +55,7 @@ export function drawSparkChart(
   t0: number,
   to: number,
   ahead?: { forecast: PointForecast; until: number },
+  predicted?: PredictedLine,
 ): void {
   const g = c.getContext("2d");
   if (!g) return;
@@ -61,7 +63,8 @@ export function drawSparkChart(
   const H = c.height;
   g.clearRect(0, 0, W, H);
   c.dataset["forecast"] = "";
-  const t1 = ahead ? ahead.until : to;
+  c.dataset["whatif"] = "";
+  const t1 = Math.max(ahead ? ahead.until : to, predicted ? predicted.until : to);
   const minutes = Math.round((to - t0) / 60_000);
   if (v.length < 2) {
     c.dataset["scale"] = "";
@@ -70,6 +73,10 @@ export function drawSparkChart(
   }
   let [lo, hi] = chartRange(v, p.limits);
   if (ahead) [lo, hi] = ghostRange(ahead.forecast, lo, hi);
+  for (const pv of predicted ? predictedInView(predicted) : []) {
+    lo = Math.min(lo, pv);
+    hi = Math.max(hi, pv);
+  }
   const plotW = W - AXIS_W - 2;
   const x = (t: number) => AXIS_W + ((t - t0) / (t1 - t0)) * plotW;
   const y = (val: number) => H - 9 - ((val - lo) / (hi - lo)) * (H - 14);
@@ -90,11 +97,12 @@ export function drawSparkChart(
   g.fillText(fmt(lo), 1, H - 8);
   g.textAlign = "right";
   // The right edge is now, or the moment the room plays back, or with a forecast how far it looks ahead.
-  const end = ahead
-    ? `+${Math.round((t1 - to) / 60_000)} min`
-    : Math.abs(Date.now() - to) < 10_000
-      ? "now"
-      : new Date(to).toLocaleTimeString([], { hour12: false });
+  const end =
+    t1 > to
+      ? `+${Math.round((t1 - to) / 60_000)} min`
+      : Math.abs(Date.now() - to) < 10_000
+        ? "now"
+        : new Date(to).toLocaleTimeString([], { hour12: false });
   g.fillText(end, W - 1, H);
   g.textAlign = "left";
   g.fillText(`−${minutes} min`, AXIS_W, H);
@@ -142,13 +150,17 @@ export function drawSparkChart(
     drawGhost(g, ahead.forecast, x, y, { t: ts[ts.length - 1]!, v: v[v.length - 1]! });
     c.dataset["forecast"] = "shown";
   }
+  if (predicted) {
+    drawPredicted(g, predicted, x, y);
+    c.dataset["whatif"] = "shown";
+  }
 
   const scale = `${fmt(lo)}–${fmt(hi)}${unit}`;
   c.dataset["scale"] = scale;
   c.dataset["limits"] = drawn.join("; ");
   c.setAttribute(
     "aria-label",
-    `${p.displayName}, last ${minutes} min${ahead ? " and the forecast" : ""}, scale ${scale}${drawn.length ? `; ${drawn.join("; ")}` : ""}`,
+    `${p.displayName}, last ${minutes} min${ahead ? " and the forecast" : ""}${predicted ? " and the what-if" : ""}, scale ${scale}${drawn.length ? `; ${drawn.join("; ")}` : ""}`,
   );
   c.title = c.getAttribute("aria-label") ?? "";
 }

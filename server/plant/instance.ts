@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { Limits } from "../../shared/plant.ts";
+import { Dynamics } from "../../shared/processModel.ts";
 import { compilePath } from "../formats/fieldPath.ts";
 import { QUALITY_CODES } from "../formats/quality.ts";
 
@@ -251,7 +252,13 @@ export const PlantInstance = z
           .strict(),
       )
       .min(1),
-    relationships: z.array(z.object({ source: z.string(), name: z.string(), target: z.string() }).strict()).default([]),
+    relationships: z
+      .array(
+        z
+          .object({ source: z.string(), name: z.string(), target: z.string(), dynamics: z.array(Dynamics).optional() })
+          .strict(),
+      )
+      .default([]),
     bindings: z.array(Binding).default([]),
     /** Rules are validated by server/rules (compileRules), which reports paths like rules[2].when. */
     rules: z.array(z.unknown()).default([]),

@@ -13,6 +13,7 @@ import { PlantError, type PlantIssue } from "./PlantError.ts";
 import { PlantInstance, type Binding } from "./instance.ts";
 import { compileRules, type CompiledRule } from "../rules/index.ts";
 import { validateSparkplugBindings } from "../ingest/sparkplug/validateBindings.ts";
+import { validateDynamics } from "./validateDynamics.ts";
 import { validateTopicBindings } from "../ingest/validateTopicBindings.ts";
 import { validateOpcUaClientBindings } from "../ingest/opcua/validateBindings.ts";
 import { loadProcedures, type Procedure } from "../procedures/loadProcedures.ts";
@@ -106,6 +107,7 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
       }
     }
   });
+  issues.push(...validateDynamics(inst, types));
   issues.push(...validateSparkplugBindings(inst.bindings, inst.twins, types));
   issues.push(...validateTopicBindings(inst.bindings, inst.twins, types));
   issues.push(...validateOpcUaClientBindings(inst.bindings, inst.twins, types));

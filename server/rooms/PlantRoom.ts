@@ -20,6 +20,7 @@ import { calibrationBookFor } from "../collab/CalibrationBook.ts";
 import { PlaybackSync } from "./PlaybackSync.ts";
 import { ProcedureRoom } from "./ProcedureRoom.ts";
 import { IncidentRoom } from "./IncidentRoom.ts";
+import { WhatIfRoom } from "./WhatIfRoom.ts";
 import { MessageCounters } from "./messagePolicy.ts";
 import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { admitToRoom, authorizeJoin, type SeatAuth } from "./joinPolicy.ts";
@@ -57,6 +58,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private playback!: PlaybackSync;
     private procedures!: ProcedureRoom;
     private incidents!: IncidentRoom;
+    private whatIfs!: WhatIfRoom;
     private interest!: InterestSync;
     private journal!: PlantJournal;
     private handlers!: PlantHandlers;
@@ -130,6 +132,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         () => generateId(12),
         (m) => ctx.log(`room ${this.roomId}: ${m}`),
       );
+      this.whatIfs = new WhatIfRoom(this.runtime, state, this.journal, () => generateId(12));
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
       this.signIns = new SeatSignInGuard(options.plant, ctx.auth, ctx.clock, this.guarded());
@@ -155,6 +158,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         calibration,
         procedures: this.procedures,
         incidents: this.incidents,
+        whatIfs: this.whatIfs,
         counters: this.counters,
         journal: this.journal,
         record: (kind, seat, data) => this.record(kind, seat, data),

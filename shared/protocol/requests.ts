@@ -15,6 +15,7 @@ import {
 } from "./fields.ts";
 import { procedureRequests } from "./procedures.ts";
 import { incidentRequests } from "./incidents.ts";
+import { whatIfRequests } from "./whatIf.ts";
 
 /** Why a request was refused: `error.reason` on the client. */
 export const Refusal = z.object({
@@ -152,6 +153,8 @@ export const ClientRequest = {
   ...procedureRequests,
   /** Closing incidents, work-order hand-off (shared/protocol/incidents.ts). */
   ...incidentRequests,
+  /** What-ifs (shared/protocol/whatIf.ts). */
+  ...whatIfRequests,
 } as const;
 export type RequestType = keyof typeof ClientRequest;
 /** What a client sends with request K (before defaults apply). */

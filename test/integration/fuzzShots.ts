@@ -112,6 +112,13 @@ function validSamples(k: Known): { [K in ClientMessageType]: fc.Arbitrary<z.inpu
       activeAt: fc.oneof(fc.integer({ min: 1, max: 2 ** 45 }), fc.double({ min: 1, max: 1e13, noNaN: true })),
       summary: word,
     }),
+    whatIf: fc.record({
+      twin,
+      point: fc.constantFrom("speed", "position", "flow", "level"),
+      value: fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+      horizonS: fc.integer({ min: 60, max: 1800 }),
+    }),
+    whatIfRemove: fc.record({ id: fc.string({ minLength: 1, maxLength: 64 }) }),
     ack: fc.record({ alarm }),
     shelve: fc.record({ alarm, minutes: fc.integer({ min: 1, max: 480 }), reason: word }),
     unshelve: fc.record({ alarm }),

@@ -17,6 +17,7 @@ import type { MessageCounters } from "../messagePolicy.ts";
 import type { SeatSignInGuard } from "../seatSignInGuard.ts";
 import type { ProcedureRoom } from "../ProcedureRoom.ts";
 import type { IncidentRoom } from "../IncidentRoom.ts";
+import type { WhatIfRoom } from "../WhatIfRoom.ts";
 
 export interface NewSeat {
   name: string;
@@ -38,6 +39,8 @@ export interface RoomScope {
   readonly procedures: ProcedureRoom;
   /** The plant's recent incidents and closing them (IncidentRoom.ts). */
   readonly incidents: IncidentRoom;
+  /** The room's what-ifs (WhatIfRoom.ts). */
+  readonly whatIfs: WhatIfRoom;
   readonly counters: MessageCounters;
   /** Builds this plant's journal entries (write them with `record` or the store). */
   readonly journal: PlantJournal;

@@ -14,6 +14,7 @@ import { incidentHandlers } from "./incidents.ts";
 import type { RoomScope } from "./RoomScope.ts";
 import { signInHandlers } from "./signin.ts";
 import { voiceHandlers } from "./voice.ts";
+import { whatIfHandlers } from "./whatIf.ts";
 
 export interface PlantHandlers {
   table: HandlerTable;
@@ -32,6 +33,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
   const signIn = signInHandlers(room);
   const procedures = procedureHandlers(room);
   const incidents = incidentHandlers(room);
+  const whatIfs = whatIfHandlers(room);
   return {
     table: {
       events: { ...collab.events, ...voice.events },
@@ -45,6 +47,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
         ...signIn.requests,
         ...procedures.requests,
         ...incidents.requests,
+        ...whatIfs.requests,
       },
     },
     forgetSeat(id) {

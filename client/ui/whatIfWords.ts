@@ -1,0 +1,45 @@
+/**
+ * Words for a what-if, in the inspector's list and beside a point's live value:
+ * "Ada: P101 Speed 2900 → 1450 rpm, 10 min ahead" and "T201 Level reaches LOW WARNING 12 % in ~6 min".
+ */
+import type { PointDef } from "../../shared/plant.ts";
+import type { WhatIfSeriesState, WhatIfState } from "../../shared/whatIfState.ts";
+import { timeLeftText } from "./forecastText.ts";
+
+const LIMIT_WORDS: Record<string, string> = {
+  highAlarm: "HIGH",
+  highWarning: "HIGH WARNING",
+  lowWarning: "LOW WARNING",
+  lowAlarm: "LOW",
+};
+
+const num = (def: PointDef | undefined, v: number) => {
+  const n = v.toFixed(def?.decimals ?? 2);
+  return def?.symbol ? `${n} ${def.symbol}` : n;
+};
+
+export function whatIfTitle(w: WhatIfState, def: PointDef | undefined): string {
+  const was = (def ? w.was.toFixed(def.decimals) : String(w.was)) + "";
+  return (
+    `${w.by}: ${w.twin} ${def?.displayName ?? w.point} ${was} → ${num(def, w.value)}, ` +
+    `${Math.round(w.horizonS / 60)} min ahead${w.past ? " (from the playback instant)" : ""}`
+  );
+}
+
+/** The first limit a predicted point reaches, in words; "" when it reaches none within the horizon. */
+export function whatIfLimitText(s: WhatIfSeriesState, def: PointDef | undefined): string {
+  if (!s.limit) return "";
+  const value = `${s.limitValue}${def?.symbol ? ` ${def.symbol}` : ""}`;
+  return `${s.twin} ${def?.displayName ?? s.point} reaches ${LIMIT_WORDS[s.limit] ?? s.limit} ${value} ${timeLeftText(s.limitAfterS * 1000)}`;
+}
+
+/** The predicted value at `aheadS` after the fork (the last one past the horizon). */
+export function valueAhead(s: { values: ArrayLike<number> }, stepS: number, aheadS: number): number {
+  const i = Math.min(s.values.length - 1, Math.max(0, Math.round(aheadS / stepS)));
+  return s.values[i]!;
+}
+
+/** "→ 6.00 L/s at +10 min": the dashed ghost beside a live value. */
+export function ghostText(def: PointDef | undefined, v: number, aheadS: number): string {
+  return `→ ${num(def, v)} at +${aheadS < 60 ? `${Math.round(aheadS)} s` : `${Math.round(aheadS / 60)} min`}`;
+}

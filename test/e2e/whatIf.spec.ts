@@ -1,0 +1,81 @@
+/**
+ * A what-if on the page: a person opens a pump in the inspector, asks "what if its speed were 1450 rpm" for the
+ * next 10 minutes, and sees the prediction: a dashed ghost value beside the live speed, a dashed line on its chart,
+ * the list of what-ifs with what the change moves downstream, and, on the line it feeds, the predicted flow.
+ * The simulator runs (its values are the live plant); the sandbox never publishes to it.
+ */
+import { expect, test } from "./fixtures.ts";
+import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { joinAs, watchPage } from "./page.ts";
+
+let server: RunningServer;
+test.beforeAll(async () => {
+  server = await startAppServer({});
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test("a person asks what if a pump ran at half speed and sees the predicted values as ghosts beside the live ones", async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const watch = watchPage(page, server.url);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await joinAs(page, server.url, "Shift lead");
+
+  // A pump with a speed the process model knows, drawn where a click lands on it.
+  const canvas = (await page.locator("#view").boundingBox())!;
+  const pick = await page.evaluate(() => {
+    const scene = window.__gemba!.scene()!;
+    for (const id of ["P101", "P103", "P201", "P301", "P302", "P401"]) {
+      const at = scene.screenOf(id);
+      if (at && scene.pickAt(at.x, at.y)?.twin === id) return { id, at };
+    }
+    return null;
+  });
+  expect(pick, "a pump is in plain view").not.toBeNull();
+  const pump = pick!.id;
+  await page.mouse.click(canvas.x + pick!.at.x, canvas.y + pick!.at.y);
+  await expect(page.locator("#inspector-title")).toContainText(pump);
+
+  const form = page.locator("#whatif form");
+  await expect(form).toBeVisible();
+  await expect(page.locator("#whatif-point")).toHaveValue("speed");
+  await page.fill("#whatif-value", "1450");
+  await page.selectOption("#whatif-horizon", "600");
+  await page.click("#whatif-go");
+
+  const item = page.locator("#whatif-list > li");
+  await expect(item).toHaveCount(1);
+  await expect(item.locator(".whatif-title")).toHaveText(
+    new RegExp(`^Shift lead: ${pump} Speed \\d+ → 1450 rpm, 10 min ahead$`),
+  );
+  // The ghost beside the live speed, and the dashed line on its chart.
+  const speedRow = page.locator(`#inspector-rows tr[data-point="speed"]`);
+  await expect(speedRow.locator(".whatif-ghost")).toHaveText("→ 1450 rpm at +10 min");
+  await expect(speedRow.locator("canvas")).toHaveAttribute("data-whatif", "shown");
+
+  // The horizon slider moves the ghost.
+  await page.locator("#whatif-ahead").fill("300");
+  await expect(speedRow.locator(".whatif-ghost")).toHaveText("→ 1450 rpm at +5 min");
+
+  // What it moves downstream: the line's flow, shown on that asset with its own ghost.
+  const flowLine = item.locator("button.whatif-asset", { hasText: /^L\d+ Flow$/ });
+  await expect(flowLine).toHaveCount(1);
+  const line = ((await flowLine.textContent()) ?? "").split(" ")[0]!;
+  await flowLine.click();
+  await expect(page.locator("#inspector-title")).toContainText(line);
+  const flowRow = page.locator(`#inspector-rows tr[data-point="flow"]`);
+  await expect(flowRow.locator(".whatif-ghost")).toHaveText(/^→ \d+\.\d\d L\/s at \+5 min$/);
+  await expect(flowRow.locator("canvas")).toHaveAttribute("data-whatif", "shown");
+  await page.screenshot({ path: test.info().outputPath("whatif-desktop.png") });
+
+  // Removed from the room: the ghost goes.
+  await item.locator(".whatif-remove").click();
+  await expect(item).toHaveCount(0);
+  await expect(flowRow.locator(".whatif-ghost")).toBeHidden();
+
+  expect(watch.offOrigin).toEqual([]);
+  expect(watch.errors).toEqual([]);
+});
