@@ -37,6 +37,7 @@ import { Participants } from "./ui/Participants.ts";
 import { PlantStatus } from "./ui/PlantStatus.ts";
 import { installProcedures } from "./app/procedures.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
+import { installVideo } from "./video/VideoCall.ts";
 import { installVoice } from "./voice/VoiceCall.ts";
 import { installXr } from "./xr/index.ts";
 import { fetchIncidentAsync, fetchTimelineAsync } from "./xr/pageReads.ts";
@@ -73,6 +74,7 @@ async function boot(): Promise<void> {
       roomView.setState(s);
       panels.markDirty();
       callHearsSeats();
+      video?.onSeats(s.seats.values());
       procedures.update(s, me());
       firstStateSeen();
     },
@@ -86,6 +88,7 @@ async function boot(): Promise<void> {
     onSummon: (m) => cues.summon(m),
     onShare: (m) => cues.share(m),
     onSignal: (m) => voice.onSignal(m),
+    onVideo: (m) => video?.onMessage(m),
     onPending: (m) => handoff.pending(m),
     onDriving: (m) => handoff.driving(m),
     onRemoved: (message) => handoff.removed(message),
@@ -100,7 +103,11 @@ async function boot(): Promise<void> {
     send: (type, payload) => session.send(type, payload),
     headOf: (seat) => avatars.headOf(seat)?.pos ?? null,
     iceServers: () => session.iceServers,
+    onTransport: (t) => video?.setTransport(t),
+    onRemoteVideo: (seat, track) => video?.remoteVideo(seat, track),
   });
+  // The call's camera (client/video): created once the plant, marks and XR exist, below.
+  let video: ReturnType<typeof installVideo> | undefined;
 
   const who = await askWhoJoins(params, signIn.name);
   const name = who.name;
@@ -149,6 +156,15 @@ async function boot(): Promise<void> {
     timeline: () => fetchTimelineAsync(plantId, dataToken),
     incident: (alarm) => fetchIncidentAsync(plantId, alarm, dataToken),
     talk: (down) => voice.setPushToTalk(down),
+  });
+  video = installVideo({
+    scene,
+    mySeat: () => (session.moved ? null : session.seatId),
+    myColor: () => roomView.room?.seats.get(session.seatId ?? "")?.color ?? "#ffd166",
+    send: (type, payload) => session.send(type, payload),
+    annotate: (payload) => session.ask("annotate", payload),
+    localOffset: (twin, w) => marks.localOffset(twin, w),
+    registered: () => xr.registered === true,
   });
   // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.
   if (xr.plantFrame) {

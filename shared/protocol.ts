@@ -13,3 +13,4 @@ export * from "./protocol/procedures.ts";
 export * from "./protocol/clientMessages.ts";
 export * from "./protocol/serverMessages.ts";
 export * from "./protocol/health.ts";
+export * from "./protocol/video.ts";

@@ -12,6 +12,7 @@ import { playbackHandlers } from "./playback.ts";
 import { procedureHandlers } from "./procedures.ts";
 import type { RoomScope } from "./RoomScope.ts";
 import { signInHandlers } from "./signin.ts";
+import { videoHandlers } from "./video.ts";
 import { voiceHandlers } from "./voice.ts";
 
 export interface PlantHandlers {
@@ -23,6 +24,7 @@ export interface PlantHandlers {
 export function plantHandlers(room: RoomScope): PlantHandlers {
   const collab = collabHandlers(room);
   const voice = voiceHandlers(room);
+  const video = videoHandlers(room);
   const alarms = alarmHandlers(room);
   const annotations = annotationHandlers(room);
   const playback = playbackHandlers(room);
@@ -32,7 +34,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
   const procedures = procedureHandlers(room);
   return {
     table: {
-      events: { ...collab.events, ...voice.events },
+      events: { ...collab.events, ...voice.events, ...video.events },
       requests: {
         ...alarms.requests,
         ...annotations.requests,
@@ -47,6 +49,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
     forgetSeat(id) {
       collab.forgetSeat(id);
       voice.forgetSeat(id);
+      video.forgetSeat(id);
     },
   };
 }
