@@ -52,12 +52,11 @@ export function writeTestPattern(
 }
 
 /**
- * Page-side: read the frame number a <video> shows (draws it to a canvas, samples each bit block's centre).
- * Passed to page.evaluate as a string-free function; returns -1 when the video has no picture yet.
+ * Page-side: read the frame number of a picture (a VideoFrame from MediaStreamTrackProcessor, or a <video>):
+ * draws it to a canvas and samples each bit block's centre. Self-contained, so a page can be given its source
+ * text; returns -1 when there is no picture.
  */
-export function readFrameNumber(video: HTMLVideoElement, bits: number, block: number): number {
-  const w = video.videoWidth;
-  const h = video.videoHeight;
+export function readFrameNumber(picture: CanvasImageSource, w: number, h: number, bits: number, block: number): number {
   if (!w || !h) return -1;
   // The pattern is made at 640 px wide; a scaled stream scales the blocks with it.
   const s = w / 640;
@@ -65,7 +64,7 @@ export function readFrameNumber(video: HTMLVideoElement, bits: number, block: nu
   c.width = w;
   c.height = h;
   const g = c.getContext("2d", { willReadFrequently: true })!;
-  g.drawImage(video, 0, 0, w, h);
+  g.drawImage(picture, 0, 0, w, h);
   let n = 0;
   for (let b = 0; b < bits; b++) {
     const px = g.getImageData(Math.round((b + 0.5) * block * s), Math.round(0.5 * block * s), 1, 1).data;
