@@ -64,6 +64,9 @@ export class VideoTile {
   setTitle(text: string, mode: string): void {
     this.title.textContent = text;
     this.el.dataset["mode"] = mode;
+    // Stills mode: no video to go back to; the button asks for a fresh still.
+    this.freezeBtn.textContent = mode === "stills" ? "New still" : "Freeze";
+    if (mode === "stills") this.liveBtn.hidden = true;
   }
 
   setStream(stream: MediaStream | null): void {
@@ -79,7 +82,6 @@ export class VideoTile {
     this.img.hidden = id === null;
     this.video.hidden = id !== null;
     this.liveBtn.hidden = id === null || !canGoLive;
-    this.freezeBtn.textContent = canGoLive ? "Freeze" : "New still";
     if (id !== null) {
       this.img.src = `data:image/jpeg;base64,${jpeg}`;
       this.fitAspect(width, height);

@@ -66,7 +66,7 @@ async function shareCamera(page: Page): Promise<void> {
  */
 async function logFrames(page: Page, seat: string): Promise<void> {
   await page.evaluate(
-    async ([s, bits, block]) => {
+    ([s, bits, block]) => {
       const v = window.__gemba_video!.video(s)!;
       const track = (v.srcObject as MediaStream).getVideoTracks()[0]!.clone();
       const read = (

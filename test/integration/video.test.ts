@@ -44,7 +44,7 @@ describe("camera, stills and strokes through the room", () => {
     const errors = errorsOf(tech);
 
     // Not in the call yet: no camera.
-    let e = errors.next();
+    const e = errors.next();
     tech.send("camera", { mode: "live" });
     expect(await e).toMatch(/Join the call before sharing a camera/);
     tech.send("voice", { inCall: true, muted: false, speaking: false });
