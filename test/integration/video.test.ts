@@ -36,7 +36,7 @@ function errorsOf(room: R): { list: string[]; next(): Promise<string> } {
 }
 
 describe("camera, stills and strokes through the room", () => {
-  it("a technician in the call shares a camera; a still reaches everyone; a stroke on it reaches everyone and is journaled with the frame", async () => {
+  it("a technician in the call shares a camera; a still reaches everyone; a stroke on it reaches everyone", async () => {
     const tech = await join(h, "Tech");
     const expert = await join(h, "Expert");
     await waitForState(tech, () => !!seatOf(tech, "Expert"), "both seats");
