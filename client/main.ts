@@ -40,6 +40,7 @@ import { installProcedures } from "./app/procedures.ts";
 import { installIncidents } from "./app/incidents.ts";
 import { installWhatIf } from "./app/whatIf.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
+import { installVideo } from "./video/VideoCall.ts";
 import { installVoice } from "./voice/index.ts";
 import { installXr } from "./xr/index.ts";
 import { fetchIncidentAsync, fetchTimelineAsync } from "./xr/pageReads.ts";
@@ -76,6 +77,7 @@ async function boot(): Promise<void> {
       roomView.setState(s);
       panels.markDirty();
       callHearsSeats();
+      video?.onSeats(s.seats.values());
       procedures.update(s, me());
       incidents.update(s, me().role);
       whatIfs.update(s, me().role);
@@ -91,6 +93,7 @@ async function boot(): Promise<void> {
     onSummon: (m) => cues.summon(m),
     onShare: (m) => cues.share(m),
     onSignal: (m) => voice.onSignal(m),
+    onVideo: (m) => video?.onMessage(m),
     onPending: (m) => handoff.pending(m),
     onDriving: (m) => handoff.driving(m),
     onRemoved: (message) => handoff.removed(message),
@@ -105,7 +108,11 @@ async function boot(): Promise<void> {
     send: (type, payload) => session.send(type, payload),
     headOf: (seat) => avatars.headOf(seat)?.pos ?? null,
     iceServers: () => session.iceServers,
+    onTransport: (t) => video?.setTransport(t),
+    onRemoteVideo: (seat, track) => video?.remoteVideo(seat, track),
   });
+  // The call's camera (client/video): created once the plant, marks and XR exist, below.
+  let video: ReturnType<typeof installVideo> | undefined;
 
   const who = await askWhoJoins(params, signIn.name);
   const name = who.name;
@@ -162,6 +169,15 @@ async function boot(): Promise<void> {
     },
     firstState,
   );
+  video = installVideo({
+    scene,
+    mySeat: () => (session.moved ? null : session.seatId),
+    myColor: () => roomView.room?.seats.get(session.seatId ?? "")?.color ?? "#ffd166",
+    send: (type, payload) => session.send(type, payload),
+    annotate: (payload) => session.ask("annotate", payload),
+    localOffset: (twin, w) => marks.localOffset(twin, w),
+    registered: () => xr.registered === true,
+  });
   // Avatars and marks live in the plant frame: in tabletop and AR they move and scale with the plant.
   if (xr.plantFrame) {
     avatars.frame = xr.plantFrame;

@@ -12,6 +12,8 @@ export const ACTIONS = {
   /** Download an incident report (it names who acknowledged and who was there). */
   report: "viewer",
   annotate: "operator",
+  /** Share a camera into the call (a plant-floor picture); drawing on it is `annotate`. */
+  shareCamera: "operator",
   acknowledge: "operator",
   shelve: "operator",
   /** Set the room's co-location reference points (anyone may align their own headset to them). */

@@ -14,3 +14,4 @@ export * from "./protocol/whatIf.ts";
 export * from "./protocol/clientMessages.ts";
 export * from "./protocol/serverMessages.ts";
 export * from "./protocol/health.ts";
+export * from "./protocol/video.ts";

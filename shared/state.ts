@@ -120,6 +120,8 @@ export const SeatState = schema(
      * their link to the old device until this changes, then link to the new one: no voice gap to wait out.
      */
     voiceEpoch: t.uint32(),
+    /** This seat's camera in the call: "" (off), "live" (video) or "stills" (thin link: stills on demand). */
+    camera: t.string(),
     /** Who sits here (stable across devices); dev sign-in: "dev:<name>". */
     user: t.string(),
   },

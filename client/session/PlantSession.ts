@@ -27,6 +27,9 @@ import {
   type ShareMessage,
   type SignalMessage,
   type SummonMessage,
+  type StillAskMessage,
+  type StillMessage,
+  type StrokeMessage,
   type Refusal,
 } from "../../shared/protocol.ts";
 import type { z } from "zod";
@@ -56,6 +59,10 @@ export async function fetchDefaultPlant(token: TokenSource): Promise<string> {
   return body.default;
 }
 
+/** A video message from the room, tagged with its type. */
+export type VideoRoomMessage =
+  { type: "still"; m: StillMessage } | { type: "stillAsk"; m: StillAskMessage } | { type: "stroke"; m: StrokeMessage };
+
 export interface SessionEvents {
   onState(state: PlantRoomState): void;
   onConnection(state: ConnectionState, detail?: string): void;
@@ -64,6 +71,8 @@ export interface SessionEvents {
   onSummon?(m: SummonMessage): void;
   onShare?(m: ShareMessage): void;
   onSignal?(m: SignalMessage): void;
+  /** The call's camera: stills, still requests and strokes on frames (client/video). */
+  onVideo?(m: VideoRoomMessage): void;
   onPending?(m: PendingMessage): void;
   onDriving?(m: DrivingMessage): void;
   onMoved?(m: MovedMessage): void;
@@ -143,6 +152,9 @@ export class PlantSession {
         summon: (m) => this.events.onSummon?.(m),
         share: (m) => this.events.onShare?.(m),
         signal: (m) => this.events.onSignal?.(m),
+        still: (m) => this.events.onVideo?.({ type: "still", m }),
+        stillAsk: (m) => this.events.onVideo?.({ type: "stillAsk", m }),
+        stroke: (m) => this.events.onVideo?.({ type: "stroke", m }),
         removed: (m) => (removed = m),
         // Two minutes before the sign-in token ends the server warns; a fresh token keeps the seat (docs/SECURITY.md).
         "signin-expiring": () => void this.renewSignIn(room),

@@ -10,7 +10,11 @@
  *
  * Lost offers and failed links are repaired by the offerer alone: a link that is
  * not connected some seconds after its offer (or that failed) is torn down and
- * offered again, with a growing wait. ICE servers default to none: host
+ * offered again, with a growing wait.
+ *
+ * Video (docs/VIDEO.md) rides the same links without renegotiation: every offer carries an audio and a video
+ * transceiver from the start, and a camera goes on or off with replaceTrack, like mute. A renegotiation here
+ * would be a fresh offer, which by the rule above restarts the session and cuts the voice for a moment. ICE servers default to none: host
  * candidates only, which is what an air-gapped plant LAN has. No request leaves
  * the page unless the deployment configures STUN/TURN (docs/VOICE.md).
  */
@@ -30,6 +34,8 @@ interface Peer {
   pc: RTCPeerConnection;
   offerer: boolean;
   sender: RTCRtpSender | null;
+  /** The video transceiver's sender (the camera, or null track when it is off). */
+  videoSender: RTCRtpSender | null;
   /** Remote candidates that arrived before the remote description. */
   pendingIce: RTCIceCandidateInit[];
   remoteSet: boolean;
@@ -50,6 +56,9 @@ export class MeshTransport implements VoiceTransport {
   /** Seats in the call (other than ours) -> their voice epoch. */
   private wanted: ReadonlyMap<string, number> = new Map();
   private track: MediaStreamTrack | null = null;
+  private videoTrack: MediaStreamTrack | null = null;
+  /** Bits per second the camera may use per link (RTCRtpSender maxBitrate); null: the browser decides. */
+  private videoMaxBitrate: number | null = null;
   /** Carries the msid so the far side's ontrack has a stream even while we send nothing. */
   private readonly outStream = new MediaStream();
   private readonly attempts = new Map<string, number>();
@@ -91,6 +100,37 @@ export class MeshTransport implements VoiceTransport {
     // replaceTrack(null) stops RTP altogether; `track.enabled = false` alone keeps sending silence frames.
     const senders = [...this.peers.values()].flatMap((p) => (p.sender ? [p.sender] : []));
     await Promise.all(senders.map((s) => s.replaceTrack(track).catch(() => undefined)));
+  }
+
+  async setOutboundVideo(track: MediaStreamTrack | null): Promise<void> {
+    this.videoTrack = track;
+    const senders = [...this.peers.values()].flatMap((p) => (p.videoSender ? [p.videoSender] : []));
+    await Promise.all(senders.map((s) => s.replaceTrack(track).catch(() => undefined)));
+  }
+
+  async setVideoMaxBitrate(bps: number | null): Promise<void> {
+    this.videoMaxBitrate = bps;
+    await Promise.all([...this.peers.values()].map((p) => this.applyVideoBitrate(p)));
+  }
+
+  private async applyVideoBitrate(p: Peer): Promise<void> {
+    const sender = p.videoSender;
+    if (!sender) return;
+    const params = sender.getParameters();
+    // Before negotiation there are no encodings to limit; the limit is applied again once connected.
+    if (!params.encodings?.length) return;
+    for (const e of params.encodings) {
+      if (this.videoMaxBitrate === null) delete e.maxBitrate;
+      else e.maxBitrate = this.videoMaxBitrate;
+    }
+    await sender
+      .setParameters(params)
+      .catch((e: unknown) => console.warn(`video: setParameters: ${(e as Error).message}`));
+  }
+
+  async videoStats(): Promise<RTCStatsReport[]> {
+    const reports = await Promise.all([...this.peers.values()].map((p) => p.pc.getStats().catch(() => null)));
+    return reports.filter((r): r is RTCStatsReport => r !== null);
   }
 
   handleSignal(m: SignalMessage): void {
@@ -148,6 +188,7 @@ export class MeshTransport implements VoiceTransport {
       pc,
       offerer,
       sender: null,
+      videoSender: null,
       pendingIce: [],
       remoteSet: false,
       since: performance.now(),
@@ -160,13 +201,20 @@ export class MeshTransport implements VoiceTransport {
     };
     pc.ontrack = (e) => {
       if (peer.closed) return;
+      if (e.track.kind === "video") {
+        this.events.remoteVideo?.(seat, e.track);
+        return;
+      }
       this.events.remoteStream(seat, e.streams[0] ?? new MediaStream([e.track]));
     };
     pc.onconnectionstatechange = () => {
       if (peer.closed) return;
       const state = pc.connectionState;
       peer.since = performance.now();
-      if (state === "connected") this.attempts.delete(seat);
+      if (state === "connected") {
+        this.attempts.delete(seat);
+        void this.applyVideoBitrate(peer);
+      }
       this.events.peerState?.(seat, state);
     };
     return peer;
@@ -176,9 +224,12 @@ export class MeshTransport implements VoiceTransport {
     const peer = this.create(seat, true);
     const t = peer.pc.addTransceiver("audio", { direction: "sendrecv", streams: [this.outStream] });
     peer.sender = t.sender;
+    const v = peer.pc.addTransceiver("video", { direction: "sendrecv" });
+    peer.videoSender = v.sender;
     void (async () => {
       try {
         if (this.track) await t.sender.replaceTrack(this.track);
+        if (this.videoTrack) await v.sender.replaceTrack(this.videoTrack);
         await peer.pc.setLocalDescription(await peer.pc.createOffer());
         if (peer.closed) return;
         this.events.signal(seat, "offer", peer.pc.localDescription?.sdp ?? "");
@@ -198,7 +249,12 @@ export class MeshTransport implements VoiceTransport {
     try {
       await peer.pc.setRemoteDescription({ type: "offer", sdp });
       peer.remoteSet = true;
-      const t = peer.pc.getTransceivers()[0];
+      const [t, v] = peer.pc.getTransceivers();
+      if (v && v.receiver.track.kind === "video") {
+        v.direction = "sendrecv";
+        peer.videoSender = v.sender;
+        if (this.videoTrack) await v.sender.replaceTrack(this.videoTrack);
+      }
       if (t) {
         t.direction = "sendrecv";
         peer.sender = t.sender;

@@ -150,7 +150,9 @@ class VoiceCall implements VoiceController {
     const events: TransportEvents = {
       signal: (to, kind, data) => this.deps.send("signal", { to, kind, data }),
       remoteStream: (seat, s) => this.mixer?.add(seat, s),
+      remoteVideo: (seat, track) => this.deps.onRemoteVideo?.(seat, track),
       remoteGone: (seat) => {
+        this.deps.onRemoteVideo?.(seat, null);
         this.mixer?.remove(seat);
         this.links.delete(seat);
         this.render();
@@ -166,6 +168,7 @@ class VoiceCall implements VoiceController {
     this.joined = true;
     this.joining = false;
     this.callSeat = me;
+    this.deps.onTransport?.(this.transport);
     await this.applyMute();
     this.transport.setPeers(this.peerSet());
     this.meter.start();
@@ -181,6 +184,7 @@ class VoiceCall implements VoiceController {
     this.callEpoch = -1;
     this.transport?.close();
     this.transport = null;
+    this.deps.onTransport?.(null);
     this.meter.stop();
     clearInterval(this.statsTimer);
     this.mic.release();

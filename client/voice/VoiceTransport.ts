@@ -37,6 +37,8 @@ export interface TransportEvents {
   remoteStream(seat: string, stream: MediaStream): void;
   /** The link to a talker is gone: stop playing their audio. */
   remoteGone(seat: string): void;
+  /** A remote seat's camera track arrived (it carries frames once they share a camera; docs/VIDEO.md). */
+  remoteVideo?(seat: string, track: MediaStreamTrack): void;
   /** Connection state changes, for the UI (e.g. "connecting…", "failed"). */
   peerState?(seat: string, state: string): void;
 }
@@ -55,6 +57,12 @@ export interface VoiceTransport {
   handleSignal(m: SignalMessage): void;
   /** Link quality per remote talker. */
   stats(): Promise<PeerStats[]>;
+  /** The camera this client sends on every link, or null for none (replaceTrack: no renegotiation). */
+  setOutboundVideo?(track: MediaStreamTrack | null): Promise<void>;
+  /** Cap the camera's bitrate on every link (RTCRtpSender maxBitrate), null to let the browser decide. */
+  setVideoMaxBitrate?(bps: number | null): Promise<void>;
+  /** Raw stats of every link, for the camera's bandwidth measurement. */
+  videoStats?(): Promise<RTCStatsReport[]>;
   /** Leave: tell every peer ("bye") and release every connection. */
   close(): void;
 }

@@ -28,6 +28,10 @@ export interface VoiceDeps {
   iceServers?: () => RTCIceServer[];
   /** Where the voice panel goes; default: inside #participants (else <body>). */
   host?: HTMLElement;
+  /** The call's transport once joined, null after leaving: the camera (client/video) sends through it. */
+  onTransport?(t: VoiceTransport | null): void;
+  /** A remote seat's camera track, or null when their link went. */
+  onRemoteVideo?(seat: string, track: MediaStreamTrack | null): void;
   /** Replace the full mesh (e.g. an SFU transport). Called once per join. */
   transport?: (mySeat: string, events: TransportEvents) => VoiceTransport;
 }

@@ -169,6 +169,14 @@ export class XrExperience implements XrController {
     return this.rig.scaleMode;
   }
 
+  /**
+   * Whether this device's view is registered to the plant: in AR with the plant placed or co-located, so what
+   * its camera sees lines up with the twin (a stroke on its video can be projected onto the asset under it).
+   */
+  get registered(): boolean {
+    return this.rig.mode === "ar" && (this.rig.coloc !== null || this.placer.placed);
+  }
+
   /** The node that carries everything in plant coordinates: parent plant-frame content (avatars, marks) here. */
   get plantFrame() {
     return this.rig.frame.node;

@@ -74,6 +74,11 @@ class LazyXr implements XrController {
     return this.frame.node;
   }
 
+  /** Whether this device's view lines up with the plant (AR placement or co-location): a camera stroke can land. */
+  get registered(): boolean {
+    return this.experience?.registered ?? false;
+  }
+
   poses(): XrPoses | null {
     return this.experience?.poses() ?? null;
   }

@@ -77,6 +77,8 @@ export interface XrController {
   readonly scaleMode?: "walk" | "tabletop";
   /** Parent of everything in plant coordinates; parent other plant-frame content (avatars, marks) to it. */
   readonly plantFrame?: TransformNode;
+  /** In AR with the plant placed or co-located: the device's camera view lines up with the twin (docs/VIDEO.md). */
+  readonly registered?: boolean;
   enterAsync?(mode: "vr" | "ar"): Promise<void>;
   exitAsync?(): Promise<void>;
 }

@@ -300,6 +300,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       seat.inCall = false;
       seat.muted = false;
       seat.voiceEpoch = 0;
+      seat.camera = "";
       const bound = this.seats.seat(client.sessionId, seat.id, who.user);
       if (!bound.ok) throw new Error(`seat registry refused a new seat: ${bound.reason}`);
       this.state.seats.set(seat.id, seat);

@@ -3,6 +3,7 @@
  * with an `error` message (server/rooms/messagePolicy.ts); the connection stays open.
  */
 import { z } from "zod";
+import { VideoEvents } from "./video.ts";
 import { MAX_INTEREST_AREAS, MAX_INTEREST_TWINS, MAX_SIGNAL_BYTES, Pose, Vec3 } from "./fields.ts";
 
 export const ClientEvent = {
@@ -56,5 +57,7 @@ export const ClientEvent = {
     .strict(),
   /** Voice state of this seat: whether it is in the call, muted, and (from level metering) speaking. */
   voice: z.object({ inCall: z.boolean(), muted: z.boolean(), speaking: z.boolean() }).strict(),
+  /** The call's camera, stills and strokes (video.ts). */
+  ...VideoEvents,
 } as const;
 export type ClientEventType = keyof typeof ClientEvent;

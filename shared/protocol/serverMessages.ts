@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { IceServers } from "../iceServers.ts";
+import { VideoMessages } from "./video.ts";
 
 const SeatId = z.string();
 const DeviceName = z.string();
@@ -38,6 +39,8 @@ export const ServerMessage = {
   removed: z.object({ by: z.string(), reason: z.string() }),
   /** The sign-in token ends at `expiresAt` (ms since the epoch): send "signin" with a fresh one before then. */
   "signin-expiring": z.object({ expiresAt: z.number(), message: z.string() }),
+  /** The call's camera: stills asked and relayed, strokes on frames (video.ts). */
+  ...VideoMessages,
 } as const;
 export type ServerMessageType = keyof typeof ServerMessage;
 export type ServerMessagePayload<K extends ServerMessageType> = z.infer<(typeof ServerMessage)[K]>;
@@ -52,3 +55,6 @@ export type PendingMessage = ServerMessagePayload<"pending">;
 export type DrivingMessage = ServerMessagePayload<"driving">;
 export type MovedMessage = ServerMessagePayload<"moved">;
 export type RemovedMessage = ServerMessagePayload<"removed">;
+export type StillMessage = ServerMessagePayload<"still">;
+export type StrokeMessage = ServerMessagePayload<"stroke">;
+export type StillAskMessage = ServerMessagePayload<"stillAsk">;

@@ -132,6 +132,25 @@ function validSamples(k: Known): { [K in ClientMessageType]: fc.Arbitrary<z.inpu
       { requiredKeys: ["h"] },
     ),
     ping: fc.record({ at: vec3, twin: maybeTwin }),
+    camera: fc.record({ mode: fc.constantFrom("off" as const, "live" as const, "stills" as const) }),
+    stillAsk: fc.record({ camera: seat }),
+    // A tiny JPEG-looking base64 body: the shape is valid; the room refuses it unless the seat shares a camera.
+    still: fc.record({
+      jpeg: fc.constantFrom("/9j/4AAQSkZJRg==", "/9j/2wBD"),
+      width: fc.integer({ min: 16, max: 4096 }),
+      height: fc.integer({ min: 16, max: 4096 }),
+    }),
+    stroke: fc.record({
+      camera: seat,
+      still: fc.string({ maxLength: 20 }),
+      points: fc
+        .array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
+          minLength: 2,
+          maxLength: 40,
+        })
+        .map((ps) => ps.flat()),
+      color: fc.constantFrom("#ff8800", "#00ffaa"),
+    }),
     follow: fc.record({ seat: fc.option(seat, { nil: null }) }),
     summon: fc.record({ twin }),
     share: fc.record({ twin }),

@@ -13,6 +13,7 @@ import { procedureHandlers } from "./procedures.ts";
 import { incidentHandlers } from "./incidents.ts";
 import type { RoomScope } from "./RoomScope.ts";
 import { signInHandlers } from "./signin.ts";
+import { videoHandlers } from "./video.ts";
 import { voiceHandlers } from "./voice.ts";
 import { whatIfHandlers } from "./whatIf.ts";
 
@@ -25,6 +26,7 @@ export interface PlantHandlers {
 export function plantHandlers(room: RoomScope): PlantHandlers {
   const collab = collabHandlers(room);
   const voice = voiceHandlers(room);
+  const video = videoHandlers(room);
   const alarms = alarmHandlers(room);
   const annotations = annotationHandlers(room);
   const playback = playbackHandlers(room);
@@ -36,7 +38,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
   const whatIfs = whatIfHandlers(room);
   return {
     table: {
-      events: { ...collab.events, ...voice.events },
+      events: { ...collab.events, ...voice.events, ...video.events },
       requests: {
         ...alarms.requests,
         ...annotations.requests,
@@ -53,6 +55,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
     forgetSeat(id) {
       collab.forgetSeat(id);
       voice.forgetSeat(id);
+      video.forgetSeat(id);
     },
   };
 }

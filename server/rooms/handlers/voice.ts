@@ -26,6 +26,8 @@ export function voiceHandlers(room: RoomScope) {
         voiceDevice.set(seat.id, client.sessionId);
       }
       seat.inCall = msg.inCall;
+      // The camera travels in the call: out of the call, no camera.
+      if (!msg.inCall) seat.camera = "";
       seat.muted = msg.muted;
       seat.speaking = msg.inCall && !msg.muted && msg.speaking;
     },

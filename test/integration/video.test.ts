@@ -1,0 +1,118 @@
+/**
+ * The call's camera through a real room with real SDK clients: who may share a camera, stills relayed to
+ * everyone, strokes on a frame relayed and kept, and bad input (not JPEG, oversized, out of the frame, on a
+ * still that is gone, from a viewer, too fast) refused with a sentence and a counter, never relayed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Room } from "@colyseus/sdk";
+import { matchMaker } from "@colyseus/core";
+import { MAX_STILL_CHARS, PLANT_ROOM, type ErrorMessage } from "../../shared/protocol.ts";
+import type { MessageCounters } from "../../server/rooms/messagePolicy.ts";
+import type { PlantRoomState } from "../../shared/state.ts";
+import { join, startServer, waitForState, type Harness } from "./harness.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startServer({ DEV_ROLE: "operator" });
+});
+afterAll(async () => {
+  await h?.server.stop();
+});
+
+type R = Room<unknown, PlantRoomState>;
+const seatOf = (room: R, name: string) => [...(room.state?.seats.values() ?? [])].find((s) => s.name === name);
+const JPEG =
+  "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
+
+function errorsOf(room: R): { list: string[]; next(): Promise<string> } {
+  const list: string[] = [];
+  let waiting: ((m: string) => void) | null = null;
+  room.onMessage("error", (m: ErrorMessage) => {
+    list.push(m.message);
+    waiting?.(m.message);
+    waiting = null;
+  });
+  return { list, next: () => new Promise((r) => (waiting = r)) };
+}
+
+describe("camera, stills and strokes through the room", () => {
+  it("a technician in the call shares a camera; a still reaches everyone; a stroke on it reaches everyone", async () => {
+    const tech = await join(h, "Tech");
+    const expert = await join(h, "Expert");
+    await waitForState(tech, () => !!seatOf(tech, "Expert"), "both seats");
+    const techSeat = seatOf(tech, "Tech")!.id;
+    const errors = errorsOf(tech);
+
+    // Not in the call yet: no camera.
+    const e = errors.next();
+    tech.send("camera", { mode: "live" });
+    expect(await e).toMatch(/Join the call before sharing a camera/);
+    tech.send("voice", { inCall: true, muted: false, speaking: false });
+    tech.send("camera", { mode: "live" });
+    await waitForState(expert, () => seatOf(expert, "Tech")?.camera === "live", "camera live");
+
+    const still = new Promise<{ id: string; jpeg: string; seat: string }>((r) => expert.onMessage("still", r));
+    const asked = new Promise<{ from: string }>((r) => tech.onMessage("stillAsk", r));
+    expert.send("stillAsk", { camera: techSeat });
+    expect((await asked).from).toBe(seatOf(tech, "Expert")!.id);
+    tech.send("still", { jpeg: JPEG, width: 640, height: 360 });
+    const s = await still;
+    expect(s).toMatchObject({ seat: techSeat, jpeg: JPEG });
+
+    const stroke = new Promise<{ camera: string; still: string; points: number[] }>((r) => tech.onMessage("stroke", r));
+    expert.send("stroke", { camera: techSeat, still: s.id, points: [0.1, 0.1, 0.5, 0.5], color: "#ff8800" });
+    expect(await stroke).toMatchObject({ camera: techSeat, still: s.id, points: [0.1, 0.1, 0.5, 0.5] });
+    for (const r of [tech, expert]) await r.leave();
+  });
+
+  it("refuses a camera from a viewer, stills that are not JPEG or too big, strokes off the frame or on a gone still, and floods", async () => {
+    const viewer = await join(h, "Vic", { role: "viewer" });
+    const tech = await join(h, "Tam");
+    await waitForState(tech, () => !!seatOf(tech, "Vic"), "seats");
+    const techSeat = seatOf(tech, "Tam")!.id;
+    const ve = errorsOf(viewer);
+    const te = errorsOf(tech);
+    let relayed = 0;
+    viewer.onMessage("still", () => relayed++);
+    viewer.onMessage("stroke", () => relayed++);
+
+    viewer.send("voice", { inCall: true, muted: false, speaking: false });
+    let e = ve.next();
+    viewer.send("camera", { mode: "live" });
+    expect(await e).toMatch(/A viewer cannot share a camera/);
+
+    tech.send("voice", { inCall: true, muted: false, speaking: false });
+    tech.send("camera", { mode: "live" });
+    await waitForState(viewer, () => seatOf(viewer, "Tam")?.camera === "live", "camera live");
+    e = te.next();
+    tech.send("still", { jpeg: "iVBORw0KGgo=", width: 640, height: 360 }); // a PNG
+    expect(await e).toMatch(/base64 JPEG/);
+    e = te.next();
+    tech.send("still", { jpeg: "/9j/" + "A".repeat(MAX_STILL_CHARS), width: 640, height: 360 });
+    expect(await e).toMatch(/at most/);
+    e = te.next();
+    tech.send("stroke", { camera: techSeat, still: "", points: [0.1, 0.1, 1.5, 0.5], color: "#ff8800" });
+    expect(await e).toMatch(/0\.\.1 of the frame/);
+    e = te.next();
+    tech.send("stroke", { camera: techSeat, still: `${techSeat}-999`, points: [0.1, 0.1, 0.5, 0.5], color: "#ff8800" });
+    expect(await e).toMatch(/no longer shown/);
+    e = ve.next();
+    viewer.send("stroke", { camera: techSeat, still: "", points: [0.1, 0.1, 0.5, 0.5], color: "#ff8800" });
+    expect(await e).toMatch(/A viewer cannot draw on the video/);
+    // Two stills at once: the second is refused (at most twice a second).
+    tech.send("still", { jpeg: JPEG, width: 640, height: 360 });
+    e = te.next();
+    tech.send("still", { jpeg: JPEG, width: 640, height: 360 });
+    expect(await e).toMatch(/at most twice a second/);
+    // Leaving the call turns the camera off.
+    tech.send("voice", { inCall: false, muted: false, speaking: false });
+    await waitForState(viewer, () => seatOf(viewer, "Tam")?.camera === "", "camera off with the call");
+    expect(relayed).toBe(1);
+    const [listing] = await matchMaker.query({ name: PLANT_ROOM });
+    const room = matchMaker.getLocalRoomById(listing!.roomId) as unknown as { counters: MessageCounters };
+    expect(room.counters.rejected["still"]).toBeGreaterThanOrEqual(3);
+    expect(room.counters.rejected["stroke"]).toBeGreaterThanOrEqual(3);
+    expect(room.counters.rejected["camera"]).toBeGreaterThanOrEqual(1);
+    for (const r of [viewer, tech]) await r.leave();
+  });
+});
