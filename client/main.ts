@@ -112,7 +112,7 @@ async function boot(): Promise<void> {
     onRemoteVideo: (seat, track) => video?.remoteVideo(seat, track),
   });
   // The call's camera (client/video): created once the plant, marks and XR exist, below.
-  let video: ReturnType<typeof installVideo> | undefined;
+  let video: ReturnType<typeof installVideo> | undefined = undefined;
 
   const who = await askWhoJoins(params, signIn.name);
   const name = who.name;

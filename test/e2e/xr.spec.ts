@@ -20,7 +20,6 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-
 async function mySeatSelection(page: Page): Promise<string | null> {
   return page.evaluate(() => {
     const g = window.__gemba!;
