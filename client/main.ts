@@ -170,6 +170,8 @@ async function boot(): Promise<void> {
     firstState,
   );
   video = installVideo({
+    // Under the voice panel, not inside it: the voice panel is a placeholder until the call's code loads.
+    host: document.getElementById("participants") ?? undefined,
     scene,
     mySeat: () => (session.moved ? null : session.seatId),
     myColor: () => roomView.room?.seats.get(session.seatId ?? "")?.color ?? "#ffd166",
