@@ -27,7 +27,8 @@ describe("procedure steps: replayed, stale and out-of-order done", () => {
     await send("P401", "running", 1, t0);
     await send("P401", "suctionPressure", 0.07, t0);
     // The gate's "for" counts from when it is first seen to hold on the step: let a gate pass see t0 first.
-    await waitForState(ada, (s) => s.procedure.gateNow.includes("0.07 bar"), "low suction seen by the gate");
+    // gateNow is unset until the first gate pass after the start writes it.
+    await waitForState(ada, (s) => (s.procedure.gateNow ?? "").includes("0.07 bar"), "low suction seen by the gate");
     await send("P401", "suctionPressure", 0.06, t0 + 7000);
     await waitForState(ada, (s) => s.procedure.run === run && s.procedure.gateHolds, "step 1's gate holds");
     await ada.request("procedureDone", { run, step: 0 });
