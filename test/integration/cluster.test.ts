@@ -7,19 +7,17 @@
 import { freePort } from "../../kit/freePort.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, type Room } from "@colyseus/sdk";
-import { RedisPresence } from "@colyseus/redis-presence";
+import type { Room } from "@colyseus/sdk";
 import type { MqttClient } from "mqtt";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
-import { PlantRoomState } from "../../shared/state.ts";
+import type { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
 import type { RunningServer } from "../../kit/appServer.ts";
 import { devToken } from "../../kit/devSignIn.ts";
+import { joinPlant } from "../../kit/observer.ts";
 import { startClusterNode, type ClusterNode } from "../../kit/clusterNode.ts";
 import { startFrontProxy } from "../../scripts/frontProxy.ts";
-import { MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
+import { MOSQUITTO, REDIS, eventually, publisher, removeRedisKeys, waitForState } from "./harness.ts";
 
-const REDIS = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";
 // Every key this run writes starts with the prefix, so parallel runs never see each other's rooms and cleanup is exact.
 const KEY_PREFIX = `gemba-it-${randomUUID().slice(0, 8)}:`;
 const TOPIC_PREFIX = `test-${randomUUID().slice(0, 8)}/`;
@@ -50,38 +48,10 @@ async function metrics(node: { port: number }): Promise<Metrics> {
 const socketUrl = (room: Room<unknown, PlantRoomState>) =>
   (room.connection.transport as unknown as { ws: { url: string } }).ws.url;
 
-async function joinThrough(node: { port: number }, name: string): Promise<Room<unknown, PlantRoomState>> {
-  const res = await fetch(`http://127.0.0.1:${node.port}/api/auth/dev`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name }),
-  });
-  const client = new Client(`ws://127.0.0.1:${node.port}`);
-  // Servers from before development sign-in tokens have no such route and take the name alone.
-  if (res.status !== 404) client.auth.token = ((await res.json()) as { token: string }).token;
-  const room = await client.joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop" },
-    PlantRoomState,
-  );
-  room.onMessage("welcome", () => {});
-  room.onMessage("error", () => {});
-  return room;
-}
+const joinThrough = (node: { port: number }, name: string) =>
+  joinPlant(`http://127.0.0.1:${node.port}`, name, { device: "desktop" });
 
 const seatNames = (s: PlantRoomState) => [...s.seats.values()].map((seat) => seat.name).sort();
-
-/** Removes this run's keys; the killed process could not remove its own. */
-async function cleanRedis(): Promise<void> {
-  const presence = new RedisPresence(REDIS);
-  // RedisPresence has no KEYS/DEL-many; its ioredis client does.
-  const redis = (
-    presence as unknown as { pub: { keys(p: string): Promise<string[]>; del(...k: string[]): Promise<number> } }
-  ).pub;
-  const keys = await redis.keys(`${KEY_PREFIX}*`);
-  if (keys.length) await redis.del(...keys);
-  presence.shutdown();
-}
 
 describe("cluster: one address in front of two processes", () => {
   it("clients joining through the front proxy share one room, and their sockets go to the process hosting it", async () => {
@@ -123,7 +93,7 @@ describe("cluster: two processes behind one Redis", () => {
     // The killed process is gone already (RunningServer.stop waits for an exit that would never come again).
     const alive = [a, b].filter((n) => n && n.proc.exitCode === null && n.proc.signalCode === null);
     await Promise.all(alive.map((n) => n.stop()));
-    await cleanRedis();
+    await removeRedisKeys(KEY_PREFIX);
   });
 
   it("a plant room is found across processes, only its host ingests the plant, and it outlives the other process", async () => {

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
+import { Redis } from "ioredis";
 import type { Room } from "@colyseus/sdk";
 import { joinPlant, type TestJoinOptions } from "../../kit/observer.ts";
 import { devToken } from "../../kit/devSignIn.ts";
@@ -19,6 +20,18 @@ import type { Refusal } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 
 export const MOSQUITTO = process.env["TEST_MQTT_URL"] ?? "mqtt://127.0.0.1:1883";
+export const REDIS = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";
+
+/** Removes a run's Redis keys (those under `prefix`): a killed server process could not remove its own. */
+export async function removeRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS);
+  try {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({

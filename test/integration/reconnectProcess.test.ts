@@ -5,11 +5,10 @@
  * Colyseus checks when a client takes its seat back).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, type Room } from "@colyseus/sdk";
-import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
-import { PlantRoomState } from "../../shared/state.ts";
+import type { PlantRoomState } from "../../shared/state.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { waitForState } from "./harness.ts";
+import { joinPlant } from "../../kit/observer.ts";
 
 let server: RunningServer;
 
@@ -21,24 +20,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function joinAs(name: string): Promise<Room<unknown, PlantRoomState>> {
-  const res = await fetch(`${server.url}/api/auth/dev`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name }),
-  });
-  const client = new Client(server.url.replace(/^http/, "ws"));
-  // Servers from before development sign-in tokens have no such route and take the name alone.
-  if (res.status !== 404) client.auth.token = ((await res.json()) as { token: string }).token;
-  const room = await client.joinOrCreate<PlantRoomState>(
-    PLANT_ROOM,
-    { protocol: PROTOCOL_VERSION, plant: "demo", name, device: "desktop" },
-    PlantRoomState,
-  );
-  room.onMessage("welcome", () => {});
-  room.onMessage("error", () => {});
-  return room;
-}
+const joinAs = (name: string) => joinPlant(server.url, name, { device: "desktop" });
 
 describe("reconnection to a server process", () => {
   it("a participant whose connection drops gets the same seat back", async () => {

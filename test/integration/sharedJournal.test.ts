@@ -14,10 +14,9 @@ import type { StateChange } from "../../server/store/JournalStore.ts";
 import type { AlarmRecord } from "../../server/alarms/AlarmLifecycle.ts";
 import { newAlarm } from "../../server/alarms/AlarmLifecycle.ts";
 import { createSharedSchema } from "../../server/store/sharedSchema.ts";
-import { eventually } from "./harness.ts";
+import { REDIS, eventually } from "./harness.ts";
 
 const DATABASE = process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
-const REDIS = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";
 const SCHEMA = `gemba_it_${randomUUID().replace(/-/g, "").slice(0, 10)}`;
 const logs: string[] = [];
 const opts = { databaseUrl: DATABASE, schema: SCHEMA, redisUrl: REDIS, log: (m: string) => logs.push(m) };

@@ -13,16 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { Redis } from "ioredis";
 import { Client, type Room } from "@colyseus/sdk";
-import { RedisPresence } from "@colyseus/redis-presence";
 import type { MqttClient } from "mqtt";
 import { PLANT_ROOM, PROTOCOL_VERSION, type HandoffTicketInfo } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import type { Metrics } from "../../server/http/metricsRoute.ts";
 import { startClusterNode } from "../../kit/clusterNode.ts";
 import type { RunningServer } from "../../kit/appServer.ts";
-import { adminMetrics, MOSQUITTO, eventually, publisher, waitForState } from "./harness.ts";
+import { adminMetrics, MOSQUITTO, REDIS, eventually, publisher, removeRedisKeys, waitForState } from "./harness.ts";
 
-const REDIS = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";
 const DATABASE = process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 const RUN = randomUUID().replace(/-/g, "").slice(0, 10);
 const SCHEMA = `gemba_it_${RUN}`;
@@ -154,13 +152,7 @@ describe("a cluster with a shared journal stays one plant", () => {
     await Promise.all([a, b].filter((n) => n && alive(n)).map((n) => n.stop()));
     await db?.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
     await db?.end();
-    const presence = new RedisPresence(REDIS);
-    const redis = (
-      presence as unknown as { pub: { keys(p: string): Promise<string[]>; del(...k: string[]): Promise<number> } }
-    ).pub;
-    const keys = await redis.keys(`${KEY_PREFIX}*`);
-    if (keys.length) await redis.del(...keys);
-    presence.shutdown();
+    await removeRedisKeys(KEY_PREFIX);
   }, 60_000);
 
   it("an alarm is one journal row, and an acknowledgement, a note, a bookmark and calibration points made on one process show on the other within 1 s", async () => {

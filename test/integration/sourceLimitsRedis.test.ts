@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { SourceLimits } from "../../server/http/sourceLimits.ts";
+import { REDIS } from "./harness.ts";
 
-const REDIS = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
 const settings = { requestsPerMinute: 10, refusalsPerMinute: 3, floodCooldownSeconds: 30 };
 const prefix = `gemba-test-${randomUUID().slice(0, 8)}`;
 const a = new SourceLimits(settings, REDIS, prefix);
