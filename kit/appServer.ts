@@ -18,6 +18,12 @@ export interface RunningServer {
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
+/**
+ * A hang guard, not a performance bound: alone here the server is up in about 5 s, but with several browsers rendering
+ * on the 2 shared cores (load average 25+) tsx's compile and the DTDL parser's WASM took over a minute.
+ */
+const START_GUARD_MS = 180_000;
+
 export async function startAppServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const proc = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
@@ -38,7 +44,11 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   proc.stdout.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      // A server that never said it was up must not outlive the test that gave up on it.
+      proc.kill("SIGKILL");
+      reject(new Error(`server did not start in ${START_GUARD_MS / 1000} s:\n${out}`));
+    }, START_GUARD_MS);
     const onData = () => {
       const m = /Open (https?:\/\/[^\s/]+)\//.exec(out);
       if (m) {

@@ -5,39 +5,17 @@
  * listens in the voice call. The fake capture device's beep is the speech.
  */
 import { expect, test } from "./fixtures.ts";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { launchChromium } from "../../kit/browser.ts";
+import type { Page } from "@playwright/test";
+import { useCallRig } from "./callRig.ts";
 import { joinPlant } from "../../kit/observer.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { installIwer, xrFrames } from "../../kit/iwer.ts";
 import { joinAs, seatOf, watchPage } from "./page.ts";
 import { holdControllers, openTab, pressList, wristText } from "./xrWrist.ts";
 
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-test.beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium({ voice: true });
-});
-test.afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-});
+const rig = useCallRig();
 
 const QUEST_UA =
   "Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/36.0 SamsungBrowser/4.0 Chrome/134.0 VR Safari/537.36";
-
-async function newPage(opts: { userAgent?: string; width: number; height: number }): Promise<Page> {
-  const ctx = await browser.newContext({
-    userAgent: opts.userAgent,
-    viewport: { width: opts.width, height: opts.height },
-  });
-  contexts.push(ctx);
-  return ctx.newPage();
-}
 
 /** Fresh voice link stats from `page` for its link to `seat` (null when there is none). */
 const link = (page: Page, seat: string) =>
@@ -54,21 +32,21 @@ async function expectHeard(page: Page, seat: string): Promise<void> {
 test("a headset in VR hands its session to a laptop by short code: same seat, selection, viewpoint and voice call; one avatar throughout; then takes it back", async () => {
   // Three pages (one in emulated VR, all in a call) in software rendering on 2 shared cores: ~1.5 min alone, ~2 min under load.
   test.setTimeout(480_000);
-  const headset = await newPage({ userAgent: QUEST_UA, width: 800, height: 500 });
-  const desk = await newPage({ width: 1000, height: 600 });
-  const listener = await newPage({ width: 640, height: 400 });
-  const wh = watchPage(headset, server.url);
-  const wd = watchPage(desk, server.url);
+  const headset = await rig.page({ userAgent: QUEST_UA, width: 800, height: 500 });
+  const desk = await rig.page({ width: 1000, height: 600 });
+  const listener = await rig.page({ width: 640, height: 400 });
+  const wh = watchPage(headset, rig.server.url);
+  const wd = watchPage(desk, rig.server.url);
 
   // An observer (a real SDK client) records how many entries "Tech Tam" has on every patch.
-  const observer = await joinPlant(server.url, "Observer");
+  const observer = await joinPlant(rig.server.url, "Observer");
   const tamEntries: number[] = [];
   const tam = () => [...observer.state.seats.values()].find((s) => s.name === "Tech Tam");
   observer.onStateChange((s) => tamEntries.push([...s.seats.values()].filter((x) => x.name === "Tech Tam").length));
 
   await installIwer(headset);
-  await joinAs(headset, server.url, "Tech Tam");
-  await joinAs(listener, server.url, "Lee");
+  await joinAs(headset, rig.server.url, "Tech Tam");
+  await joinAs(listener, rig.server.url, "Lee");
   const tamSeat = await seatOf(headset);
 
   // In the call: the technician and a listener.
@@ -100,7 +78,7 @@ test("a headset in VR hands its session to a laptop by short code: same seat, se
     .poll(() => Math.hypot(tam()!.head.x - before.x, tam()!.head.z - before.z), { timeout: 60_000 })
     .toBeGreaterThan(2);
   const headPose = [tam()!.head.x, tam()!.head.y, tam()!.head.z];
-  await desk.goto(server.url + "/");
+  await desk.goto(rig.server.url + "/");
   await desk.fill("#join-code", code);
   await desk.click("#join-continue");
   await expect(desk.locator("#continue-dialog")).toContainText("Continue Tech Tam's session from headset?");

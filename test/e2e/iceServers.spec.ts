@@ -4,11 +4,10 @@
  * credential goes to seated participants only, inside the welcome: it is not in the room state, the page's DOM,
  * its storage or console, the server's log, or the server's public endpoints.
  */
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures.ts";
-import { launchChromium } from "../../kit/browser.ts";
+import { useCallRig } from "./callRig.ts";
 import { joinPlant } from "../../kit/observer.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { joinAs, watchPage } from "./page.ts";
 
 const CREDENTIAL = "turn-secret-7Qx9";
@@ -18,16 +17,7 @@ const ICE = [
   { urls: ["turn:127.0.0.1:3478?transport=udp"], username: "gemba-voice", credential: CREDENTIAL },
 ];
 
-let server: RunningServer;
-let browser: Browser;
-test.beforeAll(async () => {
-  server = await startAppServer({ ICE_SERVERS: JSON.stringify(ICE) });
-  browser = await launchChromium({ voice: true });
-});
-test.afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const rig = useCallRig({ ICE_SERVERS: JSON.stringify(ICE) });
 
 /** Record the configuration of every RTCPeerConnection a page opens, as the browser reports it. */
 const RECORD_PEER_CONFIGS = () => {
@@ -51,17 +41,17 @@ test("ICE_SERVERS from the server configure the page's voice links; the TURN cre
   const pages: Page[] = [];
   const consoleText: string[] = [];
   for (let i = 0; i < 2; i++) {
-    const page = await (await browser.newContext({ viewport: { width: 960, height: 600 } })).newPage();
+    const page = await rig.page();
     await page.addInitScript(RECORD_PEER_CONFIGS);
     page.on("console", (m) => consoleText.push(m.text()));
     pages.push(page);
   }
   const [ines, jo] = pages as [Page, Page];
-  const watch = watchPage(ines, server.url);
-  await joinAs(ines, server.url, "Ines");
-  await joinAs(jo, server.url, "Jo");
+  const watch = watchPage(ines, rig.server.url);
+  await joinAs(ines, rig.server.url, "Ines");
+  await joinAs(jo, rig.server.url, "Jo");
   // An observer with the real SDK reads what the room shares with everyone.
-  const observer = await joinPlant(server.url, "Observer");
+  const observer = await joinPlant(rig.server.url, "Observer");
   await ines.click("#voice-join");
   await jo.click("#voice-join");
   for (const page of pages) await expect.poll(async () => (await peerConfigs(page)).length).toBeGreaterThan(0);
@@ -88,9 +78,9 @@ test("ICE_SERVERS from the server configure the page's voice links; the TURN cre
     expect(pageText).not.toContain(CREDENTIAL);
   }
   expect(consoleText.join("\n")).not.toContain(CREDENTIAL);
-  expect(server.output()).not.toContain(CREDENTIAL);
+  expect(rig.server.output()).not.toContain(CREDENTIAL);
   for (const path of ["/healthz", "/api/device-link", "/api/plants"]) {
-    const body = await (await ines.request.get(server.url + path)).text();
+    const body = await (await ines.request.get(rig.server.url + path)).text();
     expect(body, path).not.toContain(CREDENTIAL);
   }
 

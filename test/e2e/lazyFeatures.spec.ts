@@ -6,9 +6,8 @@
  * client/app/procedures.ts).
  */
 import { expect, test } from "./fixtures.ts";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { launchChromium } from "../../kit/browser.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import type { Page } from "@playwright/test";
+import { joinCall, useCallRig } from "./callRig.ts";
 import { installIwer } from "../../kit/iwer.ts";
 import { joinAs, watchPage } from "./page.ts";
 
@@ -20,30 +19,9 @@ const CHUNK = {
 };
 type Feature = keyof typeof CHUNK;
 
-let server: RunningServer;
-let browser: Browser;
-// This file's own browser: the shared fixture does not close its contexts, so each test closes its page (a page
-// left in the call would make the next test's page load the voice chunk, rightly: someone is in the call).
-let open: BrowserContext[] = [];
-test.afterEach(async () => {
-  for (const c of open) await c.close().catch(() => undefined);
-  open = [];
-});
-test.beforeAll(async () => {
-  server = await startAppServer();
-  // Fake microphone, as in voice.spec.ts: "Join voice" must really join.
-  browser = await launchChromium({ voice: true });
-});
-test.afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function newPage(width: number, height: number): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width, height } });
-  open.push(ctx);
-  return ctx.newPage();
-}
+// Fake microphone, as in voice.spec.ts: "Join voice" must really join. Each test closes its pages: a page left in the
+// call would make the next test's page load the voice chunk, rightly (someone is in the call).
+const rig = useCallRig({}, { closeAfterEach: true });
 
 /** Which lazy chunks the page has requested so far, in order. */
 function watchChunks(page: Page): Feature[] {
@@ -66,10 +44,10 @@ const firstLiveValue = (page: Page, at = false) =>
 
 test("a laptop's first view fetches no XR, voice or QR code; each loads on first use and works", async () => {
   test.setTimeout(300_000);
-  const page = await newPage(1280, 720);
-  const watch = watchPage(page, server.url);
+  const page = await rig.page({ width: 1280, height: 720 });
+  const watch = watchPage(page, rig.server.url);
   const chunks = watchChunks(page);
-  await joinAs(page, server.url, "Ada");
+  await joinAs(page, rig.server.url, "Ada");
   await firstLiveValue(page);
   expect(chunks).toEqual([]);
   // The procedures panel follows once the room's first state is in (its top-bar button appears with it).
@@ -83,8 +61,7 @@ test("a laptop's first view fetches no XR, voice or QR code; each loads on first
   expect(chunks).toEqual(["procedures", "qr"]);
   await page.click("#move-dialog button:has-text('Close')");
 
-  await page.click("#voice-join");
-  await page.waitForFunction(() => window.__gemba_voice?.inCall === true, null, { timeout: 60_000 });
+  await joinCall(page);
   await expect(page.locator("#voice-join")).toHaveText("Leave voice");
   expect(chunks).toEqual(["procedures", "qr", "voice"]);
   expect(watch.errors).toEqual([]);
@@ -95,10 +72,10 @@ test("a laptop's first view fetches no XR, voice or QR code; each loads on first
 
 test("a headset fetches XR's code only after its first live value, and enters VR with it", async () => {
   test.setTimeout(300_000);
-  const page = await newPage(960, 600);
+  const page = await rig.page({ width: 960, height: 600 });
   const chunks = watchChunks(page);
   await installIwer(page);
-  await joinAs(page, server.url, "Headset");
+  await joinAs(page, rig.server.url, "Headset");
   // On a device that supports XR the page fetches XR's code by itself once the plant shows: compare, in the
   // page's own clock, when the first value was on a label with when the XR chunk was requested.
   const shownAt = (await (await firstLiveValue(page, true)).jsonValue()) as number;
@@ -116,12 +93,12 @@ test("a headset fetches XR's code only after its first live value, and enters VR
 
 test("when a feature's code cannot be fetched, its button says so and a later try works", async () => {
   test.setTimeout(300_000);
-  const page = await newPage(960, 600);
+  const page = await rig.page({ width: 960, height: 600 });
   let blocked = true;
   await page.route(CHUNK.voice, (route) => (blocked ? route.abort("connectionreset") : route.continue()));
   await page.route(CHUNK.xr, (route) => (blocked ? route.abort("connectionreset") : route.continue()));
   await installIwer(page);
-  await joinAs(page, server.url, "Bo");
+  await joinAs(page, rig.server.url, "Bo");
 
   await page.click("#voice-join");
   await expect(page.locator("#voice-msg")).toContainText("Voice could not be loaded", { timeout: 60_000 });
@@ -133,8 +110,7 @@ test("when a feature's code cannot be fetched, its button says so and a later tr
   await expect(page.locator("#btn-xr-vr")).toHaveText("Enter VR");
 
   blocked = false;
-  await page.click("#voice-join");
-  await page.waitForFunction(() => window.__gemba_voice?.inCall === true, null, { timeout: 60_000 });
+  await joinCall(page);
   await page.click("#btn-xr-vr");
   await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
 });

@@ -4,33 +4,18 @@
  * from the page can make them disappear within this test: before pages said goodbye, a closed tab stayed "in call"
  * for the whole hold. Runs in a browser of its own: the call needs the fake-media flags.
  */
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures.ts";
-import { launchChromium } from "../../kit/browser.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { joinCall, useCallRig } from "./callRig.ts";
 import { joinAs, seatOf, watchPage, type PageWatch } from "./page.ts";
 
-let server: RunningServer;
-let browser: Browser;
-test.beforeAll(async () => {
-  server = await startAppServer({ RECONNECT_SECONDS: "3600" });
-  browser = await launchChromium({ voice: true });
-});
-test.afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const rig = useCallRig({ RECONNECT_SECONDS: "3600" });
 
 async function person(name: string): Promise<{ page: Page; watch: PageWatch }> {
-  const page = await (await browser.newContext({ viewport: { width: 960, height: 600 } })).newPage();
-  const watch = watchPage(page, server.url);
-  await joinAs(page, server.url, name);
+  const page = await rig.page();
+  const watch = watchPage(page, rig.server.url);
+  await joinAs(page, rig.server.url, name);
   return { page, watch };
-}
-
-async function joinCall(page: Page): Promise<void> {
-  await page.click("#voice-join");
-  await expect.poll(() => page.evaluate(() => window.__gemba_voice!.inCall)).toBe(true);
 }
 
 test("someone who presses Leave or closes the tab leaves the call list and the participants at once", async () => {

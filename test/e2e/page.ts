@@ -60,3 +60,14 @@ export async function distinctScreenColours(page: Page): Promise<number> {
 export async function seatOf(page: Page): Promise<string> {
   return (await page.waitForFunction(() => window.__gemba?.seat() ?? null)).jsonValue() as Promise<string>;
 }
+
+/** The demo's labels show live values (T301's level has its unit) and some value changes: data is flowing. */
+export async function expectLiveValues(page: Page): Promise<void> {
+  await expect(page.locator('.label[data-twin="T301"] .val').first()).toHaveText(/%/, { timeout: 60_000 });
+  const before = await page.locator(".label .val").allTextContents();
+  await page.waitForFunction(
+    (prev) => [...document.querySelectorAll(".label .val")].some((e, i) => e.textContent !== prev[i]),
+    before,
+    { timeout: 60_000 },
+  );
+}

@@ -5,29 +5,14 @@
  * other specs do not want.
  */
 import { expect, test } from "./fixtures.ts";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { launchChromium } from "../../kit/browser.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import type { Page } from "@playwright/test";
+import { joinCall, useCallRig } from "./callRig.ts";
 import { seatOf, joinAs, watchPage, type PageWatch } from "./page.ts";
 
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-test.beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium({ voice: true });
-});
-test.afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-});
+const rig = useCallRig();
 
 async function person(name: string): Promise<{ page: Page; watch: PageWatch }> {
-  const ctx = await browser.newContext({ viewport: { width: 960, height: 600 } });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
+  const page = await rig.page();
   // Count microphone requests: the page may ask only when the person presses "Join voice".
   await page.addInitScript(() => {
     const w = window as unknown as { __gumCalls: number };
@@ -39,8 +24,8 @@ async function person(name: string): Promise<{ page: Page; watch: PageWatch }> {
       return gum(c);
     };
   });
-  const watch = watchPage(page, server.url);
-  await joinAs(page, server.url, name);
+  const watch = watchPage(page, rig.server.url);
+  await joinAs(page, rig.server.url, name);
   return { page, watch };
 }
 
@@ -97,8 +82,7 @@ test("people in one plant talk: each hears the others, speaking shows, mute send
 
   // Nobody is asked for a microphone before pressing "Join voice".
   expect(await micRequests(a)).toBe(0);
-  await a.click("#voice-join");
-  await expect.poll(() => a.evaluate(() => window.__gemba_voice!.inCall)).toBe(true);
+  await joinCall(a);
   expect(await micRequests(a)).toBe(1);
   await expect.poll(() => seatFlags(b, adaId)).toMatchObject({ inCall: true });
   // B sees Ada in the call before joining.
@@ -181,9 +165,7 @@ test("people in one plant talk: each hears the others, speaking shows, mute send
 
 test("microphone trouble is explained: refused, missing, unplugged", async () => {
   test.setTimeout(480_000); // loading the plant page alone takes up to 90 s on a busy 2-core machine
-  const ctx = await browser.newContext();
-  contexts.push(ctx);
-  const page = await ctx.newPage();
+  const page = await rig.page();
   // The test decides what the microphone does; "ok" opens the fake device and keeps its track.
   await page.addInitScript(() => {
     const w = window as unknown as { __micMode: string; __micTrack: MediaStreamTrack | null };
@@ -200,8 +182,8 @@ test("microphone trouble is explained: refused, missing, unplugged", async () =>
     };
   });
   const setMode = (m: string) => page.evaluate((x) => ((window as unknown as { __micMode: string }).__micMode = x), m);
-  const watch = watchPage(page, server.url);
-  await joinAs(page, server.url, "Dee");
+  const watch = watchPage(page, rig.server.url);
+  await joinAs(page, rig.server.url, "Dee");
   const me = await seatOf(page);
 
   await page.click("#voice-join");

@@ -5,23 +5,13 @@
  * muted until the headset came off to reach the desktop's mute button.
  */
 import { expect, test } from "./fixtures.ts";
-import type { Browser, Page } from "@playwright/test";
-import { launchChromium } from "../../kit/browser.ts";
-import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import type { Page } from "@playwright/test";
+import { joinCall, useCallRig } from "./callRig.ts";
 import { installIwer, xrFrames } from "../../kit/iwer.ts";
 import { joinAs, seatOf, watchPage } from "./page.ts";
 import { holdControllers } from "./xrWrist.ts";
 
-let server: RunningServer;
-let browser: Browser;
-test.beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium({ voice: true });
-});
-test.afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const rig = useCallRig();
 
 /** The call's microphone state on this page, and the seat's muted flag as the room (everyone) sees it. */
 const micState = (page: Page, seat: string) =>
@@ -32,14 +22,12 @@ const micState = (page: Page, seat: string) =>
 
 test("in a headset, holding B or a left-hand pinch opens a muted microphone until it is let go", async () => {
   test.setTimeout(300_000);
-  const ctx = await browser.newContext({ viewport: { width: 960, height: 600 } });
-  const page = await ctx.newPage();
-  const watch = watchPage(page, server.url);
+  const page = await rig.page();
+  const watch = watchPage(page, rig.server.url);
   await installIwer(page);
-  await joinAs(page, server.url, "Tam");
+  await joinAs(page, rig.server.url, "Tam");
   const me = await seatOf(page);
-  await page.click("#voice-join");
-  await expect.poll(() => page.evaluate(() => window.__gemba_voice!.inCall), { timeout: 60_000 }).toBe(true);
+  await joinCall(page);
   await page.click("#voice-mute");
   await expect
     .poll(() => micState(page, me), { timeout: 60_000 })

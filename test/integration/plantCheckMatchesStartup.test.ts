@@ -4,29 +4,20 @@
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runMain } from "../../kit/runMain.ts";
 import { startAppServer } from "../../kit/appServer.ts";
+import { copyDemoPlant, editJson } from "../unit/fixtures.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const DEMO_DIR = path.join(ROOT, "assets/plants/demo");
 
 /** A plants directory holding a copy of the demo under `name`, changed by `change`. */
 function brokenPlant(name: string, change: (dir: string) => void): { plantsDir: string; dir: string } {
-  const plantsDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-plants-"));
-  const dir = path.join(plantsDir, name);
-  fs.cpSync(DEMO_DIR, dir, { recursive: true });
-  change(dir);
-  return { plantsDir, dir };
-}
-
-function editJson(file: string, fn: (doc: Record<string, unknown>) => void): void {
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
-  fn(doc);
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+  const copy = copyDemoPlant(name);
+  change(copy.dir);
+  return copy;
 }
 
 async function plantCheck(dir: string): Promise<{ code: number; err: string; out: string }> {

@@ -4,26 +4,19 @@
  * and a UNS object reach a room client with the right values, qualities and source timestamps.
  */
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import { Quality } from "../../shared/status.ts";
 import { adminMetrics, eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
 import { keepAlive, writerGroup } from "../fixtures/opcuaPart14.ts";
 
-const DEMO_DIR = path.resolve(import.meta.dirname, "../../assets/plants/demo");
+import { demoPlantWithBindings } from "../unit/fixtures.ts";
 
 let h: Harness;
 let pub: MqttClient;
 let plantsDir: string;
 beforeAll(async () => {
-  plantsDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-json-plants-"));
-  const dir = path.join(plantsDir, "demo");
-  fs.cpSync(DEMO_DIR, dir, { recursive: true });
-  const file = path.join(dir, "plant.json");
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { bindings: unknown[] };
-  doc.bindings.push(
+  plantsDir = demoPlantWithBindings([
     {
       topic: "opcpublisher/line1",
       format: "opcua-json",
@@ -54,8 +47,7 @@ beforeAll(async () => {
         { point: "pressure", value: "Pressure" },
       ],
     },
-  );
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+  ]).plantsDir;
   h = await startServer({ PLANTS_DIR: plantsDir, SIM: "off" });
   pub = await publisher();
 });

@@ -1,6 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mqtt from "mqtt";
@@ -9,25 +7,21 @@ import { Quality } from "../../shared/status.ts";
 import { MOSQUITTO, join, startServer, waitForState, type Harness } from "./harness.ts";
 
 const spb = sparkplug.get("spBv1.0")!;
-const DEMO_DIR = path.resolve(import.meta.dirname, "../../assets/plants/demo");
+import { demoPlantWithBindings } from "../unit/fixtures.ts";
 const GROUP = `Gemba-${randomUUID().slice(0, 8)}`;
 
 let h: Harness;
 let plantsDir: string;
 beforeAll(async () => {
   // A copy of the demo plant with one Sparkplug binding added.
-  plantsDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-sp-plants-"));
-  const dir = path.join(plantsDir, "demo");
-  fs.cpSync(DEMO_DIR, dir, { recursive: true });
-  const file = path.join(dir, "plant.json");
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { bindings: unknown[] };
-  doc.bindings.push({
-    format: "sparkplug",
-    group: GROUP,
-    node: "Edge1",
-    metrics: { "Tank/Level": "T101/level", "Pump/Flow": "P101/flow" },
-  });
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+  plantsDir = demoPlantWithBindings([
+    {
+      format: "sparkplug",
+      group: GROUP,
+      node: "Edge1",
+      metrics: { "Tank/Level": "T101/level", "Pump/Flow": "P101/flow" },
+    },
+  ]).plantsDir;
   h = await startServer({ PLANTS_DIR: plantsDir, SIM: "off" });
 });
 afterAll(async () => {

@@ -7,8 +7,6 @@
  * the harness sets MQTT_TOPIC_PREFIX on every server: Sparkplug must work regardless.
  */
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { newClient, type UPayload } from "sparkplug-client";
@@ -18,7 +16,7 @@ import sparkplug from "sparkplug-payload";
 import { tcpRelay } from "../support/tcpRelay.ts";
 import { MOSQUITTO, eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
 
-const DEMO_DIR = path.resolve(import.meta.dirname, "../../assets/plants/demo");
+import { demoPlantWithBindings } from "../unit/fixtures.ts";
 
 /** Things each test started, stopped after it whatever happened. */
 const cleanups: (() => unknown)[] = [];
@@ -28,18 +26,9 @@ afterEach(async () => {
 
 /** A copy of the demo plant binding edge node `group`/Edge1's metrics Tank/Level and Pump/Flow. */
 function sparkplugPlant(group: string): string {
-  const plantsDir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-spe-"));
-  const dir = path.join(plantsDir, "demo");
-  fs.cpSync(DEMO_DIR, dir, { recursive: true });
-  const file = path.join(dir, "plant.json");
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { bindings: unknown[] };
-  doc.bindings.push({
-    format: "sparkplug",
-    group,
-    node: "Edge1",
-    metrics: { "Tank/Level": "T101/level", "Pump/Flow": "P101/flow" },
-  });
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+  const { plantsDir } = demoPlantWithBindings([
+    { format: "sparkplug", group, node: "Edge1", metrics: { "Tank/Level": "T101/level", "Pump/Flow": "P101/flow" } },
+  ]);
   cleanups.push(() => fs.rmSync(plantsDir, { recursive: true, force: true }));
   return plantsDir;
 }

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPlantDir, type LoadedPlant } from "../../server/plant/loadPlant.ts";
-import { PlantError, type PlantIssue } from "../../server/plant/PlantError.ts";
+import { type PlantIssue } from "../../server/plant/PlantError.ts";
 import { loadModels } from "../../server/plant/dtdl/loadModels.ts";
 import { VERDICT_CACHE_FILE } from "../../server/plant/dtdl/verdictCache.ts";
 import { PlantIngest } from "../../server/ingest/PlantIngest.ts";
@@ -17,6 +17,7 @@ import { formatValue, structuredRows } from "../../client/ui/format.ts";
 import { TwinStateSync } from "../../server/rooms/TwinStateSync.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { AssetStatus } from "../../shared/status.ts";
+import { editJson, plantIssues } from "./fixtures.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/dtdl");
 const ROBOT = "dtmi:example:gemba:Robot;1";
@@ -43,19 +44,11 @@ function plantWith(fixtures: string[], twins: TwinSpec[], extra: Record<string, 
   return dir;
 }
 
-function edit(file: string, fn: (doc: Record<string, unknown>) => void): void {
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
-  fn(doc);
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
-}
-
+/** What loading `dir` refuses; the plant must be refused. */
 async function issuesOf(dir: string): Promise<PlantIssue[]> {
-  const err = await loadPlantDir(dir).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PlantError);
-  return (err as PlantError).issues;
+  const issues = await plantIssues(dir);
+  expect(issues, "the plant loads, and was expected to be refused").not.toEqual([]);
+  return issues;
 }
 
 /** The plant's twin fed by its own bindings through the real ingest; rejections collected as "outcome: sentence". */
@@ -250,7 +243,7 @@ describe("published ontologies: ISA-95 (DTDL v2), searched recursively", () => {
 describe("bad models are refused with file, path and reason", () => {
   it("dangling extends, component and schema references each name the file and the path", async () => {
     const dir = plantWith(["spec"], [{ id: "R1", type: ROBOT }]);
-    edit(path.join(dir, "models/spec/Robot.json"), (d) => {
+    editJson(path.join(dir, "models/spec/Robot.json"), (d) => {
       d["extends"] = ["dtmi:example:gemba:ElectricalMachine;1", "dtmi:example:gemba:Hydraulic;1"];
       const contents = d["contents"] as Record<string, unknown>[];
       contents.push({ "@type": "Component", name: "vision", schema: "dtmi:example:gemba:Camera;1" });
@@ -281,7 +274,7 @@ describe("bad models are refused with file, path and reason", () => {
 
   it("a unit outside its semantic type is refused at the element's path with the parser's reason", async () => {
     const dir = plantWith(["spec"], [{ id: "R1", type: ROBOT }]);
-    edit(path.join(dir, "models/spec/Machine.json"), (d) => {
+    editJson(path.join(dir, "models/spec/Machine.json"), (d) => {
       (d["contents"] as Record<string, unknown>[])[0]!["unit"] = "millimetrePerSecond";
     });
     const issues = await issuesOf(dir);
@@ -291,7 +284,7 @@ describe("bad models are refused with file, path and reason", () => {
 
   it("a field of an Object with a bad schema is located inside the object", async () => {
     const dir = plantWith(["spec"], [{ id: "R1", type: ROBOT }]);
-    edit(path.join(dir, "models/spec/Robot.json"), (d) => {
+    editJson(path.join(dir, "models/spec/Robot.json"), (d) => {
       const pos = (d["contents"] as { schema: { fields: Record<string, unknown>[] } }[])[0]!;
       pos.schema.fields[1]!["schema"] = "quantum";
     });
@@ -325,7 +318,7 @@ describe("extension contexts", () => {
 
   it("a context nobody knows is left out with a warning, and the plant loads", async () => {
     const dir = plantWith(["spec"], [{ id: "R1", type: ROBOT }]);
-    edit(path.join(dir, "models/spec/lines/Mechanical.json"), (d) => {
+    editJson(path.join(dir, "models/spec/lines/Mechanical.json"), (d) => {
       d["@context"] = ["dtmi:dtdl:context;3", "dtmi:acme:plantfloor:context;1"];
     });
     const plant = await loadPlantDir(dir);
@@ -351,7 +344,7 @@ describe("the parser's verdict is cached by the models' content", () => {
     const second = await loadModels(dir, models, []);
     expect(second.cached).toBe(true);
     expect(second.interfaces?.get(ROBOT)?.points.length).toBe(first.interfaces?.get(ROBOT)?.points.length);
-    edit(path.join(models, "spec/Machine.json"), (d) => {
+    editJson(path.join(models, "spec/Machine.json"), (d) => {
       d["displayName"] = "Machine (renamed)";
     });
     const third = await loadModels(dir, models, []);

@@ -1,24 +1,10 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { loadPlantDir } from "../../server/plant/loadPlant.ts";
-import { PlantError } from "../../server/plant/PlantError.ts";
 import { countPoints } from "../../shared/plant.ts";
-import { DEMO_DIR } from "./fixtures.ts";
-
-function copyDemo(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-plant-"));
-  fs.cpSync(DEMO_DIR, dir, { recursive: true });
-  return dir;
-}
-
-function edit(file: string, fn: (doc: Record<string, unknown>) => void): void {
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
-  fn(doc);
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
-}
+import { DEMO_DIR, copyDemoPlant, editJson, plantIssues } from "./fixtures.ts";
 
 /** `npm run plant:check -- dir`: its exit code and what it printed on stderr. */
 function plantCheck(dir: string): { code: number; out: string } {
@@ -31,16 +17,6 @@ function plantCheck(dir: string): { code: number; out: string } {
   }
 }
 
-async function issuesOf(dir: string) {
-  try {
-    await loadPlantDir(dir);
-  } catch (e) {
-    if (e instanceof PlantError) return e.issues;
-    throw e;
-  }
-  return [];
-}
-
 describe("plant definition (DTDL checked by the reference parser + instance file)", () => {
   it("the demo plant is valid: ≥ 40 assets, ≥ 300 telemetry points, in two or more areas", async () => {
     const { model } = await loadPlantDir(DEMO_DIR);
@@ -50,11 +26,11 @@ describe("plant definition (DTDL checked by the reference parser + instance file
   });
 
   it("reports a planted DTDL error with file, path and reason", async () => {
-    const dir = copyDemo();
-    edit(path.join(dir, "models/Pump.json"), (d) => {
+    const dir = copyDemoPlant().dir;
+    editJson(path.join(dir, "models/Pump.json"), (d) => {
       (d["contents"] as Record<string, unknown>[])[1]!["schema"] = "quantum";
     });
-    const issues = await issuesOf(dir);
+    const issues = await plantIssues(dir);
     expect(issues).toContainEqual({
       file: "models/Pump.json",
       path: "contents[1].schema",
@@ -66,30 +42,30 @@ describe("plant definition (DTDL checked by the reference parser + instance file
   });
 
   it("reports every error at once: unknown type, bad relationship target, unknown area", async () => {
-    const dir = copyDemo();
-    edit(path.join(dir, "plant.json"), (d) => {
+    const dir = copyDemoPlant().dir;
+    editJson(path.join(dir, "plant.json"), (d) => {
       const twins = d["twins"] as Record<string, unknown>[];
       twins[0]!["type"] = "dtmi:gemba:demo:Nothing;1";
       twins[1]!["area"] = "mars";
       (d["relationships"] as Record<string, unknown>[])[0]!["target"] = "GHOST";
     });
-    const issues = await issuesOf(dir);
+    const issues = await plantIssues(dir);
     const paths = issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(["twins[0].type", "twins[1].area", "relationships[0].target"]));
     expect(issues.every((i) => i.file === "plant.json" && i.reason.length > 5)).toBe(true);
   });
 
   it("rejects broken JSON with the parser's reason", async () => {
-    const dir = copyDemo();
+    const dir = copyDemoPlant().dir;
     fs.writeFileSync(path.join(dir, "models/Tank.json"), "{ nope");
-    const issues = await issuesOf(dir);
+    const issues = await plantIssues(dir);
     expect(issues[0]).toMatchObject({ file: "models/Tank.json", path: "" });
     expect(issues[0]!.reason).toMatch(/not valid JSON/);
   });
 
   it("npm run plant:check prints the planted error and exits 1", () => {
-    const dir = copyDemo();
-    edit(path.join(dir, "plant.json"), (d) => {
+    const dir = copyDemoPlant().dir;
+    editJson(path.join(dir, "plant.json"), (d) => {
       (d["types"] as Record<string, { label: string[] }>)["dtmi:gemba:demo:Tank;1"]!.label = ["levle"];
     });
     const { code, out } = plantCheck(dir);
@@ -100,9 +76,9 @@ describe("plant definition (DTDL checked by the reference parser + instance file
   });
 
   it("a plant without a scene loads: its model says so, and the page lays the assets out by area", async () => {
-    const dir = copyDemo();
+    const dir = copyDemoPlant().dir;
     fs.rmSync(path.join(dir, "scene.glb"));
-    edit(path.join(dir, "plant.json"), (d) => {
+    editJson(path.join(dir, "plant.json"), (d) => {
       delete d["scene"];
     });
     const loaded = await loadPlantDir(dir);
@@ -111,9 +87,9 @@ describe("plant definition (DTDL checked by the reference parser + instance file
   });
 
   it("a scene that plant.json names must exist (a typo must not turn a drawn plant into boxes)", async () => {
-    const dir = copyDemo();
+    const dir = copyDemoPlant().dir;
     fs.rmSync(path.join(dir, "scene.glb"));
-    expect(await issuesOf(dir)).toEqual([
+    expect(await plantIssues(dir)).toEqual([
       {
         file: "plant.json",
         path: "scene",

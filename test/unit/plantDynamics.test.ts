@@ -2,37 +2,20 @@
  * Process dynamics on relationships (shared/processModel.ts, server/plant/validateDynamics.ts): the demo declares
  * them; a plant author's mistakes are refused at load and by plant:check with the file, the relationship and field.
  */
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { loadPlantDir } from "../../server/plant/loadPlant.ts";
-import { PlantError, type PlantIssue } from "../../server/plant/PlantError.ts";
 import { processLinks } from "../../shared/processModel.ts";
-import { DEMO_DIR } from "./fixtures.ts";
+import { DEMO_DIR, copyDemoPlant, editJson, plantIssues } from "./fixtures.ts";
 
 type Rel = { source: string; name?: string; target: string; dynamics?: Record<string, unknown>[] };
 
 /** A copy of the demo with its relationships changed by `fn`; returns the directory. */
 function demoWith(fn: (rels: Rel[]) => void): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-dyn-"));
-  fs.cpSync(DEMO_DIR, dir, { recursive: true });
-  const file = path.join(dir, "plant.json");
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { relationships: Rel[] };
-  fn(doc.relationships);
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+  const { dir } = copyDemoPlant();
+  editJson<{ relationships: Rel[] }>(path.join(dir, "plant.json"), (doc) => fn(doc.relationships));
   return dir;
-}
-
-async function issuesOf(dir: string): Promise<PlantIssue[]> {
-  try {
-    await loadPlantDir(dir);
-    return [];
-  } catch (e) {
-    if (e instanceof PlantError) return e.issues;
-    throw e;
-  }
 }
 
 const index = (rels: Rel[], source: string, target: string) =>
@@ -54,7 +37,7 @@ describe("process dynamics declared on the plant's relationships", () => {
       a = index(rels, "P101", "L101");
       rels[a]!.dynamics![1]!["inputRange"] = [100, 0];
     });
-    expect(await issuesOf(dir)).toEqual([
+    expect(await plantIssues(dir)).toEqual([
       {
         file: "plant.json",
         path: `relationships[${a}].dynamics[1].inputRange`,
@@ -84,7 +67,7 @@ describe("process dynamics declared on the plant's relationships", () => {
         dynamics: [{ input: "speed", output: "level", gain: -0.001, kind: "integrator", inputRange: [0, 2900] }],
       });
     });
-    const issues = await issuesOf(dir);
+    const issues = await plantIssues(dir);
     expect(issues).toContainEqual({
       file: "plant.json",
       path: `relationships[${at.a}].dynamics[0].input`,

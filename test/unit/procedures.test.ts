@@ -3,7 +3,6 @@
  * until the step's gate holds on the twin and its note is written; a journal chain that breaks when a row is changed.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPlantDir } from "../../server/plant/loadPlant.ts";
@@ -14,7 +13,7 @@ import { verifyChain, type ChainedRow } from "../../server/procedures/runChain.t
 import { PlantJournal } from "../../server/journal/PlantJournal.ts";
 import { PlantTwin } from "../../server/twin/PlantTwin.ts";
 import { Quality } from "../../shared/status.ts";
-import { DEMO_DIR, demoPlant } from "./fixtures.ts";
+import { copyDemoPlant, demoPlant } from "./fixtures.ts";
 
 const FILE = "procedures/test.json";
 const step = (over: Record<string, unknown>) => ({ text: "Do it.", asset: "P401", ...over });
@@ -74,8 +73,7 @@ describe("procedure files: checked at load, each problem naming the file and the
   });
 
   it("a plant with a bad procedure does not load, and the error names the file and step", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-proc-"));
-    fs.cpSync(DEMO_DIR, dir, { recursive: true });
+    const { dir } = copyDemoPlant();
     fs.writeFileSync(
       path.join(dir, "procedures", "broken.json"),
       JSON.stringify({ id: "broken", title: "B", steps: [step({ gate: "vibration > 4 and" })] }),

@@ -2,16 +2,11 @@
  * Binding plumbing: the field-path syntax, topic templates for UNS trees, several bindings
  * per topic, subscription filters, and the plant-file checks start-up and plant:check share.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { compilePath, formatPath, PathSyntaxError, readPath } from "../../server/formats/fieldPath.ts";
 import { disjointFilters, TopicRouter } from "../../server/ingest/TopicRouter.ts";
-import { loadPlantDir } from "../../server/plant/loadPlant.ts";
-import { PlantError, type PlantIssue } from "../../server/plant/PlantError.ts";
-import { DEMO_DIR } from "./fixtures.ts";
+import { demoPlantWithBindings, plantIssues } from "./fixtures.ts";
 
 describe("field paths", () => {
   const doc = {
@@ -94,25 +89,7 @@ describe("topic templates and several bindings per topic", () => {
   });
 });
 
-function demoWith(bindings: unknown[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-bind-"));
-  fs.cpSync(DEMO_DIR, dir, { recursive: true });
-  const file = path.join(dir, "plant.json");
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { bindings: unknown[] };
-  doc.bindings.push(...bindings);
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
-  return dir;
-}
-
-async function issuesOf(dir: string): Promise<PlantIssue[]> {
-  try {
-    await loadPlantDir(dir);
-  } catch (e) {
-    if (e instanceof PlantError) return e.issues;
-    throw e;
-  }
-  return [];
-}
+const demoWith = (bindings: unknown[]) => demoPlantWithBindings(bindings).dir;
 
 describe("binding checks (start-up and plant:check refuse the same, in the same words)", () => {
   it("accepts OPC UA, UNS and keyed-record bindings next to the demo's template", async () => {
@@ -139,7 +116,7 @@ describe("binding checks (start-up and plant:check refuse the same, in the same 
         points: [{ twin: "T102", point: "level", match: "T102.L", value: "v" }],
       },
     ]);
-    expect(await issuesOf(dir)).toEqual([]);
+    expect(await plantIssues(dir)).toEqual([]);
   });
 
   it("flags two bindings that write one point, on one topic or by name", async () => {
@@ -148,7 +125,7 @@ describe("binding checks (start-up and plant:check refuse the same, in the same 
       { topic: "a", format: "json", twin: "P101", point: "flow", value: "v" },
       { topic: "b", format: "opcua-json", points: [{ twin: "P101", point: "flow", field: "F" }] },
     ]);
-    const issues = await issuesOf(dir);
+    const issues = await plantIssues(dir);
     expect(issues).toContainEqual({
       file: "plant.json",
       path: "bindings[1]",
@@ -172,7 +149,7 @@ describe("binding checks (start-up and plant:check refuse the same, in the same 
       { topic: "z", format: "json", twin: "T101", value: "v" },
       { topic: "w/{twin}", format: "json", twin: "T101", point: "pressure", value: "v" },
     ]);
-    const byPath = Object.fromEntries((await issuesOf(dir)).map((i) => [i.path, i.reason]));
+    const byPath = Object.fromEntries((await plantIssues(dir)).map((i) => [i.path, i.reason]));
     expect(byPath["bindings[1].points[0].point"]).toBe(
       'no twin has telemetry "nosuch", so this binding can match nothing.',
     );
@@ -184,7 +161,7 @@ describe("binding checks (start-up and plant:check refuse the same, in the same 
 
   it("refuses a broken field path with where and why", async () => {
     const dir = demoWith([{ topic: "v", format: "json", twin: "T101", point: "temperature", value: "a..b" }]);
-    expect(await issuesOf(dir)).toEqual([
+    expect(await plantIssues(dir)).toEqual([
       {
         file: "plant.json",
         path: "bindings[1].value",
