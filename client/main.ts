@@ -165,6 +165,7 @@ async function boot(): Promise<void> {
       timeline: () => fetchTimelineAsync(plantId, dataToken),
       incident: (alarm) => fetchIncidentAsync(plantId, alarm, dataToken),
       talk: (down) => voice.setPushToTalk(down),
+      cameras: () => video?.incoming() ?? [],
       // XR's code loads on the first "Enter VR/AR", or on an XR device once the page shows live values.
     },
     firstState,

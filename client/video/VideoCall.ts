@@ -10,6 +10,7 @@ import type { VideoRoomMessage } from "../session/PlantSession.ts";
 import type { VoiceTransport } from "../voice/VoiceTransport.ts";
 import type { Resolution } from "./bitratePolicy.ts";
 import { CameraShare } from "./CameraShare.ts";
+import { PanelDock } from "./PanelDock.ts";
 import { projectStroke } from "./strokeToAsset.ts";
 import type { VideoDeps, VideoTestHook } from "./videoContract.ts";
 import { VideoTile } from "./VideoTile.ts";
@@ -29,6 +30,7 @@ export class VideoCall {
   private message: string | null = null;
   readonly placed: { stroke: string; twin: string; id: string }[] = [];
   private readonly projected = new Set<string>();
+  private readonly dock: PanelDock;
 
   constructor(private readonly deps: VideoDeps) {
     this.camera = new CameraShare({
@@ -66,6 +68,7 @@ export class VideoCall {
     this.panel.id = "video-panel";
     this.panel.setAttribute("aria-label", "Cameras in the call");
     document.body.appendChild(this.panel);
+    this.dock = new PanelDock(this.panel);
     this.render();
   }
 
@@ -94,6 +97,15 @@ export class VideoCall {
     this.render();
   }
 
+  /** Others' cameras that are live and reach this page, with who films (the headset's floating panels). */
+  incoming(): { seat: string; name: string; stream: MediaStream }[] {
+    const me = this.deps.mySeat();
+    return this.seats.flatMap((s) => {
+      const stream = this.remote.get(s.id);
+      return s.id !== me && s.camera === "live" && stream ? [{ seat: s.id, name: s.name, stream }] : [];
+    });
+  }
+
   onSeats(seats: Iterable<SeatState>): void {
     this.seats = [...seats];
     this.render();
@@ -117,14 +129,14 @@ export class VideoCall {
       case "stroke": {
         const m = msg.m;
         this.tiles.get(m.camera)?.addStroke(m.points, m.color);
-        if (m.camera === this.deps.mySeat()) void this.placeStrokeAsync(m.id, m.points);
+        if (m.camera === this.deps.mySeat()) void this.placeStrokeAsync(m.id, m.from, m.points);
         break;
       }
     }
   }
 
   /** On the camera's own device: a stroke over what it filmed lands on the asset (when the device is registered). */
-  private async placeStrokeAsync(id: string, points: number[]): Promise<void> {
+  private async placeStrokeAsync(id: string, fromSeat: string, points: number[]): Promise<void> {
     if (!this.deps.registered() || this.projected.has(id)) return;
     this.projected.add(id);
     const v = this.camera.preview;
@@ -137,7 +149,7 @@ export class VideoCall {
     }
     const local = hit.world.flatMap((w) => this.deps.localOffset(hit.twin, w) ?? []);
     if (local.length < 3) return;
-    const from = this.seats.find((s) => s.id === id.split("-s")[0])?.name ?? "someone";
+    const from = this.seats.find((s) => s.id === fromSeat)?.name ?? "someone";
     try {
       const r = await this.deps.annotate({
         kind: "ink",
@@ -194,6 +206,7 @@ export class VideoCall {
       if (s.camera === "live" && tile.frozen === null) tile.showStill(null);
     }
     this.panel.hidden = this.tiles.size === 0;
+    this.dock.schedule();
   }
 
   private tileActions(seat: string) {
@@ -227,6 +240,7 @@ export class VideoCall {
           seat: t.seat,
           frozen: t.frozen,
           strokes: t.strokes,
+          lastStroke: [...t.lastStroke],
           width: t.video.videoWidth,
           height: t.video.videoHeight,
         })),
@@ -239,6 +253,7 @@ export class VideoCall {
   dispose(): void {
     this.camera.stop(false);
     this.controls.remove();
+    this.dock.dispose();
     this.panel.remove();
   }
 }

@@ -3,6 +3,8 @@
  * drawing with the pointer. Coordinates are 0..1 of the frame: the stage keeps the frame's aspect ratio and the
  * picture fills it exactly, so a point means the same spot on every screen and on the sender's camera.
  */
+import { MAX_STROKE_POINTS } from "../../shared/protocol.ts";
+
 const SVG = "http://www.w3.org/2000/svg";
 /** Strokes kept on a tile (older ones fade out of the list). */
 const MAX_STROKES = 40;
@@ -27,6 +29,8 @@ export class VideoTile {
   /** The still shown frozen, if any. */
   frozen: string | null = null;
   strokes = 0;
+  /** The points of the newest stroke shown (as the room relayed them). */
+  lastStroke: number[] = [];
   private drawing: { pts: number[]; line: SVGPolylineElement } | null = null;
 
   constructor(
@@ -95,6 +99,7 @@ export class VideoTile {
     this.svg.appendChild(line);
     while (this.svg.childElementCount > MAX_STROKES) this.svg.firstElementChild?.remove();
     this.strokes++;
+    this.lastStroke = points;
   }
 
   clearStrokes(): void {
@@ -111,6 +116,10 @@ export class VideoTile {
       const clamp = (v: number) => Math.min(1, Math.max(0, v));
       return [clamp((e.clientX - r.left) / r.width), clamp((e.clientY - r.top) / r.height)];
     };
+    // Dragging over a frozen still started the browser's own drag of the <img>: it cancelled the pointer after
+    // the first move, and a four-segment stroke arrived as one segment. The still is not draggable.
+    this.img.draggable = false;
+    this.stage.addEventListener("dragstart", (e) => e.preventDefault());
     this.stage.addEventListener("pointerdown", (e) => {
       const line = document.createElementNS(SVG, "polyline");
       line.classList.add("drawing");
@@ -120,21 +129,34 @@ export class VideoTile {
     });
     this.stage.addEventListener("pointermove", (e) => {
       const d = this.drawing;
-      if (!d || d.pts.length >= 1000) return;
-      d.pts.push(...at(e));
+      if (!d) return;
+      // A busy page (a 3D plant and a video call) gets pointermove at most once a frame, with the moves in
+      // between folded into it: getCoalescedEvents() has each of them.
+      const moves = typeof e.getCoalescedEvents === "function" ? e.getCoalescedEvents() : [];
+      for (const m of moves.length ? moves : [e]) addPoint(d.pts, at(m));
       d.line.setAttribute("points", pairs(d.pts));
     });
-    const end = () => {
+    const end = (e: PointerEvent) => {
       const d = this.drawing;
       this.drawing = null;
       if (!d) return;
-      // The room echoes the stroke to everyone (this page too): the echo is what stays.
       d.line.remove();
+      // The browser took the pointer away mid-stroke: what was drawn is not what the person meant to send.
+      if (e.type === "pointercancel") return;
+      addPoint(d.pts, at(e));
+      // The room echoes the stroke to everyone (this page too): the echo is what stays.
       if (d.pts.length >= 4) this.actions.stroke(d.pts, this.frozen ?? "");
     };
     this.stage.addEventListener("pointerup", end);
     this.stage.addEventListener("pointercancel", end);
   }
+}
+
+/** Add a point to a stroke unless it repeats the last one, up to the room's limit (MAX_STROKE_POINTS pairs). */
+function addPoint(pts: number[], [x, y]: [number, number]): void {
+  if (pts.length >= MAX_STROKE_POINTS * 2) return;
+  if (pts.length >= 2 && pts[pts.length - 2] === x && pts[pts.length - 1] === y) return;
+  pts.push(x, y);
 }
 
 function pairs(p: number[]): string {

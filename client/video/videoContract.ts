@@ -29,7 +29,15 @@ export interface VideoTestHook {
   forceKbps(kbps: number | null): void;
   /** Run one adaptation step now. */
   adapt(): Promise<void>;
-  tiles(): { seat: string; frozen: string | null; strokes: number; width: number; height: number }[];
+  tiles(): {
+    seat: string;
+    frozen: string | null;
+    strokes: number;
+    /** The newest stroke's points (x, y pairs, 0..1), as the room relayed them. */
+    lastStroke: number[];
+    width: number;
+    height: number;
+  }[];
   video(seat: string): HTMLVideoElement | null;
   preview(): HTMLVideoElement;
   placed(): { stroke: string; twin: string; id: string }[];

@@ -11,6 +11,7 @@
  *   WristPanelPoll    the wrist panels, fed by the page's RoomView
  *   PresencePoses     head, hands and pointer in plant coordinates
  *   PushToTalk        right B held, or a held left-hand pinch, opens the microphone
+ *   XrVideoPanel      the call's incoming cameras on floating panels
  * This class creates them, calls them in a fixed order (enter, frame, exit) and reports the debug view.
  *
  * Offline by construction: no controller models, no hand meshes, no online profile repository, no
@@ -45,6 +46,7 @@ import type { XrSessionStart } from "./xrFeature.ts";
 import { XrHands } from "./XrHands.ts";
 import { XrPanels } from "./XrPanels.ts";
 import { XrRig, type ScaleMode } from "./XrRig.ts";
+import { XrVideoPanel, type XrVideoDebug } from "./XrVideoPanel.ts";
 import { XrViewer } from "./XrViewer.ts";
 
 export type { ScaleMode } from "./XrRig.ts";
@@ -79,6 +81,8 @@ export interface XrDebugView {
   following: string | null;
   /** Push-to-talk is held (right B, or a held left-hand pinch). */
   talking: boolean;
+  /** The call's cameras on floating panels. */
+  cameras: XrVideoDebug[];
 }
 
 export class XrExperience implements XrController {
@@ -100,6 +104,7 @@ export class XrExperience implements XrController {
   private readonly panelPoll: WristPanelPoll;
   private readonly presence: PresencePoses;
   private readonly talk: PushToTalk;
+  private readonly videoPanel: XrVideoPanel;
 
   /**
    * `frame` and `buttons` come from the page's XR entry point (index.ts), which makes them before this code is
@@ -145,6 +150,7 @@ export class XrExperience implements XrController {
     this.panelPoll = new WristPanelPoll(rig, this.panels, this.viewer, follow, () => this.clicks.selected);
     this.presence = new PresencePoses(rig, () => this.placer.placed);
     this.talk = new PushToTalk(rig);
+    this.videoPanel = new XrVideoPanel(rig);
   }
 
   /**
@@ -203,6 +209,7 @@ export class XrExperience implements XrController {
       calibration: { step: panels.flow.step, aligned: rig.coloc !== null, error: panels.alignError },
       following: panels.following,
       talking: this.talk.talking,
+      cameras: this.videoPanel.debug(),
     };
   }
 
@@ -268,6 +275,7 @@ export class XrExperience implements XrController {
       this.clicks.attach(start);
       this.panelPoll.attach(start);
       this.talk.attach(start);
+      this.videoPanel.attach(start);
       this.tabletop.applyLooks();
       this.buttons.set(mode);
     } catch (e) {
@@ -294,6 +302,7 @@ export class XrExperience implements XrController {
     this.sessionSubs.clear();
     this.clicks.detach();
     this.talk.detach();
+    this.videoPanel.detach();
     rig.mode = null;
     this.tabletop.detach();
     this.gestures.detach();
@@ -357,6 +366,7 @@ export class XrExperience implements XrController {
     this.coloc.dispose();
     this.clicks.dispose();
     this.talk.dispose();
+    this.videoPanel.dispose();
     this.gestures.dispose();
     this.viewer.dispose();
     // The frame belongs to the entry point (index.ts), which disposes it.

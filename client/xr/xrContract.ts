@@ -41,6 +41,15 @@ export interface XrHooks {
   talk?(down: boolean): void;
   /** A world point on an asset in that asset's local frame (where a pin note is anchored). */
   localOffset?(twin: string, world: Vector3Like): [number, number, number] | null;
+  /** The call's incoming cameras (others sharing live video), for the floating video panel. */
+  cameras?(): readonly XrCamera[];
+}
+
+/** Someone else's camera in the call, as the headset shows it. */
+export interface XrCamera {
+  seat: string;
+  name: string;
+  stream: MediaStream;
 }
 
 /** The room requests the in-XR tabs make. */
