@@ -27,7 +27,10 @@ export function whatIfTitle(w: WhatIfState, def: PointDef | undefined): string {
 }
 
 /** The first limit a predicted point reaches, in words; "" when it reaches none within the horizon. */
-export function whatIfLimitText(s: WhatIfSeriesState, def: PointDef | undefined): string {
+export function whatIfLimitText(
+  s: Pick<WhatIfSeriesState, "twin" | "point" | "limit" | "limitValue" | "limitAfterS">,
+  def: PointDef | undefined,
+): string {
   if (!s.limit) return "";
   const value = `${s.limitValue}${def?.symbol ? ` ${def.symbol}` : ""}`;
   return `${s.twin} ${def?.displayName ?? s.point} reaches ${LIMIT_WORDS[s.limit] ?? s.limit} ${value} ${timeLeftText(s.limitAfterS * 1000)}`;

@@ -8,7 +8,7 @@
  *   ArPlantPlacer     AR passthrough and placement on an anchor
  *   CoLocation        alignment to the room's marks
  *   XrClicks          what a trigger pull or pinch does (ray selection of assets, panel buttons)
- *   WristPanelPoll    the wrist panels, fed by the page's RoomView
+ *   WristPanelPoll    the wrist panels, fed by the page's RoomView, and the drawn what-if (WhatIfGhosts)
  *   PresencePoses     head, hands and pointer in plant coordinates
  *   PushToTalk        right B held, or a held left-hand pinch, opens the microphone
  * This class creates them, calls them in a fixed order (enter, frame, exit) and reports the debug view.
@@ -37,6 +37,7 @@ import { PushToTalk } from "./PushToTalk.ts";
 import { Subscriptions } from "./Subscriptions.ts";
 import { TabletopGestures } from "./TabletopGestures.ts";
 import { TabletopMode } from "./TabletopMode.ts";
+import { WhatIfGhosts } from "./WhatIfGhosts.ts";
 import { WristPanel } from "./WristPanel.ts";
 import { WristPanelPoll } from "./WristPanelPoll.ts";
 import { XrClicks } from "./XrClicks.ts";
@@ -79,6 +80,8 @@ export interface XrDebugView {
   following: string | null;
   /** Push-to-talk is held (right B, or a held left-hand pinch). */
   talking: boolean;
+  /** The drawn what-if's tags in the plant, one line per predicted point ("L101 · Flow → 9.52 L/s at +10 min"). */
+  whatIfGhosts: readonly string[];
 }
 
 export class XrExperience implements XrController {
@@ -98,6 +101,7 @@ export class XrExperience implements XrController {
   private readonly coloc: CoLocation;
   private readonly clicks: XrClicks;
   private readonly panelPoll: WristPanelPoll;
+  private readonly ghosts: WhatIfGhosts;
   private readonly presence: PresencePoses;
   private readonly talk: PushToTalk;
 
@@ -142,7 +146,8 @@ export class XrExperience implements XrController {
       this.exitAsync().catch(() => {});
     });
     const follow = new FollowInHeadset(rig, this.viewer);
-    this.panelPoll = new WristPanelPoll(rig, this.panels, this.viewer, follow, () => this.clicks.selected);
+    this.ghosts = new WhatIfGhosts(rig);
+    this.panelPoll = new WristPanelPoll(rig, this.panels, this.viewer, follow, () => this.clicks.selected, this.ghosts);
     this.presence = new PresencePoses(rig, () => this.placer.placed);
     this.talk = new PushToTalk(rig);
   }
@@ -203,6 +208,7 @@ export class XrExperience implements XrController {
       calibration: { step: panels.flow.step, aligned: rig.coloc !== null, error: panels.alignError },
       following: panels.following,
       talking: this.talk.talking,
+      whatIfGhosts: this.ghosts.texts,
     };
   }
 

@@ -79,6 +79,18 @@ export async function selectAheadWithRay(
   return twin;
 }
 
+/** Aim the right controller at `twin`'s centre and pull the trigger; waits until the headset has it selected. */
+export async function selectWithRay(page: Page, twin: string): Promise<void> {
+  await page.evaluate((id) => {
+    const t = window.__gemba!.scene()!.twins.get(id)!;
+    const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
+    window.__iwer!.aimAtWorld("controller-right", w);
+  }, twin);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin, { timeout: 60_000 });
+}
+
 /**
  * The nearest asset in front of the viewer that `input`'s ray reaches unobstructed (the ray from the input to the
  * asset's centre hits the asset first): its id and Babylon world centre.
