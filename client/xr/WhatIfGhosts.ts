@@ -144,8 +144,8 @@ export class WhatIfGhosts {
     if (!this.material) {
       const m = new StandardMaterial("_xrWhatIfGhostMat", scene);
       m.diffuseColor = Color3.FromHexString(ORANGE);
-      m.emissiveColor = Color3.FromHexString(ORANGE).scale(0.6);
-      m.alpha = 0.28;
+      m.emissiveColor = Color3.FromHexString(ORANGE);
+      m.alpha = 0.35;
       m.backFaceCulling = false;
       m.disableLighting = true;
       this.material = m;

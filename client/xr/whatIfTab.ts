@@ -9,6 +9,7 @@ import { can } from "../../shared/permissions.ts";
 import type { PlantModel, PointDef } from "../../shared/plant.ts";
 import type { ProcessLink } from "../../shared/processModel.ts";
 import { inputsOf, movesOf, pointDef, rangeOf, WHATIF_HORIZONS_MIN } from "../ui/whatIfInputs.ts";
+import { timeLeftText } from "../ui/forecastText.ts";
 import { valueAhead, whatIfLimitText } from "../ui/whatIfWords.ts";
 import { VISIBLE_ROWS, type Me, type PanelRow, type TabModel, type WhatIfOp } from "./panelModels.ts";
 
@@ -184,12 +185,13 @@ export class WristWhatIf {
       return;
     }
     // What the controls leave of the panel's rows (two under the controls, three under a one-line note).
-    const n = Math.min(ordered.length, VISIBLE_ROWS - m.rows.length);
-    for (const w of ordered.slice(0, n)) {
+    let listed = 0;
+    for (const w of ordered) {
+      if (m.rows.length >= VISIBLE_ROWS) break;
+      listed++;
       const def = pointDef(this.model, w.twin, w.point);
       const aheadS = this.aheadS(w);
       const moved = [...w.series.values()].filter((s) => !(s.twin === w.twin && s.point === w.point));
-      const limit = moved.map((s) => whatIfLimitText(s, pointDef(this.model, s.twin, s.point))).find(Boolean);
       const values = moved
         .map((s) => {
           const d = pointDef(this.model, s.twin, s.point);
@@ -197,27 +199,36 @@ export class WristWhatIf {
         })
         .join(" · ");
       const isShown = w.id === shown?.id;
+      const show = { kind: "whatif" as const, op: { op: "show" as const, id: w.id } };
       m.rows.push(
         row(
           clip(`${w.twin} ${def?.displayName ?? w.point} → ${num(def, w.value)}`, 24),
-          clip(`${limit || values} at +${Math.round(aheadS / 60)} min`, 44),
+          clip(`+${Math.round(aheadS / 60)} min: ${values}`, 36),
           isShown ? "#ffa726" : "#b8c7d1",
           [
             isShown
-              ? {
-                  label: "Shown",
-                  action: { kind: "whatif", op: { op: "show", id: w.id } },
-                  disabled: "Drawn in the plant now",
-                }
-              : { label: "Show", action: { kind: "whatif", op: { op: "show", id: w.id } } },
+              ? { label: "Shown", action: show, disabled: "Drawn in the plant now" }
+              : { label: "Show", action: show },
             can(me.role, "whatIf")
               ? { label: "Remove", action: { kind: "whatif", op: { op: "remove", id: w.id } } }
               : null,
           ],
         ),
       );
+      // The drawn what-if's first limit crossing gets a row of its own: the time to an alarm is what people act on.
+      const first = isShown ? moved.find((s) => s.limit) : undefined;
+      if (first && m.rows.length < VISIBLE_ROWS) {
+        const d = pointDef(this.model, first.twin, first.point);
+        m.rows.push(
+          row(
+            clip(`${first.twin} ${d?.displayName ?? first.point} ${timeLeftText(first.limitAfterS * 1000)}`, 40),
+            clip(whatIfLimitText(first, d), 54),
+            "#ff9f43",
+          ),
+        );
+      }
     }
-    m.more = ordered.length - n;
+    m.more = ordered.length - listed;
   }
 
   /** A press: change the draft (null back), or the request to make of the room. */

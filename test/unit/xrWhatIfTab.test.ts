@@ -108,11 +108,11 @@ describe("What if on the wrist", () => {
     const v = view(2900, [whatIf("a", 6)]);
     const line = tabText(w.tab(v, "T201", lead));
     expect(line).toContain("What if on T201\nNothing to change here — the process model has no input on it");
-    expect(line).toContain("P101 Speed → 1450 rpm — L101 Flow 6.00 L/s at +10 min [Shown] [Remove]");
+    expect(line).toContain("P101 Speed → 1450 rpm — +10 min: L101 Flow 6.00 L/s [Shown] [Remove]");
     const asViewer = tabText(w.tab(v, "P101", viewer));
     expect(asViewer).toContain("Operators and up ask");
     // No Remove for a viewer.
-    expect(asViewer.split("\n").at(-1)).toBe("P101 Speed → 1450 rpm — L101 Flow 6.00 L/s at +10 min [Shown]");
+    expect(asViewer.split("\n").at(-1)).toBe("P101 Speed → 1450 rpm — +10 min: L101 Flow 6.00 L/s [Shown]");
   });
 
   it("lists the room's what-ifs with their values at the look-ahead, the drawn one first; Show draws another", () => {
@@ -126,10 +126,29 @@ describe("What if on the wrist", () => {
     // Five minutes ahead: halfway along the predicted flow.
     press(w, v, m.rows[1]!.buttons[0]!.action);
     m = w.tab(v, "P101", lead);
-    expect(m.rows[3]!.sub).toBe("L101 Flow 9.00 L/s at +5 min");
+    expect(m.rows[3]!.sub).toBe("+5 min: L101 Flow 9.00 L/s");
     press(w, v, m.rows[3]!.buttons[0]!.action);
     expect(w.shown(v)?.id).toBe("a");
     expect(w.tab(v, "P101", lead).rows[2]!.text).toBe("P101 Speed → 1450 rpm");
     expect(press(w, v, m.rows[3]!.buttons[1]!.action)).toMatchObject({ type: "whatIfRemove", payload: { id: "a" } });
+  });
+
+  it("the drawn what-if's first limit crossing has a row of its own, with the time left", () => {
+    const w = new WristWhatIf(model, links);
+    const low = whatIf("a", 6);
+    const level = {
+      twin: "T201",
+      point: "level",
+      values: Array(121).fill(20),
+      limit: "lowWarning",
+      limitValue: 12,
+      limitAfterS: 420,
+    };
+    const v = view(2900, [{ ...low, series: new Map([...low.series, ["T201/level", level]]) }]);
+    const m = w.tab(v, "P101", lead);
+    expect(m.rows[3]).toMatchObject({
+      text: "T201 Level in ~7 min",
+      sub: "T201 Level reaches LOW WARNING 12 % in ~7 min",
+    });
   });
 });
