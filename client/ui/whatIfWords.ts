@@ -20,8 +20,9 @@ const num = (def: PointDef | undefined, v: number) => {
 
 export function whatIfTitle(w: WhatIfState, def: PointDef | undefined): string {
   const was = (def ? w.was.toFixed(def.decimals) : String(w.was)) + "";
+  const fault = w.fault ? ` (${w.fault})` : "";
   return (
-    `${w.by}: ${w.twin} ${def?.displayName ?? w.point} ${was} → ${num(def, w.value)}, ` +
+    `${w.by}: ${w.twin} ${def?.displayName ?? w.point}${fault} ${was} → ${num(def, w.value)}, ` +
     `${Math.round(w.horizonS / 60)} min ahead${w.past ? " (from the playback instant)" : ""}`
   );
 }

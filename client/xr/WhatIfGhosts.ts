@@ -1,6 +1,6 @@
 /**
  * The drawn what-if in the headset's plant (docs/WHAT-IF.md): each asset the what-if moves gets a translucent orange
- * ghost over its bounds and, above it, an orange dashed-edged tag with its predicted values at the look-ahead
+ * ghost (a box over each of its parts, one draw call per asset) and, above it, an orange dashed-edged tag with its predicted values at the look-ahead
  * ("Flow → 9.52 L/s at +10 min"), as the desktop shows dashed ghosts beside the live values. DOM labels do not show
  * in a headset, so this is the headset's own drawing; the live status and values stay as they are.
  *
@@ -14,7 +14,9 @@ import { Line } from "@babylonjs/gui/2D/controls/line.js";
 import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
 import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
 import { Color3 } from "@babylonjs/core/Maths/math.color.js";
-import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import { Matrix, Quaternion, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
+import "@babylonjs/core/Meshes/thinInstanceMesh.js";
 import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
 import { Mesh } from "@babylonjs/core/Meshes/mesh.js";
 import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
@@ -27,12 +29,21 @@ import type { XrRig } from "./XrRig.ts";
 
 /** A what-if moves at most a handful of assets in a readable way; more would be a wall of tags. */
 const MAX_GHOSTS = 6;
-const TAG_W = 1.4;
-const TAG_H = 0.42;
+/** Boxes per asset: one per mesh (a pipe's runs and bends, a pump's motor and casing), drawn as thin instances. */
+const MAX_BOXES = 32;
+const TAG_W = 2.2;
+const TAG_H = 0.66;
 const TAG_TEX_W = 640;
 const TAG_TEX_H = Math.round((TAG_TEX_W * TAG_H) / TAG_W);
 const LINES = 3;
 const ORANGE = "#ffa726";
+
+interface Bounds {
+  min: Vector3;
+  max: Vector3;
+  /** One box per mesh of the asset, as thin-instance matrices (plant frame). */
+  boxes: Float32Array;
+}
 
 interface Ghost {
   twin: string;
@@ -47,7 +58,7 @@ export class WhatIfGhosts {
   private readonly pool: Ghost[] = [];
   private material: StandardMaterial | null = null;
   /** Plant-frame bounds per asset, read once from its meshes. */
-  private readonly bounds = new Map<string, { min: Vector3; max: Vector3 }>();
+  private readonly bounds = new Map<string, Bounds>();
   private shownText: string[] = [];
 
   constructor(private readonly rig: XrRig) {}
@@ -92,9 +103,7 @@ export class WhatIfGhosts {
     if (g.twin !== twin) {
       g.twin = twin;
       g.text = "";
-      // A few centimetres over the asset, so the ghost reads as a shell, not as a recolouring of the asset.
-      g.hull.position.set((min.x + max.x) / 2, (min.y + max.y) / 2, (min.z + max.z) / 2);
-      g.hull.scaling.set(max.x - min.x + 0.1, max.y - min.y + 0.1, max.z - min.z + 0.1);
+      g.hull.thinInstanceSetBuffer("matrix", b.boxes, 16, true);
     }
     g.tag.position.set((min.x + max.x) / 2, max.y + 0.35 + TAG_H / 2 + 0.1, (min.z + max.z) / 2);
     // On the 1:50 tabletop a 1.4 m tag would be 3 cm: keep it about 14 cm wide there.
@@ -117,14 +126,38 @@ export class WhatIfGhosts {
     if (g.tag.isEnabled()) g.tag.setEnabled(false);
   }
 
-  private boundsOf(twin: string): { min: Vector3; max: Vector3 } | null {
+  private boundsOf(twin: string): Bounds | null {
     const cached = this.bounds.get(twin);
     if (cached) return cached;
     const node = this.rig.plant.twins.get(twin)?.node;
     if (!node) return null;
-    const { min, max } = node.getHierarchyBoundingVectors(true);
-    if (!Number.isFinite(min.x)) return null;
-    // World bounds back into the plant frame: all eight corners, so a turned frame still yields the whole asset.
+    const meshes = [node, ...node.getChildMeshes(false)].filter(
+      (m): m is AbstractMesh => m instanceof AbstractMesh && m.getTotalVertices() > 0,
+    );
+    const lo = new Vector3(Infinity, Infinity, Infinity);
+    const hi = new Vector3(-Infinity, -Infinity, -Infinity);
+    const boxes: number[] = [];
+    for (const m of meshes.slice(0, MAX_BOXES)) {
+      const { minimumWorld, maximumWorld } = m.getBoundingInfo().boundingBox;
+      const { min, max } = this.toPlant(minimumWorld, maximumWorld);
+      lo.minimizeInPlace(min);
+      hi.maximizeInPlace(max);
+      // A few centimetres over each part, so the ghost reads as a shell, not as a recolouring of the asset.
+      const m4 = Matrix.Compose(
+        new Vector3(max.x - min.x + 0.08, max.y - min.y + 0.08, max.z - min.z + 0.08),
+        Quaternion.Identity(),
+        min.add(max).scaleInPlace(0.5),
+      );
+      boxes.push(...m4.asArray());
+    }
+    if (!boxes.length) return null;
+    const b = { min: lo, max: hi, boxes: new Float32Array(boxes) };
+    this.bounds.set(twin, b);
+    return b;
+  }
+
+  /** World bounds back into the plant frame: all eight corners, so a turned frame still yields the whole part. */
+  private toPlant(min: Vector3, max: Vector3): { min: Vector3; max: Vector3 } {
     const lo = new Vector3(Infinity, Infinity, Infinity);
     const hi = new Vector3(-Infinity, -Infinity, -Infinity);
     const c = new Vector3();
@@ -134,9 +167,7 @@ export class WhatIfGhosts {
       lo.minimizeInPlace(c);
       hi.maximizeInPlace(c);
     }
-    const b = { min: lo, max: hi };
-    this.bounds.set(twin, b);
-    return b;
+    return { min: lo, max: hi };
   }
 
   private make(i: number): Ghost {
