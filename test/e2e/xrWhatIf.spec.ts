@@ -63,7 +63,7 @@ test("from the wrist a headset user asks what if a pump's speed changed; the gho
       ]),
     );
   const predicted = Number(/L101 Flow ([\d.]+) L\/s/.exec(await wristText(page))![1]);
-  const live = await page.evaluate(() => window.__gemba!.state()!.twins.get("L101")!.points!.get("flow")!.v);
+  const live = await page.evaluate(() => window.__gemba!.state()!.twins.get("L101")!.points.get("flow")!.v);
   expect(Math.abs(predicted - live), "the predicted flow differs from the live one").toBeGreaterThan(0.5);
 
   // The look-ahead moves the ghosts: 5 minutes.
