@@ -203,7 +203,7 @@ export class WristWhatIf {
       m.rows.push(
         row(
           clip(`${w.twin} ${def?.displayName ?? w.point} → ${num(def, w.value)}`, 24),
-          clip(`+${Math.round(aheadS / 60)} min: ${values}`, 36),
+          clip(`+${Math.round(aheadS / 60)} min: ${values}`, 32),
           isShown ? "#ffa726" : "#b8c7d1",
           [
             isShown

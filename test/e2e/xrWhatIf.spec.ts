@@ -75,7 +75,7 @@ test("from the wrist a headset user asks what if a pump's speed changed; the gho
   // The headset's picture for docs/WHAT-IF.md: the wrist raised low on the left, the ghosts in the plant beside it.
   await page.evaluate(() => {
     window.__iwer!.pose("controller-right", [0.25, 1.0, -0.3], [0.3, 0.9, -1.3]);
-    window.__iwer!.pose("controller-left", [-0.3, 1.24, -0.36], [-0.3, 1.34, -1.3]);
+    window.__iwer!.pose("controller-left", [-0.32, 1.36, -0.4], [-0.32, 1.46, -1.3]);
   });
   await xrFrames(page, 5);
   await page.screenshot({ path: test.info().outputPath("xr-whatif.png") });
