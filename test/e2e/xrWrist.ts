@@ -3,6 +3,8 @@ import { expect, type Page } from "@playwright/test";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv, type ListHit } from "../../client/xr/panelLayout.ts";
 import type { XrTab } from "../../client/xr/panelModels.ts";
 import { click, installIwer, xrFrames, type InputKind } from "../../kit/iwer.ts";
+
+export { selectWithRay } from "../../kit/iwer.ts";
 import { joinAs } from "./page.ts";
 
 type V3 = [number, number, number];
@@ -77,18 +79,6 @@ export async function selectAheadWithRay(
   await click(page, input, input.startsWith("hand") ? "pinch" : "trigger");
   await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin.id, { timeout: 60_000 });
   return twin;
-}
-
-/** Aim the right controller at `twin`'s centre and pull the trigger; waits until the headset has it selected. */
-export async function selectWithRay(page: Page, twin: string): Promise<void> {
-  await page.evaluate((id) => {
-    const t = window.__gemba!.scene()!.twins.get(id)!;
-    const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
-    window.__iwer!.aimAtWorld("controller-right", w);
-  }, twin);
-  await xrFrames(page, 3);
-  await click(page, "controller-right");
-  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin, { timeout: 60_000 });
 }
 
 /**
