@@ -188,3 +188,15 @@ export async function click(page: Page, kind: InputKind, id = "trigger"): Promis
   await page.evaluate(([k, b]) => window.__iwer!.button(k, b, 0), [kind, id] as const);
   await xrFrames(page, 3);
 }
+
+/** Aim the right controller at `twin`'s centre and pull the trigger; waits until the headset has it selected. */
+export async function selectWithRay(page: Page, twin: string, timeout = 60_000): Promise<void> {
+  await page.evaluate((id) => {
+    const t = window.__gemba!.scene()!.twins.get(id)!;
+    const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
+    window.__iwer!.aimAtWorld("controller-right", w);
+  }, twin);
+  await xrFrames(page, 3);
+  await click(page, "controller-right");
+  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin, { timeout });
+}

@@ -13,7 +13,7 @@ import { launchChromium } from "../kit/browser.ts";
 import { startAppServer } from "../kit/appServer.ts";
 import { devToken } from "../kit/devSignIn.ts";
 import { joinPlant } from "../kit/observer.ts";
-import { click, installIwer, semRoom, xrFrames } from "../kit/iwer.ts";
+import { click, installIwer, selectWithRay, semRoom, xrFrames } from "../kit/iwer.ts";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv } from "../client/xr/panelLayout.ts";
 import type { XrTab } from "../client/xr/panelModels.ts";
 
@@ -95,14 +95,7 @@ async function enter(page: Page, mode: "vr" | "ar"): Promise<void> {
 
 /** Aim the right controller at an asset (plant coordinates → world through the plant frame) and pull the trigger. */
 async function selectAsset(page: Page, twin: string): Promise<void> {
-  await page.evaluate((id) => {
-    const t = window.__gemba!.scene()!.twins.get(id)!;
-    const w = window.__iwer!.nodeToWorld("_plantFrame", [t.center.x, t.center.y, t.center.z]);
-    window.__iwer!.aimAtWorld("controller-right", w);
-  }, twin);
-  await xrFrames(page, 3);
-  await click(page, "controller-right");
-  await page.waitForFunction((id) => window.__gemba_xr?.selected === id, twin, { timeout: 10_000 });
+  await selectWithRay(page, twin, 10_000);
   // Let the panel's 5 Hz refresh fill in the live values.
   await page.waitForFunction(() => /: -?\d/.test(window.__gemba_xr?.panelText ?? ""), null, { timeout: 10_000 });
 }

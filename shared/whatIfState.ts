@@ -28,9 +28,11 @@ export const WhatIfState = schema(
     by: t.string(),
     twin: t.string(),
     point: t.string(),
-    /** The point's value at the fork, and the value the what-if sets. */
+    /** The point's value at the fork, and the value the what-if sets (a drift: where it is at the horizon). */
     was: t.float64(),
     value: t.float64(),
+    /** An injected fault in words ("cavitation", "stuck where it is", "drifting -20 rpm/min"); "" for a plain set. */
+    fault: t.string(),
     /** Plant time of the fork (ms since epoch): now, or the instant the room played back. */
     from: t.float64(),
     /** True when forked at a playback instant rather than live. */

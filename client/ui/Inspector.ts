@@ -9,7 +9,7 @@ import { drawSparkChart } from "./sparkChart.ts";
 import { formatAge, formatQualityCode, formatValue, structuredRows } from "./format.ts";
 import { FORECAST_CHART_MS, TwinForecast } from "../../shared/forecast.ts";
 import { alarmForecastText } from "./forecastText.ts";
-import type { PredictedLine } from "./whatIfGhost.ts";
+import { chartStart, type PredictedLine } from "./whatIfGhost.ts";
 
 /** The room's what-ifs as the inspector shows them (client/ui/WhatIfPanel.ts): a dashed line and a ghost value. */
 export interface WhatIfGhosts {
@@ -66,10 +66,13 @@ export class Inspector {
     await Promise.all(
       type.points.map(async (p, i) => {
         if (p.schema === "structured") return; // no numeric history: its table is the value
+        const predicted = this.whatIf?.line(tw.id, p.name);
+        // Back to the drawn what-if's fork, so its prediction stays beside what really happened after it.
+        const t0 = chartStart(to, 5 * 60_000, predicted);
         const q = new URLSearchParams({
           twin: tw.id,
           point: p.name,
-          from: String(to - 5 * 60_000),
+          from: String(t0),
           to: String(to),
           max: "120",
         });
@@ -84,9 +87,7 @@ export class Inspector {
           const f = ahead?.points[p.name];
           // The past is not forecast: during playback the chart ends at the room's instant.
           const next = f && !this.viewTime ? { forecast: f, until: to + FORECAST_CHART_MS } : undefined;
-          const predicted = this.whatIf?.line(tw.id, p.name);
-          if (cell && seq === this.sparkSeq)
-            drawSparkChart(cell.spark, p, h.ts, h.v, to - 5 * 60_000, to, next, predicted);
+          if (cell && seq === this.sparkSeq) drawSparkChart(cell.spark, p, h.ts, h.v, t0, to, next, predicted);
         } catch {
           // A missed refresh leaves the previous line; the next one tries again.
         }

@@ -7,12 +7,12 @@
 import { can } from "../../shared/permissions.ts";
 import type { PlantModel, PointDef } from "../../shared/plant.ts";
 import { processLinks, type ProcessLink } from "../../shared/processModel.ts";
-import { MAX_WHATIF_HORIZON_S } from "../../shared/protocol/whatIf.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import type { WhatIfState } from "../../shared/whatIfState.ts";
 import { byId, el } from "./dom.ts";
 import type { WhatIfGhosts } from "./Inspector.ts";
 import type { PredictedLine } from "./whatIfGhost.ts";
+import { inputsOf, movesOf, pointDef, rangeOf, WHATIF_HORIZONS_MIN } from "./whatIfInputs.ts";
 import { ghostText, valueAhead, whatIfLimitText, whatIfTitle } from "./whatIfWords.ts";
 import "./whatIf.css";
 
@@ -24,8 +24,6 @@ export interface WhatIfActions {
   /** Select an asset the what-if moves (the page's own selection), to see its ghost values. */
   select(twin: string): void;
 }
-
-const HORIZONS_MIN = [2, 5, 10, 20, 30].filter((m) => m * 60 <= MAX_WHATIF_HORIZON_S);
 
 export class WhatIfPanel implements WhatIfGhosts {
   private readonly root = el("section", "whatif");
@@ -65,7 +63,8 @@ export class WhatIfPanel implements WhatIfGhosts {
     this.valueIn.setAttribute("aria-label", "New value");
     this.horizonSel.id = "whatif-horizon";
     this.horizonSel.setAttribute("aria-label", "Look ahead for");
-    for (const m of HORIZONS_MIN) this.horizonSel.append(new Option(`${m} min`, String(m * 60), m === 10, m === 10));
+    for (const m of WHATIF_HORIZONS_MIN)
+      this.horizonSel.append(new Option(`${m} min`, String(m * 60), m === 10, m === 10));
     this.go.type = "submit";
     this.go.id = "whatif-go";
     this.form.append(this.pointSel, el("span", "", "to"), this.valueIn, this.horizonSel, this.go);
@@ -136,19 +135,11 @@ export class WhatIfPanel implements WhatIfGhosts {
   }
 
   private inputsOf(twin: string): PointDef[] {
-    const type = this.model.types.find((t) => t.id === this.model.twins.find((x) => x.id === twin)?.type);
-    const names = new Set(this.links.filter((l) => l.from.startsWith(`${twin}/`)).map((l) => l.input));
-    return (type?.points ?? []).filter((p) => names.has(p.name));
-  }
-
-  private rangeOf(twin: string, point: string): [number, number] | null {
-    const out = this.links.filter((l) => l.from === `${twin}/${point}`);
-    if (out.length === 0) return null;
-    return [Math.max(...out.map((l) => l.inputRange[0])), Math.min(...out.map((l) => l.inputRange[1]))];
+    return inputsOf(this.model, this.links, twin);
   }
 
   private refreshHint(): void {
-    const r = this.twin ? this.rangeOf(this.twin, this.pointSel.value) : null;
+    const r = this.twin ? rangeOf(this.links, this.twin, this.pointSel.value) : null;
     if (!this.twin || this.pointSel.options.length === 0) {
       this.hint.textContent = "The plant's process model has nothing to change on this asset.";
       return;
@@ -158,10 +149,7 @@ export class WhatIfPanel implements WhatIfGhosts {
     if (r) {
       this.valueIn.min = String(r[0]);
       this.valueIn.max = String(r[1]);
-      const follow = this.links
-        .filter((l) => l.from === `${this.twin}/${this.pointSel.value}`)
-        .map((l) => l.to.replace("/", " "))
-        .join(", ");
+      const follow = movesOf(this.links, this.twin, this.pointSel.value).join(", ");
       this.hint.textContent = `Between ${r[0]} and ${r[1]}${unit}; moves ${follow}. Nothing is sent to the plant.`;
     }
   }
@@ -254,7 +242,6 @@ export class WhatIfPanel implements WhatIfGhosts {
   }
 
   private def(twin: string, point: string): PointDef | undefined {
-    const type = this.model.types.find((t) => t.id === this.model.twins.find((x) => x.id === twin)?.type);
-    return type?.points.find((p) => p.name === point);
+    return pointDef(this.model, twin, point);
   }
 }

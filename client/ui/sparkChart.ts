@@ -64,6 +64,7 @@ export function drawSparkChart(
   g.clearRect(0, 0, W, H);
   c.dataset["forecast"] = "";
   c.dataset["whatif"] = "";
+  c.dataset["whatifActual"] = "";
   const t1 = Math.max(ahead ? ahead.until : to, predicted ? predicted.until : to);
   const minutes = Math.round((to - t0) / 60_000);
   if (v.length < 2) {
@@ -153,6 +154,8 @@ export function drawSparkChart(
   if (predicted) {
     drawPredicted(g, predicted, x, y);
     c.dataset["whatif"] = "shown";
+    // How much of the real line lies beside the prediction (samples after the fork): the comparison people read.
+    c.dataset["whatifActual"] = String(ts.filter((t) => t >= predicted.from).length);
   }
 
   const scale = `${fmt(lo)}–${fmt(hi)}${unit}`;

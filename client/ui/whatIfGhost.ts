@@ -1,6 +1,7 @@
 /**
  * A what-if's predicted values on the inspector chart: a dashed orange line from the fork instant on, beside the
- * live line (and the forecast's blue ghost), up to the look-ahead the room's slider sets.
+ * live line (and the forecast's blue ghost), up to the look-ahead the room's slider sets. The chart reaches back to
+ * the fork, so once time has passed the prediction lies over what really happened.
  */
 export interface PredictedLine {
   /** Plant time of the fork (ms). */
@@ -12,6 +13,18 @@ export interface PredictedLine {
 }
 
 export const WHATIF_COLOUR = "rgba(255, 167, 38, 0.95)";
+
+/** How far back a chart reaches for an old what-if's fork (the working memory holds about this much anyway). */
+export const MAX_COMPARE_MS = 2 * 60 * 60_000;
+
+/**
+ * The chart's left edge: the last `recentMs`, or back to the drawn what-if's fork when that is older, so the
+ * prediction stays beside the line of what really happened after it, during and after its horizon.
+ */
+export function chartStart(to: number, recentMs: number, predicted?: Pick<PredictedLine, "from">): number {
+  if (!predicted) return to - recentMs;
+  return Math.max(to - MAX_COMPARE_MS, Math.min(to - recentMs, predicted.from));
+}
 
 /** The values the line draws (those up to its right edge). */
 export function predictedInView(p: PredictedLine): number[] {

@@ -20,14 +20,18 @@ const num = (def: PointDef | undefined, v: number) => {
 
 export function whatIfTitle(w: WhatIfState, def: PointDef | undefined): string {
   const was = (def ? w.was.toFixed(def.decimals) : String(w.was)) + "";
+  const fault = w.fault ? ` (${w.fault})` : "";
   return (
-    `${w.by}: ${w.twin} ${def?.displayName ?? w.point} ${was} → ${num(def, w.value)}, ` +
+    `${w.by}: ${w.twin} ${def?.displayName ?? w.point}${fault} ${was} → ${num(def, w.value)}, ` +
     `${Math.round(w.horizonS / 60)} min ahead${w.past ? " (from the playback instant)" : ""}`
   );
 }
 
 /** The first limit a predicted point reaches, in words; "" when it reaches none within the horizon. */
-export function whatIfLimitText(s: WhatIfSeriesState, def: PointDef | undefined): string {
+export function whatIfLimitText(
+  s: Pick<WhatIfSeriesState, "twin" | "point" | "limit" | "limitValue" | "limitAfterS">,
+  def: PointDef | undefined,
+): string {
   if (!s.limit) return "";
   const value = `${s.limitValue}${def?.symbol ? ` ${def.symbol}` : ""}`;
   return `${s.twin} ${def?.displayName ?? s.point} reaches ${LIMIT_WORDS[s.limit] ?? s.limit} ${value} ${timeLeftText(s.limitAfterS * 1000)}`;

@@ -1,5 +1,5 @@
 /**
- * The row of tabs above the wrist panel (Asset, Alarms, Steps, People, Notes, Time, Align):
+ * The row of tabs above the wrist panel (Asset, What if, Alarms, Steps, People, Notes, Time, Align):
  * a 30 × 4.5 cm GUI plane riding with the panel. Redraws only when the active
  * tab or a badge (e.g. the count of unacknowledged alarms) changes.
  */
@@ -38,8 +38,8 @@ export class TabStrip {
       rect.cornerRadius = 14;
       rect.thickness = 3;
       rect.color = "#4aa3ff";
-      // Seven tabs across 30 cm: 28 px (0.8 cm) keeps "Alarms 12" inside its tab.
-      const label = text(`_xrTabLabel.${tab}`, 28, "#ffffff", true);
+      // Eight tabs across 30 cm: 24 px (0.7 cm) keeps "Alarms 12" inside its 3.75 cm tab.
+      const label = text(`_xrTabLabel.${tab}`, 24, "#ffffff", true);
       label.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_CENTER;
       label.text = TAB_LABELS[tab];
       rect.addControl(label);

@@ -1,9 +1,11 @@
 /**
  * The wrist panels in a session: shown on entering with the page's selection, refreshed from the page's
  * RoomView at most 5 times a second (the same view the desktop shows: live, or the shared playback time),
- * floating in front of the viewer while no left hand carries them; hidden and unpinned on leaving.
+ * floating in front of the viewer while no left hand carries them; hidden and unpinned on leaving. The what-if
+ * the wrist draws (its What if tab) is redrawn in the plant on the same beat (WhatIfGhosts.ts).
  */
 import type { FollowInHeadset } from "./FollowInHeadset.ts";
+import type { WhatIfGhosts } from "./WhatIfGhosts.ts";
 import type { XrFeature, XrSessionStart } from "./xrFeature.ts";
 import type { XrPanels } from "./XrPanels.ts";
 import type { XrRig } from "./XrRig.ts";
@@ -21,6 +23,7 @@ export class WristPanelPoll implements XrFeature {
     private readonly follow: FollowInHeadset,
     /** The asset last selected in XR, shown when the page has no selection hook. */
     private readonly selectedInXr: () => string | null,
+    private readonly ghosts: WhatIfGhosts,
   ) {}
 
   attach(_start: XrSessionStart): void {
@@ -33,6 +36,7 @@ export class WristPanelPoll implements XrFeature {
     const { panel } = this.rig;
     panel.setVisible(false);
     if (panel.pinned) panel.pin(false, null);
+    this.ghosts.detach();
   }
 
   /** Once a frame; does its work at most every POLL_MS. */
@@ -52,11 +56,14 @@ export class WristPanelPoll implements XrFeature {
     // The asset rows are covered by the list panel on the other tabs: refresh only what is seen.
     if (panels.tab === "asset") panel.update(view, now);
     panels.refresh(view, now);
+    const drawn = panels.whatIf.shown(view);
+    this.ghosts.update(view, drawn, drawn ? panels.whatIf.aheadS(drawn) : 0);
     if (view && panels.following) this.follow.step(view.room, panels.following);
   }
 
   dispose(): void {
     this.panels.dispose();
     this.rig.panel.dispose();
+    this.ghosts.dispose();
   }
 }

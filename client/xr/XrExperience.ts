@@ -8,7 +8,7 @@
  *   ArPlantPlacer     AR passthrough and placement on an anchor
  *   CoLocation        alignment to the room's marks
  *   XrClicks          what a trigger pull or pinch does (ray selection of assets, panel buttons)
- *   WristPanelPoll    the wrist panels, fed by the page's RoomView
+ *   WristPanelPoll    the wrist panels, fed by the page's RoomView, and the drawn what-if (WhatIfGhosts)
  *   PresencePoses     head, hands and pointer in plant coordinates
  *   PushToTalk        right B held, or a held left-hand pinch, opens the microphone
  *   XrVideoPanel      the call's incoming cameras on floating panels
@@ -38,6 +38,7 @@ import { PushToTalk } from "./PushToTalk.ts";
 import { Subscriptions } from "./Subscriptions.ts";
 import { TabletopGestures } from "./TabletopGestures.ts";
 import { TabletopMode } from "./TabletopMode.ts";
+import { WhatIfGhosts } from "./WhatIfGhosts.ts";
 import { WristPanel } from "./WristPanel.ts";
 import { WristPanelPoll } from "./WristPanelPoll.ts";
 import { XrClicks } from "./XrClicks.ts";
@@ -83,6 +84,8 @@ export interface XrDebugView {
   talking: boolean;
   /** The call's cameras on floating panels. */
   cameras: XrVideoDebug[];
+  /** The drawn what-if's tags in the plant, one line per predicted point ("L101 · Flow → 9.52 L/s at +10 min"). */
+  whatIfGhosts: readonly string[];
 }
 
 export class XrExperience implements XrController {
@@ -102,6 +105,7 @@ export class XrExperience implements XrController {
   private readonly coloc: CoLocation;
   private readonly clicks: XrClicks;
   private readonly panelPoll: WristPanelPoll;
+  private readonly ghosts: WhatIfGhosts;
   private readonly presence: PresencePoses;
   private readonly talk: PushToTalk;
   private readonly videoPanel: XrVideoPanel;
@@ -147,7 +151,8 @@ export class XrExperience implements XrController {
       this.exitAsync().catch(() => {});
     });
     const follow = new FollowInHeadset(rig, this.viewer);
-    this.panelPoll = new WristPanelPoll(rig, this.panels, this.viewer, follow, () => this.clicks.selected);
+    this.ghosts = new WhatIfGhosts(rig);
+    this.panelPoll = new WristPanelPoll(rig, this.panels, this.viewer, follow, () => this.clicks.selected, this.ghosts);
     this.presence = new PresencePoses(rig, () => this.placer.placed);
     this.talk = new PushToTalk(rig);
     this.videoPanel = new XrVideoPanel(rig);
@@ -210,6 +215,7 @@ export class XrExperience implements XrController {
       following: panels.following,
       talking: this.talk.talking,
       cameras: this.videoPanel.debug(),
+      whatIfGhosts: this.ghosts.texts,
     };
   }
 

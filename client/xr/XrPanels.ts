@@ -36,6 +36,8 @@ import { TimelineFeed } from "./TimelineFeed.ts";
 import { bookmarkName, hhmmss, scrubTarget, sliderTime, timeTab } from "./timeTab.ts";
 import { incidentTab, reportPages, reportsTab, type IncidentLike } from "./incidentTab.ts";
 import { procedureTab } from "./procedureTab.ts";
+import { WristWhatIf } from "./whatIfTab.ts";
+import { processLinks } from "../../shared/processModel.ts";
 import { PANEL_H, type WristPanel } from "./WristPanel.ts";
 
 /** What the panels need from the XR experience. */
@@ -78,6 +80,8 @@ export class XrPanels {
   private readonly feed: TimelineFeed;
   /** The Alarms tab reading incident reports: the alarm picked (null: the list to pick from), its report once loaded. */
   private reports: { alarm: string | null; inc: IncidentLike | null; page: number; problem: string } | null = null;
+  /** What if… on the selected asset: the draft, and which of the room's what-ifs the plant shows as the ghost. */
+  readonly whatIf: WristWhatIf;
 
   constructor(
     scene: Scene,
@@ -91,6 +95,7 @@ export class XrPanels {
     this.keyboard = new KeyboardPanel(scene, wrist.root, PANEL_H, toward);
     this.tabs.setActive(this.tab);
     this.list.setVisible(false);
+    this.whatIf = new WristWhatIf(hooks.model, processLinks(hooks.model?.relationships ?? []));
     this.feed = new TimelineFeed(hooks, () => this.refresh(this.lastView, performance.now(), true));
   }
 
@@ -294,6 +299,18 @@ export class XrPanels {
       case "proc-show":
         this.hooks.select(a.twin);
         break;
+      case "whatif": {
+        const r = this.whatIf.act(a.op, this.lastView);
+        const p = r ? ask(r.type, r.payload) : undefined;
+        if (r) this.request(p, r.done);
+        // The what-if this headset asked is the one it draws, once the room has it.
+        if (r?.type === "whatIf")
+          void p?.then(
+            (reply) => this.whatIf.created((reply as { id: string }).id),
+            () => {},
+          );
+        break;
+      }
       case "move":
         void this.hooks
           .ask?.("handoffCreate", {})
@@ -418,6 +435,8 @@ export class XrPanels {
       }
       case "steps":
         return procedureTab(state.procedure, me);
+      case "whatif":
+        return this.whatIf.tab(view, this.host.selected(), me);
       case "notes":
         return notesTab(state.annotations.values(), this.host.selected(), me);
       case "time": {

@@ -9,10 +9,12 @@
 import { alarmStateWords } from "../../shared/alarmWords.ts";
 import { can } from "../../shared/permissions.ts";
 
-export type XrTab = "asset" | "alarms" | "steps" | "people" | "notes" | "time" | "align";
-export const TABS: readonly XrTab[] = ["asset", "alarms", "steps", "people", "notes", "time", "align"];
+export type XrTab = "asset" | "whatif" | "alarms" | "steps" | "people" | "notes" | "time" | "align";
+export const TABS: readonly XrTab[] = ["asset", "whatif", "alarms", "steps", "people", "notes", "time", "align"];
 export const TAB_LABELS: Readonly<Record<XrTab, string>> = {
   asset: "Asset",
+  /** What if… on the selected asset, and the room's what-ifs (whatIfTab.ts). */
+  whatif: "What if",
   alarms: "Alarms",
   /** The room's procedure run (procedureTab.ts). */
   steps: "Steps",
@@ -55,7 +57,21 @@ export type PanelAction =
   | { kind: "bookmark" }
   /** The procedure run (procedureTab.ts): mark the shown step done; select its asset. */
   | { kind: "proc-done"; run: string; step: number }
-  | { kind: "proc-show"; twin: string };
+  | { kind: "proc-show"; twin: string }
+  /** What if… (whatIfTab.ts). */
+  | { kind: "whatif"; op: WhatIfOp };
+
+/**
+ * What if… from the wrist: pick the next point the model can change, step the value or the look-ahead,
+ * ask the room, draw one of the room's what-ifs as the ghost, remove one.
+ */
+export type WhatIfOp =
+  | { op: "point" }
+  | { op: "value"; dir: 1 | -1 }
+  | { op: "ahead"; dir: 1 | -1 }
+  | { op: "predict" }
+  | { op: "show"; id: string }
+  | { op: "remove"; id: string };
 
 export interface PanelButtonModel {
   label: string;

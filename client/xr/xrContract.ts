@@ -63,7 +63,9 @@ export type XrRequest =
   | "handoffCreate"
   | "playback"
   | "bookmark"
-  | "procedureDone";
+  | "procedureDone"
+  | "whatIf"
+  | "whatIfRemove";
 
 /** GET /api/plants/<id>/timeline, as far as the headset reads it. */
 export interface XrTimeline {

@@ -42,7 +42,8 @@ export class WhatIfRoom {
     const journalId = this.runtime.store.append(
       this.journal.acted("whatif", actor, ask.twin, {
         id,
-        point: ask.point,
+        point: p.point,
+        ...(p.fault ? { fault: p.fault } : {}),
         was: p.was,
         value: p.value,
         horizonS: p.horizonS,
@@ -83,6 +84,7 @@ function toState(id: string, by: string, journalId: number, p: WhatIfPrediction)
   s.point = p.point;
   s.was = p.was;
   s.value = p.value;
+  s.fault = p.fault;
   s.from = p.from;
   s.past = p.past;
   s.horizonS = p.horizonS;

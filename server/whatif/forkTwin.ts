@@ -10,6 +10,7 @@ import { WHATIF_SAMPLES } from "../../shared/protocol/whatIf.ts";
 import { Quality } from "../../shared/status.ts";
 import type { PlantTwin } from "../twin/PlantTwin.ts";
 import { crossings, type Crossing } from "./crossings.ts";
+import { faultPlan, faultWords, movedValue, type FaultAsk } from "./faultChange.ts";
 import { reachedFrom, runModel } from "./runModel.ts";
 
 /** The engine's step: one second, well below the demo's fastest time constant that matters (2 s motor ramp). */
@@ -17,10 +18,7 @@ const STEP_S = 1;
 /** How far back an integrator output's current rate of change is read (a least-squares line). */
 const RATE_WINDOW_MS = 60_000;
 
-export interface WhatIfAsk {
-  twin: string;
-  point: string;
-  value: number;
+export interface WhatIfAsk extends FaultAsk {
   horizonS: number;
 }
 
@@ -39,7 +37,10 @@ export interface WhatIfPrediction {
   twin: string;
   point: string;
   was: number;
+  /** The value the change sets (a drift: where it is at the horizon). */
   value: number;
+  /** The fault in words ("cavitation", "drifting -20 rpm/min"), "" for a plain set. */
+  fault: string;
   from: number;
   past: boolean;
   horizonS: number;
@@ -58,9 +59,12 @@ export function forkAndPredict(
 ): WhatIfPrediction | ForkRefusal {
   const ti = twin.twinIndex(ask.twin);
   if (ti === undefined) return { code: "not-found", message: `There is no asset "${ask.twin}".` };
-  const key = `${ask.twin}/${ask.point}`;
-  const pi = twin.indexOf(ask.twin, ask.point);
-  if (pi === undefined) return { code: "not-found", message: `${ask.twin} has no point "${ask.point}".` };
+  const plan = faultPlan(ask, links);
+  if ("code" in plan) return plan;
+  const point = plan.point;
+  const key = `${ask.twin}/${point}`;
+  const pi = twin.indexOf(ask.twin, point);
+  if (pi === undefined) return { code: "not-found", message: `${ask.twin} has no point "${point}".` };
   const def = twin.points[pi]!.def;
   const outgoing = links.filter((l) => l.from === key);
   if (outgoing.length === 0) {
@@ -74,11 +78,12 @@ export function forkAndPredict(
   }
   const lo = Math.max(...outgoing.map((l) => l.inputRange[0]));
   const hi = Math.min(...outgoing.map((l) => l.inputRange[1]));
-  if (ask.value < lo || ask.value > hi) {
+  const move = plan.move;
+  if (move.kind === "set" && (move.value < lo || move.value > hi)) {
     const unit = def.symbol ? ` ${def.symbol}` : "";
     return {
       code: "invalid",
-      message: `${ask.twin} ${def.displayName} can be set between ${lo} and ${hi}${unit}, not ${ask.value}${unit}.`,
+      message: `${ask.twin} ${def.displayName} can be set between ${lo} and ${hi}${unit}, not ${move.value}${unit}.`,
     };
   }
   const from = at ?? twin.latestTs;
@@ -104,11 +109,21 @@ export function forkAndPredict(
     const h = twin.points[twin.indexOf(tw, pt)!]!.history.range(from - RATE_WINDOW_MS, from);
     rates.set(l.to, slopePerS(h.ts, h.v));
   }
+  const was = start.get(key)!;
+  if (ask.fault === "cavitation" && was <= 0)
+    return {
+      code: "invalid",
+      message: `Cavitation needs a running pump; ${ask.twin} ${def.displayName} is ${was}${def.symbol ? ` ${def.symbol}` : ""} now.`,
+    };
+  const range = [lo, hi] as const;
   const run = runModel({
     links,
     start,
     rates,
-    change: { key, value: ask.value },
+    change:
+      move.kind === "drift"
+        ? { key, value: was, perS: move.perS, range }
+        : { key, value: movedValue(move, was, 0, range) },
     horizonS: ask.horizonS,
     stepS: STEP_S,
   });
@@ -128,9 +143,10 @@ export function forkAndPredict(
   }
   return {
     twin: ask.twin,
-    point: ask.point,
-    was: start.get(key)!,
-    value: ask.value,
+    point,
+    was,
+    value: movedValue(move, was, ask.horizonS, range),
+    fault: faultWords(ask, def.symbol ?? ""),
     from,
     past: at !== null,
     horizonS: ask.horizonS,

@@ -16,8 +16,11 @@ export interface ModelRunInput {
   start: ReadonlyMap<string, number>;
   /** Current rate of change (units per second) of integrator outputs; 0 when absent. */
   rates?: ReadonlyMap<string, number>;
-  /** The point a person sets, and its new value (held for the whole run). */
-  change: { key: string; value: number };
+  /**
+   * The point a person sets, and its new value (held for the whole run); with `perS`, a drift: it moves that much
+   * per second from `value`, and stops at the ends of `range`.
+   */
+  change: { key: string; value: number; perS?: number; range?: readonly [number, number] };
   horizonS: number;
   stepS: number;
 }
@@ -117,7 +120,9 @@ export function runModel(input: ModelRunInput): ModelRunResult {
     to.inputs.push({ link: l, from, delay: Math.round(l.deadTime / stepS), alpha, x: 0 });
   }
   const changed = nodes.get(change.key)!;
-  changed.dev.fill(change.value - changed.start);
+  const [lo, hi] = change.range ?? [-Infinity, Infinity];
+  for (let k = 0; k <= steps; k++)
+    changed.dev[k] = Math.min(hi, Math.max(lo, change.value + (change.perS ?? 0) * k * stepS)) - changed.start;
 
   for (let k = 1; k <= steps; k++) {
     for (const key of order) {

@@ -71,3 +71,23 @@ export async function expectLiveValues(page: Page): Promise<void> {
     { timeout: 60_000 },
   );
 }
+
+/**
+ * Click the first of `ids` that is in plain view on the desktop canvas (a click there lands on it), as a person
+ * picks an asset; returns its id after the inspector shows it.
+ */
+export async function clickAssetInView(page: Page, ids: readonly string[]): Promise<string> {
+  const canvas = (await page.locator("#view").boundingBox())!;
+  const pick = await page.evaluate((list) => {
+    const scene = window.__gemba!.scene()!;
+    for (const id of list) {
+      const at = scene.screenOf(id);
+      if (at && scene.pickAt(at.x, at.y)?.twin === id) return { id, at };
+    }
+    return null;
+  }, ids);
+  expect(pick, `one of ${ids.join(", ")} is in plain view`).not.toBeNull();
+  await page.mouse.click(canvas.x + pick!.at.x, canvas.y + pick!.at.y);
+  await expect(page.locator("#inspector-title")).toContainText(pick!.id);
+  return pick!.id;
+}

@@ -6,7 +6,10 @@
  */
 import { expect, test } from "./fixtures.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
-import { joinAs, watchPage } from "./page.ts";
+import { clickAssetInView, joinAs, watchPage } from "./page.ts";
+
+/** The demo's pumps whose speed the process model knows. */
+const PUMPS = ["P101", "P103", "P201", "P301", "P302", "P401"];
 
 let server: RunningServer;
 test.beforeAll(async () => {
@@ -25,19 +28,7 @@ test("a person asks what if a pump ran at half speed and sees the predicted valu
   await joinAs(page, server.url, "Shift lead");
 
   // A pump with a speed the process model knows, drawn where a click lands on it.
-  const canvas = (await page.locator("#view").boundingBox())!;
-  const pick = await page.evaluate(() => {
-    const scene = window.__gemba!.scene()!;
-    for (const id of ["P101", "P103", "P201", "P301", "P302", "P401"]) {
-      const at = scene.screenOf(id);
-      if (at && scene.pickAt(at.x, at.y)?.twin === id) return { id, at };
-    }
-    return null;
-  });
-  expect(pick, "a pump is in plain view").not.toBeNull();
-  const pump = pick!.id;
-  await page.mouse.click(canvas.x + pick!.at.x, canvas.y + pick!.at.y);
-  await expect(page.locator("#inspector-title")).toContainText(pump);
+  const pump = await clickAssetInView(page, PUMPS);
 
   const form = page.locator("#whatif form");
   await expect(form).toBeVisible();

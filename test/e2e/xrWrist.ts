@@ -3,6 +3,8 @@ import { expect, type Page } from "@playwright/test";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv, type ListHit } from "../../client/xr/panelLayout.ts";
 import type { XrTab } from "../../client/xr/panelModels.ts";
 import { click, installIwer, xrFrames, type InputKind } from "../../kit/iwer.ts";
+
+export { selectWithRay } from "../../kit/iwer.ts";
 import { joinAs } from "./page.ts";
 
 type V3 = [number, number, number];

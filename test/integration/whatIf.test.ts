@@ -197,4 +197,64 @@ describe("what-if sandbox in a room", () => {
     });
     await cy.leave();
   });
+
+  it("injects a fault through the process model: cavitation cuts the line's flow, a drifting valve moves the pump's; bearing wear is refused and counted", async () => {
+    const { h, pub } = ctx;
+    const ts = Date.now();
+    const send = (twin: string, point: string, v: number) =>
+      pub.publishAsync(`${h.config.topicPrefix}gemba/demo/${twin}/${point}`, JSON.stringify({ v, ts }));
+    for (const [tw, pt, v] of [
+      ["P101", "speed", 2900],
+      ["L101", "flow", 12],
+      ["L101", "pressure", 3.2],
+      ["T201", "level", 60],
+      ["XV101", "position", 100],
+      ["P101", "flow", 12],
+    ] as const)
+      await send(tw, pt, v);
+    const di = await join(h, "Di", { role: "operator" });
+    di.send("interest", { areas: ["process"], twins: ["P101", "L101", "T201"] });
+    await waitForState(di, (s) => s.twins.get("T201")?.points?.get("level")?.v === 60, "live T201 level");
+    const before = (await roomCounters()).rejected["whatIf"] ?? 0;
+
+    const cav = await ask(di, "whatIf", { twin: "P101", fault: "cavitation", horizonS: 600 });
+    const w = (await waitForState(di, (s) => s.whatIfs.has(cav.id), "the cavitation what-if")).whatIfs.get(cav.id)!;
+    expect(w).toMatchObject({ twin: "P101", point: "speed", fault: "cavitation", was: 2900 });
+    expect(w.value).toBeCloseTo(1740, 3);
+    // 40 % less flow into the blend tank: 12 → 7.2 L/s.
+    expect(w.series.get("L101/flow")!.values.at(-1)).toBeCloseTo(7.2, 1);
+    expect(di.state.twins.get("L101")!.points.get("flow")!.v).toBe(12);
+
+    const drift = await ask(di, "whatIf", {
+      twin: "XV101",
+      point: "position",
+      fault: "drift",
+      perMinute: -10,
+      horizonS: 300,
+    });
+    const d = (await waitForState(di, (s) => s.whatIfs.has(drift.id), "the drift what-if")).whatIfs.get(drift.id)!;
+    expect(d).toMatchObject({ fault: "drifting -10 %/min", was: 100, value: 50 });
+    expect(d.series.get("P101/flow")!.values.at(-1)).toBeCloseTo(6, 1);
+
+    expect(await refusalOf(ask(di, "whatIf", { twin: "P101", fault: "bearing-wear", horizonS: 600 }))).toEqual({
+      code: "invalid",
+      message:
+        "Bearing wear shows in P101's vibration and bearing temperature; the plant's process model has no link from either, so it cannot say what follows. The alarm forecast watches them.",
+    });
+    expect(await refusalOf(ask(di, "whatIf", { twin: "P101", point: "speed", fault: "drift", horizonS: 600 }))).toEqual(
+      { code: "invalid", message: "perMinute: Say how far the point drifts per minute." },
+    );
+    expect((await roomCounters()).rejected["whatIf"]).toBe(before + 2);
+
+    // The journal row says which fault was predicted.
+    const http = h.endpoint.replace("ws:", "http:");
+    const admin = await devToken(http, "Auditor", "admin");
+    const res = await fetch(`${http}/api/plants/demo/journal?kind=whatif`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const rows = ((await res.json()) as { entries: { data: Record<string, unknown> }[] }).entries;
+    expect(rows.find((r) => r.data["id"] === cav.id)?.data).toMatchObject({ point: "speed", fault: "cavitation" });
+    for (const id of [cav.id, drift.id]) await ask(di, "whatIfRemove", { id });
+    await di.leave();
+  });
 });

@@ -1,0 +1,154 @@
+/**
+ * What if… on the headset's wrist (client/xr/whatIfTab.ts) on the demo plant's own process model: what a pump
+ * offers (its speed, stepped from the live value within the model's range), what the look-ahead steps through,
+ * the request Predict makes, who may ask, and the room's what-ifs listed with their predicted values at the
+ * look-ahead, the drawn one first.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PlantModel } from "../../shared/plant.ts";
+import { processLinks, type ProcessLink } from "../../shared/processModel.ts";
+import { tabText, type Me, type PanelAction } from "../../client/xr/panelModels.ts";
+import { valueStep, WristWhatIf, type WhatIfLike, type WhatIfView } from "../../client/xr/whatIfTab.ts";
+import { demoPlant } from "./fixtures.ts";
+
+let model: PlantModel;
+let links: ProcessLink[];
+beforeAll(async () => {
+  model = (await demoPlant()).model;
+  links = processLinks(model.relationships);
+});
+
+const lead: Me = { seat: "s1", name: "Ada", role: "operator" };
+const viewer: Me = { seat: "s2", name: "Bo", role: "viewer" };
+
+function view(speed: number | null, whatIfs: WhatIfLike[] = []): WhatIfView {
+  const points = new Map(speed === null ? [] : [["speed", { v: speed, ts: 1000 }]]);
+  return {
+    past: false,
+    twins: new Map([["P101", { points }]]),
+    room: { whatIfs: new Map(whatIfs.map((w) => [w.id, w])) },
+  };
+}
+
+function whatIf(id: string, flowEnd: number, over: Partial<WhatIfLike> = {}): WhatIfLike {
+  const flow = Array.from({ length: 121 }, (_, i) => 12 - ((12 - flowEnd) * i) / 120);
+  return {
+    id,
+    twin: "P101",
+    point: "speed",
+    value: 1450,
+    horizonS: 600,
+    stepS: 5,
+    series: new Map([
+      [
+        "P101/speed",
+        { twin: "P101", point: "speed", values: Array(121).fill(1450), limit: "", limitValue: 0, limitAfterS: 0 },
+      ],
+      ["L101/flow", { twin: "L101", point: "flow", values: flow, limit: "", limitValue: 0, limitAfterS: 0 }],
+    ]),
+    ...over,
+  };
+}
+
+const press = (w: WristWhatIf, v: WhatIfView, a: PanelAction | undefined) => {
+  if (a?.kind !== "whatif") throw new Error(`not a what-if button: ${JSON.stringify(a)}`);
+  return w.act(a.op, v);
+};
+
+describe("What if on the wrist", () => {
+  it("steps cross a range in about ten presses of 1, 2 or 5 × a power of ten", () => {
+    expect(valueStep([0, 2900])).toBe(200);
+    expect(valueStep([0, 100])).toBe(10);
+    expect(valueStep([0, 50])).toBe(5);
+    expect(valueStep([0, 12])).toBe(1);
+  });
+
+  it("offers a pump's speed from its live value, steps it within the model's range, and Predict asks the room for it", () => {
+    const w = new WristWhatIf(model, links);
+    const v = view(2900);
+    let m = w.tab(v, "P101", lead);
+    expect(tabText(m)).toContain(
+      "What if on P101\n[Speed] [Predict]\nSet to 2900 rpm — now 2900 rpm · 0 to 2900 rpm [−] [+]",
+    );
+    expect(tabText(m)).toContain("Look ahead 10 min — moves L101 flow, L101 pressure [−] [+]");
+    // + at the top of the range stays there; − steps down by 200 rpm.
+    press(w, v, m.rows[0]!.buttons[1]!.action);
+    press(w, v, m.rows[0]!.buttons[0]!.action);
+    press(w, v, m.rows[0]!.buttons[0]!.action);
+    press(w, v, m.rows[1]!.buttons[1]!.action);
+    m = w.tab(v, "P101", lead);
+    expect(tabText(m)).toContain("Set to 2500 rpm");
+    expect(tabText(m)).toContain("Look ahead 20 min");
+    expect(press(w, v, m.actions[1]!.action)).toEqual({
+      type: "whatIf",
+      payload: { twin: "P101", point: "speed", value: 2500, horizonS: 1200 },
+      done: "Predicted P101 Speed at 2500 rpm",
+    });
+  });
+
+  it("the look-ahead stops at the ends of the inspector's list (2 and 30 minutes)", () => {
+    const w = new WristWhatIf(model, links);
+    const v = view(2900);
+    const m = w.tab(v, "P101", lead);
+    for (let i = 0; i < 6; i++) press(w, v, m.rows[1]!.buttons[0]!.action);
+    expect(tabText(w.tab(v, "P101", lead))).toContain("Look ahead 2 min");
+    for (let i = 0; i < 6; i++) press(w, v, m.rows[1]!.buttons[1]!.action);
+    expect(tabText(w.tab(v, "P101", lead))).toContain("Look ahead 30 min");
+  });
+
+  it("without a live value there is nothing to start from: Predict is greyed with the reason", () => {
+    const w = new WristWhatIf(model, links);
+    const m = w.tab(view(null), "P101", lead);
+    expect(m.actions[1]).toMatchObject({ label: "Predict", disabled: "No live speed on P101 to start from" });
+    expect(press(w, view(null), m.actions[1]!.action)).toBeNull();
+  });
+
+  it("an asset the model cannot change says so, and a viewer is told who may ask; both still see the room's what-ifs", () => {
+    const w = new WristWhatIf(model, links);
+    const v = view(2900, [whatIf("a", 6)]);
+    const line = tabText(w.tab(v, "T201", lead));
+    expect(line).toContain("What if on T201\nNothing to change here — the process model has no input on it");
+    expect(line).toContain("P101 Speed → 1450 rpm — +10 min: L101 Flow 6.00 L/s [Shown] [Remove]");
+    const asViewer = tabText(w.tab(v, "P101", viewer));
+    expect(asViewer).toContain("Operators and up ask");
+    // No Remove for a viewer.
+    expect(asViewer.split("\n").at(-1)).toBe("P101 Speed → 1450 rpm — +10 min: L101 Flow 6.00 L/s [Shown]");
+  });
+
+  it("lists the room's what-ifs with their values at the look-ahead, the drawn one first; Show draws another", () => {
+    const w = new WristWhatIf(model, links);
+    const v = view(2900, [whatIf("a", 6), whatIf("b", 3, { value: 725 })]);
+    let m = w.tab(v, "P101", lead);
+    // The newest is drawn when nobody picked one.
+    expect(w.shown(v)?.id).toBe("b");
+    expect(m.rows[2]!.text).toBe("P101 Speed → 725 rpm");
+    expect(m.rows[3]!.text).toBe("P101 Speed → 1450 rpm");
+    // Five minutes ahead: halfway along the predicted flow.
+    press(w, v, m.rows[1]!.buttons[0]!.action);
+    m = w.tab(v, "P101", lead);
+    expect(m.rows[3]!.sub).toBe("+5 min: L101 Flow 9.00 L/s");
+    press(w, v, m.rows[3]!.buttons[0]!.action);
+    expect(w.shown(v)?.id).toBe("a");
+    expect(w.tab(v, "P101", lead).rows[2]!.text).toBe("P101 Speed → 1450 rpm");
+    expect(press(w, v, m.rows[3]!.buttons[1]!.action)).toMatchObject({ type: "whatIfRemove", payload: { id: "a" } });
+  });
+
+  it("the drawn what-if's first limit crossing has a row of its own, with the time left", () => {
+    const w = new WristWhatIf(model, links);
+    const low = whatIf("a", 6);
+    const level = {
+      twin: "T201",
+      point: "level",
+      values: Array(121).fill(20),
+      limit: "lowWarning",
+      limitValue: 12,
+      limitAfterS: 420,
+    };
+    const v = view(2900, [{ ...low, series: new Map([...low.series, ["T201/level", level]]) }]);
+    const m = w.tab(v, "P101", lead);
+    expect(m.rows[3]).toMatchObject({
+      text: "T201 Level in ~7 min",
+      sub: "T201 Level reaches LOW WARNING 12 % in ~7 min",
+    });
+  });
+});
