@@ -25,3 +25,15 @@ export function drillOf(plant: string): string | null {
   const i = plant.indexOf(DRILL_MARK);
   return i < 0 ? null : plant.slice(i + DRILL_MARK.length);
 }
+
+/** Journal kinds a drill's timeline marks besides the plant's usual ones: the debrief's trainee actions. */
+export const DRILL_TIMELINE_KINDS = [
+  "drill.start",
+  "drill.onset",
+  "drill.score",
+  "drill.end",
+  "select",
+  "alarm.shelve",
+  "procedure.start",
+  "procedure.step",
+];

@@ -151,7 +151,7 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
   // Rules need the resolved model (types, points, relationships) to be checked.
   const compiled = compileRules(inst.rules, model);
   const procs = await loadProcedures(abs, model);
-  const ruleIds = inst.rules.map((r) => r.id);
+  const ruleIds = compiled.rules.map((r) => r.id);
   const drills = await loadScenarios(abs, model, ruleIds, procs.procedures.map((p) => p.id));
   const problems = [...compiled.issues, ...procs.issues, ...drills.issues];
   if (problems.length > 0) throw new PlantError(problems);
