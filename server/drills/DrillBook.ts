@@ -50,7 +50,11 @@ export interface DrillBookPorts {
   openSandbox(plant: string, base: string, scenario: DrillScenario, startedAt: number): Promise<void>;
   closeSandbox(plant: string): Promise<void>;
   append(e: NewJournalEntry): number;
-  query(plant: string, since: number, kinds: string[]): { ts: number; kind: string; subject: string; data: Record<string, unknown> }[];
+  query(
+    plant: string,
+    since: number,
+    kinds: string[],
+  ): { ts: number; kind: string; subject: string; data: Record<string, unknown> }[];
   keep(r: DrillScoreRecord): void;
   clock: Clock;
   newId: () => string;
@@ -76,21 +80,19 @@ export class DrillBook {
   }
 
   /** Start `scenario` of `plant` for `trainees`; a string says why not. */
-  async start(
-    plant: LoadedPlant,
-    scenarioId: string,
-    instructor: Person,
-    trainees: Person[],
-  ): Promise<Drill | string> {
+  async start(plant: LoadedPlant, scenarioId: string, instructor: Person, trainees: Person[]): Promise<Drill | string> {
     const scenario = plant.drills.find((s) => s.id === scenarioId);
     if (!scenario) {
       const known = plant.drills.map((s) => s.id).join(", ") || "none";
       return `There is no drill "${scenarioId}" for this plant (it has: ${known}).`;
     }
     if (trainees.length === 0) return "Choose at least one trainee.";
-    if (trainees.some((t) => t.user === instructor.user)) return "The instructor cannot be a trainee of the same drill.";
+    if (trainees.some((t) => t.user === instructor.user))
+      return "The instructor cannot be a trainee of the same drill.";
     if (this.drills.size >= MAX_DRILLS) {
-      const oldest = [...this.drills.values()].filter((d) => d.status === "ended").sort((a, b) => a.endedAt - b.endedAt)[0];
+      const oldest = [...this.drills.values()]
+        .filter((d) => d.status === "ended")
+        .sort((a, b) => a.endedAt - b.endedAt)[0];
       if (!oldest) return `${MAX_DRILLS} drills are under way on this server; end one first.`;
       this.drills.delete(oldest.id);
       await this.ports.closeSandbox(oldest.plant);

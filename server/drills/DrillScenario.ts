@@ -63,12 +63,16 @@ export function checkScenario(
 ): { scenario: DrillScenario | null; issues: PlantIssue[] } {
   const parsed = DrillScenarioDef.safeParse(raw);
   if (!parsed.success) {
-    return { scenario: null, issues: parsed.error.issues.map((i) => ({ file, path: zodPath(i.path), reason: i.message })) };
+    return {
+      scenario: null,
+      issues: parsed.error.issues.map((i) => ({ file, path: zodPath(i.path), reason: i.message })),
+    };
   }
   const def = parsed.data;
   const issues: PlantIssue[] = [];
   const expected = path.posix.basename(file, ".json");
-  if (def.id !== expected) issues.push({ file, path: "id", reason: `id "${def.id}" must match the file name "${expected}".` });
+  if (def.id !== expected)
+    issues.push({ file, path: "id", reason: `id "${def.id}" must match the file name "${expected}".` });
   const twinIds = model.twins.map((t) => t.id);
   const unknown = (what: string, name: string, pool: readonly string[], at: string) => {
     if (pool.includes(name)) return;
@@ -78,7 +82,8 @@ export function checkScenario(
   [def.fault, ...def.distractors].forEach((f, i) => {
     const at = i === 0 ? "fault.target" : `distractors[${i - 1}].target`;
     unknown("asset", f.target.split("/")[0]!, twinIds, at);
-    if (f.onsetSeconds >= def.limitSeconds) issues.push({ file, path: at.replace("target", "onsetSeconds"), reason: "must come before limitSeconds." });
+    if (f.onsetSeconds >= def.limitSeconds)
+      issues.push({ file, path: at.replace("target", "onsetSeconds"), reason: "must come before limitSeconds." });
   });
   unknown("asset", def.expect.asset, twinIds, "expect.asset");
   unknown("rule", def.expect.alarm, ruleIds, "expect.alarm");

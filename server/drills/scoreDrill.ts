@@ -81,7 +81,8 @@ export function scoreDrill(rows: readonly DrillRow[], facts: DrillFacts): DrillS
     const after = r.ts >= onsetAt;
     const onDrillAlarm = (r.kind === "alarm.ack" || r.kind === "alarm.shelve") && r.subject === drillAlarm;
     const selectsAsset = r.kind === "select" && r.data["twin"] === expect.asset;
-    if (after && detectedAt === null && (selectsAsset || onDrillAlarm || isStart(r, expect.procedure))) detectedAt = r.ts;
+    if (after && detectedAt === null && (selectsAsset || onDrillAlarm || isStart(r, expect.procedure)))
+      detectedAt = r.ts;
     if (r.kind === "alarm.ack" && r.subject === drillAlarm && drillAckAt === null) drillAckAt = r.ts;
     const corrects =
       expect.procedure === undefined

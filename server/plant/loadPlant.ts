@@ -152,7 +152,12 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
   const compiled = compileRules(inst.rules, model);
   const procs = await loadProcedures(abs, model);
   const ruleIds = compiled.rules.map((r) => r.id);
-  const drills = await loadScenarios(abs, model, ruleIds, procs.procedures.map((p) => p.id));
+  const drills = await loadScenarios(
+    abs,
+    model,
+    ruleIds,
+    procs.procedures.map((p) => p.id),
+  );
   const problems = [...compiled.issues, ...procs.issues, ...drills.issues];
   if (problems.length > 0) throw new PlantError(problems);
   return {

@@ -99,7 +99,10 @@ describe("drill score: wrong actions and ISA-18.2 handling", () => {
   it("shelving the drill's alarm is wrong, and shelving it unacknowledged breaks ISA-18.2 practice", () => {
     const s = scoreDrill([active(15), shelve(20)], facts());
     expect(s.wrong).toEqual([`Shelved the drill's alarm ${ALARM}: it hides the fault.`]);
-    expect(s.handling).toEqual([`Shelved ${ALARM} before acknowledging it.`, `Did not acknowledge the drill's alarm ${ALARM}.`]);
+    expect(s.handling).toEqual([
+      `Shelved ${ALARM} before acknowledging it.`,
+      `Did not acknowledge the drill's alarm ${ALARM}.`,
+    ]);
   });
   it("shelving another alarm after acknowledging it is one wrong action and no handling finding", () => {
     const other = "valve-stuck:XV311";
@@ -142,9 +145,13 @@ describe("drill scenario files: checked at load, each problem naming the file an
   };
   async function issues(over: Record<string, unknown>) {
     const { model } = await demoPlant();
-    return checkScenario({ ...good, ...over }, "drills/test.json", model, ["pump-cavitation", "valve-stuck"], [
-      "isolate-p401",
-    ]).issues.map(formatIssue);
+    return checkScenario(
+      { ...good, ...over },
+      "drills/test.json",
+      model,
+      ["pump-cavitation", "valve-stuck"],
+      ["isolate-p401"],
+    ).issues.map(formatIssue);
   }
   it("the demo's drills load with the plant", async () => {
     const plant = await demoPlant();
@@ -174,7 +181,9 @@ describe("drill scenario files: checked at load, each problem naming the file an
     expect(
       await issues({ limitSeconds: 60, distractors: [{ name: "stuck-valve", target: "XV311", onsetSeconds: 90 }] }),
     ).toEqual(["drills/test.json at distractors[0].onsetSeconds: must come before limitSeconds."]);
-    expect(await issues({ id: "other" })).toEqual([`drills/test.json at id: id "other" must match the file name "test".`]);
+    expect(await issues({ id: "other" })).toEqual([
+      `drills/test.json at id: id "other" must match the file name "test".`,
+    ]);
     expect(await issues({ colour: "red" })).toEqual([expect.stringMatching(/^drills\/test\.json: .*colour/)]);
   });
 });

@@ -46,7 +46,12 @@ export function drillHandlers(room: RoomScope) {
         trainees.push({ user: s.user, name: s.name });
       }
       try {
-        const r = await room.ctx.drills!.start(room.runtime.plant, msg.scenario, { user: seat.user, name: seat.name }, trainees);
+        const r = await room.ctx.drills!.start(
+          room.runtime.plant,
+          msg.scenario,
+          { user: seat.user, name: seat.name },
+          trainees,
+        );
         if (typeof r === "string") return refuse("invalid", r);
         return { drill: r.id, plant: r.plant };
       } catch (e) {
