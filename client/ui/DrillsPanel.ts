@@ -99,8 +99,10 @@ export class DrillsPanel {
     // A drill that concerns me opens the panel once: a trainee is offered "Join drill"; in a drill room, its brief.
     for (const d of state.drills.values()) {
       const mine = d.plant === state.plant || d.trainees.some((t) => t.user === user);
-      if (mine && d.status === "running" && user && !this.opened.has(d.id)) {
-        this.opened.add(d.id);
+      // In the drill's room, the score opens the panel again when it comes (for the trainee and the instructor).
+      const key = d.plant === state.plant && d.trainees.some((t) => t.status === "scored") ? `${d.id}:scored` : d.id;
+      if (mine && user && !this.opened.has(key) && (d.status === "running" || key.endsWith(":scored"))) {
+        this.opened.add(key);
         if (this.root.hidden) this.toggle(true);
       }
     }
