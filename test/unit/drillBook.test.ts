@@ -31,8 +31,11 @@ async function setup() {
   const scores = new DrillScoreStore(":memory:");
   const opened: string[] = [];
   const book = new DrillBook({
-    openSandbox: async (p) => void opened.push(p),
-    closeSandbox: async () => {},
+    openSandbox: (p) => {
+      opened.push(p);
+      return Promise.resolve();
+    },
+    closeSandbox: () => Promise.resolve(),
     append: (e) => store.append(e),
     query: (p, since, kinds) => store.query({ plant: p, since, kinds, limit: 10_000 }),
     keep: (r) => scores.add(r),
