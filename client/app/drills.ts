@@ -1,16 +1,15 @@
 /**
  * The drills panel wired to the room: requests through the session, scores over HTTP, "Join drill" reopens the page
  * on the drill's sandbox plant, "Debrief" puts the room's shared playback at the drill's start. Like the procedures
- * panel, its code is imported once the room's first state has arrived and the page has a moment to spare.
+ * panel, its code is loaded lazily (lazyPanel.ts).
  */
 import { DrillScoresReply, type DrillState } from "../../shared/drillState.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { authFetch, refusalText, type TokenSource } from "../auth/authFetch.ts";
 import type { PlantSession } from "../session/PlantSession.ts";
-import { afterPaint } from "../ui/afterPaint.ts";
-import { toast } from "../ui/dom.ts";
 import type { DrillActions, DrillsPanel } from "../ui/DrillsPanel.ts";
 import { rememberName } from "./joinDialog.ts";
+import { lazyPanel } from "./lazyPanel.ts";
 
 type Me = Parameters<DrillsPanel["update"]>[1];
 
@@ -50,25 +49,5 @@ export function installDrills(
       return DrillScoresReply.parse(await res.json()).scores;
     },
   };
-  let panel: DrillsPanel | null = null;
-  let latest: [PlantRoomState, Me] | null = null;
-  let asked = false;
-  const load = () => {
-    import("../ui/DrillsPanel.ts").then(
-      ({ DrillsPanel }) => {
-        panel = new DrillsPanel(actions);
-        if (latest) panel.update(...latest);
-      },
-      (e: unknown) => toast(`The drills panel could not be loaded: ${(e as Error).message}. Reload the page.`),
-    );
-  };
-  return {
-    update(state, me) {
-      if (panel) return panel.update(state, me);
-      latest = [state, me];
-      if (asked) return;
-      asked = true;
-      afterPaint(load);
-    },
-  };
+  return lazyPanel("drills", async () => new (await import("../ui/DrillsPanel.ts")).DrillsPanel(actions));
 }

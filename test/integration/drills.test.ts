@@ -5,18 +5,7 @@
  * journal and alarm book are untouched.
  */
 import { describe, expect, it } from "vitest";
-import type { Room } from "@colyseus/sdk";
-import type { RequestPayload, RequestReply, RequestType } from "../../shared/protocol.ts";
-import type { PlantRoomState } from "../../shared/state.ts";
-import { join, refusalOf, useServerAndPublisher, waitForState } from "./harness.ts";
-
-function ask<K extends RequestType>(
-  room: Room<unknown, PlantRoomState>,
-  type: K,
-  payload: RequestPayload<K>,
-): Promise<RequestReply<K>> {
-  return room.request<RequestPayload<K>, RequestReply<K>>(type, payload);
-}
+import { ask, join, refusalOf, useServerAndPublisher, waitForState } from "./harness.ts";
 
 const ctx = useServerAndPublisher();
 
