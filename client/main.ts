@@ -39,6 +39,7 @@ import { PlantStatus } from "./ui/PlantStatus.ts";
 import { installProcedures } from "./app/procedures.ts";
 import { installIncidents } from "./app/incidents.ts";
 import { installWhatIf } from "./app/whatIf.ts";
+import { installDrills } from "./app/drills.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { installVideo } from "./video/VideoCall.ts";
 import { installVoice } from "./voice/index.ts";
@@ -81,6 +82,7 @@ async function boot(): Promise<void> {
       procedures.update(s, me());
       incidents.update(s, me().role);
       whatIfs.update(s, me().role);
+      drills.update(s, me());
       firstStateSeen();
     },
     onConnection: (s, detail) => {
@@ -148,6 +150,7 @@ async function boot(): Promise<void> {
   const modes = new MarkingModes(canvas, scene, marks, session);
   const procedures = installProcedures(session, scene, selection);
   const incidents = installIncidents(model, session);
+  const drills = installDrills(session, plantId, dataToken, name, () => timeline.refresh());
   const whatIfs = installWhatIf(session, model, inspector, (t) => selection.select(t));
 
   const xr = installXr(

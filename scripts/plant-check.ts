@@ -17,7 +17,7 @@ if (!dir || dir === "--help" || dir === "-h") {
 }
 const abs = path.resolve(dir);
 try {
-  const { model, warnings, procedures } = await loadPlantDir(dir);
+  const { model, warnings, procedures, drills } = await loadPlantDir(dir);
   for (const w of warnings) console.log(`  warning: ${formatIssue(w)}`);
   const mismatch = plantDirMismatch(path.basename(abs), model.id);
   if (mismatch) {
@@ -27,7 +27,7 @@ try {
   }
   console.log(
     `${abs}: OK: plant "${model.id}" with ${model.types.length} types, ${model.twins.length} assets, ` +
-      `${countPoints(model)} points, ${model.relationships.length} relationships, ${processLinks(model.relationships).length} process links, ${procedures.length} procedure${procedures.length === 1 ? "" : "s"}` +
+      `${countPoints(model)} points, ${model.relationships.length} relationships, ${processLinks(model.relationships).length} process links, ${procedures.length} procedure${procedures.length === 1 ? "" : "s"}, ${drills.length} drill${drills.length === 1 ? "" : "s"}` +
       (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}.` : "."),
   );
 } catch (e) {

@@ -51,6 +51,7 @@ import { HostAllowList } from "./http/hostAllowList.ts";
 import type { WebSocketServer } from "ws";
 import { newApiErrorCounters } from "./http/apiErrors.ts";
 import { startWorkOrders } from "./workorders/startWorkOrders.ts";
+import { startDrills } from "./drills/startDrills.ts";
 
 export interface GembaServer {
   url: string;
@@ -328,6 +329,18 @@ export async function startGemba(
             config.handoffTtlMs,
           );
 
+    // Drills run on sandbox twins of this process, fed by their own simulators (never the plant broker).
+    const drills = startDrills({
+      hub,
+      store,
+      dataDir: config.dataDir,
+      seed: config.simSeed,
+      clock,
+      newId: () => randomBytes(5).toString("hex"),
+      log,
+    });
+    cleanups.push(() => drills.close());
+
     // 4. HTTP(S) + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.
     let tls: TlsMaterial | null = null;
     if (config.https) {
@@ -422,6 +435,7 @@ export async function startGemba(
           log,
           apiErrors,
           https: tls !== null,
+          drillScores: drills.scores,
         });
       },
     });
@@ -445,6 +459,7 @@ export async function startGemba(
       reconnectTokens,
       iceServers: config.iceServers,
       workOrders,
+      drills: drills.book,
     });
     gameServer.define(PLANT_ROOM, RoomClass).filterBy(["plant"]);
     try {

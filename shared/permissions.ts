@@ -24,6 +24,8 @@ export const ACTIONS = {
   closeIncident: "operator",
   /** Fork the twin and predict the effect of a change, shown to the room (docs/WHAT-IF.md); nothing reaches the plant. */
   whatIf: "operator",
+  /** Start and end drills on a sandbox twin for trainees (docs/TRAINING.md): the instructor's role. */
+  drill: "expert",
   present: "expert",
   summon: "expert",
   playback: "expert",

@@ -11,6 +11,7 @@ export * from "./protocol/clientEvents.ts";
 export * from "./protocol/requests.ts";
 export * from "./protocol/procedures.ts";
 export * from "./protocol/whatIf.ts";
+export * from "./protocol/drills.ts";
 export * from "./protocol/clientMessages.ts";
 export * from "./protocol/serverMessages.ts";
 export * from "./protocol/health.ts";

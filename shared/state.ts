@@ -11,6 +11,7 @@ import { ProcedureRunState } from "./procedureState.ts";
 import { IncidentState } from "./incidentState.ts";
 import { wire } from "./wireNumbers.ts";
 import { WhatIfState } from "./whatIfState.ts";
+import { DrillState } from "./drillState.ts";
 
 export const PointState = schema(
   {
@@ -271,6 +272,8 @@ export const PlantRoomState = schema(
     incidents: t.map(IncidentState),
     /** The room's what-ifs by id (shared/whatIfState.ts): predictions, never sent to the plant. */
     whatIfs: t.map(WhatIfState),
+    /** Drills started on this plant, by id (shared/drillState.ts): each runs on its own sandbox twin. */
+    drills: t.map(DrillState),
   },
   "PlantRoomState",
 );

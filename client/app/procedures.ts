@@ -6,8 +6,7 @@
 import type { PlantRoomState } from "../../shared/state.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
 import type { PlantSession } from "../session/PlantSession.ts";
-import { afterPaint } from "../ui/afterPaint.ts";
-import { toast } from "../ui/dom.ts";
+import { lazyPanel } from "./lazyPanel.ts";
 import type { ProcedureActions, ProceduresPanel } from "../ui/ProceduresPanel.ts";
 import type { Selection } from "./Selection.ts";
 
@@ -35,25 +34,5 @@ export function installProcedures(session: PlantSession, scene: PlantScene, sele
       scene.focus(twin);
     },
   };
-  let panel: ProceduresPanel | null = null;
-  let latest: [PlantRoomState, Me] | null = null;
-  let asked = false;
-  const load = () => {
-    import("../ui/ProceduresPanel.ts").then(
-      ({ ProceduresPanel }) => {
-        panel = new ProceduresPanel(actions);
-        if (latest) panel.update(...latest);
-      },
-      (e: unknown) => toast(`The procedures panel could not be loaded: ${(e as Error).message}. Reload the page.`),
-    );
-  };
-  return {
-    update(state, me) {
-      if (panel) return panel.update(state, me);
-      latest = [state, me];
-      if (asked) return;
-      asked = true;
-      afterPaint(load);
-    },
-  };
+  return lazyPanel("procedures", async () => new (await import("../ui/ProceduresPanel.ts")).ProceduresPanel(actions));
 }

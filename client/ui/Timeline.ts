@@ -11,6 +11,7 @@ import { authFetch, type TokenSource } from "../auth/authFetch.ts";
 import { askText } from "./askText.ts";
 import { byId, el, toast } from "./dom.ts";
 import { hhmmss, markTitle, type TimelineEvent } from "./timelineWords.ts";
+import { DRILL_TIMELINE_KINDS } from "../../shared/drill.ts";
 
 export interface TimelineActions {
   playback(
@@ -152,7 +153,9 @@ export class Timeline {
             e.kind === "annotation.create" ||
             e.kind === "handoff" ||
             e.kind === "alarm.ack" ||
-            e.kind === "bookmark",
+            e.kind === "bookmark" ||
+            // Only a drill's sandbox answers with these: the debrief's marks (docs/TRAINING.md).
+            DRILL_TIMELINE_KINDS.includes(e.kind),
         )
         .map((e) => {
           const m = el("span", `tl-mark ${e.kind.replace(".", "-")}`);

@@ -30,6 +30,23 @@ export function markTitle(e: TimelineEvent, twinName: (id: string) => string): s
         return `${who} moved to ${e.to ?? "another device"}`;
       case "bookmark":
         return `Bookmark “${e.subject}” by ${who}`;
+      // A drill's debrief: the trainees' actions and the drill's own moments.
+      case "select":
+        return `${who} selected ${asset || "an asset"}`;
+      case "alarm.shelve":
+        return `${who} shelved the alarm on ${asset || "an asset"}${e.message ? `: ${e.message}` : ""}`;
+      case "procedure.start":
+        return `${who} started a procedure`;
+      case "procedure.step":
+        return `${who} marked a procedure step done`;
+      case "drill.start":
+        return `Drill started by ${who}`;
+      case "drill.onset":
+        return "Drill: the fault begins";
+      case "drill.score":
+        return `${who}'s drill was scored`;
+      case "drill.end":
+        return "Drill ended";
       default:
         return `${who}: ${e.kind}`;
     }

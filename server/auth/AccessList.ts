@@ -15,6 +15,7 @@ import { z } from "zod";
 import { ROLES, type Role } from "../../shared/protocol.ts";
 import { capRole } from "./roleMapping.ts";
 import type { Identity } from "./identity.ts";
+import { basePlantOf } from "../../shared/drill.ts";
 
 const Entry = z
   .object({
@@ -67,8 +68,10 @@ export class AccessList {
     return this.entries !== null;
   }
 
-  decide(plant: string, who: Identity): AccessDecision {
+  decide(plantOrDrill: string, who: Identity): AccessDecision {
     if (!this.entries) return { ok: true, role: who.role };
+    // A drill's sandbox is open to those who may join the plant it was started on.
+    const plant = basePlantOf(plantOrDrill);
     const e = this.entries.get(plant) ?? this.entries.get("*");
     if (!e) return { ok: false, message: `Nobody may join plant "${plant}": it has no entry in the access list.` };
     const open = !e.users?.length && !e.groups?.length;

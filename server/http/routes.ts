@@ -33,6 +33,9 @@ import { plantNotFoundMessage } from "./plantNotFound.ts";
 import { HANDOFF_REFUSED } from "./handoffRefusal.ts";
 import type { DeviceLinkInfo } from "../../shared/deviceLink.ts";
 import { apiErrorHandler, type ApiErrorCounters } from "./apiErrors.ts";
+import { installDrillRoutes } from "./drillRoutes.ts";
+import type { DrillScoreStore } from "../store/DrillScoreStore.ts";
+import { DRILL_TIMELINE_KINDS, drillOf } from "../../shared/drill.ts";
 
 export interface SimControl {
   running(): boolean;
@@ -67,6 +70,8 @@ export interface RouteDeps {
   https?: boolean;
   /** Where another device reaches this server, for a page at the given origin (server/http/deviceLink.ts). */
   deviceLink: (pageOrigin: string) => DeviceLinkInfo;
+  /** Drill scores kept over time (server/drills/); absent: no drill routes. */
+  drillScores?: DrillScoreStore;
 }
 
 const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
@@ -82,6 +87,7 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.use("/api", express.json({ limit: "16kb" }));
   installAuthRoutes(app, deps.auth);
   installJournalRoutes(app, { hub: deps.hub, store: deps.store, gate: deps.auth.gate, now: deps.now });
+  if (deps.drillScores) installDrillRoutes(app, { scores: deps.drillScores, gate: deps.auth.gate });
 
   // Public by nature: a device downloads this to trust the server's generated HTTPS certificate.
   app.get("/gemba-local-ca.pem", (_req, res) => {
@@ -270,6 +276,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
         "leave",
         "summon",
         "bookmark",
+        // A drill's sandbox: what the debrief shows of the trainees' actions (docs/TRAINING.md).
+        ...(drillOf(rt.plant.model.id) === null ? [] : DRILL_TIMELINE_KINDS),
       ],
       limit: 2000,
     });

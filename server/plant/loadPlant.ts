@@ -17,6 +17,7 @@ import { validateDynamics } from "./validateDynamics.ts";
 import { validateTopicBindings } from "../ingest/validateTopicBindings.ts";
 import { validateOpcUaClientBindings } from "../ingest/opcua/validateBindings.ts";
 import { loadProcedures, type Procedure } from "../procedures/loadProcedures.ts";
+import { loadScenarios, type DrillScenario } from "../drills/DrillScenario.ts";
 
 export interface LoadedPlant {
   model: PlantModel;
@@ -29,6 +30,8 @@ export interface LoadedPlant {
   rules: CompiledRule[];
   /** The plant's procedures (procedures/*.json), checked against the model (docs/TRAINING.md). */
   procedures: Procedure[];
+  /** The plant's drill scenarios (drills/*.json), checked against the model, rules and procedures. */
+  drills: DrillScenario[];
   /** Accepted with a warning (e.g. a vendor DTDL extension context); start-up logs them, plant:check prints them. */
   warnings: PlantIssue[];
 }
@@ -148,7 +151,15 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
   // Rules need the resolved model (types, points, relationships) to be checked.
   const compiled = compileRules(inst.rules, model);
   const procs = await loadProcedures(abs, model);
-  if (compiled.issues.length + procs.issues.length > 0) throw new PlantError([...compiled.issues, ...procs.issues]);
+  const ruleIds = compiled.rules.map((r) => r.id);
+  const drills = await loadScenarios(
+    abs,
+    model,
+    ruleIds,
+    procs.procedures.map((p) => p.id),
+  );
+  const problems = [...compiled.issues, ...procs.issues, ...drills.issues];
+  if (problems.length > 0) throw new PlantError(problems);
   return {
     model,
     instance: inst,
@@ -157,6 +168,7 @@ export async function loadPlantDir(dir: string): Promise<LoadedPlant> {
     scenePath,
     rules: compiled.rules,
     procedures: procs.procedures,
+    drills: drills.scenarios,
     warnings: models.warnings,
   };
 }

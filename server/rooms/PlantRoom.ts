@@ -21,6 +21,7 @@ import { PlaybackSync } from "./PlaybackSync.ts";
 import { ProcedureRoom } from "./ProcedureRoom.ts";
 import { IncidentRoom } from "./IncidentRoom.ts";
 import { WhatIfRoom } from "./WhatIfRoom.ts";
+import { DrillStateSync } from "./DrillStateSync.ts";
 import { MessageCounters } from "./messagePolicy.ts";
 import { closeFlooders, MessageRateLimit } from "./floodGate.ts";
 import { admitToRoom, authorizeJoin, type SeatAuth } from "./joinPolicy.ts";
@@ -59,6 +60,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
     private procedures!: ProcedureRoom;
     private incidents!: IncidentRoom;
     private whatIfs!: WhatIfRoom;
+    private drills: DrillStateSync | undefined;
     private interest!: InterestSync;
     private journal!: PlantJournal;
     private handlers!: PlantHandlers;
@@ -105,6 +107,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       state.playbackBy = "";
       state.edgeNodes = new MapSchema();
       state.forecasts = new MapSchema();
+      state.drills = new MapSchema();
       this.setState(state);
       this.leavePresence = ctx.presence.enter(options.plant, this.roomId, () => this.state.seats.size);
       this.journal = new PlantJournal(options.plant, ctx.now);
@@ -133,6 +136,16 @@ export function definePlantRoom(ctx: PlantRoomContext) {
         (m) => ctx.log(`room ${this.roomId}: ${m}`),
       );
       this.whatIfs = new WhatIfRoom(this.runtime, state, this.journal, () => generateId(12));
+      if (ctx.drills) {
+        const journal = this.journal;
+        this.drills = new DrillStateSync(ctx.drills, state, (seat, twin) => {
+          try {
+            this.runtime.store.append(journal.acted("select", this.actorOf(seat), twin, { twin }));
+          } catch (e) {
+            ctx.log(`journal: could not record select: ${(e as Error).message}`);
+          }
+        });
+      }
       this.setPatchRate(ctx.patchRateMs);
       void this.setMetadata({ plant: options.plant });
       this.signIns = new SeatSignInGuard(options.plant, ctx.auth, ctx.clock, this.guarded());
@@ -216,6 +229,7 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       const offline = [ctx.offline(), this.runtime.opcua.offline()].filter(Boolean).join(" ");
       if (this.state.offline !== offline) this.state.offline = offline;
       this.edgeNodes?.flush();
+      this.drills?.flush();
     }
 
     /** The seat this connection drives (pending and moved connections drive nothing). */

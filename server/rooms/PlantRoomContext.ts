@@ -9,6 +9,7 @@ import type { PlantHub } from "../runtime/PlantHub.ts";
 import type { InterestSetting } from "./InterestSync.ts";
 import type { IceServer } from "../../shared/iceServers.ts";
 import type { WorkOrderOutbox } from "../workorders/WorkOrderOutbox.ts";
+import type { DrillBook } from "../drills/DrillBook.ts";
 
 export interface PlantRoomContext {
   hub: PlantHub;
@@ -37,4 +38,6 @@ export interface PlantRoomContext {
   iceServers?: IceServer[];
   /** Where closed incidents go as work orders (WORK_ORDER_URL); absent or null = hand-off off. */
   workOrders?: WorkOrderOutbox | null;
+  /** The process's drills (server/drills/); absent: drills are not offered. */
+  drills?: DrillBook;
 }

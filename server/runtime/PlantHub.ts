@@ -21,6 +21,7 @@ import { restoreEvaluators } from "../alarms/restoreAlarms.ts";
 import { AnnotationBook } from "../collab/AnnotationBook.ts";
 import { randomBytes } from "node:crypto";
 import { RuleEngine, type RuleTransition } from "../rules/index.ts";
+import { DRILL_MARK } from "../../shared/drill.ts";
 
 /** Rule severities as the alarm book stores them (1 low … 4 critical). */
 const SEVERITY: Record<RuleTransition["severity"], number> = { low: 1, medium: 2, high: 3, critical: 4 };
@@ -75,7 +76,17 @@ export interface PlantHubOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * A sandbox plant (a drill, shared/drill.ts): the base plant's model under its own id, with no MQTT or OPC UA
+ * binding, fed in-process by `feed` (which returns what stops it). Its alarms and journal rows carry its own id.
+ */
+export interface Sandbox {
+  base: string;
+  feed: (rt: PlantRuntime) => () => void;
+}
+
 export class PlantHub {
+  private readonly sandboxes = new Map<string, Sandbox>();
   private readonly runtimes = new Map<string, Promise<PlantRuntime>>();
   /** Per plant: what undoes its load (its timers and MQTT subscriptions). */
   private readonly teardown = new Map<PlantRuntime, (() => Promise<void> | void)[]>();
@@ -151,9 +162,35 @@ export class PlantHub {
     this.opts.log(`plant "${plantId}": unloaded (no room on this process holds it)`);
   }
 
-  /** Throws UnknownPlantError unless `plantId` names a plant directory; loads nothing. */
+  /** Throws UnknownPlantError unless `plantId` names a plant directory or an open sandbox; loads nothing. */
   check(plantId: string): void {
+    if (plantId.includes(DRILL_MARK)) {
+      if (!this.sandboxes.has(plantId)) throw new UnknownPlantError(`"${plantId}" is not an open drill.`);
+      return;
+    }
     this.dirOf(plantId);
+  }
+
+  /** Register a sandbox plant; it loads (and its feed starts) on the first `get`/`acquire` of `id`. */
+  openSandbox(id: string, sandbox: Sandbox): void {
+    if (this.sandboxes.has(id)) throw new Error(`sandbox "${id}" is already open`);
+    this.sandboxes.set(id, sandbox);
+  }
+
+  /** Stop a sandbox's feed and forget its runtime (its journal rows stay). */
+  async closeSandbox(id: string): Promise<void> {
+    if (!this.sandboxes.delete(id)) return;
+    const p = this.runtimes.get(id);
+    this.runtimes.delete(id);
+    this.models.delete(id);
+    this.holders.delete(id);
+    if (!p) return;
+    const rt = await p.catch(() => null);
+    if (!rt) return;
+    if (this.settled.get(id) === rt) this.settled.delete(id);
+    const undo = this.teardown.get(rt) ?? [];
+    this.teardown.delete(rt);
+    for (const u of undo) await u();
   }
 
   /** The plant's model and bindings without ingesting it (for pages that only draw the plant). */
@@ -162,7 +199,7 @@ export class PlantHub {
     if (rt) return Promise.resolve(rt.plant);
     let p = this.models.get(plantId);
     if (!p) {
-      p = this.loadDir(plantId);
+      p = this.sandboxes.has(plantId) ? this.sandboxModel(plantId) : this.loadDir(plantId);
       this.models.set(plantId, p);
       p.catch(() => this.models.delete(plantId));
     }
@@ -180,6 +217,14 @@ export class PlantHub {
       );
     }
     return dir;
+  }
+
+  /** The base plant under the sandbox's id, without bindings: nothing subscribes to the plant's broker or servers. */
+  private async sandboxModel(id: string): Promise<LoadedPlant> {
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) throw new UnknownPlantError(`"${id}" is not an open drill.`);
+    const base = await this.model(sandbox.base);
+    return { ...base, model: { ...base.model, id }, bindings: [] };
   }
 
   private async loadDir(plantId: string): Promise<LoadedPlant> {
@@ -301,6 +346,8 @@ export class PlantHub {
       }),
     );
     const rt: PlantRuntime = { plant, twin, ingest, alarms, annotations, store: this.opts.store, opcua, forecast };
+    const sandbox = this.sandboxes.get(plantId);
+    if (sandbox) undo.push(sandbox.feed(rt));
     this.settled.set(plantId, rt);
     this.opts.log(
       `plant "${plantId}": ${plant.model.twins.length} assets, ${twin.points.length} points, listening on ${ingest.filters.join(", ")}`,

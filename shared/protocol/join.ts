@@ -16,9 +16,10 @@ export const DisplayName = z
 
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "A display name cannot contain control characters.");
 
+/** A plant's id, or a drill's sandbox of it (`demo~drill-k3x9q2`, shared/drill.ts). */
 export const PlantId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "A plant id is lowercase letters, digits and dashes.");
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}(~drill-[a-z0-9]{4,16})?$/, "A plant id is lowercase letters, digits and dashes.");
 
 /** Options a client passes to `joinOrCreate(PLANT_ROOM, options)`. */
 /**

@@ -16,6 +16,7 @@ import {
 import { procedureRequests } from "./procedures.ts";
 import { incidentRequests } from "./incidents.ts";
 import { whatIfRequests } from "./whatIf.ts";
+import { drillRequests } from "./drills.ts";
 
 /** Why a request was refused: `error.reason` on the client. */
 export const Refusal = z.object({
@@ -155,6 +156,8 @@ export const ClientRequest = {
   ...incidentRequests,
   /** What-ifs (shared/protocol/whatIf.ts). */
   ...whatIfRequests,
+  /** Drills (shared/protocol/drills.ts). */
+  ...drillRequests,
 } as const;
 export type RequestType = keyof typeof ClientRequest;
 /** What a client sends with request K (before defaults apply). */

@@ -29,8 +29,9 @@ export function expectQuietPage(watch: PageWatch): void {
   expect(watch.errors, "console errors").toEqual([]);
 }
 
-export async function joinAs(page: Page, url: string, name: string): Promise<void> {
-  await page.goto(url + "/");
+/** `query` asks the page for more, e.g. "?role=expert" (development sign-in signs the role asked for). */
+export async function joinAs(page: Page, url: string, name: string, query = ""): Promise<void> {
+  await page.goto(url + "/" + query);
   await expect(page.locator("#join")).toBeVisible();
   await page.fill("#join-name", name);
   await page.click("#join-go");

@@ -119,6 +119,13 @@ function validSamples(k: Known): { [K in ClientMessageType]: fc.Arbitrary<z.inpu
       horizonS: fc.integer({ min: 60, max: 1800 }),
     }),
     whatIfRemove: fc.record({ id: fc.string({ minLength: 1, maxLength: 64 }) }),
+    drills: fc.constant({}),
+    // Random seat ids: never a seat of the room, so the fuzz never starts a sandbox (refused: "has left the room").
+    drillStart: fc.record({
+      scenario: fc.constantFrom("cip-pump-cavitation", "stuck-valve-xv311"),
+      trainees: fc.array(fc.string({ minLength: 1, maxLength: 64 }), { minLength: 1, maxLength: 3 }),
+    }),
+    drillEnd: fc.record({ drill: fc.stringMatching(/^[a-z0-9]{4,16}$/) }),
     ack: fc.record({ alarm }),
     shelve: fc.record({ alarm, minutes: fc.integer({ min: 1, max: 480 }), reason: word }),
     unshelve: fc.record({ alarm }),

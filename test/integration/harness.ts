@@ -16,7 +16,7 @@ import { loadConfig, type Config } from "../../server/config.ts";
 import { startGemba, type GembaServer } from "../../server/app.ts";
 import type { Clock } from "../../server/twin/Clock.ts";
 import { afterAll, beforeAll } from "vitest";
-import type { Refusal } from "../../shared/protocol.ts";
+import type { Refusal, RequestPayload, RequestReply, RequestType } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 
 export const MOSQUITTO = process.env["TEST_MQTT_URL"] ?? "mqtt://127.0.0.1:1883";
@@ -165,6 +165,15 @@ export function useServerAndPublisher(
     await ctx.h?.server.stop();
   });
   return ctx;
+}
+
+/** A room request typed by the shared table (the SDK's own answer is untyped). */
+export function ask<K extends RequestType>(
+  room: Room<unknown, PlantRoomState>,
+  type: K,
+  payload: RequestPayload<K>,
+): Promise<RequestReply<K>> {
+  return room.request<RequestPayload<K>, RequestReply<K>>(type, payload);
 }
 
 /** The reason a room request was refused (`error.reason`), or null if it succeeded. */

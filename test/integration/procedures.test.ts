@@ -10,19 +10,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { devToken } from "../../kit/devSignIn.ts";
 import { verifyChain } from "../../server/procedures/runChain.ts";
-import type { Room } from "@colyseus/sdk";
-import type { RequestPayload, RequestReply, RequestType } from "../../shared/protocol.ts";
-import type { PlantRoomState } from "../../shared/state.ts";
-import { join, refusalOf, useServerAndPublisher, waitForState } from "./harness.ts";
-
-/** A room request typed by the shared table (the SDK's own answer is untyped). */
-function ask<K extends RequestType>(
-  room: Room<unknown, PlantRoomState>,
-  type: K,
-  payload: RequestPayload<K>,
-): Promise<RequestReply<K>> {
-  return room.request<RequestPayload<K>, RequestReply<K>>(type, payload);
-}
+import { ask, join, refusalOf, useServerAndPublisher, waitForState } from "./harness.ts";
 
 const ctx = useServerAndPublisher();
 

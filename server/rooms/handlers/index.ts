@@ -16,6 +16,7 @@ import { signInHandlers } from "./signin.ts";
 import { videoHandlers } from "./video.ts";
 import { voiceHandlers } from "./voice.ts";
 import { whatIfHandlers } from "./whatIf.ts";
+import { drillHandlers } from "./drills.ts";
 
 export interface PlantHandlers {
   table: HandlerTable;
@@ -36,6 +37,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
   const procedures = procedureHandlers(room);
   const incidents = incidentHandlers(room);
   const whatIfs = whatIfHandlers(room);
+  const drills = drillHandlers(room);
   return {
     table: {
       events: { ...collab.events, ...voice.events, ...video.events },
@@ -50,6 +52,7 @@ export function plantHandlers(room: RoomScope): PlantHandlers {
         ...procedures.requests,
         ...incidents.requests,
         ...whatIfs.requests,
+        ...drills.requests,
       },
     },
     forgetSeat(id) {
