@@ -4,7 +4,7 @@
  */
 
 /** Bumped on any incompatible change to messages or room state. Sent on join. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The one Colyseus room type: a collaboration session on one plant. */
 export const PLANT_ROOM = "plant";
