@@ -104,6 +104,8 @@ window.__iwer = {
   },
   loadRoom(json) {
     device.sem.loadEnvironment(json);
+    // The hit test ray-casts against world matrices that only SEM's own render (AR passthrough) refreshes.
+    device.sem.scene.updateMatrixWorld(true);
   },
   /**
    * Where this headset booted in the loaded room: the room's surfaces sit at \`at\` in device space, turned by
