@@ -16,7 +16,7 @@ try {
   page.setDefaultTimeout(120_000);
   page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));
   await page.goto(server.url + "/");
-  await page.fill("#join-name", "Ada (desktop)");
+  await page.fill("#join-name", "Ada");
   await page.click("#join-go");
   await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
   await page.waitForSelector('.label[data-twin="P101"] .val:not(:text("—"))');
@@ -42,7 +42,7 @@ try {
   });
   bo.setDefaultTimeout(120_000);
   await bo.goto(server.url + "/");
-  await bo.fill("#join-name", "Bo (headset)");
+  await bo.fill("#join-name", "Bo");
   await bo.click("#join-go");
   await bo.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
   await page.evaluate(() => window.__gemba!.scene()!.onPick(null));
