@@ -104,6 +104,19 @@ window.__iwer = {
   },
   loadRoom(json) {
     device.sem.loadEnvironment(json);
+    // The hit test ray-casts against world matrices that only SEM's own render (AR passthrough) refreshes.
+    device.sem.scene.updateMatrixWorld(true);
+  },
+  /**
+   * Where this headset booted in the loaded room: the room's surfaces sit at \`at\` in device space, turned by
+   * \`yaw\` (radians about +y). Two headsets in one real room each see it from their own boot pose.
+   */
+  placeRoom(at, yaw) {
+    for (const g of [device.sem.planes, device.sem.boxes, device.sem.meshes]) {
+      g.position.set(at[0], at[1], at[2]);
+      g.rotation.set(0, yaw, 0);
+      g.updateMatrixWorld(true);
+    }
   },
   endSession() {
     return device.activeSession ? device.activeSession.end() : Promise.resolve();
@@ -171,6 +184,7 @@ export interface IwerPage {
   button(kind: InputKind, id: string, value: number): void;
   stick(kind: InputKind, x: number, y: number): void;
   loadRoom(json: unknown): void;
+  placeRoom(at: [number, number, number], yaw: number): void;
   endSession(): Promise<void>;
 }
 

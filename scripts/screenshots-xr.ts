@@ -154,7 +154,7 @@ try {
     const page = await browser.newPage({ viewport: VIEWPORT });
     page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));
     await installIwer(page);
-    await join(page, server.url, "Ada (headset)");
+    await join(page, server.url, "Ada");
     samples.push(await measure(page, "desktop (orbit)"));
     // Stand in front of the product tank: the spawn point is in front of what the desktop camera looks at.
     await page.evaluate(() => window.__gemba!.scene()!.focus("T201"));

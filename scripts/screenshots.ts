@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: start the app like `npm start`, open it in headless
  * Chromium at 1280×720, join, wait for live values, and save the README's desktop screenshots
- * (the pump P401 in alarm, as the demo fault shows it); then scripts/screenshots-xr.ts takes the headset's.
+ * (the pump P401 in alarm, as the demo fault shows it, then in the inspector); then scripts/screenshots-xr.ts takes the headset's.
  */
 import { launchChromium } from "../kit/browser.ts";
 import { startAppServer } from "../kit/appServer.ts";
@@ -16,7 +16,7 @@ try {
   page.setDefaultTimeout(120_000);
   page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));
   await page.goto(server.url + "/");
-  await page.fill("#join-name", "Ada (desktop)");
+  await page.fill("#join-name", "Ada");
   await page.click("#join-go");
   await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
   await page.waitForSelector('.label[data-twin="P101"] .val:not(:text("—"))');
@@ -30,7 +30,8 @@ try {
   await page.waitForSelector('#alarm-list li[data-alarm="limit.suctionPressure:P401"]', { timeout: 60_000 });
   await page.waitForTimeout(1500); // let the first patches settle into labels and status discs
   await page.screenshot({ path: `${out}/desktop.png` });
-  await page.evaluate(() => window.__gemba!.scene()!.onPick("P101"));
+  // The pump in alarm: its chart shows the suction pressure under its limit line.
+  await page.evaluate(() => window.__gemba!.scene()!.onPick("P401"));
   await page.waitForTimeout(700);
   await page.screenshot({ path: `${out}/inspector.png` });
 
@@ -42,7 +43,7 @@ try {
   });
   bo.setDefaultTimeout(120_000);
   await bo.goto(server.url + "/");
-  await bo.fill("#join-name", "Bo (headset)");
+  await bo.fill("#join-name", "Bo");
   await bo.click("#join-go");
   await bo.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
   await page.evaluate(() => window.__gemba!.scene()!.onPick(null));

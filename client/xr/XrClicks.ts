@@ -1,11 +1,12 @@
 /**
  * What a trigger pull or pinch does, in this order: place the plant (AR, not yet placed), press a tab or a
- * wrist-panel button, touch a floor mark (co-location), or select the asset the ray hits, exactly as a
+ * wrist-panel button, take a floor mark (co-location), or select the asset the ray hits, exactly as a
  * desktop click does. Also the controllers' face buttons (scale, pin).
  */
 import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
 import type { ArPlantPlacer } from "./ArPlantPlacer.ts";
 import type { TabletopMode } from "./TabletopMode.ts";
+import type { MarkSurface } from "./MarkSurface.ts";
 import type { PanelButton } from "./WristPanel.ts";
 import type { XrFeature, XrSessionStart } from "./xrFeature.ts";
 import type { XrHand } from "./XrHand.ts";
@@ -23,6 +24,7 @@ export class XrClicks implements XrFeature {
     private readonly panels: XrPanels,
     private readonly placer: ArPlantPlacer,
     private readonly tabletop: TabletopMode,
+    private readonly marks: MarkSurface,
     /** The panel's "Exit" button. */
     private readonly exit: () => void,
   ) {}
@@ -97,10 +99,10 @@ export class XrClicks implements XrFeature {
       }
     }
     if (panels.calibrating && h.side === "right") {
-      // The controller's tip is on a mark on the floor: its position, not what the ray points at.
-      const o = h.ray.origin;
-      rig.lastClick = `touch:${panels.flow.step}`;
-      panels.touch([o.x, o.y, o.z]);
+      // Where the ray meets the floor (the ring), or the controller's tip held on the mark.
+      const step = panels.flow.step as "p1" | "p2";
+      rig.lastClick = `touch:${step}`;
+      panels.touch(this.marks.take(h, step));
       return;
     }
     const pick = rig.plant.scene.pickWithRay(h.ray, this.isPlantMesh);

@@ -76,8 +76,11 @@ export interface XrDebugView {
   /** The wrist's active tab and what it shows (the asset tab's text is `panelText`). */
   tab: XrTab;
   tabText: string;
-  /** Co-location on this headset: the touch step, whether aligned to the room's marks, and the touch error (m). */
-  calibration: { step: "idle" | "p1" | "p2"; aligned: boolean; error: number };
+  /**
+   * Co-location on this headset: the touch step, whether aligned to the room's marks, the touch error (m), how
+   * many of the last two marks landed on a scanned surface, and how many the device keeps as anchors.
+   */
+  calibration: { step: "idle" | "p1" | "p2"; aligned: boolean; error: number; onSurface: number; anchors: number };
   /** Seat this headset follows (teleporting beside them), or null. */
   following: string | null;
   /** Push-to-talk is held (right B, or a held left-hand pinch). */
@@ -130,7 +133,7 @@ export class XrExperience implements XrController {
     this.panels = new XrPanels(scene, panel, hooks, {
       selected: () => panel.selected,
       lastHitOn: (twin) => (rig.lastPick.twin === twin ? rig.lastPick.t : null),
-      calibrated: (out) => this.coloc.calibrated(out),
+      calibrated: (out, room) => this.coloc.calibrated(out, room),
       uncalibrate: () => this.coloc.uncalibrate(),
       beforeCalibrate: () => this.coloc.beforeCalibrate(),
       toPlant: (p) => {
@@ -147,7 +150,7 @@ export class XrExperience implements XrController {
     this.locomotion = new Locomotion(rig, this.viewer);
     this.tabletop = new TabletopMode(rig, this.viewer, this.hands, this.locomotion, this.gestures);
     this.coloc = new CoLocation(rig, this.panels, this.tabletop, this.locomotion);
-    this.clicks = new XrClicks(rig, this.hands, this.panels, this.placer, this.tabletop, () => {
+    this.clicks = new XrClicks(rig, this.hands, this.panels, this.placer, this.tabletop, this.coloc.marks, () => {
       this.exitAsync().catch(() => {});
     });
     const follow = new FollowInHeadset(rig, this.viewer);
@@ -211,7 +214,13 @@ export class XrExperience implements XrController {
       lastClick: rig.lastClick,
       tab: panels.tab,
       tabText: panels.content,
-      calibration: { step: panels.flow.step, aligned: rig.coloc !== null, error: panels.alignError },
+      calibration: {
+        step: panels.flow.step,
+        aligned: rig.coloc !== null,
+        error: panels.alignError,
+        onSurface: this.coloc.marks.onSurfaceCount,
+        anchors: this.coloc.marks.anchorCount,
+      },
       following: panels.following,
       talking: this.talk.talking,
       cameras: this.videoPanel.debug(),
@@ -276,9 +285,11 @@ export class XrExperience implements XrController {
       // AR's features must be enabled before the session is requested.
       this.placer.attach(start);
       await helper.enterXRAsync(mode === "ar" ? "immersive-ar" : "immersive-vr", "local-floor", this.rt ?? undefined, {
-        optionalFeatures: ["hand-tracking"],
+        // VR: co-location marks land on scanned surfaces (hit test) and are kept as anchors, where the device can.
+        optionalFeatures: mode === "vr" ? ["hand-tracking", "hit-test", "anchors"] : ["hand-tracking"],
       });
       this.clicks.attach(start);
+      this.coloc.attach(start);
       this.panelPoll.attach(start);
       this.talk.attach(start);
       this.videoPanel.attach(start);

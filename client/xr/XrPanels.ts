@@ -47,7 +47,8 @@ export interface PanelHost {
   /** Where the ray last hit `twin` (Babylon world), if it did: a pin note goes there. */
   lastHitOn(twin: string): { x: number; y: number; z: number } | null;
   /** The room's reference points were touched: the result to apply (alignment) or to report. */
-  calibrated(outcome: CalibrationOutcome): void;
+  /** `room` is the room's reference points the touches were matched to (null when none are set yet). */
+  calibrated(outcome: CalibrationOutcome, room: [V3, V3] | null): void;
   /** Undo co-location on this headset. */
   uncalibrate(): void;
   /** Co-location needs walk-in (1:1): switch to it before touching the marks; false when it cannot start here. */
@@ -203,7 +204,7 @@ export class XrPanels {
     this.list.setVisible(this.tab !== "asset");
   }
 
-  /** A calibration touch (right controller tip, local space). */
+  /** A calibration mark (where the right controller's ray met a surface, or its tip; local space). */
   touch(local: V3): void {
     const c = this.lastView?.room.calibration;
     const room: [V3, V3] | null =
@@ -216,7 +217,7 @@ export class XrPanels {
     const out = this.flow.touch(local, room, (p) => this.host.toPlant(p), this.host.centre());
     if (out.kind === "mismatch") this.alignNote = out.message;
     else if (out.kind !== "next") this.alignNote = "";
-    this.host.calibrated(out);
+    this.host.calibrated(out, room);
     this.refresh(this.lastView, performance.now(), true);
   }
 

@@ -293,11 +293,15 @@ export function alignTab(a: AlignInput, role: string): TabModel {
   if (a.step !== "idle") {
     const m = empty(
       a.step === "p1"
-        ? "Touch mark 1 with the right controller, pull the trigger"
-        : "Now touch mark 2, pull the trigger",
+        ? "Point the right controller at mark 1, pull the trigger"
+        : "Now point at mark 2, pull the trigger",
     );
     m.actions = [null, null, cancel];
-    m.rows.push(line("Hold the controller's tip on the mark."), line("Use the same two marks on every headset."));
+    m.rows.push(
+      line("The ring shows where the mark lands."),
+      line("No ring: hold the controller's tip on it."),
+      line("Use the same two marks on every headset."),
+    );
     return m;
   }
   const m = empty(

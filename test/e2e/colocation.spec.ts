@@ -3,19 +3,24 @@
  * headsets booted in different places, so each one's local space is the room
  * turned and shifted differently (`Device` below). Before calibration, a third
  * participant's laser on an asset shows at two different real spots. Then Olu
- * sets the room's two marks from his headset (Align tab, touch mark 1, mark 2
- * with the right controller) and Bea aligns hers by touching the same two real
- * marks: now both see the laser end on the same asset at the same real spot.
+ * sets the room's two marks from his headset (Align tab, mark 1, mark 2 with the
+ * right controller) and Bea aligns hers to the same two real marks: now both see
+ * the laser end on the same asset at the same real spot.
+ *
+ * In a scanned room (@iwer/sem's small office, placed per headset by its boot
+ * pose) each mark lands where the controller's ray meets the real floor (WebXR
+ * hit test) and is kept as a WebXR anchor. With no scanned room the controller's
+ * tip held on the mark counts.
  */
 import { expect, test } from "./fixtures.ts";
-import type { Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { devClient } from "../../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
 import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv } from "../../client/xr/panelLayout.ts";
 import type { XrTab } from "../../client/xr/panelModels.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
-import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
+import { click, installIwer, semRoom, xrFrames } from "../../kit/iwer.ts";
 import { joinAs, watchPage, type PageWatch } from "./page.ts";
 
 type V3 = [number, number, number];
@@ -51,9 +56,17 @@ function toRoom(d: Device, l: V3): V3 {
 const add = (a: V3, b: V3): V3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 const dist = (a: V3, b: V3) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 
-/** Two marks on the real floor (room coordinates, metres), 1.4 m apart. */
+/** Two marks on the real floor (room coordinates, metres), 1.4 m apart: the tip held 10 cm above each. */
 const MARK_1: V3 = [-0.4, 0.1, -0.9];
 const MARK_2: V3 = [0.9, 0.1, -1.4];
+
+/**
+ * The small office's floor (its FLOOR plane, @iwer/sem captures/office_small.json) and two marks on open floor,
+ * 1.4 m apart, clear of the desk and of the low objects its scan holds (found by casting rays down a 20 cm grid).
+ */
+const OFFICE_FLOOR_Y = 0.049;
+const OFFICE_MARK_1: V3 = [-0.8, OFFICE_FLOOR_Y, 0.4];
+const OFFICE_MARK_2: V3 = [0.6, OFFICE_FLOOR_Y, 0.6];
 
 /** Stand at `head` (room coordinates) facing -z, controllers held in front; everything told to iwer in device space. */
 async function stand(page: Page, d: Device, head: V3): Promise<void> {
@@ -107,14 +120,49 @@ async function touchMark(page: Page, d: Device, mark: V3): Promise<void> {
   await click(page, "controller-right");
 }
 
-async function calibrate(page: Page, d: Device, head: V3, action: { slot: number; label: string }): Promise<void> {
+/**
+ * Point the right controller at a mark on the scanned floor from `from` (an offset above it, in the room), wait
+ * until the hit test's ring sits on the floor there, and pull the trigger.
+ */
+async function pointAtMark(page: Page, d: Device, mark: V3, from: V3): Promise<void> {
+  await page.evaluate(([at, target]) => window.__iwer!.pose("controller-right", at, target), [
+    toDevice(d, add(mark, from)),
+    toDevice(d, mark),
+  ] as const);
+  const want = toDevice(d, mark);
+  await expect
+    .poll(
+      async () => {
+        const at = await page.evaluate(() => {
+          const ring = window.__gemba!.scene()!.scene.getMeshByName("_xrMarkRing");
+          if (!ring?.isEnabled()) return null;
+          return window.__iwer!.worldToDevice([ring.position.x, ring.position.y, ring.position.z]);
+        });
+        return at ? dist(at, want) : "no ring";
+      },
+      { message: "the ring sits on the floor where the controller points" },
+    )
+    .toBeLessThan(0.02);
+  await click(page, "controller-right");
+}
+
+type Mark = (page: Page, d: Device, which: 0 | 1) => Promise<void>;
+const touchMarks: Mark = (page, d, which) => touchMark(page, d, which === 0 ? MARK_1 : MARK_2);
+
+async function calibrate(
+  page: Page,
+  d: Device,
+  head: V3,
+  action: { slot: number; label: string },
+  mark: Mark = touchMarks,
+): Promise<void> {
   await openTab(page, "align");
   await expect.poll(() => page.evaluate(() => window.__gemba_xr!.tabText)).toContain(`[${action.label}]`);
   expect(await press(page, "_xrList", listUv({ area: "action", slot: action.slot }))).toBe("list:calibrate");
   expect((await page.evaluate(() => window.__gemba_xr!.calibration)).step).toBe("p1");
-  await touchMark(page, d, MARK_1);
+  await mark(page, d, 0);
   expect((await page.evaluate(() => window.__gemba_xr!.calibration)).step).toBe("p2");
-  await touchMark(page, d, MARK_2);
+  await mark(page, d, 1);
   await page.waitForFunction(() => window.__gemba_xr?.calibration.aligned === true, null, { timeout: 60_000 });
   await stand(page, d, head);
   await xrFrames(page, 3);
@@ -170,26 +218,39 @@ function expectClean(watch: PageWatch): void {
   expect(watch.errors, "console errors").toEqual([]);
 }
 
-test("two headsets that calibrated on the same two marks see a third user's laser hit the same asset at the same real spot; before calibrating they did not", async ({
-  browser,
-}) => {
-  // Two emulated headsets on software rendering: each step waits for both pages' XR frames.
-  test.setTimeout(480_000);
-  const olu: Device = { origin: [0, 0, 0], yaw: 0 };
-  const bea: Device = { origin: [2.5, 0, -0.8], yaw: 1.0 };
-  const oluHead: V3 = [0, 1.6, 0.8];
-  const beaHead: V3 = [1.8, 1.6, 0.4];
+interface Scenario {
+  olu: Device;
+  bea: Device;
+  oluHead: V3;
+  beaHead: V3;
+  /** Load the small office into both headsets (each placed by its boot pose). */
+  scannedRoom: boolean;
+  oluMarks?: Mark;
+  beaMarks?: Mark;
+}
+
+/** Both headsets join and enter VR; Cy (an SDK client) points at T101; returns Cy's seat, the target and the pages. */
+async function twoHeadsetsAndALaser(browser: Browser, sc: Scenario) {
   const pages: Page[] = [];
   const watches: PageWatch[] = [];
   for (const [name, d, head] of [
-    ["Olu", olu, oluHead],
-    ["Bea", bea, beaHead],
+    ["Olu", sc.olu, sc.oluHead],
+    ["Bea", sc.bea, sc.beaHead],
   ] as const) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 360 } });
     const page = await context.newPage();
     watches.push(watchPage(page, server.url));
-    await installIwer(page);
+    await installIwer(page, { sem: sc.scannedRoom });
     await joinAs(page, server.url, name);
+    if (sc.scannedRoom) {
+      await page.evaluate(
+        ([room, at, yaw]) => {
+          window.__iwer!.loadRoom(room);
+          window.__iwer!.placeRoom(at, yaw);
+        },
+        [semRoom("office_small"), toDevice(d, [0, 0, 0]), -d.yaw] as const,
+      );
+    }
     await stand(page, d, head);
     await enterVr(page);
     pages.push(page);
@@ -216,6 +277,13 @@ test("two headsets that calibrated on the same two marks see a third user's lase
   });
   await expect.poll(() => [...cy.state.seats.values()].find((s) => s.name === "Cy")?.pointer.active).toBe(true);
   const seatC = [...cy.state.seats.values()].find((s) => s.name === "Cy")!.id;
+  return { pa, pb, watches, cy, seatC, target };
+}
+
+/** The whole story: apart before calibrating, Olu sets the marks, Bea aligns, one real spot after. */
+async function calibrateAndCompare(browser: Browser, sc: Scenario): Promise<{ pa: Page; pb: Page }> {
+  const { olu, bea, oluHead, beaHead } = sc;
+  const { pa, pb, watches, cy, seatC, target } = await twoHeadsetsAndALaser(browser, sc);
 
   // Control: not calibrated, each headset puts the plant relative to where it booted; the laser ends apart.
   const before = [
@@ -224,11 +292,11 @@ test("two headsets that calibrated on the same two marks see a third user's lase
   ];
   expect(dist(before[0]!, before[1]!), "uncalibrated: the laser is at two different real spots").toBeGreaterThan(1);
 
-  // Olu (an expert) sets the room's marks; Bea aligns to them by touching the same two real marks.
-  await calibrate(pa, olu, oluHead, { slot: 1, label: "Set marks" });
+  // Olu (an expert) sets the room's marks; Bea aligns to them at the same two real marks.
+  await calibrate(pa, olu, oluHead, { slot: 1, label: "Set marks" }, sc.oluMarks);
   expect(await pa.evaluate(() => window.__gemba!.state()!.calibration.setBy)).toBe("Olu");
   await pb.waitForFunction(() => window.__gemba!.state()?.calibration.setBy === "Olu");
-  await calibrate(pb, bea, beaHead, { slot: 0, label: "Align" });
+  await calibrate(pb, bea, beaHead, { slot: 0, label: "Align" }, sc.beaMarks);
   const aligned = await pb.evaluate(() => window.__gemba_xr!.calibration);
   expect(aligned.error).toBeLessThan(0.01);
 
@@ -242,5 +310,63 @@ test("two headsets that calibrated on the same two marks see a third user's lase
 
   await cy.leave();
   watches.forEach(expectClean);
-  for (const p of pages) await p.context().close();
+  return { pa, pb };
+}
+
+test("two headsets that calibrated on the same two marks see a third user's laser hit the same asset at the same real spot; before calibrating they did not", async ({
+  browser,
+}) => {
+  // Two emulated headsets on software rendering: each step waits for both pages' XR frames.
+  test.setTimeout(480_000);
+  const { pa, pb } = await calibrateAndCompare(browser, {
+    olu: { origin: [0, 0, 0], yaw: 0 },
+    bea: { origin: [2.5, 0, -0.8], yaw: 1.0 },
+    oluHead: [0, 1.6, 0.8],
+    beaHead: [1.8, 1.6, 0.4],
+    scannedRoom: false,
+  });
+  // No scanned room, so no hit test: the marks are the controller's tip, and there is nothing to anchor.
+  for (const p of [pa, pb]) {
+    expect(await p.evaluate(() => window.__gemba_xr!.calibration)).toMatchObject({ onSurface: 0, anchors: 0 });
+    await p.context().close();
+  }
+});
+
+test("in a scanned room each mark lands where the controller's ray meets the real floor and is kept as an anchor; two headsets booted in different places then see a third user's laser at the same real spot", async ({
+  browser,
+}) => {
+  test.setTimeout(480_000);
+  // Olu points at the marks from one side, Bea from the other: only the floor under the ray is common.
+  const olu: Device = { origin: [0.3, 0, 0.2], yaw: 0.4 };
+  const bea: Device = { origin: [-0.5, 0, -0.3], yaw: -1.1 };
+  const oluAim: V3[] = [
+    [0.2, 0.9, 0.35],
+    [0.25, 0.85, 0.3],
+  ];
+  const beaAim: V3[] = [
+    [-0.3, 0.95, 0.2],
+    [-0.2, 0.9, 0.25],
+  ];
+  const officeMark = (which: 0 | 1) => (which === 0 ? OFFICE_MARK_1 : OFFICE_MARK_2);
+  const { pa, pb } = await calibrateAndCompare(browser, {
+    olu,
+    bea,
+    oluHead: [-0.2, 1.6, 0.9],
+    beaHead: [0.4, 1.6, 0.6],
+    scannedRoom: true,
+    oluMarks: (page, d, which) => pointAtMark(page, d, officeMark(which), oluAim[which]!),
+    beaMarks: (page, d, which) => pointAtMark(page, d, officeMark(which), beaAim[which]!),
+  });
+  for (const p of [pa, pb]) {
+    await expect
+      .poll(() => p.evaluate(() => window.__gemba_xr!.calibration))
+      .toMatchObject({ aligned: true, onSurface: 2, anchors: 2 });
+  }
+  // The room's marks were set on the floor, not at the controller's height (~0.9 m above it).
+  const room = await pa.evaluate(() => {
+    const c = window.__gemba!.state()!.calibration;
+    return [c.ay, c.by];
+  });
+  for (const y of room) expect(Math.abs(y - OFFICE_FLOOR_Y)).toBeLessThan(0.03);
+  for (const p of [pa, pb]) await p.context().close();
 });

@@ -175,9 +175,9 @@ describe("align tab", () => {
     expect(aligned.header).toBe("Aligned to the room (touch error 1 cm)");
     expect(aligned.actions.map((a) => a?.label ?? null)).toEqual(["Align", "New marks", "Undo"]);
   });
-  it("during the touches it says which mark to touch and offers Cancel", () => {
+  it("during the marks it says which mark to point at and offers Cancel", () => {
     const m = alignTab({ ...base, setBy: "Olu", step: "p2" }, "viewer");
-    expect(m.header).toBe("Now touch mark 2, pull the trigger");
+    expect(m.header).toBe("Now point at mark 2, pull the trigger");
     expect(m.actions[2]?.action).toEqual({ kind: "calibrate-cancel" });
   });
 });
