@@ -17,8 +17,8 @@ import type { Browser, Page } from "@playwright/test";
 import { devClient } from "../../kit/devSignIn.ts";
 import { PLANT_ROOM, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { PlantRoomState } from "../../shared/state.ts";
-import { LIST_H, LIST_W, listUv, TABS_H, TABS_W, tabUv } from "../../client/xr/panelLayout.ts";
-import type { XrTab } from "../../client/xr/panelModels.ts";
+import { listUv } from "../../client/xr/panelLayout.ts";
+import { enterXr, openTab, pressWrist } from "./xrWrist.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { click, installIwer, semRoom, xrFrames } from "../../kit/iwer.ts";
 import { joinAs, watchPage, type PageWatch } from "./page.ts";
@@ -88,28 +88,6 @@ async function stand(page: Page, d: Device, head: V3): Promise<void> {
   );
 }
 
-async function enterVr(page: Page): Promise<void> {
-  await page.locator("#btn-xr-vr").click();
-  await page.waitForFunction(() => window.__gemba_xr?.mode === "vr", null, { timeout: 60_000 });
-  await xrFrames(page, 5);
-}
-
-/** Aim the right controller at a point of a panel (texture coordinates) and pull the trigger. */
-async function press(page: Page, mesh: "_xrTabs" | "_xrList", uv: [number, number]): Promise<string> {
-  const [w, h] = mesh === "_xrTabs" ? [TABS_W, TABS_H] : [LIST_W, LIST_H];
-  const local: V3 = [(uv[0] - 0.5) * w, (uv[1] - 0.5) * h, 0];
-  const world = await page.evaluate(([m, l]) => window.__iwer!.nodeToWorld(m, l), [mesh, local] as const);
-  await page.evaluate((p) => window.__iwer!.aimAtWorld("controller-right", p), world);
-  await xrFrames(page, 3);
-  await click(page, "controller-right");
-  return await page.evaluate(() => window.__gemba_xr!.lastClick);
-}
-
-async function openTab(page: Page, tab: XrTab): Promise<void> {
-  expect(await press(page, "_xrTabs", tabUv(tab))).toBe(`tab:${tab}`);
-  await page.waitForFunction((t) => window.__gemba_xr?.tab === t, tab);
-}
-
 /** Touch a real mark with the right controller's tip (pointing down at it) and pull the trigger. */
 async function touchMark(page: Page, d: Device, mark: V3): Promise<void> {
   await page.evaluate(([at, target]) => window.__iwer!.pose("controller-right", at, target), [
@@ -158,7 +136,7 @@ async function calibrate(
 ): Promise<void> {
   await openTab(page, "align");
   await expect.poll(() => page.evaluate(() => window.__gemba_xr!.tabText)).toContain(`[${action.label}]`);
-  expect(await press(page, "_xrList", listUv({ area: "action", slot: action.slot }))).toBe("list:calibrate");
+  expect(await pressWrist(page, "_xrList", listUv({ area: "action", slot: action.slot }))).toBe("list:calibrate");
   expect((await page.evaluate(() => window.__gemba_xr!.calibration)).step).toBe("p1");
   await mark(page, d, 0);
   expect((await page.evaluate(() => window.__gemba_xr!.calibration)).step).toBe("p2");
@@ -252,7 +230,7 @@ async function twoHeadsetsAndALaser(browser: Browser, sc: Scenario) {
       );
     }
     await stand(page, d, head);
-    await enterVr(page);
+    await enterXr(page, "vr");
     pages.push(page);
   }
   const [pa, pb] = pages as [Page, Page];

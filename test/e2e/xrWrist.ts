@@ -27,6 +27,7 @@ export async function pressWrist(
 
 export async function openTab(page: Page, tab: XrTab): Promise<void> {
   expect(await pressWrist(page, "_xrTabs", tabUv(tab))).toBe(`tab:${tab}`);
+  await page.waitForFunction((t) => window.__gemba_xr?.tab === t, tab);
 }
 
 export async function pressList(page: Page, hit: ListHit): Promise<string> {
