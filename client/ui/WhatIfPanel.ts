@@ -12,12 +12,13 @@ import type { WhatIfState } from "../../shared/whatIfState.ts";
 import { byId, el } from "./dom.ts";
 import type { WhatIfGhosts } from "./Inspector.ts";
 import type { PredictedLine } from "./whatIfGhost.ts";
+import { askFor, changesFor, type WhatIfAsk, type WhatIfChange } from "./whatIfChanges.ts";
 import { inputsOf, movesOf, pointDef, rangeOf, WHATIF_HORIZONS_MIN } from "./whatIfInputs.ts";
 import { ghostText, valueAhead, whatIfLimitText, whatIfTitle } from "./whatIfWords.ts";
 import "./whatIf.css";
 
 export interface WhatIfActions {
-  create(ask: { twin: string; point: string; value: number; horizonS: number }): Promise<void>;
+  create(ask: WhatIfAsk): Promise<void>;
   remove(id: string): Promise<void>;
   /** The charts should be drawn again (a what-if came or went, or the look-ahead moved). */
   redraw(): void;
@@ -28,7 +29,10 @@ export interface WhatIfActions {
 export class WhatIfPanel implements WhatIfGhosts {
   private readonly root = el("section", "whatif");
   private readonly form = el("form", "whatif-form");
+  private readonly changeSel = el("select");
   private readonly pointSel = el("select");
+  private readonly toWord = el("span", "", "to");
+  private changes: WhatIfChange[] = [];
   private readonly valueIn = el("input");
   private readonly horizonSel = el("select");
   private readonly go = el("button", "", "Predict");
@@ -54,6 +58,9 @@ export class WhatIfPanel implements WhatIfGhosts {
     this.links = processLinks(model.relationships);
     this.root.id = "whatif";
     this.root.setAttribute("aria-label", "What if");
+    this.changeSel.id = "whatif-change";
+    this.changeSel.setAttribute("aria-label", "Change");
+    this.changeSel.addEventListener("change", () => this.refreshChange());
     this.pointSel.id = "whatif-point";
     this.pointSel.setAttribute("aria-label", "Point to change");
     this.valueIn.id = "whatif-value";
@@ -67,7 +74,7 @@ export class WhatIfPanel implements WhatIfGhosts {
       this.horizonSel.append(new Option(`${m} min`, String(m * 60), m === 10, m === 10));
     this.go.type = "submit";
     this.go.id = "whatif-go";
-    this.form.append(this.pointSel, el("span", "", "to"), this.valueIn, this.horizonSel, this.go);
+    this.form.append(this.changeSel, this.pointSel, this.toWord, this.valueIn, this.horizonSel, this.go);
     this.form.addEventListener("submit", (e) => {
       e.preventDefault();
       void this.submit();
@@ -96,7 +103,9 @@ export class WhatIfPanel implements WhatIfGhosts {
     this.error.textContent = "";
     const inputs = twin ? this.inputsOf(twin) : [];
     this.pointSel.replaceChildren(...inputs.map((p) => new Option(p.displayName, p.name)));
-    this.refreshHint();
+    this.changes = twin ? changesFor(this.links, twin) : [];
+    this.changeSel.replaceChildren(...this.changes.map((c) => new Option(c.label, c.id)));
+    this.refreshChange();
     this.refreshForm();
   }
 
@@ -138,10 +147,34 @@ export class WhatIfPanel implements WhatIfGhosts {
     return inputsOf(this.model, this.links, twin);
   }
 
+  private change(): WhatIfChange | undefined {
+    return this.changes.find((c) => c.id === this.changeSel.value);
+  }
+
+  /** Show the point and number fields the chosen change needs, with what the number means. */
+  private refreshChange(): void {
+    const c = this.change();
+    this.pointSel.hidden = !c?.needsPoint;
+    this.valueIn.hidden = c?.number === null;
+    this.toWord.hidden = c?.number !== "value";
+    this.valueIn.required = c?.number === "value" || c?.number === "per minute";
+    this.valueIn.placeholder =
+      c?.number === "optional value" ? "where it is now" : c?.number === "per minute" ? "per minute" : "";
+    this.valueIn.setAttribute("aria-label", c?.number === "per minute" ? "Drift per minute" : "New value");
+    this.refreshHint();
+  }
+
   private refreshHint(): void {
     const r = this.twin ? rangeOf(this.links, this.twin, this.pointSel.value) : null;
     if (!this.twin || this.pointSel.options.length === 0) {
       this.hint.textContent = "The plant's process model has nothing to change on this asset.";
+      return;
+    }
+    const c = this.change();
+    if (c && !c.needsPoint) {
+      const point = c.id === "cavitation" ? "speed" : "position";
+      const follow = movesOf(this.links, this.twin, point).join(", ");
+      this.hint.textContent = `As the model sees it: ${this.twin} ${point} ${c.id === "cavitation" ? "acts at 60 %" : "holds"}; moves ${follow}. Nothing is sent to the plant.`;
       return;
     }
     const def = this.inputsOf(this.twin).find((p) => p.name === this.pointSel.value);
@@ -164,22 +197,18 @@ export class WhatIfPanel implements WhatIfGhosts {
   }
 
   private async submit(): Promise<void> {
-    if (!this.twin || this.busy) return;
-    const value = Number(this.valueIn.value);
-    if (this.valueIn.value.trim() === "" || !Number.isFinite(value)) {
-      this.error.textContent = "Enter the new value as a number.";
+    const change = this.change();
+    if (!this.twin || !change || this.busy) return;
+    const ask = askFor(change, this.twin, this.pointSel.value, this.valueIn.value, Number(this.horizonSel.value));
+    if (typeof ask === "string") {
+      this.error.textContent = ask;
       return;
     }
     this.busy = true;
     this.error.textContent = "";
     this.refreshForm();
     try {
-      await this.actions.create({
-        twin: this.twin,
-        point: this.pointSel.value,
-        value,
-        horizonS: Number(this.horizonSel.value),
-      });
+      await this.actions.create(ask);
       this.shown = null; // the newest (this one) is drawn once it arrives
       this.signature = "";
     } catch (e) {

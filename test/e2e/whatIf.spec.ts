@@ -70,3 +70,44 @@ test("a person asks what if a pump ran at half speed and sees the predicted valu
   expect(watch.offOrigin).toEqual([]);
   expect(watch.errors).toEqual([]);
 });
+
+test("a person asks what if a pump cavitated or a speed drifted: faults from the same form, refused in words when the number is missing", async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const watch = watchPage(page, server.url);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await joinAs(page, server.url, "Reliability");
+  const pump = await clickAssetInView(page, PUMPS);
+
+  // The pump offers the faults its process model can say something about; a fault needs no point and no number.
+  const change = page.locator("#whatif-change");
+  await expect(change.locator("option")).toHaveText(["Set", "Stuck at", "Drifts per minute", /^Cavitation/]);
+  await change.selectOption("cavitation");
+  await expect(page.locator("#whatif-point")).toBeHidden();
+  await expect(page.locator("#whatif-value")).toBeHidden();
+  await expect(page.locator("#whatif .small.muted")).toContainText(`${pump} speed acts at 60 %`);
+  await page.click("#whatif-go");
+  const item = page.locator("#whatif-list > li");
+  await expect(item).toHaveCount(1);
+  await expect(item.locator(".whatif-title")).toHaveText(new RegExp(`^Reliability: ${pump} Speed \\(cavitation\\) `));
+  await expect(item.locator("button.whatif-asset", { hasText: /^L\d+ Flow$/ })).toHaveCount(1);
+  await item.locator(".whatif-remove").click();
+  await expect(item).toHaveCount(0);
+
+  // A drift needs its rate: without one the form says so and asks the room nothing.
+  await change.selectOption("drift");
+  await expect(page.locator("#whatif-value")).toHaveAttribute("placeholder", "per minute");
+  await page.fill("#whatif-value", "0");
+  await page.click("#whatif-go");
+  await expect(page.locator("#whatif .error")).toHaveText("Enter how far the point drifts per minute (not 0).");
+  await expect(item).toHaveCount(0);
+  await page.fill("#whatif-value", "-100");
+  await page.click("#whatif-go");
+  await expect(item.locator(".whatif-title")).toHaveText(
+    new RegExp(`^Reliability: ${pump} Speed \\(drifting -100 rpm/min\\) `),
+  );
+
+  expect(watch.offOrigin).toEqual([]);
+  expect(watch.errors).toEqual([]);
+});
