@@ -171,7 +171,7 @@ async function boot(): Promise<void> {
       cameras: () => video?.incoming() ?? [],
       // XR's code loads on the first "Enter VR/AR", or on an XR device once the page shows live values.
     },
-    firstState,
+    labels.firstValue,
   );
   video = installVideo({
     // Under the voice panel, not inside it: the voice panel is a placeholder until the call's code loads.

@@ -49,6 +49,12 @@ export class Labels {
   private selected: string | null = null;
   private readonly order: LabelEntry[] = [];
   private readonly toMeasure: LabelEntry[] = [];
+  private firstShown: () => void = () => {};
+  /**
+   * Resolves once a label shows a live value: what the first view is for. Code the first view does not need (XR's)
+   * is fetched after it, so it never delays it (the room's first state can come before the plant is drawn).
+   */
+  readonly firstValue = new Promise<void>((resolve) => (this.firstShown = resolve));
 
   constructor(
     private readonly container: HTMLElement,
@@ -125,6 +131,7 @@ export class Labels {
         const p = ts?.points?.get(d.name);
         const t = p ? formatValue(d, p.v, p.ts > 0) : "—";
         if (t !== e.text[i]) {
+          if (p) this.firstShown();
           e.text[i] = t;
           e.values[i]!.textContent = t;
           e.sizeDue = true;

@@ -25,11 +25,12 @@ import { joinAs, watchPage, type PageWatch } from "./page.ts";
 
 type V3 = [number, number, number];
 
+// A server per test: each story starts in a room whose marks nobody has set (the room keeps its marks).
 let server: RunningServer;
-test.beforeAll(async () => {
+test.beforeEach(async () => {
   server = await startAppServer();
 });
-test.afterAll(async () => {
+test.afterEach(async () => {
   await server?.stop();
 });
 
