@@ -180,8 +180,14 @@ export class WhatIfPanel implements WhatIfGhosts {
     const def = this.inputsOf(this.twin).find((p) => p.name === this.pointSel.value);
     const unit = def?.symbol ? ` ${def.symbol}` : "";
     if (r) {
-      this.valueIn.min = String(r[0]);
-      this.valueIn.max = String(r[1]);
+      // A value must lie in the links' range; a drift per minute is a rate (it may be negative), not a value.
+      if (c?.number === "per minute") {
+        this.valueIn.removeAttribute("min");
+        this.valueIn.removeAttribute("max");
+      } else {
+        this.valueIn.min = String(r[0]);
+        this.valueIn.max = String(r[1]);
+      }
       const follow = movesOf(this.links, this.twin, this.pointSel.value).join(", ");
       this.hint.textContent = `Between ${r[0]} and ${r[1]}${unit}; moves ${follow}. Nothing is sent to the plant.`;
     }

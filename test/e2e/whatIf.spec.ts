@@ -78,7 +78,9 @@ test("a person asks what if a pump cavitated or a speed drifted: faults from the
   const watch = watchPage(page, server.url);
   await page.setViewportSize({ width: 1280, height: 800 });
   await joinAs(page, server.url, "Reliability");
-  const pump = await clickAssetInView(page, PUMPS);
+  // Cavitation needs a running pump (a stopped one is refused with that sentence): the transfer pumps P101 and P103
+  // start and stop with their tank levels, the others run all the time in the demo.
+  const pump = await clickAssetInView(page, ["P201", "P301", "P302", "P401"]);
 
   // The pump offers the faults its process model can say something about; a fault needs no point and no number.
   const change = page.locator("#whatif-change");
@@ -92,8 +94,6 @@ test("a person asks what if a pump cavitated or a speed drifted: faults from the
   await expect(item).toHaveCount(1);
   await expect(item.locator(".whatif-title")).toHaveText(new RegExp(`^Reliability: ${pump} Speed \\(cavitation\\) `));
   await expect(item.locator("button.whatif-asset", { hasText: /^L\d+ Flow$/ })).toHaveCount(1);
-  await item.locator(".whatif-remove").click();
-  await expect(item).toHaveCount(0);
 
   // A drift needs its rate: without one the form says so and asks the room nothing.
   await change.selectOption("drift");
@@ -101,10 +101,12 @@ test("a person asks what if a pump cavitated or a speed drifted: faults from the
   await page.fill("#whatif-value", "0");
   await page.click("#whatif-go");
   await expect(page.locator("#whatif .error")).toHaveText("Enter how far the point drifts per minute (not 0).");
-  await expect(item).toHaveCount(0);
+  await expect(item).toHaveCount(1);
   await page.fill("#whatif-value", "-100");
   await page.click("#whatif-go");
-  await expect(item.locator(".whatif-title")).toHaveText(
+  await expect(page.locator("#whatif .error")).toHaveText("");
+  await expect(item).toHaveCount(2);
+  await expect(item.last().locator(".whatif-title")).toHaveText(
     new RegExp(`^Reliability: ${pump} Speed \\(drifting -100 rpm/min\\) `),
   );
 
