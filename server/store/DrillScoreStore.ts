@@ -2,10 +2,8 @@
  * Drill scores kept over time, per person (docs/TRAINING.md), in SQLite beside the journal (DATA_DIR/drill-scores.db).
  * One row per trainee per drill, written once when the trainee's drill is scored.
  */
-import fs from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
-import { privateFile } from "../auth/privateFiles.ts";
+import type Database from "better-sqlite3";
+import { openPrivateSqlite } from "./privateSqlite.ts";
 import type { DrillScoreRecord } from "../../shared/drillState.ts";
 
 interface Row {
@@ -44,13 +42,7 @@ export class DrillScoreStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ":memory:") {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      // Scores name people: for the server's user only, like the journal.
-      privateFile(file, ["-wal", "-shm"]);
-    }
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
+    this.db = openPrivateSqlite(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS drill_scores (
         drill TEXT NOT NULL, plant TEXT NOT NULL, scenario TEXT NOT NULL, title TEXT NOT NULL, user TEXT NOT NULL,

@@ -3,10 +3,8 @@
  * keeps retrying what was not accepted yet. WAL with synchronous=FULL like the journal: an order the person was told
  * is queued survives kill -9. One process owns its file; in a cluster each process delivers the orders closed on it.
  */
-import fs from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
-import { privateFile } from "../auth/privateFiles.ts";
+import type Database from "better-sqlite3";
+import { openPrivateSqlite } from "./privateSqlite.ts";
 import type { WorkOrder, WorkOrderStatus, WorkOrderStoreLike } from "../workorders/WorkOrder.ts";
 
 interface Row {
@@ -41,13 +39,7 @@ export class WorkOrderStore implements WorkOrderStoreLike {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ":memory:") {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      // The bodies name people and what they did: for the server's user only, like the journal.
-      privateFile(file, ["-wal", "-shm"]);
-    }
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
+    this.db = openPrivateSqlite(file);
     this.db.pragma("synchronous = FULL");
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS work_orders (
