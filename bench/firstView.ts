@@ -16,7 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser } from "@playwright/test";
+import type { Browser, Request } from "@playwright/test";
 import { CHROMIUM_ARGS, launchChromium } from "../kit/browser.ts";
 import { startAppServer } from "../kit/appServer.ts";
 import { machineInfo, median, numberArg, printTable, ROOT, round, writeResult } from "./common.ts";
@@ -41,7 +41,7 @@ export async function measureFirstView(browser: Browser, url: string): Promise<F
   const page = await ctx.newPage();
   const done: { url: string; at: number; bytes: number; encoded: boolean }[] = [];
   const pending: Promise<void>[] = [];
-  page.on("requestfinished", (req) => {
+  const onFinished = (req: Request): void => {
     const u = req.url();
     if (!u.endsWith(".js")) return;
     pending.push(
@@ -54,7 +54,8 @@ export async function measureFirstView(browser: Browser, url: string): Promise<F
         done.push({ url: u, at, bytes: sizes.responseBodySize, encoded: enc === "br" || enc === "gzip" });
       })(),
     );
-  });
+  };
+  page.on("requestfinished", onFinished);
   try {
     await page.goto(`${url}/`);
     await page.fill("#join-name", "Bench");
@@ -68,6 +69,9 @@ export async function measureFirstView(browser: Browser, url: string): Promise<F
       { timeout: 180_000, polling: 20 },
     );
     const [firstValueMs, origin] = (await handle.jsonValue()) as [number, number];
+    // Lazy chunks keep finishing after the first value; they are not part of the first view, and reading their
+    // headers once the context is closed would throw (it crashed a run).
+    page.off("requestfinished", onFinished);
     await Promise.all(pending);
     const before = done.filter((d) => d.at <= origin + firstValueMs);
     return {

@@ -6,7 +6,7 @@
  * handlers/, who holds which seat is SeatRegistry's, journal entries are PlantJournal's.
  */
 import { Room, ServerError, type Client, generateId } from "@colyseus/core";
-import { MapSchema } from "@colyseus/schema";
+import { Encoder, MapSchema } from "@colyseus/schema";
 import { CloseCode, JoinError, PROTOCOL_VERSION, type ServerMessagePayload } from "../../shared/protocol.ts";
 import { PlantRoomState, PointerState, PoseState, SeatState, type AlarmState } from "../../shared/state.ts";
 import type { AnnotationState } from "../../shared/state.ts";
@@ -108,6 +108,11 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       state.edgeNodes = new MapSchema();
       state.forecasts = new MapSchema();
       state.drills = new MapSchema();
+      // The room's encoder takes its buffer size when setState creates it. A large plant's full state outgrows the
+      // size set in app.ts (the 100x growth bench's 30,600 points needed ~1.5 MB; playback fills a second map),
+      // and Colyseus then regrows it with a console warning; ~128 B per point covers both maps.
+      const pointBytes = Math.ceil((this.runtime.twin.points.length * 128) / 1024) * 1024;
+      Encoder.BUFFER_SIZE = Math.max(Encoder.BUFFER_SIZE, pointBytes);
       this.setState(state);
       this.leavePresence = ctx.presence.enter(options.plant, this.roomId, () => this.state.seats.size);
       this.journal = new PlantJournal(options.plant, ctx.now);
