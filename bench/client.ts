@@ -1,6 +1,7 @@
 /**
  * Client at scale: the web client in headless Chromium (Debian's, SwiftShader: no GPU) on an empty scene, the
- * demo plant and the 10× plant, in one run. Per scene: load time (navigation to the plant drawn, and to the first
+ * demo plant and larger copies of it (10× by default; `--scales 10,100` adds the 100× plant), in one run.
+ * Per scene: load time (navigation to the plant drawn, and to the first
  * live value on a label), then the median over 60 frames of draw calls, active meshes, CPU time of a frame
  * (engine begin→end frame: the app's per-frame work plus scene.render) and of scene.render alone, and the frame
  * interval. The empty scene is the same page with every mesh disposed and the labels hidden, so the ratios
@@ -8,12 +9,11 @@
  *
  *   flock /tmp/gemba-e2e.lock npx tsx bench/client.ts    (needs a built client: npm run build)
  */
-import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "@playwright/test";
 import { CHROMIUM_ARGS, launchChromium } from "../kit/browser.ts";
 import { startAppServer } from "../kit/appServer.ts";
-import { machineInfo, printTable, round, writeResult } from "./common.ts";
+import { machineInfo, numberListArg, printTable, round, writeResult } from "./common.ts";
 import { makeScaledPlant } from "./scaledPlant.ts";
 
 const VIEWPORT = { width: 1280, height: 720 };
@@ -93,18 +93,27 @@ export async function openPlant(browser: Browser, url: string, plant: string, ex
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const x10 = makeScaledPlant(10);
+  const scaled = numberListArg("scales", [10]).map((n) => makeScaledPlant(n));
   const browser = await launchChromium();
   const rows: { scene: string; drawnMs: number | null; firstValueMs: number | null; frames: FrameStats }[] = [];
+  const failed: { scene: string; error: string }[] = [];
   try {
-    for (const plant of ["demo", x10.id]) {
+    for (const plant of ["demo", ...scaled.map((x) => x.id)]) {
+      const plantsDir = scaled.find((x) => x.id === plant)?.plantsDir;
       // The simulator feeds the plant the server starts with, so each plant gets its own server (INTEREST=auto).
-      const srv = await startAppServer({ PLANTS_DIR: x10.plantsDir, PLANT: plant });
+      const srv = await startAppServer({ ...(plantsDir ? { PLANTS_DIR: plantsDir } : {}), PLANT: plant });
       try {
-        const o = await openPlant(browser, srv.url, plant);
+        console.log(`${plant}: opening ...`);
+        const o = await openPlant(browser, srv.url, plant).catch((e: Error) => {
+          // A plant the browser cannot load is a result, not a crash: say so and measure the next one.
+          console.log(`${plant}: did not load: ${e.message.split("\n")[0]}`);
+          failed.push({ scene: plant, error: e.message.split("\n")[0]! });
+          return null;
+        });
+        if (!o) continue;
         await o.page.waitForTimeout(3000); // labels placed, interest narrowed, first patches in
         rows.push({ scene: plant, drawnMs: o.drawnMs, firstValueMs: o.firstValueMs, frames: await frameStats(o.page) });
-        if (plant !== "demo") await o.page.screenshot({ path: "/tmp/gemba-x10.png" });
+        if (plant !== "demo") await o.page.screenshot({ path: `/tmp/gemba-${plant}.png` });
         // Close-up: orbit 35 m from the first tank, labels with live values in view (the area of interest).
         await o.page.evaluate(() => {
           const s = window.__gemba!.scene()!;
@@ -120,7 +129,7 @@ async function main(): Promise<void> {
         );
         await o.page.waitForTimeout(3000);
         rows.push({ scene: `${plant} close-up`, drawnMs: null, firstValueMs: null, frames: await frameStats(o.page) });
-        if (plant !== "demo") await o.page.screenshot({ path: "/tmp/gemba-x10-close.png" });
+        if (plant !== "demo") await o.page.screenshot({ path: `/tmp/gemba-${plant}-close.png` });
         if (plant === "demo") {
           // The empty scene: the same page and engine with nothing to draw and no labels.
           await o.page.evaluate(() => {
@@ -140,7 +149,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    x10.remove();
+    for (const x of scaled) x.remove();
   }
   const empty = rows[0]!.frames;
   const table = rows.map((r) => ({
@@ -157,29 +166,31 @@ async function main(): Promise<void> {
   }));
   printTable("Client at scale: headless Chromium (SwiftShader), overview and close-up, medians of 60 frames", table);
   const demo = rows.find((r) => r.scene === "demo")!;
-  const big = rows.find((r) => r.scene === x10.id)!;
-  const ratios = {
-    x10OverDemo: {
+  const overDemo: Record<string, object> = {};
+  const overEmptyFrameCpu: Record<string, number> = { demo: round(demo.frames.frameCpuMs / empty.frameCpuMs, 2) };
+  for (const x of scaled) {
+    const big = rows.find((r) => r.scene === x.id);
+    if (!big) continue;
+    overDemo[x.id] = {
       drawCalls: round(big.frames.drawCalls / demo.frames.drawCalls, 2),
       frameCpu: round(big.frames.frameCpuMs / demo.frames.frameCpuMs, 2),
       firstValue: round(big.firstValueMs! / demo.firstValueMs!, 2),
-    },
-    overEmptyFrameCpu: {
-      demo: round(demo.frames.frameCpuMs / empty.frameCpuMs, 2),
-      x10: round(big.frames.frameCpuMs / empty.frameCpuMs, 2),
-    },
-  };
+    };
+    overEmptyFrameCpu[x.id] = round(big.frames.frameCpuMs / empty.frameCpuMs, 2);
+  }
+  const ratios = { overDemo, overEmptyFrameCpu };
   console.log(`\nratios: ${JSON.stringify(ratios)}`);
   console.log(
     writeResult("client", {
       machine,
       params: { viewport: VIEWPORT, frames: FRAMES, chromium: CHROMIUM_ARGS },
       rows,
+      failed,
       ratios,
       table,
     }),
   );
-  if (fs.existsSync("/tmp/gemba-x10.png")) console.log("screenshot: /tmp/gemba-x10.png");
+  for (const x of scaled) console.log(`screenshots: /tmp/gemba-${x.id}.png, /tmp/gemba-${x.id}-close.png`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -31,6 +31,12 @@ export function numberArg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+/** A comma-separated numeric option `--name 1,10,100`, or `fallback`. */
+export function numberListArg(name: string, fallback: number[]): number[] {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]!.split(",").map(Number) : fallback;
+}
+
 /** What each counter gained since `before` (the ones that moved). */
 export function countersSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import {
   machineInfo,
   numberArg,
+  numberListArg,
   plantPoints,
   printTable,
   round,
@@ -103,8 +104,7 @@ async function measure(scale: number, seconds: number): Promise<GrowthRow> {
 }
 
 async function main(): Promise<void> {
-  const scalesArg = process.argv.indexOf("--scales");
-  const scales = scalesArg >= 0 ? process.argv[scalesArg + 1]!.split(",").map(Number) : [1, 10, 100];
+  const scales = numberListArg("scales", [1, 10, 100]);
   const seconds = numberArg("seconds", 15);
   const machine = machineInfo();
   console.log(`growth: plants of ${scales.join("×, ")}× the demo (load average ${machine.loadAvg1mAtStart})`);
