@@ -4,10 +4,12 @@
  * arriving late into a bucket that still exists are folded in; older ones are dropped.
  * A bucket's seven numbers sit next to each other in one Float64Array, so a sample touches one or two
  * cache lines instead of seven (measured on the ingest path, where every sample lands here).
+ * The buffer grows (doubling) up to `capacity` as buckets open, as PointHistory's does, so a large plant does not
+ * allocate every point's full tier at start. Until it is full nothing wraps (head stays 0), so growing is a copy.
  */
 export class CoarseHistory {
   /** STRIDE numbers per bucket: start, min, max, sum, count, last, lastTs. */
-  private readonly b: Float64Array;
+  private b: Float64Array;
   private head = 0;
   private n = 0;
 
@@ -15,11 +17,12 @@ export class CoarseHistory {
     readonly capacity: number,
     readonly bucketMs: number,
   ) {
-    this.b = new Float64Array(capacity * STRIDE);
+    this.b = new Float64Array(Math.min(capacity, FIRST_BUCKETS) * STRIDE);
   }
 
+  /** Bytes allocated now (grows with the buckets kept, up to capacity × STRIDE × 8). */
   get bytes(): number {
-    return this.capacity * STRIDE * 8;
+    return this.b.length * 8;
   }
 
   get oldest(): number | undefined {
@@ -32,6 +35,11 @@ export class CoarseHistory {
   }
 
   add(ts: number, v: number): void {
+    if (this.n === this.b.length / STRIDE && this.n < this.capacity) {
+      const grown = new Float64Array(Math.min(this.capacity, 2 * this.n) * STRIDE);
+      grown.set(this.b);
+      this.b = grown;
+    }
     const b = this.b;
     const bucket = Math.floor(ts / this.bucketMs) * this.bucketMs;
     const newest = this.n === 0 ? -1 : this.idx(this.n - 1) * STRIDE;
@@ -134,3 +142,6 @@ const SUM = 3;
 const COUNT = 4;
 const LAST = 5;
 const LAST_TS = 6;
+
+/** Buckets allocated for a new point before the tier grows (an hour of 1-minute buckets). */
+const FIRST_BUCKETS = 64;

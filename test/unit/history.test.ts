@@ -40,6 +40,23 @@ describe("PointHistory (working memory of one point)", () => {
     expect(h.range(0, 10_000).ts).toEqual([2000, 3000, 4000, 5000]);
   });
 
+  it("grows past its first allocation with late samples in between, then stays bounded at capacity", () => {
+    const h = new PointHistory(1000);
+    // 700 samples, every fifth one arriving late (out of order), across several growth steps.
+    const order: number[] = [];
+    for (let k = 0; k < 700; k++) if (k % 5 !== 4) order.push(k);
+    for (let k = 4; k < 700; k += 5) order.splice(Math.min(order.length, order.indexOf(k - 4) + 3), 0, k);
+    for (const k of order) expect(h.add(1000 + k * 10, k, 0)).toBe(true);
+    expect(h.size).toBe(700);
+    expect(h.range(0, Infinity).v).toEqual(Array.from({ length: 700 }, (_, k) => k));
+    expect(h.bytes).toBeLessThan(1000 * 17 + 1);
+    for (let k = 700; k < 1300; k++) h.add(1000 + k * 10, k, 0);
+    expect(h.size).toBe(1000);
+    expect(h.bytes).toBe(1000 * 17);
+    expect(h.at(1000 + 300 * 10)?.v).toBe(300);
+    expect(h.at(1000 + 299 * 10)).toBeUndefined();
+  });
+
   it("downsamples a range to at most N points and keeps the spike", () => {
     const h = new PointHistory(2000);
     for (let i = 0; i < 1000; i++) h.add(i * 1000, i === 500 ? 99 : 1, 0);
@@ -59,6 +76,17 @@ describe("CoarseHistory (reduced-resolution tier)", () => {
     expect(c.at(100_000)).toEqual({ ts: 60_000, v: 5 }); // inside a bucket: its mean
     expect(c.at(-1)).toBeUndefined();
     expect(c.at(179_500)).toEqual({ ts: 179_000, v: 3 });
+  });
+
+  it("grows bucket by bucket past its first allocation and keeps every bucket in order", () => {
+    const c = new CoarseHistory(500, 60_000);
+    for (let m = 0; m < 300; m++) c.add(m * 60_000 + 1000, m);
+    expect(c.bytes).toBeLessThan(500 * 7 * 8 + 1);
+    for (let m = 0; m < 300; m++) expect(c.at(m * 60_000 + 30_000)?.v).toBe(m);
+    expect(c.oldest).toBe(0);
+    for (let m = 300; m < 700; m++) c.add(m * 60_000 + 1000, m);
+    expect(c.bytes).toBe(500 * 7 * 8);
+    expect(c.oldest).toBe(200 * 60_000);
   });
 
   it("stays bounded and drops what is older than its horizon", () => {

@@ -124,10 +124,30 @@ describe("PlantTwin (working memory)", () => {
     }
   });
 
-  it("reports the memory its history holds, bounded by the horizon", () => {
+  it("holds history memory as samples come, bounded by the horizon", () => {
     const small = new PlantTwin(plant.model, { horizonMs: 60_000, coarseHorizonMs: 60_000 });
     const big = new PlantTwin(plant.model, { horizonMs: 30 * 60_000, coarseHorizonMs: 60_000 });
-    expect(big.memoryBytes()).toBeGreaterThan(small.memoryBytes() * 10);
-    expect(big.memoryBytes()).toBeLessThan(64 * 1024 * 1024);
+    const empty = big.memoryBytes();
+    // Fill one point of each twin with twice its horizon of samples at its own period.
+    const fill = (twin: PlantTwin, from: number) => {
+      const periodMs = twin.points[0]!.def.period * 1000;
+      const n = (2 * twin.horizonMs) / periodMs;
+      for (let k = 0; k < n; k++) {
+        const ts = from + k * periodMs;
+        twin.apply(0, 20 + (k % 7), ts, Quality.GOOD, ts);
+      }
+    };
+    fill(small, 1_000_000);
+    fill(big, 1_000_000);
+    const full = big.memoryBytes();
+    // A long horizon is not paid for before the samples come (a 30,600-point plant allocated 2.2 GB at start).
+    expect(full - empty).toBeGreaterThan(big.points[0]!.history.capacity * 17 * 0.9 - 256 * 17);
+    expect(empty).toBeLessThan(full);
+    // Past the horizon the ring is full and memory stops growing; the longer horizon holds more.
+    fill(big, 1_000_000 + 2 * big.horizonMs);
+    expect(big.memoryBytes()).toBe(full);
+    expect(big.points[0]!.history.size).toBe(big.points[0]!.history.capacity);
+    expect(big.points[0]!.history.capacity).toBeGreaterThan(small.points[0]!.history.capacity * 10);
+    expect(full).toBeLessThan(64 * 1024 * 1024);
   });
 });
