@@ -301,12 +301,12 @@ export async function startGemba(
       sim = {
         running: () => true,
         faults: () => simulator.activeFaults(),
-        inject: (name, target) => {
+        inject: (name, target, slowdown = 1) => {
           if (!(FAULTS as readonly string[]).includes(name)) {
             throw new Error(`Unknown fault "${name}"; known faults: ${FAULTS.join(", ")}.`);
           }
-          simulator.injectFault(name as FaultName, target);
-          log(`simulator: fault ${name} injected on ${target}`);
+          simulator.injectFault(name as FaultName, target, slowdown);
+          log(`simulator: fault ${name} injected on ${target}${slowdown === 1 ? "" : ` (${slowdown}× slower)`}`);
         },
         clear: (name, target) => simulator.clearFault(name as FaultName | undefined, target),
         names: FAULTS,

@@ -10,6 +10,7 @@ import { formatAge, formatQualityCode, formatValue, structuredRows } from "./for
 import { FORECAST_CHART_MS, TwinForecast } from "../../shared/forecast.ts";
 import { alarmForecastText } from "./forecastText.ts";
 import { chartStart, type PredictedLine } from "./whatIfGhost.ts";
+import { predictionMiss, predictionMissText } from "./whatIfError.ts";
 
 /** The room's what-ifs as the inspector shows them (client/ui/WhatIfPanel.ts): a dashed line and a ghost value. */
 export interface WhatIfGhosts {
@@ -28,6 +29,8 @@ export class Inspector {
     row: HTMLTableRowElement;
     spark: HTMLCanvasElement;
     ghost: HTMLElement;
+    /** How far the drawn what-if's prediction was from what happened (whatIfError.ts). */
+    miss: HTMLElement;
   }[] = [];
   /** What-ifs drawn beside the live values; set once the page wires them. */
   whatIf: WhatIfGhosts | null = null;
@@ -87,7 +90,13 @@ export class Inspector {
           const f = ahead?.points[p.name];
           // The past is not forecast: during playback the chart ends at the room's instant.
           const next = f && !this.viewTime ? { forecast: f, until: to + FORECAST_CHART_MS } : undefined;
-          if (cell && seq === this.sparkSeq) drawSparkChart(cell.spark, p, h.ts, h.v, t0, to, next, predicted);
+          if (!cell || seq !== this.sparkSeq) return;
+          drawSparkChart(cell.spark, p, h.ts, h.v, t0, to, next, predicted);
+          // The gap in words, from the same values the chart lays the prediction over.
+          const miss = predicted ? predictionMiss(predicted, h.ts, h.v) : null;
+          const words = miss ? predictionMissText(p, miss) : "";
+          if (cell.miss.textContent !== words) cell.miss.textContent = words;
+          cell.miss.hidden = words === "";
         } catch {
           // A missed refresh leaves the previous line; the next one tries again.
         }
@@ -151,9 +160,11 @@ export class Inspector {
       spark.setAttribute("aria-label", `${p.displayName}, last 5 minutes`);
       const ghost = el("div", "whatif-ghost");
       ghost.hidden = true;
-      sparkCell.append(spark, ghost);
+      const miss = el("div", "whatif-miss");
+      miss.hidden = true;
+      sparkCell.append(spark, ghost, miss);
       row.append(v, sparkCell, q, age);
-      return { v, q, age, row, spark, ghost };
+      return { v, q, age, row, spark, ghost, miss };
     });
     body.replaceChildren(...this.cells.map((c) => c.row));
     panel.hidden = false;

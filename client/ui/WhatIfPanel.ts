@@ -171,10 +171,9 @@ export class WhatIfPanel implements WhatIfGhosts {
       return;
     }
     const c = this.change();
-    if (c && !c.needsPoint) {
-      const point = c.id === "cavitation" ? "speed" : "position";
-      const follow = movesOf(this.links, this.twin, point).join(", ");
-      this.hint.textContent = `As the model sees it: ${this.twin} ${point} ${c.id === "cavitation" ? "acts at 60 %" : "holds"}; moves ${follow}. Nothing is sent to the plant.`;
+    if (c?.acts) {
+      const follow = movesOf(this.links, this.twin, c.acts.point).join(", ");
+      this.hint.textContent = `As the model sees it: ${this.twin} ${c.acts.point} ${c.acts.how}; moves ${follow}. Nothing is sent to the plant.`;
       return;
     }
     const def = this.inputsOf(this.twin).find((p) => p.name === this.pointSel.value);

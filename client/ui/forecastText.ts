@@ -9,7 +9,10 @@ export function timeLeftText(ms: number): string {
   return `in ~${Math.round(ms / 60_000)} min`;
 }
 
-export function alarmForecastText(def: PointDef | undefined, f: AlarmForecastState): string {
+/** The room state's forecast, or the server's own (server/forecast/PlantForecaster.ts: the same fields). */
+export type AlarmForecastLike = Pick<AlarmForecastState, "point" | "limit" | "value" | "at" | "from">;
+
+export function alarmForecastText(def: PointDef | undefined, f: AlarmForecastLike): string {
   const word = f.limit === "lowAlarm" ? LIMIT_WORD.lowAlarm : LIMIT_WORD.highAlarm;
   // The limit as the plant's author wrote it ("85 °C", "7.1 mm/s"), not padded to the value's decimals.
   const value = `${f.value}${def?.symbol ? ` ${def.symbol}` : ""}`;

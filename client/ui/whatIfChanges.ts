@@ -1,7 +1,8 @@
 /**
  * The kinds of change the inspector's What if… form offers for one asset: set a point, hold it stuck, let it drift,
  * or one of the simulator's faults where the plant's process model can say what it does (server/whatif/faultChange.ts
- * decides and refuses the rest; the form offers only what it would accept, so no button leads to a refusal).
+ * decides and refuses the rest; the form offers only what it would accept, so no button leads to a refusal). The
+ * headset's What if tab (client/xr/whatIfTab.ts) offers the same list.
  */
 import type { ProcessLink } from "../../shared/processModel.ts";
 import type { WhatIfFault } from "../../shared/protocol/whatIf.ts";
@@ -10,26 +11,46 @@ export interface WhatIfChange {
   /** The option's value: "set", or the fault's name. */
   id: "set" | WhatIfFault;
   label: string;
+  /** The few words a headset's wrist button has room for ("Stuck", "Cavitation"). */
+  short: string;
   /** The person picks the point (set, stuck, drift); a catalogue fault names its own. */
   needsPoint: boolean;
   /** What the number field means, or null when the change takes no number. */
   number: "value" | "optional value" | "per minute" | null;
+  /** A catalogue fault: the point it acts through and how, as the model sees it (server/whatif/faultChange.ts). */
+  acts?: { point: string; how: string };
 }
 
-const SET: WhatIfChange = { id: "set", label: "Set", needsPoint: true, number: "value" };
-const STUCK: WhatIfChange = { id: "stuck", label: "Stuck at", needsPoint: true, number: "optional value" };
-const DRIFT: WhatIfChange = { id: "drift", label: "Drifts per minute", needsPoint: true, number: "per minute" };
+const SET: WhatIfChange = { id: "set", label: "Set", short: "Set", needsPoint: true, number: "value" };
+const STUCK: WhatIfChange = {
+  id: "stuck",
+  label: "Stuck at",
+  short: "Stuck",
+  needsPoint: true,
+  number: "optional value",
+};
+const DRIFT: WhatIfChange = {
+  id: "drift",
+  label: "Drifts per minute",
+  short: "Drifts",
+  needsPoint: true,
+  number: "per minute",
+};
 const CAVITATION: WhatIfChange = {
   id: "cavitation",
   label: "Cavitation (flow falls ~40 %)",
+  short: "Cavitation",
   needsPoint: false,
   number: null,
+  acts: { point: "speed", how: "acts at 60 %" },
 };
 const STUCK_VALVE: WhatIfChange = {
   id: "stuck-valve",
   label: "Valve stuck where it is",
+  short: "Valve stuck",
   needsPoint: false,
   number: null,
+  acts: { point: "position", how: "holds" },
 };
 
 /** The changes `twin` offers: none when no link of the process model starts at it. */

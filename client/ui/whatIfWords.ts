@@ -13,7 +13,8 @@ const LIMIT_WORDS: Record<string, string> = {
   lowAlarm: "LOW",
 };
 
-const num = (def: PointDef | undefined, v: number) => {
+/** "2.10 bar": a value at the point's own decimals, with its unit. */
+export const num = (def: PointDef | undefined, v: number) => {
   const n = v.toFixed(def?.decimals ?? 2);
   return def?.symbol ? `${n} ${def.symbol}` : n;
 };

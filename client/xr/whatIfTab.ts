@@ -1,16 +1,18 @@
 /**
- * What if… on the wrist (docs/WHAT-IF.md), as plain data like the other tabs: for the selected asset, the point the
- * process model can change (a press picks the next one), the new value with −/+ steps, how far to look ahead with
- * −/+ minutes, and Predict; below, the room's what-ifs with what each predicts at that look-ahead, Show (draw it as
+ * What if… on the wrist (docs/WHAT-IF.md), as plain data like the other tabs: for the selected asset, the change the
+ * desktop form offers (set, stuck or drifting on a point the process model can change, or a catalogue fault it can
+ * answer for; a press picks the next one), its value or drift with −/+ steps, how far to look ahead with −/+
+ * minutes, and Predict; below, the room's what-ifs with what each predicts at that look-ahead, Show (draw it as
  * the ghost in the plant) and Remove. The server predicts and checks; this keeps only the person's draft and which
  * what-if is drawn. The room's what-ifs come from the page's RoomView snapshot, like everything else on the wrist.
  */
 import { can } from "../../shared/permissions.ts";
 import type { PlantModel, PointDef } from "../../shared/plant.ts";
 import type { ProcessLink } from "../../shared/processModel.ts";
+import { askFor, changesFor, type WhatIfAsk, type WhatIfChange } from "../ui/whatIfChanges.ts";
 import { inputsOf, movesOf, pointDef, rangeOf, WHATIF_HORIZONS_MIN } from "../ui/whatIfInputs.ts";
 import { timeLeftText } from "../ui/forecastText.ts";
-import { valueAhead, whatIfLimitText } from "../ui/whatIfWords.ts";
+import { num, valueAhead, whatIfLimitText } from "../ui/whatIfWords.ts";
 import { VISIBLE_ROWS, type Me, type PanelRow, type TabModel, type WhatIfOp } from "./panelModels.ts";
 
 const DEFAULT_AHEAD_MIN = 10;
@@ -24,11 +26,6 @@ export function valueStep(range: [number, number]): number {
 }
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-
-function num(def: PointDef | undefined, v: number): string {
-  const n = v.toFixed(def?.decimals ?? 2);
-  return def?.symbol ? `${n} ${def.symbol}` : n;
-}
 
 const row = (text: string, sub = "", color = "#e8eef2", buttons: PanelRow["buttons"] = [null, null]): PanelRow => ({
   text,
@@ -51,6 +48,8 @@ export interface WhatIfLike {
   twin: string;
   point: string;
   value: number;
+  /** The fault in words ("cavitation", "stuck where it is"); "" or absent for a plain set. */
+  fault?: string;
   horizonS: number;
   stepS: number;
   series: ReadonlyMap<string, WhatIfSeriesLike>;
@@ -69,10 +68,17 @@ export interface WhatIfRequest {
   done: string;
 }
 
+/** One choice the wrist's first button steps through: a change of the desktop form, on a point where it needs one. */
+interface Choice {
+  change: WhatIfChange;
+  point: PointDef | null;
+}
+
 export class WristWhatIf {
-  /** The draft: for which asset and point, the value to set (null: start from the live value). */
+  /** The draft: for which asset, which of its choices, and its number (null: start from the live value). */
   private twin: string | null = null;
-  private point: string | null = null;
+  private choice = 0;
+  /** The value to set or hold, or the drift per minute (which starts at 0). */
   private value: number | null = null;
   private aheadMin = DEFAULT_AHEAD_MIN;
   /** The what-if drawn as the ghost; the newest when nobody picked one. */
@@ -95,33 +101,55 @@ export class WristWhatIf {
     return (this.picked ? all.get(this.picked) : undefined) ?? [...all.values()].at(-1);
   }
 
+  /**
+   * What the asset offers, in the desktop form's order (client/ui/whatIfChanges.ts decides, so the wrist offers
+   * exactly the faults the server accepts): Set, Stuck and Drifts on each point the model can change, then the
+   * catalogue faults the model can answer for.
+   */
+  private choices(): Choice[] {
+    if (!this.twin) return [];
+    const inputs = inputsOf(this.model, this.links, this.twin);
+    return changesFor(this.links, this.twin).flatMap((change): Choice[] =>
+      change.needsPoint ? inputs.map((point) => ({ change, point })) : [{ change, point: null }],
+    );
+  }
+
   private sync(selected: string | null): void {
     if (selected === this.twin) return;
     this.twin = selected;
-    this.point = selected ? (inputsOf(this.model, this.links, selected)[0]?.name ?? null) : null;
+    this.choice = 0;
     this.value = null;
   }
 
-  /** The draft's value: as set, else the live value rounded to a step, inside the range. */
-  private draftValue(view: WhatIfView | null): number | null {
-    if (!this.twin || !this.point) return null;
+  /** The draft's number: a drift as stepped (from 0); a value as set, else the live value rounded to a step. */
+  private draftValue(view: WhatIfView | null, c: Choice): number | null {
+    if (!this.twin || !c.point || c.change.number === null) return null;
+    if (c.change.number === "per minute") return this.value ?? 0;
     if (this.value !== null) return this.value;
-    const range = rangeOf(this.links, this.twin, this.point);
-    const live = view?.twins.get(this.twin)?.points?.get(this.point);
+    const range = rangeOf(this.links, this.twin, c.point.name);
+    const live = view?.twins.get(this.twin)?.points?.get(c.point.name);
     if (!range || !live || live.ts <= 0) return null;
     const step = valueStep(range);
     return Math.min(range[1], Math.max(range[0], Math.round(live.v / step) * step));
   }
 
+  /** The request Predict would make, or why it cannot (the reason a greyed Predict shows). */
+  private ask(view: WhatIfView | null, c: Choice): WhatIfAsk | string {
+    const v = this.draftValue(view, c);
+    if (c.point && v === null) return `No live ${c.point.displayName.toLowerCase()} on ${this.twin} to start from`;
+    if (c.change.number === "per minute" && v === 0) return "Step the drift with − or + first";
+    return askFor(c.change, this.twin!, c.point?.name ?? "", v === null ? "" : String(v), this.aheadMin * 60);
+  }
+
   tab(view: WhatIfView, selected: string | null, me: Me): TabModel {
     this.sync(selected);
     const m: TabModel = { header: "", actions: [null, null, null], rows: [], more: 0 };
-    const inputs = this.twin ? inputsOf(this.model, this.links, this.twin) : [];
-    const def = inputs.find((p) => p.name === this.point);
+    const choices = this.choices();
+    const c = choices[this.choice];
     if (!this.twin) {
       m.header = "Select an asset to ask what if";
       m.rows.push(row("Point at it, pull the trigger", "what-ifs in the room are listed below", "#b8c7d1"));
-    } else if (!def || !this.point) {
+    } else if (!c) {
       m.header = `What if on ${this.twin}`;
       m.rows.push(row("Nothing to change here", "the process model has no input on it", "#b8c7d1"));
     } else if (!can(me.role, "whatIf")) {
@@ -129,25 +157,27 @@ export class WristWhatIf {
       m.rows.push(row("Operators and up ask", "everyone sees the room's what-ifs", "#b8c7d1"));
     } else {
       m.header = `What if on ${this.twin}${view.past ? " (from the playback instant)" : ""}`;
-      this.controls(m, view, def, inputs.length);
+      this.controls(m, view, c, choices.length);
     }
     this.list(m, view, me);
     return m;
   }
 
-  private controls(m: TabModel, view: WhatIfView, def: PointDef, choices: number): void {
-    const range = rangeOf(this.links, this.twin!, def.name)!;
-    const v = this.draftValue(view);
-    const live = view.twins.get(this.twin!)?.points?.get(def.name);
+  /** "Speed", "Speed stuck", "Speed drifts", "Cavitation": what the first button says the draft is. */
+  private label(c: Choice): string {
+    if (!c.point) return c.change.short;
+    return c.change.id === "set" ? c.point.displayName : `${c.point.displayName} ${c.change.short.toLowerCase()}`;
+  }
+
+  private controls(m: TabModel, view: WhatIfView, c: Choice, choices: number): void {
+    const ask = this.ask(view, c);
+    const label = this.label(c);
     m.actions = [
-      {
-        label: choices > 1 ? `${def.displayName} ▸` : def.displayName,
-        action: { kind: "whatif", op: { op: "point" } },
-      },
+      { label: choices > 1 ? `${label} ▸` : label, action: { kind: "whatif", op: { op: "point" } } },
       {
         label: "Predict",
         action: { kind: "whatif", op: { op: "predict" } },
-        ...(v === null ? { disabled: `No live ${def.displayName.toLowerCase()} on ${this.twin} to start from` } : {}),
+        ...(typeof ask === "string" ? { disabled: ask } : {}),
       },
       null,
     ];
@@ -159,16 +189,36 @@ export class WristWhatIf {
       label,
       action: { kind: "whatif" as const, op: { op: "ahead" as const, dir } },
     });
+    const moved = c.point?.name ?? c.change.acts?.point ?? "";
+    if (c.point) {
+      const def = c.point;
+      const range = rangeOf(this.links, this.twin!, def.name)!;
+      const v = this.draftValue(view, c);
+      const live = view.twins.get(this.twin!)?.points?.get(def.name);
+      const unit = def.symbol ? ` ${def.symbol}` : "";
+      const text =
+        v === null
+          ? `${def.displayName}: no value yet`
+          : c.change.number === "per minute"
+            ? `Drifts ${v > 0 ? "+" : ""}${v}${unit}/min`
+            : `${c.change.id === "stuck" ? "Stuck at" : "Set to"} ${num(def, v)}`;
+      m.rows.push(
+        row(
+          text,
+          clip(`now ${live && live.ts > 0 ? num(def, live.v) : "—"} · ${range[0]} to ${num(def, range[1])}`, 40),
+          "#ffb454",
+          [step(-1, "−"), step(1, "+")],
+        ),
+      );
+    } else {
+      m.rows.push(
+        row(c.change.label, clip(`as the model sees it: ${moved} ${c.change.acts?.how ?? ""}`, 40), "#ffb454"),
+      );
+    }
     m.rows.push(
       row(
-        v === null ? `${def.displayName}: no value yet` : `Set to ${num(def, v)}`,
-        clip(`now ${live && live.ts > 0 ? num(def, live.v) : "—"} · ${range[0]} to ${num(def, range[1])}`, 40),
-        "#ffb454",
-        [step(-1, "−"), step(1, "+")],
-      ),
-      row(
         `Look ahead ${this.aheadMin} min`,
-        clip(`moves ${movesOf(this.links, this.twin!, def.name).join(", ")}`, 40),
+        clip(`moves ${movesOf(this.links, this.twin!, moved).join(", ")}`, 40),
         "#e8eef2",
         [ahead(-1, "−"), ahead(1, "+")],
       ),
@@ -202,7 +252,10 @@ export class WristWhatIf {
       const show = { kind: "whatif" as const, op: { op: "show" as const, id: w.id } };
       m.rows.push(
         row(
-          clip(`${w.twin} ${def?.displayName ?? w.point} → ${num(def, w.value)}`, 24),
+          clip(
+            w.fault ? `${w.twin} ${w.fault}` : `${w.twin} ${def?.displayName ?? w.point} → ${num(def, w.value)}`,
+            24,
+          ),
           clip(`+${Math.round(aheadS / 60)} min: ${values}`, 32),
           isShown ? "#ffa726" : "#b8c7d1",
           [
@@ -233,18 +286,24 @@ export class WristWhatIf {
 
   /** A press: change the draft (null back), or the request to make of the room. */
   act(op: WhatIfOp, view: WhatIfView | null): WhatIfRequest | null {
+    const choices = this.choices();
+    const c = choices[this.choice];
     switch (op.op) {
-      case "point": {
-        const inputs = this.twin ? inputsOf(this.model, this.links, this.twin) : [];
-        const i = inputs.findIndex((p) => p.name === this.point);
-        this.point = inputs[(i + 1) % Math.max(1, inputs.length)]?.name ?? null;
+      case "point":
+        this.choice = (this.choice + 1) % Math.max(1, choices.length);
         this.value = null;
         return null;
-      }
       case "value": {
-        const range = this.twin && this.point ? rangeOf(this.links, this.twin, this.point) : null;
-        const v = this.draftValue(view);
-        if (range && v !== null) this.value = Math.min(range[1], Math.max(range[0], v + op.dir * valueStep(range)));
+        const range = this.twin && c?.point ? rangeOf(this.links, this.twin, c.point.name) : null;
+        const v = c ? this.draftValue(view, c) : null;
+        if (!range || v === null) return null;
+        const next = v + op.dir * valueStep(range);
+        // A drift is a rate: at most the whole range per minute either way; a value stays inside the range.
+        const span = range[1] - range[0];
+        this.value =
+          c!.change.number === "per minute"
+            ? Math.min(span, Math.max(-span, next))
+            : Math.min(range[1], Math.max(range[0], next));
         return null;
       }
       case "ahead": {
@@ -258,16 +317,21 @@ export class WristWhatIf {
       case "remove":
         return { type: "whatIfRemove", payload: { id: op.id }, done: "Removed from the room" };
       case "predict": {
-        const v = this.draftValue(view);
-        if (!this.twin || !this.point || v === null) return null;
-        const def = pointDef(this.model, this.twin, this.point);
-        return {
-          type: "whatIf",
-          payload: { twin: this.twin, point: this.point, value: v, horizonS: this.aheadMin * 60 },
-          done: `Predicted ${this.twin} ${def?.displayName ?? this.point} at ${num(def, v)}`,
-        };
+        if (!c) return null;
+        const ask = this.ask(view, c);
+        if (typeof ask === "string") return null;
+        return { type: "whatIf", payload: ask, done: `Predicted ${this.twin} ${this.doneWords(c, ask)}` };
       }
     }
+  }
+
+  /** "Speed at 2500 rpm", "Speed stuck at 2500 rpm", "Speed drifting -200 rpm/min", "cavitation". */
+  private doneWords(c: Choice, ask: WhatIfAsk): string {
+    const def = c.point;
+    if (!def) return c.change.short.toLowerCase();
+    if (ask.perMinute !== undefined)
+      return `${def.displayName} drifting ${ask.perMinute > 0 ? "+" : ""}${ask.perMinute}${def.symbol ? ` ${def.symbol}` : ""}/min`;
+    return `${def.displayName}${c.change.id === "stuck" ? " stuck" : ""} at ${num(def, ask.value!)}`;
   }
 
   /** The room accepted a what-if this headset asked: draw it. */

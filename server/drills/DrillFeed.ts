@@ -45,7 +45,7 @@ export function startDrillFeed(rt: PlantRuntime, o: DrillFeedOptions): () => voi
     const now = o.clock.now();
     for (const f of pending.filter((p) => p.at <= now)) {
       pending.splice(pending.indexOf(f), 1);
-      sim.injectFault(f.name, f.target);
+      sim.injectFault(f.name, f.target, f.slowdown);
     }
   }, ONSET_TICK_MS);
   publisher.start();

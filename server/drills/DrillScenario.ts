@@ -19,6 +19,11 @@ const Fault = z
     target: z.string().min(1).max(200),
     /** Seconds after the drill starts. */
     onsetSeconds: z.number().min(0).max(3600),
+    /**
+     * Cavitation and bearing wear only: the fault develops this many times slower than catalogued, as a real one does
+     * over minutes (server/sim/faultCatalogue.ts), so the alarm forecast warns before the alarm. Default 1.
+     */
+    slowdown: z.number().min(1).max(10_000).default(1),
   })
   .strict();
 

@@ -40,7 +40,8 @@ import { DRILL_TIMELINE_KINDS, drillOf } from "../../shared/drill.ts";
 export interface SimControl {
   running(): boolean;
   faults(): { name: string; target: string; since: number }[];
-  inject(name: string, target: string): void;
+  /** `slowdown` ≥ 1: cavitation and bearing wear develop that many times slower (server/sim/faultCatalogue.ts). */
+  inject(name: string, target: string, slowdown?: number): void;
   clear(name?: string, target?: string): number;
   names: readonly string[];
 }
@@ -74,7 +75,9 @@ export interface RouteDeps {
   drillScores?: DrillScoreStore;
 }
 
-const FaultBody = z.object({ name: z.string().max(64), target: z.string().max(200) }).strict();
+const FaultBody = z
+  .object({ name: z.string().max(64), target: z.string().max(200), slowdown: z.number().optional() })
+  .strict();
 const ClearBody = z.object({ name: z.string().max(64).optional(), target: z.string().max(200).optional() }).strict();
 
 function fail(res: Response, status: number, error: string): void {
@@ -343,9 +346,11 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     if (!(await allowed(deps.auth.gate, req, res, deps.defaultPlant, "simulate"))) return;
     if (!deps.sim) return fail(res, 409, "The simulator is not running on this server (SIM=off).");
     const body = FaultBody.safeParse(req.body);
-    if (!body.success) return fail(res, 400, 'Send JSON like {"name": "cavitation", "target": "P101"}.');
+    if (!body.success)
+      return fail(res, 400, 'Send JSON like {"name": "cavitation", "target": "P101"}, or with "slowdown": 60.');
     try {
-      deps.sim.inject(body.data.name, body.data.target);
+      // The simulator checks the slowdown's range and says it in words (a SimError, "bad-option").
+      deps.sim.inject(body.data.name, body.data.target, body.data.slowdown);
     } catch (e) {
       return fail(res, 400, (e as Error).message);
     }

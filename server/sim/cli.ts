@@ -1,7 +1,7 @@
 /**
  * Fault injection from a terminal, against a running Gemba server's simulator:
  *
- *   npm run sim -- fault <name> <target> [--url http://127.0.0.1:2567]
+ *   npm run sim -- fault <name> <target> [--slowdown N] [--url http://127.0.0.1:2567]
  *   npm run sim -- clear [name] [target] [--url ...]
  *   npm run sim -- list [--url ...]
  *   npm run sim -- --opcua [...]      the simulated plant as an OPC UA server (opcuaSimCli.ts)
@@ -11,6 +11,12 @@
  * `PORT=3000 npm run sim -- list` find each other.
  * The routes need a sign-in token (expert or above to change faults): GEMBA_TOKEN, or
  * else a development sign-in as "Fault CLI" (expert) when the server runs AUTH_MODE=dev.
+ *
+ * A fault comes as catalogued by default: cavitation alarms ~11 s after it starts, bearing wear ~72 s, so a demo or a
+ * drill shows the whole alarm flow while people watch (and the browser tests rely on it). `--slowdown N` makes
+ * cavitation and bearing wear develop N times slower, as a real one does over minutes: `--slowdown 60` brings the
+ * cavitation alarm after ~9 min and `--slowdown 20` the bearing-wear alarm after ~23 min, time enough for the alarm
+ * forecast to say "reaches LOW 0.15 bar in ~6 min" first (docs/WHAT-IF.md).
  */
 import { pathToFileURL } from "node:url";
 import { FAULTS, isFaultName } from "./PlantSimulator.ts";
@@ -23,12 +29,14 @@ function localUrl(env: Record<string, string | undefined>): string {
 }
 
 const USAGE = `Usage:
-  npm run sim -- fault <name> <target> [--url http://127.0.0.1:2567]
+  npm run sim -- fault <name> <target> [--slowdown N] [--url http://127.0.0.1:2567]
   npm run sim -- clear [name] [target] [--url ...]
   npm run sim -- list [--url ...]
 The server's address: --url, else GEMBA_URL, else this machine at PORT (2567).
 Faults: ${FAULTS.join(", ")}.
 Targets: a twin id (P101, XV311, FL1, CV12), or "twin/point" for flatline.
+--slowdown N: cavitation and bearing wear develop N times slower than catalogued (1 to 10000; as a real one does:
+  60 brings the cavitation alarm after ~9 min, 20 the bearing-wear alarm after ~23 min).
   npm run sim -- --opcua [--port 4840] [--host 127.0.0.1] [--plant assets/plants/demo] [--binding]
     the simulated plant as an OPC UA server (--binding: print the plant.json binding for it and exit)`;
 
@@ -63,6 +71,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   }
 
   let url = env.GEMBA_URL ?? localUrl(env);
+  let slowdown: number | undefined;
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -74,7 +83,15 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
       }
       url = v;
     } else if (a.startsWith("--url=")) url = a.slice("--url=".length);
-    else if (a === "-h" || a === "--help") {
+    else if (a === "--slowdown" || a.startsWith("--slowdown=")) {
+      const v = a === "--slowdown" ? argv[++i] : a.slice("--slowdown=".length);
+      const n = Number(v);
+      if (!v || !Number.isFinite(n) || n < 1 || n > 10_000) {
+        err(`--slowdown needs a number from 1 to 10000 (how many times slower the fault develops), not "${v ?? ""}".`);
+        return 2;
+      }
+      slowdown = n;
+    } else if (a === "-h" || a === "--help") {
       out(USAGE);
       return 0;
     } else args.push(a);
@@ -93,8 +110,8 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
       case "fault": {
         if (!name || !target || extra.length > 0) return usage(err, "fault needs a fault name and a target.");
         checkName(name);
-        const body = await call("POST", { name, target });
-        out(`Injected ${name} on ${target}.`);
+        const body = await call("POST", { name, target, ...(slowdown === undefined ? {} : { slowdown }) });
+        out(`Injected ${name} on ${target}${slowdown === undefined ? "" : `, developing ${slowdown}× slower`}.`);
         printFaults(out, body);
         return 0;
       }

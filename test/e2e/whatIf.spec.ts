@@ -6,6 +6,7 @@
  */
 import { expect, test } from "./fixtures.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 import { clickAssetInView, joinAs, watchPage } from "./page.ts";
 
 /** The demo's pumps whose speed the process model knows. */
@@ -109,6 +110,63 @@ test("a person asks what if a pump cavitated or a speed drifted: faults from the
   await expect(item.last().locator(".whatif-title")).toHaveText(
     new RegExp(`^Reliability: ${pump} Speed \\(drifting -100 rpm/min\\) `),
   );
+
+  expect(watch.offOrigin).toEqual([]);
+  expect(watch.errors).toEqual([]);
+});
+
+test("a what-if saved in the room is laid over what really happened, with how far off it was in plant words", async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const watch = watchPage(page, server.url);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await joinAs(page, server.url, "Reliability");
+  const pump = await clickAssetInView(page, ["P201", "P301", "P302", "P401"]);
+
+  // What if the pump's speed stays where it is: the flow of the line it feeds is predicted to hold.
+  await page.locator("#whatif-change").selectOption("stuck");
+  await page.click("#whatif-go");
+  const item = page.locator("#whatif-list > li").last();
+  await expect(item.locator(".whatif-title")).toHaveText(
+    new RegExp(`^Reliability: ${pump} Speed \\(stuck where it is\\) `),
+  );
+  const flowLine = item.locator("button.whatif-asset", { hasText: /^L\d+ Flow$/ });
+  const line = ((await flowLine.textContent()) ?? "").split(" ")[0]!;
+  await flowLine.click();
+  await expect(page.locator("#inspector-title")).toContainText(line);
+  const flowRow = page.locator(`#inspector-rows tr[data-point="flow"]`);
+  // The dashed prediction on the chart, over the solid line of what the plant does from the fork on.
+  await expect(flowRow.locator("canvas")).toHaveAttribute("data-whatif", "shown");
+  const MISS = /^At \+\d+ (?:s|min): predicted (\d+\.\d\d) L\/s, was (\d+\.\d\d) L\/s, off by (\d+\.\d\d) L\/s$/;
+  const miss = flowRow.locator(".whatif-miss");
+  await expect(miss).toHaveText(MISS, { timeout: 30_000 });
+
+  // Time passes and the plant does what the what-if did not foresee: the pump cavitates and its flow falls ~40 %.
+  const expert = { authorization: `Bearer ${await devToken(server.url, "Trainer", "expert")}` };
+  const fault = await page.request.post(`${server.url}/api/sim/faults`, {
+    headers: expert,
+    data: { name: "cavitation", target: pump },
+  });
+  expect(fault.status()).toBe(201);
+  const figures = async () =>
+    MISS.exec((await miss.textContent()) ?? "")
+      ?.slice(1)
+      .map(Number) ?? [0, 0, 0];
+  await expect
+    .poll(
+      async () => {
+        const [predicted, , off] = await figures();
+        return off! / predicted!;
+      },
+      { timeout: 60_000 },
+    )
+    .toBeGreaterThan(0.25);
+  // The three figures agree: off by the gap between what was predicted and what the plant did.
+  const [predicted, was, off] = await figures();
+  expect(was).toBeLessThan(predicted!);
+  expect(off).toBeCloseTo(predicted! - was!, 2);
+  await page.request.delete(`${server.url}/api/sim/faults`, { headers: expert, data: {} });
 
   expect(watch.offOrigin).toEqual([]);
   expect(watch.errors).toEqual([]);

@@ -2,7 +2,9 @@
  * What if… from a headset (iwer's Quest 3): a person selects a pump with the ray, opens the wrist's What if tab,
  * steps its speed with −/+ and presses Predict. The wrist lists the room's what-if with the predicted flow at the
  * look-ahead, the plant shows a translucent orange ghost with a dashed tag on each asset it moves, and a colleague's
- * desktop page in the same room has the same what-if in its list. The simulator runs; the sandbox never publishes.
+ * desktop page in the same room has the same what-if in its list. The first button steps through the faults the
+ * desktop form offers (stuck, drifting, cavitation); a drift asked from the wrist reaches the colleague's list too.
+ * The simulator runs; the sandbox never publishes.
  */
 import { expect, test } from "./fixtures.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
@@ -37,7 +39,7 @@ test("from the wrist a headset user asks what if a pump's speed changed; the gho
   await openTab(page, "whatif");
   await expect
     .poll(() => wristText(page), { timeout: 60_000 })
-    .toMatch(new RegExp(`^What if on ${PUMP}\\n\\[Speed\\] \\[Predict\\]\\nSet to \\d+ rpm — now \\d+ rpm`));
+    .toMatch(new RegExp(`^What if on ${PUMP}\\n\\[Speed ▸\\] \\[Predict\\]\\nSet to \\d+ rpm — now \\d+ rpm`));
   const start = Number(/Set to (\d+) rpm/.exec(await wristText(page))![1]);
   // Three steps of 200 rpm away from the live speed: down from a running pump, up from a stopped one. (The draft
   // starts from the live value at the first press, so read where it ended rather than assume it.)
@@ -91,6 +93,21 @@ test("from the wrist a headset user asks what if a pump's speed changed; the gho
   );
   await expect(desk.locator(`#inspector-rows tr[data-point="speed"] .whatif-ghost`)).toHaveText(
     `→ ${target} rpm at +10 min`,
+  );
+
+  // The desktop form's faults on the wrist: the first button steps through them, in the form's order.
+  for (const choice of ["Speed stuck", "Speed drifts", "Cavitation", "Speed", "Speed stuck", "Speed drifts"]) {
+    expect(await pressList(page, { area: "action", slot: 0 })).toBe("list:whatif");
+    await expect.poll(() => wristText(page)).toContain(`\n[${choice} ▸] [Predict`);
+  }
+  // Speed drifts: it starts at 0, which asks nothing; one + is 200 rpm a minute, and Predict asks the room.
+  expect(await wristText(page)).toMatch(/\n\[Speed drifts ▸\] \[Predict \(disabled\)\]\nDrifts 0 rpm\/min/);
+  expect(await pressList(page, { area: "row", row: 0, slot: 1 })).toBe("list:whatif");
+  await expect.poll(() => wristText(page)).toMatch(/\nDrifts \+200 rpm\/min/);
+  expect(await pressList(page, { area: "action", slot: 1 })).toBe("list:whatif");
+  await expect.poll(() => wristText(page), { timeout: 60_000 }).toMatch(new RegExp(`\\n${PUMP} drifting \\+200 rpm`));
+  await expect(desk.locator("#whatif-list > li .whatif-title").last()).toHaveText(
+    new RegExp(`^Ada: ${PUMP} Speed \\(drifting \\+200 rpm/min\\) `),
   );
 
   expectQuietPage(watch);

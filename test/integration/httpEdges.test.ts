@@ -113,6 +113,24 @@ describe("plant data and the simulator need a sign-in token (docs/SECURITY.md)",
     expect((m.body as { edge: Record<string, number> }).edge["denied.sign-in"]).toBeGreaterThanOrEqual(2);
   });
 
+  it("an expert may ask for a slow fault (a slowdown); one out of range or not a number is refused in words", async () => {
+    const slow = JSON.stringify({ name: "bearing-wear", target: "P202", slowdown: 20 });
+    const ok = await call("/api/sim/faults", { method: "POST", token: tokens["expert"], body: slow });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ faults: [expect.objectContaining({ name: "bearing-wear", target: "P202" })] });
+    await call("/api/sim/faults", { method: "DELETE", token: tokens["expert"], body: "{}" });
+    const tooFast = JSON.stringify({ name: "cavitation", target: "P401", slowdown: 0.5 });
+    const r = await call("/api/sim/faults", { method: "POST", token: tokens["expert"], body: tooFast });
+    expect(r.status).toBe(400);
+    expect(r.error).toBe("A fault's slowdown is a number from 1 to 10000, not 0.5.");
+    const words = JSON.stringify({ name: "cavitation", target: "P401", slowdown: "slow" });
+    const w = await call("/api/sim/faults", { method: "POST", token: tokens["expert"], body: words });
+    expect(w.status).toBe(400);
+    expect(w.error).toBe('Send JSON like {"name": "cavitation", "target": "P101"}, or with "slowdown": 60.');
+    const list = await call("/api/sim/faults", { token: tokens["expert"] });
+    expect(list.body).toMatchObject({ faults: [] });
+  });
+
   it("the public routes stay open: health, the sign-in settings, the handoff preview", async () => {
     expect((await fetch(url("/healthz"))).status).toBe(200);
     expect((await fetch(url("/api/auth/config"))).status).toBe(200);

@@ -535,6 +535,22 @@ describe("sim CLI", () => {
     expect(a.out.at(-1)).toMatch(/cavitation\s+P101/);
   });
 
+  it("--slowdown asks for the same fault developing that many times slower; a bad one is refused before any request", async () => {
+    const f = fakeFetch(() => Response.json({ faults: [] }, { status: 201 }));
+    const a = io();
+    expect(await runCli(["fault", "cavitation", "P401", "--slowdown", "60"], { ...a.deps, fetch: f.fetch })).toBe(0);
+    expect(JSON.parse(f.calls[0]![1].body as string)).toEqual({ name: "cavitation", target: "P401", slowdown: 60 });
+    expect(a.out[0]).toBe("Injected cavitation on P401, developing 60× slower.");
+    for (const bad of ["0.5", "fast", "20000"]) {
+      const b = io();
+      expect(await runCli(["fault", "cavitation", "P401", `--slowdown=${bad}`], { ...b.deps, fetch: f.fetch })).toBe(2);
+      expect(b.err[0]).toBe(
+        `--slowdown needs a number from 1 to 10000 (how many times slower the fault develops), not "${bad}".`,
+      );
+    }
+    expect(f.calls).toHaveLength(1);
+  });
+
   it("without GEMBA_TOKEN, signs in as an expert through the development sign-in and sends that token", async () => {
     const f = fakeFetch((u) =>
       u.endsWith("/api/auth/dev") ? Response.json({ token: "dev-tok" }) : Response.json({ faults: [] }),

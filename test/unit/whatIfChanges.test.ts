@@ -31,6 +31,8 @@ describe("what-if changes offered per asset", () => {
         expect(typeof ask, `${twin} ${c.id}`).toBe("object");
         const plan = faultPlan(ask as Exclude<typeof ask, string>, links);
         expect(plan, `${twin} ${c.id}`).not.toHaveProperty("code");
+        // What the form and the wrist say the fault acts through is what the server's model moves.
+        expect((plan as { point: string }).point, `${twin} ${c.id}`).toBe(c.acts?.point);
       }
   });
 });

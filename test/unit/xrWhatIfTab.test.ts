@@ -9,6 +9,7 @@ import type { PlantModel } from "../../shared/plant.ts";
 import { processLinks, type ProcessLink } from "../../shared/processModel.ts";
 import { tabText, type Me, type PanelAction } from "../../client/xr/panelModels.ts";
 import { valueStep, WristWhatIf, type WhatIfLike, type WhatIfView } from "../../client/xr/whatIfTab.ts";
+import { changesFor } from "../../client/ui/whatIfChanges.ts";
 import { demoPlant } from "./fixtures.ts";
 
 let model: PlantModel;
@@ -68,7 +69,7 @@ describe("What if on the wrist", () => {
     const v = view(2900);
     let m = w.tab(v, "P101", lead);
     expect(tabText(m)).toContain(
-      "What if on P101\n[Speed] [Predict]\nSet to 2900 rpm — now 2900 rpm · 0 to 2900 rpm [−] [+]",
+      "What if on P101\n[Speed ▸] [Predict]\nSet to 2900 rpm — now 2900 rpm · 0 to 2900 rpm [−] [+]",
     );
     expect(tabText(m)).toContain("Look ahead 10 min — moves L101 flow, L101 pressure [−] [+]");
     // + at the top of the range stays there; − steps down by 200 rpm.
@@ -150,5 +151,77 @@ describe("What if on the wrist", () => {
       text: "T201 Level in ~7 min",
       sub: "T201 Level reaches LOW WARNING 12 % in ~7 min",
     });
+  });
+
+  it("offers the desktop form's changes and faults: stuck, drifting, cavitation, each asked as the server expects", () => {
+    const w = new WristWhatIf(model, links);
+    const v = view(2900);
+    const labels: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const m = w.tab(v, "P101", lead);
+      labels.push(m.actions[0]!.label);
+      if (i === 1) {
+        expect(tabText(m)).toContain("Stuck at 2900 rpm — now 2900 rpm · 0 to 2900 rpm [−] [+]");
+        press(w, v, m.rows[0]!.buttons[0]!.action);
+        expect(press(w, v, w.tab(v, "P101", lead).actions[1]!.action)).toEqual({
+          type: "whatIf",
+          payload: { twin: "P101", point: "speed", fault: "stuck", value: 2700, horizonS: 600 },
+          done: "Predicted P101 Speed stuck at 2700 rpm",
+        });
+      }
+      if (i === 2) {
+        // A drift starts at 0, which asks nothing: Predict is greyed with what to do.
+        expect(tabText(m)).toContain("Drifts 0 rpm/min — now 2900 rpm");
+        expect(m.actions[1]).toMatchObject({ label: "Predict", disabled: "Step the drift with − or + first" });
+        press(w, v, m.rows[0]!.buttons[0]!.action);
+        expect(tabText(w.tab(v, "P101", lead))).toContain("Drifts -200 rpm/min");
+        expect(press(w, v, w.tab(v, "P101", lead).actions[1]!.action)).toEqual({
+          type: "whatIf",
+          payload: { twin: "P101", point: "speed", fault: "drift", perMinute: -200, horizonS: 600 },
+          done: "Predicted P101 Speed drifting -200 rpm/min",
+        });
+      }
+      if (i === 3) {
+        expect(tabText(m)).toContain(
+          "Cavitation (flow falls ~40 %) — as the model sees it: speed acts at 60 %\nLook ahead 10 min — moves L101 flow",
+        );
+        expect(press(w, v, m.actions[1]!.action)).toEqual({
+          type: "whatIf",
+          payload: { twin: "P101", fault: "cavitation", horizonS: 600 },
+          done: "Predicted P101 cavitation",
+        });
+      }
+      press(w, v, m.actions[0]!.action);
+    }
+    expect(labels).toEqual(["Speed ▸", "Speed stuck ▸", "Speed drifts ▸", "Cavitation ▸"]);
+    // Round again: back to setting the speed.
+    expect(w.tab(v, "P101", lead).actions[0]!.label).toBe("Speed ▸");
+  });
+
+  it("every asset of the demo offers on the wrist exactly the faults the desktop form offers", () => {
+    const w = new WristWhatIf(model, links);
+    const v = view(2900);
+    for (const t of model.twins) {
+      const offered = changesFor(links, t.id);
+      const labels = new Set<string>();
+      for (let i = 0; i < 12; i++) {
+        const m = w.tab(v, t.id, lead);
+        if (m.actions[0]) labels.add(m.actions[0].label.replace(/ ▸$/, ""));
+        press(w, v, m.actions[0]?.action ?? { kind: "whatif", op: { op: "point" } });
+      }
+      const faults = offered.filter((c) => !c.needsPoint).map((c) => c.short);
+      expect(
+        [...labels].filter((l) => faults.includes(l)),
+        t.id,
+      ).toEqual(faults);
+      if (offered.length === 0) expect(labels.size, t.id).toBe(0);
+    }
+    expect(changesFor(links, "XV101").map((c) => c.short)).toContain("Valve stuck");
+  });
+
+  it("a fault what-if is listed by its fault", () => {
+    const w = new WristWhatIf(model, links);
+    const v = view(2900, [whatIf("a", 7.2, { fault: "cavitation", value: 1740 })]);
+    expect(w.tab(v, "T201", lead).rows[1]!.text).toBe("P101 cavitation");
   });
 });
