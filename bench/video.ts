@@ -113,7 +113,7 @@ async function run(browser: Browser, url: string, serverPid: number, senders: nu
   const cpu1 = treeCpuSeconds(process.pid, serverPid);
   const wall = (performance.now() - t0) / 1000;
   await Promise.all(all.map((p) => p.evaluate(() => (window.__frameTimes!.logging = false))));
-  const logsOf = (p: Page) => p.evaluate(() => window.__frameTimes!.logs as Record<string, FrameTime[]>);
+  const logsOf = (p: Page): Promise<Record<string, FrameTime[]>> => p.evaluate(() => window.__frameTimes!.logs);
   const wLogs = await logsOf(watcher);
   const delays: number[] = [];
   const network: number[] = [];

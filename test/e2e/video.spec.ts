@@ -47,14 +47,10 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-/**
- * A person in the call; `xr` puts an emulated Quest 3 in their page ("ar": with a synthetic room for hit tests);
- * `uplinkKbps` gives them a thin uplink (thinUplink).
- */
+/** A person in the call; `xr` puts an emulated Quest 3 in their page ("ar": with a synthetic room for hit tests). */
 async function person(
   name: string,
   xr: "vr" | "ar" | null = null,
-  uplinkKbps: number | null = null,
 ): Promise<{ page: Page; watch: PageWatch; seat: string }> {
   const ctx = await browser.newContext({ viewport: { width: 1000, height: 640 } });
   contexts.push(ctx);
@@ -62,40 +58,11 @@ async function person(
   await page.addInitScript(`window.__readFrame = ${readFrameNumber.toString()}`);
   await page.addInitScript({ content: FRAME_TIMES_SOURCE });
   if (xr) await installIwer(page, { sem: xr === "ar" });
-  if (uplinkKbps !== null) await thinUplink(page, uplinkKbps);
   const watch = watchPage(page, server.url);
   await joinAs(page, server.url, name);
   await page.click("#voice-join");
   await page.waitForFunction(() => window.__gemba_voice?.inCall === true);
   return { page, watch, seat: await seatOf(page) };
-}
-
-/**
- * A thin uplink as the call sees one: every remote description the page takes gets `b=AS:<kbps>` in its video
- * section, so the browser's congestion control sends no more video than that and its bandwidth estimate
- * (availableOutgoingBitrate, what the camera adapts to) stays under it. CDP's network emulation does not touch
- * WebRTC; this caps the real RTP the page sends.
- */
-async function thinUplink(page: Page, kbps: number): Promise<void> {
-  await page.addInitScript((k) => {
-    type Set = (this: RTCPeerConnection, d: RTCSessionDescriptionInit) => Promise<void>;
-    const set: Set = RTCPeerConnection.prototype.setRemoteDescription;
-    const cap = (sdp: string) => {
-      let video = false;
-      const out: string[] = [];
-      for (const line of sdp.split("\r\n")) {
-        if (line.startsWith("m=")) video = line.startsWith("m=video");
-        if (video && line.startsWith("b=")) continue;
-        out.push(line);
-        if (video && line.startsWith("c=")) out.push(`b=AS:${k}`);
-      }
-      return out.join("\r\n");
-    };
-    const capped: Set = function (d) {
-      return set.call(this, d.sdp ? { type: d.type, sdp: cap(d.sdp) } : d);
-    };
-    RTCPeerConnection.prototype.setRemoteDescription = capped;
-  }, kbps);
 }
 
 async function shareCamera(page: Page): Promise<void> {
@@ -369,29 +336,6 @@ test("a thin link switches the camera to stills: video stops, 'New still' shows 
   }
 });
 
-test("a camera on a real thin uplink (150 kbps) measures it and switches to stills by itself; the expert's 'New still' still shows a sharp picture", async () => {
-  const tech = await person("Tech Far Corner", null, 150);
-  const expert = await person("Expert Office");
-  await shareCamera(tech.page);
-  const tile = expert.page.locator(`.video-tile[data-seat="${tech.seat}"]`);
-  await expect(tile).toBeVisible({ timeout: 60_000 });
-  // No forced reading: the camera adapts every 2 s to what the browser measures on its links.
-  await tech.page.waitForFunction(() => window.__gemba_video!.mode === "stills", null, { timeout: 120_000 });
-  const kbps = await tech.page.evaluate(() => window.__gemba_video!.measuredKbps);
-  expect(kbps, "the measured uplink").not.toBeNull();
-  expect(kbps!).toBeLessThan(256);
-  await expect(tile).toHaveAttribute("data-mode", "stills");
-  await tile.getByRole("button", { name: "New still" }).click();
-  await expert.page.waitForFunction(
-    (s) => !!window.__gemba_video!.tiles().find((t) => t.seat === s)?.frozen,
-    tech.seat,
-    { timeout: 60_000 },
-  );
-  await expect(tile.locator("img")).toBeVisible();
-  expectQuietPage(tech.watch);
-  expectQuietPage(expert.watch);
-});
-
 test("a stroke on the camera of a technician who has the plant placed in AR becomes an ink note on the asset it circles, for both, and it is still there after the expert rejoins", async () => {
   const tech = await person("Tech Placed", "ar");
   const expert = await person("Expert Desk");
@@ -526,8 +470,9 @@ test("in a headset the call's camera shows on a floating panel: the video plays 
   expect(await pressPanelButton(wearer.page, tech.seat)).toBe("video:live");
   await expect.poll(async () => (await panel())?.frozen, { timeout: 30_000 }).toBeNull();
   expect(await tech.page.evaluate(() => window.__gemba_video!.tiles()[0]!.frozen)).toBe(still);
-  // The technician stops the camera: the panel goes.
-  await tech.page.click("#video-share");
+  // The technician stops the camera: the panel goes. (Their page is in emulated AR, whose synthetic room is drawn
+  // over the page: Playwright's pointer cannot reach the button there, so the button gets its click directly.)
+  await tech.page.locator("#video-share").dispatchEvent("click");
   await wearer.page.waitForFunction(() => window.__gemba_xr?.cameras.length === 0, null, { timeout: 60_000 });
   expectQuietPage(tech.watch);
   expectQuietPage(wearer.watch);
