@@ -1,17 +1,22 @@
 /**
  * Video bench (`npx tsx bench/video.ts`, after `npm run build`): camera delay and CPU with 1, 2 and 4 people
  * sharing a camera in the call's full mesh, plus one watcher, all headless Chromium pages of the real app on
- * loopback, in one browser. Every sender's fake camera plays the same generated test pattern (kit/y4m.ts) whose
- * frame number is written in blocks; MediaStreamTrackProcessor reads each frame as it reaches a page.
+ * loopback, in one browser. Every sender's fake camera plays the same generated test pattern (kit/y4m.ts).
  *
- *   - delay: for each frame the watcher receives from a sender, its arrival time minus the time the sender's own
- *     page read the same frame number off its camera track (capture -> encode -> loopback -> decode);
- *   - baseline (same run): the same reader on a second clone of the camera track in the sender's page, minus the
- *     first: what reading frames costs by itself;
- *   - CPU: the whole browser's CPU time (all its processes, /proc; the app server excluded) over the measuring window, per sender. In a
- *     mesh every sender also decodes the others, so this is the per-person cost of a call of that size.
+ *   - delay: per frame the watcher's page presents from a sender, presentation time minus the frame's own capture
+ *     time, both stamped by Chromium's media pipeline on one clock (requestVideoFrameCallback metadata; see
+ *     kit/frameTimes.ts): capture -> encode -> loopback -> jitter buffer -> decode -> compositor;
+ *   - baseline (same run): the same measurement on the sender's own camera track in the sender's page (capture ->
+ *     compositor, no call in between); delay / baseline is what the call adds;
+ *   - CPU: the whole browser's CPU time (all its processes, /proc; the app server excluded) over the measuring
+ *     window, per sender. In a mesh every sender also decodes the others, so this is the per-person cost of a call
+ *     of that size.
  * The 3D render loops are stopped once the call is up (SwiftShader frames would dominate two cores).
  * VIDEO_SECONDS (default 20) sets the measuring window; VIDEO_SENDERS (default "1,2,4") the call sizes.
+ *
+ * Until 2026-12-06 the delay was "watcher's script read of a frame number minus the sender's script read of the
+ * same number": a starved sender page read late, its own second reader was 80 ms behind its first, and the delay
+ * came out smaller than that baseline. Those numbers are not comparable with these.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -20,22 +25,12 @@ import type { Browser, Page } from "@playwright/test";
 import { chromium } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, VOICE_CALL_ARGS } from "../kit/browser.ts";
 import { startAppServer } from "../kit/appServer.ts";
-import { BIT_BLOCK, FRAME_BITS, readFrameNumber, writeTestPattern } from "../kit/y4m.ts";
+import { captureDelays, FRAME_TIMES_SOURCE, type FrameTime } from "../kit/frameTimes.ts";
+import { writeTestPattern } from "../kit/y4m.ts";
 import { machineInfo, percentile, printTable, ROOT, round, sleep, writeResult } from "./common.ts";
 
 const SECONDS = Number(process.env["VIDEO_SECONDS"] ?? 20);
 const SIZES = (process.env["VIDEO_SENDERS"] ?? "1,2,4").split(",").map(Number);
-
-/** In-page frame reader, as plain JavaScript (functions compiled by tsx carry helpers the page lacks). */
-const READER = `window.__readFrame = ${readFrameNumber.toString()};
-window.__logTrack = (key, track) => {
-  const log = []; (window.__logs ??= {})[key] = log;
-  const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
-  (async () => { for (;;) { const { value: f, done } = await reader.read(); if (done || !f) break;
-    const t = performance.timeOrigin + performance.now();
-    if (window.__logging) log.push([window.__readFrame(f, f.displayWidth, f.displayHeight, ${FRAME_BITS}, ${BIT_BLOCK}), t]);
-    f.close(); } })();
-};`;
 
 /** CPU seconds used so far by this process's descendants except `skip`'s subtree (the app server): the browser. */
 function treeCpuSeconds(root: number, skip: number): number {
@@ -77,7 +72,7 @@ async function join(page: Page, url: string, name: string): Promise<string> {
 
 async function run(browser: Browser, url: string, serverPid: number, senders: number) {
   const ctx = await browser.newContext({ viewport: { width: 640, height: 400 } });
-  await ctx.addInitScript({ content: READER });
+  await ctx.addInitScript({ content: FRAME_TIMES_SOURCE });
   const pages: Page[] = [];
   const seats: string[] = [];
   for (let i = 0; i < senders; i++) {
@@ -97,49 +92,43 @@ async function run(browser: Browser, url: string, serverPid: number, senders: nu
     { timeout: 120_000 },
   );
   for (const p of [...pages, watcher]) await p.evaluate("window.__gemba.scene().engine.stopRenderLoop()");
-  for (const [i, p] of pages.entries()) {
+  const all = [...pages, watcher];
+  await Promise.all(all.map((p) => p.evaluate(() => (window.__frameTimes!.logging = false))));
+  for (const [i, p] of pages.entries())
     await p.evaluate((s) => {
       const t = (window.__gemba_video!.preview().srcObject as MediaStream).getVideoTracks()[0]!;
-      const w = window as unknown as { __logTrack: (k: string, t: MediaStreamTrack) => void };
-      w.__logTrack(`sent:${s}`, t.clone());
-      w.__logTrack(`base:${s}`, t.clone());
+      window.__frameTimes!.watch(`base:${s}`, t.clone());
     }, seats[i]!);
-  }
   await watcher.evaluate((ss) => {
-    const w = window as unknown as { __logTrack: (k: string, t: MediaStreamTrack) => void };
     for (const s of ss)
-      w.__logTrack(`got:${s}`, (window.__gemba_video!.video(s)!.srcObject as MediaStream).getVideoTracks()[0]!.clone());
+      window.__frameTimes!.watch(
+        `got:${s}`,
+        (window.__gemba_video!.video(s)!.srcObject as MediaStream).getVideoTracks()[0]!.clone(),
+      );
   }, seats);
-  const all = [...pages, watcher];
-  await Promise.all(all.map((p) => p.evaluate("window.__logging = true")));
+  await Promise.all(all.map((p) => p.evaluate(() => (window.__frameTimes!.logging = true))));
   const cpu0 = treeCpuSeconds(process.pid, serverPid);
   const t0 = performance.now();
   await sleep(SECONDS * 1000); // the measuring window: a bench, not a test, waits here
   const cpu1 = treeCpuSeconds(process.pid, serverPid);
   const wall = (performance.now() - t0) / 1000;
-  await Promise.all(all.map((p) => p.evaluate("window.__logging = false")));
-  type Log = [number, number][];
-  const logsOf = (p: Page) => p.evaluate(() => (window as unknown as { __logs: Record<string, Log> }).__logs);
+  await Promise.all(all.map((p) => p.evaluate(() => (window.__frameTimes!.logging = false))));
+  const logsOf = (p: Page): Promise<Record<string, FrameTime[]>> => p.evaluate(() => window.__frameTimes!.logs);
   const wLogs = await logsOf(watcher);
   const delays: number[] = [];
+  const network: number[] = [];
   const base: number[] = [];
   let frames = 0;
+  let untimed = 0;
   for (const [i, p] of pages.entries()) {
     const s = seats[i]!;
-    const logs = await logsOf(p);
-    const sent = logs[`sent:${s}`] ?? [];
-    const near = (xs: Log, n: number, t: number) =>
-      xs.filter(([m, ts]) => m === n && ts <= t + 5 && t - ts < 3000).pop();
-    for (const [n, t] of logs[`base:${s}`] ?? []) {
-      const m = near(sent, n, t);
-      if (n >= 0 && m) base.push(t - m[1]);
-    }
+    base.push(...captureDelays((await logsOf(p))[`base:${s}`] ?? []).delays);
     const got = wLogs[`got:${s}`] ?? [];
     frames += got.length;
-    for (const [n, t] of got) {
-      const m = near(sent, n, t);
-      if (n >= 0 && m) delays.push(t - m[1]);
-    }
+    const d = captureDelays(got);
+    delays.push(...d.delays);
+    untimed += d.withoutCapture;
+    for (const [capture, receive] of got) if (Number.isFinite(capture + receive)) network.push(receive - capture);
   }
   await ctx.close();
   const q = (xs: number[], p: number) =>
@@ -152,16 +141,20 @@ async function run(browser: Browser, url: string, serverPid: number, senders: nu
           1,
         )
       : "–";
+  const ratio = delays.length && base.length ? round(Number(q(delays, 50)) / Number(q(base, 50)), 1) : "–";
   return {
     senders,
-    "frames/s per sender at watcher": round(frames / senders / wall, 1),
+    "frames/s per sender shown at watcher": round(frames / senders / wall, 1),
     "delay p50 ms": q(delays, 50),
     "delay p95 ms": q(delays, 95),
     "baseline p50 ms": q(base, 50),
     "baseline p95 ms": q(base, 95),
+    "delay / baseline (p50)": ratio,
+    "capture to receive p50 ms": q(network, 50),
     "browser CPU % (all pages)": round(((cpu1 - cpu0) / wall) * 100, 0),
     "CPU % per sender": round(((cpu1 - cpu0) / wall / senders) * 100, 0),
-    matched: delays.length,
+    "frames timed": delays.length,
+    "frames without capture time": untimed,
   };
 }
 
@@ -197,7 +190,7 @@ async function main(): Promise<void> {
       seconds,
       params: { seconds: SECONDS, sizes: SIZES, pattern },
       method:
-        "frame numbers read by MediaStreamTrackProcessor: watcher arrival - sender's own read of the same frame (delay); second reader on the sender's track - first (baseline); browser-wide CPU from /proc over the window",
+        "requestVideoFrameCallback metadata on one clock (performance.timeOrigin + time): presentationTime - captureTime of each frame the watcher presents (delay), the same on the sender's own camera track in its page (baseline); receiveTime - captureTime (capture to receive); browser-wide CPU from /proc over the window",
       table: rows,
     });
     console.log(`load average ${machine.loadAvg1mAtStart} -> ${round(os.loadavg()[0]!, 2)} on ${machine.cores} cores`);

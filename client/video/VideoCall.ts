@@ -8,6 +8,7 @@ import type { SeatState } from "../../shared/state.ts";
 import { can } from "../../shared/permissions.ts";
 import type { VideoRoomMessage } from "../session/PlantSession.ts";
 import type { VoiceTransport } from "../voice/VoiceTransport.ts";
+import type { XrCamera } from "../xr/index.ts";
 import type { Resolution } from "./bitratePolicy.ts";
 import { CameraShare } from "./CameraShare.ts";
 import { PanelDock } from "./PanelDock.ts";
@@ -97,12 +98,33 @@ export class VideoCall {
     this.render();
   }
 
-  /** Others' cameras that are live and reach this page, with who films (the headset's floating panels). */
-  incoming(): { seat: string; name: string; stream: MediaStream }[] {
+  /**
+   * Others' cameras that are live and reach this page, with who films (the headset's floating panels): what
+   * their tile shows (frozen still, strokes) and the tile's own actions, so Freeze and drawing in a headset are
+   * the desktop's.
+   */
+  incoming(): XrCamera[] {
     const me = this.deps.mySeat();
+    const canDraw = can(this.myRole, "annotate");
     return this.seats.flatMap((s) => {
       const stream = this.remote.get(s.id);
-      return s.id !== me && s.camera === "live" && stream ? [{ seat: s.id, name: s.name, stream }] : [];
+      const tile = this.tiles.get(s.id);
+      if (s.id === me || s.camera !== "live" || !stream || !tile) return [];
+      const act = this.tileActions(s.id);
+      return [
+        {
+          seat: s.id,
+          name: s.name,
+          stream,
+          frozen: tile.still,
+          strokes: tile.strokes,
+          inks: tile.inks,
+          canDraw,
+          freeze: act.freeze,
+          live: act.live,
+          stroke: act.stroke,
+        },
+      ];
     });
   }
 

@@ -3,7 +3,7 @@
  * drawing with the pointer. Coordinates are 0..1 of the frame: the stage keeps the frame's aspect ratio and the
  * picture fills it exactly, so a point means the same spot on every screen and on the sender's camera.
  */
-import { MAX_STROKE_POINTS } from "../../shared/protocol.ts";
+import { addPoint, isStroke, type Ink } from "./strokePoints.ts";
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Strokes kept on a tile (older ones fade out of the list). */
@@ -16,6 +16,14 @@ export interface TileActions {
   stroke(points: number[], still: string): void;
 }
 
+/** A still shown frozen: its id in the room and the base64 JPEG. */
+export interface FrozenStill {
+  id: string;
+  jpeg: string;
+  width: number;
+  height: number;
+}
+
 export class VideoTile {
   readonly el = document.createElement("figure");
   readonly video = document.createElement("video");
@@ -26,11 +34,14 @@ export class VideoTile {
   private readonly title = document.createElement("span");
   private readonly freezeBtn = document.createElement("button");
   private readonly liveBtn = document.createElement("button");
-  /** The still shown frozen, if any. */
+  /** The still shown frozen, if any, and its picture (the headset's panel shows the same). */
   frozen: string | null = null;
+  still: FrozenStill | null = null;
+  /** Strokes shown so far (only grows), and the newest ones with their colours (the headset's panel draws them). */
   strokes = 0;
+  readonly inks: Ink[] = [];
   /** The points of the newest stroke shown (as the room relayed them). */
-  lastStroke: number[] = [];
+  lastStroke: readonly number[] = [];
   private drawing: { pts: number[]; line: SVGPolylineElement } | null = null;
 
   constructor(
@@ -83,6 +94,7 @@ export class VideoTile {
   /** Show a still frozen (base64 JPEG), or go back to the live picture with null. */
   showStill(id: string | null, jpeg = "", width = 0, height = 0, canGoLive = true): void {
     this.frozen = id;
+    this.still = id === null ? null : { id, jpeg, width, height };
     this.img.hidden = id === null;
     this.video.hidden = id !== null;
     this.liveBtn.hidden = id === null || !canGoLive;
@@ -92,18 +104,21 @@ export class VideoTile {
     } else this.fitAspect(this.video.videoWidth, this.video.videoHeight);
   }
 
-  addStroke(points: number[], color: string): void {
+  addStroke(points: readonly number[], color: string): void {
     const line = document.createElementNS(SVG, "polyline");
     line.setAttribute("points", pairs(points));
     line.setAttribute("stroke", color);
     this.svg.appendChild(line);
     while (this.svg.childElementCount > MAX_STROKES) this.svg.firstElementChild?.remove();
+    this.inks.push({ points, color });
+    if (this.inks.length > MAX_STROKES) this.inks.shift();
     this.strokes++;
     this.lastStroke = points;
   }
 
   clearStrokes(): void {
     this.svg.replaceChildren();
+    this.inks.length = 0;
   }
 
   private fitAspect(w: number, h: number): void {
@@ -133,7 +148,7 @@ export class VideoTile {
       // A busy page (a 3D plant and a video call) gets pointermove at most once a frame, with the moves in
       // between folded into it: getCoalescedEvents() has each of them.
       const moves = typeof e.getCoalescedEvents === "function" ? e.getCoalescedEvents() : [];
-      for (const m of moves.length ? moves : [e]) addPoint(d.pts, at(m));
+      for (const m of moves.length ? moves : [e]) addPoint(d.pts, ...at(m));
       d.line.setAttribute("points", pairs(d.pts));
     });
     const end = (e: PointerEvent) => {
@@ -143,23 +158,16 @@ export class VideoTile {
       d.line.remove();
       // The browser took the pointer away mid-stroke: what was drawn is not what the person meant to send.
       if (e.type === "pointercancel") return;
-      addPoint(d.pts, at(e));
+      addPoint(d.pts, ...at(e));
       // The room echoes the stroke to everyone (this page too): the echo is what stays.
-      if (d.pts.length >= 4) this.actions.stroke(d.pts, this.frozen ?? "");
+      if (isStroke(d.pts)) this.actions.stroke(d.pts, this.frozen ?? "");
     };
     this.stage.addEventListener("pointerup", end);
     this.stage.addEventListener("pointercancel", end);
   }
 }
 
-/** Add a point to a stroke unless it repeats the last one, up to the room's limit (MAX_STROKE_POINTS pairs). */
-function addPoint(pts: number[], [x, y]: [number, number]): void {
-  if (pts.length >= MAX_STROKE_POINTS * 2) return;
-  if (pts.length >= 2 && pts[pts.length - 2] === x && pts[pts.length - 1] === y) return;
-  pts.push(x, y);
-}
-
-function pairs(p: number[]): string {
+function pairs(p: readonly number[]): string {
   let s = "";
   for (let i = 0; i + 1 < p.length; i += 2) s += `${p[i]!.toFixed(4)},${p[i + 1]!.toFixed(4)} `;
   return s.trim();

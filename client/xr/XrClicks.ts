@@ -1,7 +1,8 @@
 /**
- * What a trigger pull or pinch does, in this order: place the plant (AR, not yet placed), press a tab or a
- * wrist-panel button, take a floor mark (co-location), or select the asset the ray hits, exactly as a
- * desktop click does. Also the controllers' face buttons (scale, pin).
+ * What a trigger pull or pinch does, in this order: place the plant (AR, not yet placed), press a floating video
+ * panel's button, press a tab or a wrist-panel button, take a floor mark (co-location), or select the asset the
+ * ray hits, exactly as a desktop click does. A press that starts on a camera's picture draws on it instead
+ * (XrVideoPanel). Also the controllers' face buttons (scale, pin).
  */
 import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
 import type { ArPlantPlacer } from "./ArPlantPlacer.ts";
@@ -13,6 +14,7 @@ import type { XrHand } from "./XrHand.ts";
 import type { XrHands } from "./XrHands.ts";
 import type { XrPanels } from "./XrPanels.ts";
 import type { XrRig } from "./XrRig.ts";
+import type { XrVideoPanel } from "./XrVideoPanel.ts";
 
 export class XrClicks implements XrFeature {
   /** The asset last selected in XR. */
@@ -25,6 +27,7 @@ export class XrClicks implements XrFeature {
     private readonly placer: ArPlantPlacer,
     private readonly tabletop: TabletopMode,
     private readonly marks: MarkSurface,
+    private readonly video: XrVideoPanel,
     /** The panel's "Exit" button. */
     private readonly exit: () => void,
   ) {}
@@ -71,7 +74,15 @@ export class XrClicks implements XrFeature {
     if (down) {
       h.gestureDuringPress = false;
       h.selectSince = performance.now();
-    } else if (wasDown && !h.gestureDuringPress) this.click(h);
+      // Trigger held on a camera's picture is a stroke: its release is not a click on what lies behind.
+      if (this.rig.mode !== "ar" || this.placer.ar.placed) h.gestureDuringPress = this.video.beginStroke(h);
+      return;
+    }
+    if (this.video.endStroke(h)) {
+      this.rig.lastClick = "video:stroke";
+      return;
+    }
+    if (wasDown && !h.gestureDuringPress) this.click(h);
   }
 
   /** A full trigger pull or pinch: place (AR), press a panel button, or select what the ray hits. */
@@ -81,6 +92,11 @@ export class XrClicks implements XrFeature {
     h.update();
     if (rig.mode === "ar" && !this.placer.ar.placed) {
       rig.lastClick = this.placer.place();
+      return;
+    }
+    const onVideo = this.video.click(h.ray);
+    if (onVideo) {
+      rig.lastClick = onVideo;
       return;
     }
     const onTabs = panels.click(h.ray);

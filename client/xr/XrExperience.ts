@@ -11,7 +11,7 @@
  *   WristPanelPoll    the wrist panels, fed by the page's RoomView, and the drawn what-if (WhatIfGhosts)
  *   PresencePoses     head, hands and pointer in plant coordinates
  *   PushToTalk        right B held, or a held left-hand pinch, opens the microphone
- *   XrVideoPanel      the call's incoming cameras on floating panels
+ *   XrVideoPanel      the call's incoming cameras on floating panels: Freeze, and drawing with the ray
  * This class creates them, calls them in a fixed order (enter, frame, exit) and reports the debug view.
  *
  * Offline by construction: no controller models, no hand meshes, no online profile repository, no
@@ -70,7 +70,8 @@ export interface XrDebugView {
   surface: boolean;
   /**
    * What the last trigger pull / pinch did: "asset:<id>", "mesh:<name>", "nothing", "panel:<button>", "tab:<tab>",
-   * "list:<action>", "touch:<step>", "placed", "placed-in-front".
+   * "list:<action>", "touch:<step>", "placed", "placed-in-front", "video:freeze", "video:live", "video:stroke",
+   * "video:picture" (a floating camera panel).
    */
   lastClick: string;
   /** The wrist's active tab and what it shows (the asset tab's text is `panelText`). */
@@ -150,15 +151,23 @@ export class XrExperience implements XrController {
     this.locomotion = new Locomotion(rig, this.viewer);
     this.tabletop = new TabletopMode(rig, this.viewer, this.hands, this.locomotion, this.gestures);
     this.coloc = new CoLocation(rig, this.panels, this.tabletop, this.locomotion);
-    this.clicks = new XrClicks(rig, this.hands, this.panels, this.placer, this.tabletop, this.coloc.marks, () => {
-      this.exitAsync().catch(() => {});
-    });
+    this.videoPanel = new XrVideoPanel(rig);
+    const exit = () => void this.exitAsync().catch(() => {});
+    this.clicks = new XrClicks(
+      rig,
+      this.hands,
+      this.panels,
+      this.placer,
+      this.tabletop,
+      this.coloc.marks,
+      this.videoPanel,
+      exit,
+    );
     const follow = new FollowInHeadset(rig, this.viewer);
     this.ghosts = new WhatIfGhosts(rig);
     this.panelPoll = new WristPanelPoll(rig, this.panels, this.viewer, follow, () => this.clicks.selected, this.ghosts);
     this.presence = new PresencePoses(rig, () => this.placer.placed);
     this.talk = new PushToTalk(rig);
-    this.videoPanel = new XrVideoPanel(rig);
   }
 
   /**
@@ -346,6 +355,7 @@ export class XrExperience implements XrController {
       if (!rig.coloc) this.locomotion.update();
     } else if (rig.mode === "vr" || this.placer.ar.placed) this.gestures.update();
     this.clicks.faceButtons();
+    this.videoPanel.update();
     this.talk.update(performance.now());
     this.panelPoll.update();
     rig.frame.sync();

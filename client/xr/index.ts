@@ -19,7 +19,7 @@ import { Subscriptions } from "./Subscriptions.ts";
 import type { XrController, XrHooks, XrPoses } from "./xrContract.ts";
 import type { XrDebugView, XrExperience } from "./XrExperience.ts";
 
-export type { Pose7, Vector3Like, XrController, XrHooks, XrPoses, XrRequest } from "./xrContract.ts";
+export type { Pose7, Vector3Like, XrCamera, XrController, XrHooks, XrPoses, XrRequest } from "./xrContract.ts";
 
 declare global {
   interface Window {

@@ -45,11 +45,27 @@ export interface XrHooks {
   cameras?(): readonly XrCamera[];
 }
 
-/** Someone else's camera in the call, as the headset shows it. */
+/**
+ * Someone else's camera in the call, as the headset shows it: the picture (live, or the still this page shows
+ * frozen), the strokes on it, and what the floating panel can do with it, exactly as the desktop tile does.
+ */
 export interface XrCamera {
   seat: string;
   name: string;
   stream: MediaStream;
+  /** The still everyone was shown (Freeze) while this page shows it frozen; null: the live picture. */
+  frozen: { id: string; jpeg: string; width: number; height: number } | null;
+  /** Strokes shown on this camera so far (only grows), and the newest ones (x, y pairs in 0..1, colour). */
+  strokes: number;
+  inks: readonly { points: readonly number[]; color: string }[];
+  /** Whether this person may draw on the video (the operator role, as for ink notes). */
+  canDraw: boolean;
+  /** Ask the camera for a sharp still shown to everyone (the desktop's "Freeze"). */
+  freeze(): void;
+  /** Back to the live picture on this page (the desktop's "Back to live"). */
+  live(): void;
+  /** Send a finished stroke (x, y pairs in 0..1 of the frame) drawn on the live picture ("") or a still. */
+  stroke(points: number[], still: string): void;
 }
 
 /** The room requests the in-XR tabs make. */
