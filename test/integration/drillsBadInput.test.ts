@@ -43,7 +43,7 @@ describe("drillStart: bad input is refused with a reason and counted", () => {
       code: "invalid",
       message: "That drill was started already (for Tina); nothing new was started.",
     });
-    await waitForState(ines, (s) => drillsOf(ines, "Tina").length === 1, "Tina's drill");
+    await waitForState(ines, () => drillsOf(ines, "Tina").length === 1, "Tina's drill");
     expect(drillsOf(ines, "Tina")).toHaveLength(1);
     expect(await rejected()).toBe(before + 2);
     await ask(ines, "drillEnd", { drill: drillsOf(ines, "Tina")[0]!.id });
