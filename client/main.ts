@@ -39,7 +39,7 @@ import { PlantStatus } from "./ui/PlantStatus.ts";
 import { installProcedures } from "./app/procedures.ts";
 import { installIncidents } from "./app/incidents.ts";
 import { installWhatIf } from "./app/whatIf.ts";
-import { installDrills } from "./app/drills.ts";
+import { installDrills, openDrillRoom } from "./app/drills.ts";
 import { ScreenTags } from "./ui/ScreenTags.ts";
 import { installVideo } from "./video/VideoCall.ts";
 import { installVoice } from "./voice/index.ts";
@@ -169,6 +169,7 @@ async function boot(): Promise<void> {
       incident: (alarm) => fetchIncidentAsync(plantId, alarm, dataToken),
       talk: (down) => voice.setPushToTalk(down),
       cameras: () => video?.incoming() ?? [],
+      joinDrill: (plant) => openDrillRoom(plant, name),
       // XR's code loads on the first "Enter VR/AR", or on an XR device once the page shows live values.
     },
     labels.firstValue,

@@ -3,7 +3,8 @@
  * like `npm start`, open it in headless Chromium with an emulated Meta Quest 3 (iwer),
  * and save what the headset shows: walk-in VR with an asset selected and the wrist
  * panel raised (xr-vr.png), the wrist's Alarms, People, Notes and Time tabs (xr-alarms.png,
- * xr-people.png, xr-notes.png, xr-time.png: the shared timeline scrubbed back, with a bookmark), the tabletop miniature (xr-tabletop.png), and the plant
+ * xr-people.png, xr-notes.png, xr-time.png: the shared timeline scrubbed back, with a bookmark), the tabletop miniature (xr-tabletop.png),
+ * a trainee's drill score on the Drills tab with the debrief replaying (xr-drill-debrief.png), and the plant
  * placed on a desk of a synthetic office in AR (xr-ar.png). Prints draw calls and
  * frame times per view, with the desktop view of the same run as the baseline
  * (SwiftShader: compare ratios, not absolute numbers).
@@ -79,8 +80,8 @@ async function measure(page: Page, view: string, frames = 40): Promise<Sample> {
   };
 }
 
-async function join(page: Page, url: string, name: string): Promise<void> {
-  await page.goto(url + "/");
+async function join(page: Page, url: string, name: string, query = ""): Promise<void> {
+  await page.goto(url + "/" + query);
   await page.fill("#join-name", name);
   await page.click("#join-go");
   await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 90_000 });
@@ -91,6 +92,16 @@ async function enter(page: Page, mode: "vr" | "ar"): Promise<void> {
   await page.click(`#btn-xr-${mode}`);
   await page.waitForFunction((m) => window.__gemba_xr?.mode === m, mode, { timeout: 30_000 });
   await xrFrames(page, 5);
+}
+
+/** Enter walk-in VR standing in front of `twin`, both controllers held ahead. */
+async function enterVrFacing(page: Page, twin: string): Promise<void> {
+  await page.evaluate((id) => window.__gemba!.scene()!.focus(id), twin);
+  await page.evaluate(() => {
+    window.__iwer!.pose("controller-left", [-0.2, 1.2, -0.3], [-0.15, 1.3, -1.3]);
+    window.__iwer!.pose("controller-right", [0.2, 1.25, -0.3], [0.2, 1.25, -1.3]);
+  });
+  await enter(page, "vr");
 }
 
 /** Aim the right controller at an asset (plant coordinates → world through the plant frame) and pull the trigger. */
@@ -157,12 +168,7 @@ try {
     await join(page, server.url, "Ada");
     samples.push(await measure(page, "desktop (orbit)"));
     // Stand in front of the product tank: the spawn point is in front of what the desktop camera looks at.
-    await page.evaluate(() => window.__gemba!.scene()!.focus("T201"));
-    await page.evaluate(() => {
-      window.__iwer!.pose("controller-left", [-0.2, 1.2, -0.3], [-0.15, 1.3, -1.3]);
-      window.__iwer!.pose("controller-right", [0.2, 1.25, -0.3], [0.2, 1.25, -1.3]);
-    });
-    await enter(page, "vr");
+    await enterVrFacing(page, "T201");
     await selectAsset(page, "T201");
     await raiseWrist(page);
     samples.push(await measure(page, "VR walk-in 1:1"));
@@ -223,6 +229,53 @@ try {
     samples.push(await measure(page, "VR tabletop 1:50"));
     await page.screenshot({ path: `${out}/xr-tabletop.png` });
     await page.close();
+  }
+  // ---- A drill: the trainee acknowledges the drill's alarm from the wrist, reads the score, starts the debrief
+  {
+    const ines = await joinPlant(server.url, "Instructor Ines", { role: "expert" });
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));
+    await installIwer(page);
+    await join(page, server.url, "Trainee Tina");
+    const tina = await new Promise<string>((resolve) => {
+      const find = () => [...ines.state.seats.values()].find((x) => x.name === "Trainee Tina")?.id;
+      const seen = find();
+      if (seen) return resolve(seen);
+      ines.onStateChange(() => {
+        const id = find();
+        if (id) resolve(id);
+      });
+    });
+    const { plant } = await ines.request<object, { plant: string }>("drillStart", {
+      scenario: "cip-pump-cavitation",
+      trainees: [tina],
+      request: "screenshots-xr-drill",
+    });
+    // As the wrist's Join drill does: the page on the drill's sandbox room.
+    await join(page, server.url, "Trainee Tina", `?plant=${encodeURIComponent(plant)}`);
+    await enterVrFacing(page, "P401");
+    await openTab(page, "alarms");
+    await page.waitForFunction(() => /\nP401 · [^\n]*\[Ack\]/.test(window.__gemba_xr?.tabText ?? ""), null, {
+      timeout: 90_000,
+    });
+    const row = await page.evaluate(() =>
+      window
+        .__gemba_xr!.tabText.split("\n")
+        .slice(2)
+        .findIndex((l) => l.startsWith("P401 · ")),
+    );
+    await press(page, "_xrList", listUv({ area: "row", row, slot: 0 }));
+    await openTab(page, "drills");
+    await page.waitForFunction(() => /^Your score: \d+ points/.test(window.__gemba_xr?.tabText ?? ""), null, {
+      timeout: 30_000,
+    });
+    await press(page, "_xrList", listUv({ area: "action", slot: 0 }));
+    await page.waitForFunction(() => /^Debrief ▶ 1×/.test(window.__gemba_xr?.tabText ?? ""), null, { timeout: 30_000 });
+    await lowerRight(page);
+    await raiseWrist(page);
+    await page.screenshot({ path: `${out}/xr-drill-debrief.png` });
+    await page.close();
+    await ines.leave();
   }
   // ---- AR: a synthetic small office, the plant on the desk
   {

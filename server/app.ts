@@ -340,6 +340,8 @@ export async function startGemba(
       log,
     });
     cleanups.push(() => drills.close());
+    // A drill the previous process left running ends here, recorded as stopped by the restart (docs/TRAINING.md).
+    await drills.recover();
 
     // 4. HTTP(S) + Colyseus on one port. Colyseus owns the express app it routes non-matchmaking requests to.
     let tls: TlsMaterial | null = null;

@@ -43,6 +43,10 @@ export const DrillState = schema(
     /** When the fault is (or was) injected. */
     onsetAt: t.float64(),
     endedAt: t.float64(),
+    /** Why the drill ended before every trainee was scored by their own actions ("Stopped by a server restart"), "" otherwise. */
+    stopped: t.string(),
+    /** Its sandbox runs on this server: it can be joined, watched and replayed (false for a drill stopped by a restart). */
+    replay: t.boolean(),
     trainees: t.array(DrillTraineeState),
   },
   "DrillState",

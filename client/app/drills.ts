@@ -1,9 +1,10 @@
 /**
  * The drills panel wired to the room: requests through the session, scores over HTTP, "Join drill" reopens the page
- * on the drill's sandbox plant, "Debrief" puts the room's shared playback at the drill's start. Like the procedures
- * panel, its code is loaded lazily (lazyPanel.ts).
+ * on the drill's sandbox plant (the headset's Drills tab does the same), "Debrief" replays the drill to the room from
+ * its start (the server seeks and plays). Like the procedures panel, its code is loaded lazily (lazyPanel.ts).
  */
 import { DrillScoresReply, type DrillState } from "../../shared/drillState.ts";
+import { newDrillRequestId } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { authFetch, refusalText, type TokenSource } from "../auth/authFetch.ts";
 import type { PlantSession } from "../session/PlantSession.ts";
@@ -17,6 +18,14 @@ export interface Drills {
   update(state: PlantRoomState, me: Me): void;
 }
 
+/** Reopen this page on a drill's sandbox plant; the join dialog offers the same name. */
+export function openDrillRoom(plant: string, name: string): void {
+  rememberName(name);
+  const url = new URL(location.href);
+  url.searchParams.set("plant", plant);
+  location.assign(url.toString());
+}
+
 export function installDrills(
   session: PlantSession,
   plantId: string,
@@ -28,21 +37,17 @@ export function installDrills(
   const actions: DrillActions = {
     list: async () => (await session.ask("drills", {})).drills,
     start: async (scenario, trainees) => {
-      await session.ask("drillStart", { scenario, trainees });
+      // One id per press: a replay of this message (a double send, a reconnect) is refused, never a second drill.
+      await session.ask("drillStart", { scenario, trainees, request: newDrillRequestId() });
     },
     end: async (drill) => {
       await session.ask("drillEnd", { drill });
     },
     debrief: async (d: DrillState) => {
-      await session.ask("playback", { action: "seek", t: d.startedAt + 1000 });
+      await session.ask("drillDebrief", { drill: d.id });
       await refreshTimeline();
     },
-    join: (plant) => {
-      rememberName(name);
-      const url = new URL(location.href);
-      url.searchParams.set("plant", plant);
-      location.assign(url.toString());
-    },
+    join: (plant) => openDrillRoom(plant, name),
     scores: async () => {
       const res = await authFetch(`/api/plants/${encodeURIComponent(plantId)}/drill-scores`, token);
       if (!res.ok) throw new Error(await refusalText(res));

@@ -1,8 +1,9 @@
 /**
  * The drills panel (docs/TRAINING.md). In the plant's own room: instructors (experts) pick a scenario and trainees
  * among the people in the room and start a drill; a trainee is offered "Join drill" (the drill runs in its own
- * sandbox room); each person's scores over time under "Drill scores". In a drill's room: the brief, who is being
- * drilled, each trainee's score as it comes, "End drill" and "Debrief" (replay the drill to the room) for instructors.
+ * sandbox room); scores over time under "Drill scores" (an instructor sees everyone's, anyone else their own: the
+ * server filters). In a drill's room: the brief, who is being drilled, each trainee's score as it comes, "End drill"
+ * for instructors and "Debrief" (replay the drill to the room) for them and for a trainee once scored.
  */
 import { drillOf } from "../../shared/drill.ts";
 import type { DrillScoreRecord, DrillState } from "../../shared/drillState.ts";
@@ -10,7 +11,7 @@ import { can } from "../../shared/permissions.ts";
 import type { DrillSummary } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { byId, el, toast } from "./dom.ts";
-import { scoreLine } from "./drillWords.ts";
+import { debriefBlocked, scoreLine } from "./drillWords.ts";
 import "./drills.css";
 
 export interface DrillActions {
@@ -32,7 +33,8 @@ export class DrillsPanel {
   private readonly root = el("aside", "panel");
   private readonly current = el("div", "drill-current");
   private readonly starter = el("div", "drill-start");
-  private readonly history = el("table", "drill-scores");
+  private readonly history = el("div", "drill-history");
+  private readonly historyTitle = el("h2", "", "Drill scores");
   private scenarios: DrillSummary[] = [];
   private state: PlantRoomState | null = null;
   private me: Me = { seat: null, name: "", role: "viewer" };
@@ -48,7 +50,7 @@ export class DrillsPanel {
     close.type = "button";
     close.addEventListener("click", () => this.toggle(false));
     head.append(el("h2", "", "Drills"), close);
-    this.root.append(head, this.current, this.starter, el("h2", "", "Drill scores"), this.history);
+    this.root.append(head, this.current, this.starter, this.historyTitle, this.history);
     document.body.appendChild(this.root);
     const open = el("button", "", "Drills");
     open.id = "btn-drills";
@@ -87,7 +89,7 @@ export class DrillsPanel {
     try {
       this.renderScores(await this.actions.scores());
     } catch (e) {
-      this.history.replaceChildren(el("caption", "", `Scores not available: ${(e as Error).message}`));
+      this.history.replaceChildren(el("p", "small muted", `Scores not available: ${(e as Error).message}`));
     }
   }
 
@@ -133,7 +135,8 @@ export class DrillsPanel {
     const s = this.state!;
     const user = this.myUser();
     const own = drills.find((d) => d.plant === s.plant);
-    const shown = own ? [own] : drills.filter((d) => d.status === "running");
+    // In the plant's room: the drills under way, and those a restart stopped (so nobody wonders where theirs went).
+    const shown = own ? [own] : drills.filter((d) => d.status === "running" || d.stopped !== "");
     this.current.replaceChildren(
       ...(own
         ? [
@@ -155,9 +158,11 @@ export class DrillsPanel {
     const names = d.trainees.map((t) => t.name).join(", ");
     const since = d.status === "running" ? `under way since ${hhmm(d.startedAt)}` : `ended ${hhmm(d.endedAt)}`;
     card.append(el("p", "drill-title", `Drill for ${names} · ${since} · instructor ${d.instructor}`));
+    if (d.stopped) card.append(el("p", "drill-stopped", `${d.stopped}: its trainees were scored as things stood.`));
     if (here || d.trainees.some((t) => t.user === user)) card.append(el("p", "drill-brief", d.brief));
     const instructs = can(this.me.role, "drill");
-    if (!here && (instructs || d.trainees.some((t) => t.user === user))) {
+    // A drill recovered after a restart has no sandbox any more: nothing to join or watch.
+    if (!here && d.replay && (instructs || d.trainees.some((t) => t.user === user))) {
       const join = el("button", "", d.trainees.some((t) => t.user === user) ? "Join drill" : "Watch drill");
       join.type = "button";
       join.addEventListener("click", () => this.actions.join(d.plant));
@@ -177,7 +182,15 @@ export class DrillsPanel {
       card.append(list);
       if (instructs && d.status === "running")
         card.append(this.button("End drill", "drill-end", () => this.actions.end(d.id)));
-      if (instructs) card.append(this.button("Debrief", "drill-debrief", () => this.actions.debrief(d)));
+      // The server's rule, shared with the headset: the instructor, or a trainee once scored.
+      const blocked = debriefBlocked(d, this.me.role, user);
+      if (instructs || d.trainees.some((t) => t.user === user)) {
+        const b = this.button("Debrief", "drill-debrief", () => this.actions.debrief(d));
+        b.disabled = blocked !== "";
+        b.title = blocked || "Replay the drill to everyone in this room, from its start";
+        card.append(b);
+        if (blocked) card.append(el("span", "small muted", ` ${blocked}.`));
+      }
     }
     return card;
   }
@@ -209,13 +222,21 @@ export class DrillsPanel {
       o.value = sc.id;
       pick.append(o);
     }
-    const people = [...s.seats.values()].filter((x) => x.id !== this.me.seat);
+    // Who could be trained: everyone here but me (this seat, or me on another device); a trainee of a drill under
+    // way is shown but cannot be picked (the server refuses it too).
+    const user = this.myUser();
+    const busy = new Set(
+      [...s.drills.values()].filter((d) => d.status === "running").flatMap((d) => d.trainees.map((t) => t.user)),
+    );
+    const people = [...s.seats.values()].filter((x) => x.id !== this.me.seat && (!user || x.user !== user));
+    const free = people.filter((p) => !busy.has(p.user));
     const boxes = people.map((p) => {
       const label = el("label", "drill-trainee");
       const box = el("input");
       box.type = "checkbox";
       box.value = p.id;
-      label.append(box, ` ${p.name}`);
+      box.disabled = busy.has(p.user);
+      label.append(box, ` ${p.name}${box.disabled ? " (in a drill under way)" : ""}`);
       return label;
     });
     const go = el("button", "", "Start drill");
@@ -231,7 +252,14 @@ export class DrillsPanel {
       const n = checked().length;
       go.disabled = n === 0;
       why.textContent =
-        people.length === 0 ? "Nobody else is in the room to drill." : n === 0 ? "Choose the trainees." : "";
+        people.length === 0
+          ? "Nobody else is in the room to train."
+          : free.length === 0
+            ? "Everyone else here is in a drill under way."
+            : n === 0
+              ? "Choose the trainees."
+              : "";
+      go.title = why.textContent;
     };
     for (const b of boxes) b.addEventListener("change", refresh);
     go.addEventListener("click", () => {
@@ -245,10 +273,24 @@ export class DrillsPanel {
       );
     });
     refresh();
-    this.starter.append(pick, el("p", "small", "Trainees:"), ...boxes, el("div", "", ""), go, why);
+    this.starter.append(pick, ...(people.length ? [el("p", "small", "Trainees:"), ...boxes] : []), el("div"), go, why);
   }
 
   private renderScores(scores: DrillScoreRecord[]): void {
+    const all = can(this.me.role, "drill");
+    this.historyTitle.textContent = all ? "Drill scores" : "Your drill scores";
+    if (scores.length === 0) {
+      // No table with an empty header: just the sentence.
+      this.history.replaceChildren(
+        el(
+          "p",
+          "small muted drill-no-scores",
+          all ? "No drill scored on this plant yet." : "No drill scored for you yet.",
+        ),
+      );
+      return;
+    }
+    const table = el("table", "drill-scores");
     const head = el("tr");
     for (const h of ["When", "Who", "Scenario", "Points", "Found", "Acted", "Wrong", "Handling"])
       head.append(el("th", "", h));
@@ -270,9 +312,7 @@ export class DrillsPanel {
         tr.append(el("td", "", c));
       return tr;
     });
-    this.history.replaceChildren(
-      head,
-      ...(rows.length ? rows : [el("caption", "", "No drill has been scored on this plant yet.")]),
-    );
+    table.append(head, ...rows);
+    this.history.replaceChildren(table);
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The row of tabs above the wrist panel (Asset, What if, Alarms, Steps, People, Notes, Time, Align):
- * a 30 × 4.5 cm GUI plane riding with the panel. Redraws only when the active
- * tab or a badge (e.g. the count of unacknowledged alarms) changes.
+ * The tabs above the wrist panel (Asset, What if, Alarms, Steps, Drills / People, Notes, Time, Align), in two
+ * rows on a 30 × 6 cm GUI plane riding with the panel (panelLayout.ts: why two rows). Redraws only when the
+ * active tab or a badge (e.g. the count of unacknowledged alarms) changes.
  */
 import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
 import { Control } from "@babylonjs/gui/2D/controls/control.js";
@@ -11,7 +11,7 @@ import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
 import type { Scene } from "@babylonjs/core/scene.js";
 import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
-import { TABS_H, TABS_TEX_H, TABS_W, TEX_W } from "./panelLayout.ts";
+import { TAB_FONT, TAB_H, TAB_W, tabCell, TABS_H, TABS_TEX_H, TABS_W, TEX_W } from "./panelLayout.ts";
 import { TAB_LABELS, TABS, type XrTab } from "./panelModels.ts";
 import { text } from "./ListPanel.ts";
 
@@ -28,18 +28,19 @@ export class TabStrip {
     this.mesh.isPickable = false;
     this.adt = AdvancedDynamicTexture.CreateForMesh(this.mesh, TEX_W, TABS_TEX_H, false);
     this.adt.background = "#0d1419";
-    const w = TEX_W / TABS.length;
     TABS.forEach((tab, i) => {
+      const cell = tabCell(i);
       const rect = new Rectangle(`_xrTab.${tab}`);
       rect.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
-      rect.left = `${i * w + 6}px`;
-      rect.width = `${w - 12}px`;
-      rect.height = `${TABS_TEX_H - 16}px`;
+      rect.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+      rect.left = `${cell.left + 6}px`;
+      rect.top = `${cell.top + 5}px`;
+      rect.width = `${TAB_W - 12}px`;
+      rect.height = `${TAB_H - 10}px`;
       rect.cornerRadius = 14;
       rect.thickness = 3;
       rect.color = "#4aa3ff";
-      // Eight tabs across 30 cm: 24 px (0.7 cm) keeps "Alarms 12" inside its 3.75 cm tab.
-      const label = text(`_xrTabLabel.${tab}`, 24, "#ffffff", true);
+      const label = text(`_xrTabLabel.${tab}`, TAB_FONT, "#ffffff", true);
       label.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_CENTER;
       label.text = TAB_LABELS[tab];
       rect.addControl(label);

@@ -27,6 +27,7 @@ import {
   tabText,
   XR_SHELVE_MINUTES,
   XR_SHELVE_REASON,
+  type DrillOp,
   type PanelAction,
   type TabModel,
   type XrTab,
@@ -37,6 +38,7 @@ import { bookmarkName, hhmmss, scrubTarget, sliderTime, timeTab } from "./timeTa
 import { incidentTab, reportPages, reportsTab, type IncidentLike } from "./incidentTab.ts";
 import { procedureTab } from "./procedureTab.ts";
 import { WristWhatIf } from "./whatIfTab.ts";
+import { WristDrills } from "./drillTab.ts";
 import { processLinks } from "../../shared/processModel.ts";
 import { PANEL_H, type WristPanel } from "./WristPanel.ts";
 
@@ -83,6 +85,8 @@ export class XrPanels {
   private reports: { alarm: string | null; inc: IncidentLike | null; page: number; problem: string } | null = null;
   /** What if… on the selected asset: the draft, and which of the room's what-ifs the plant shows as the ghost. */
   readonly whatIf: WristWhatIf;
+  /** Drills: the instructor's draft of a new one (drillTab.ts). */
+  readonly drills = new WristDrills();
 
   constructor(
     scene: Scene,
@@ -312,6 +316,9 @@ export class XrPanels {
           );
         break;
       }
+      case "drill":
+        this.drill(a.op);
+        break;
       case "move":
         void this.hooks
           .ask?.("handoffCreate", {})
@@ -324,6 +331,29 @@ export class XrPanels {
         break;
     }
     this.refresh(this.lastView, performance.now(), true);
+  }
+
+  /** A press on the Drills tab: open the drill's room, or ask the room and let the tab see the answer. */
+  private drill(op: DrillOp): void {
+    const step = this.drills.act(op, this.lastView?.room ?? null);
+    if (!step) return;
+    if ("join" in step) {
+      if (this.hooks.joinDrill) this.hooks.joinDrill(step.join);
+      else this.show("Join the drill from a laptop");
+      return;
+    }
+    const p = this.hooks.ask?.(step.type, step.payload);
+    if (step.done) this.request(p, step.done);
+    void p?.then(
+      (reply) => {
+        step.then?.(reply);
+        this.refresh(this.lastView, performance.now(), true);
+      },
+      (e: unknown) => {
+        this.drills.failed(e instanceof Error ? e.message : String(e));
+        this.refresh(this.lastView, performance.now(), true);
+      },
+    );
   }
 
   private openReport(alarm: string): void {
@@ -436,6 +466,8 @@ export class XrPanels {
       }
       case "steps":
         return procedureTab(state.procedure, me);
+      case "drills":
+        return this.drills.tab(state, me, Date.now());
       case "whatif":
         return this.whatIf.tab(view, this.host.selected(), me);
       case "notes":

@@ -19,8 +19,17 @@ export const LIST_W = PANEL_W;
 export const LIST_H = PANEL_H - BAR_M - 0.004;
 export const LIST_TEX_H = Math.round((TEX_W * LIST_H) / LIST_W);
 export const TABS_W = PANEL_W;
-export const TABS_H = 0.045;
+/**
+ * Tabs in rows of TAB_COLUMNS: nine tabs in one row across 30 cm left 3.3 cm each and clipped "Alarms 12" at
+ * 0.7 cm type; two rows give each tab 6 cm and 0.9 cm type (TAB_FONT), as large as the list's sub lines.
+ */
+export const TAB_COLUMNS = 5;
+export const TAB_ROWS = Math.ceil(TABS.length / TAB_COLUMNS);
+export const TABS_H = 0.06;
 export const TABS_TEX_H = Math.round((TEX_W * TABS_H) / TABS_W);
+export const TAB_W = TEX_W / TAB_COLUMNS;
+export const TAB_H = TABS_TEX_H / TAB_ROWS;
+export const TAB_FONT = 30;
 
 export const MARGIN = 40;
 export const HEADER_H = 60;
@@ -94,10 +103,17 @@ export function sliderUv(at: number): [number, number] {
   return [(SLIDER_LEFT + at * SLIDER_W) / TEX_W, 1 - (SLIDER_TOP + SLIDER_H / 2) / LIST_TEX_H];
 }
 
-/** The tab under texture coordinate u of the tab strip. */
+/** The tab under texture coordinates (u, v) of the tab strip (v = 0 at the bottom); null on the empty end of a row. */
 export function tabAt(u: number, v: number): XrTab | null {
   if (u < 0 || u > 1 || v < 0 || v > 1) return null;
-  return TABS[Math.min(TABS.length - 1, Math.floor(u * TABS.length))] ?? null;
+  const col = Math.min(TAB_COLUMNS - 1, Math.floor(u * TAB_COLUMNS));
+  const row = Math.min(TAB_ROWS - 1, Math.floor((1 - v) * TAB_ROWS));
+  return TABS[row * TAB_COLUMNS + col] ?? null;
+}
+
+/** Where tab number `i` sits on the strip's texture: left and top edges (px). */
+export function tabCell(i: number): { left: number; top: number } {
+  return { left: (i % TAB_COLUMNS) * TAB_W, top: Math.floor(i / TAB_COLUMNS) * TAB_H };
 }
 
 /** Texture coordinates of the centre of a list element: the inverse of listHitAt (tests aim with it). */
@@ -108,5 +124,6 @@ export function listUv(hit: ListHit): [number, number] {
 }
 
 export function tabUv(tab: XrTab): [number, number] {
-  return [(TABS.indexOf(tab) + 0.5) / TABS.length, 0.5];
+  const c = tabCell(TABS.indexOf(tab));
+  return [(c.left + TAB_W / 2) / TEX_W, 1 - (c.top + TAB_H / 2) / TABS_TEX_H];
 }

@@ -9,8 +9,19 @@
 import { alarmStateWords } from "../../shared/alarmWords.ts";
 import { can } from "../../shared/permissions.ts";
 
-export type XrTab = "asset" | "whatif" | "alarms" | "steps" | "people" | "notes" | "time" | "align";
-export const TABS: readonly XrTab[] = ["asset", "whatif", "alarms", "steps", "people", "notes", "time", "align"];
+export type XrTab = "asset" | "whatif" | "alarms" | "steps" | "drills" | "people" | "notes" | "time" | "align";
+/** In reading order: the tab strip lays them out in rows (panelLayout.ts TAB_COLUMNS a row). */
+export const TABS: readonly XrTab[] = [
+  "asset",
+  "whatif",
+  "alarms",
+  "steps",
+  "drills",
+  "people",
+  "notes",
+  "time",
+  "align",
+];
 export const TAB_LABELS: Readonly<Record<XrTab, string>> = {
   asset: "Asset",
   /** What if… on the selected asset, and the room's what-ifs (whatIfTab.ts). */
@@ -18,6 +29,8 @@ export const TAB_LABELS: Readonly<Record<XrTab, string>> = {
   alarms: "Alarms",
   /** The room's procedure run (procedureTab.ts). */
   steps: "Steps",
+  /** Drills: the one running for me, my score, the debrief; an instructor starts one (drillTab.ts). */
+  drills: "Drills",
   people: "People",
   notes: "Notes",
   time: "Time",
@@ -59,7 +72,23 @@ export type PanelAction =
   | { kind: "proc-done"; run: string; step: number }
   | { kind: "proc-show"; twin: string }
   /** What if… (whatIfTab.ts). */
-  | { kind: "whatif"; op: WhatIfOp };
+  | { kind: "whatif"; op: WhatIfOp }
+  /** Drills (drillTab.ts). */
+  | { kind: "drill"; op: DrillOp };
+
+/**
+ * Drills from the wrist: join the drill's room (the page reopens there), end it, start its debrief; an instructor's
+ * draft: open it, the next scenario, pick or drop a trainee, start, back.
+ */
+export type DrillOp =
+  | { op: "join"; plant: string }
+  | { op: "end"; drill: string }
+  | { op: "debrief"; drill: string }
+  | { op: "new" }
+  | { op: "back" }
+  | { op: "scenario" }
+  | { op: "pick"; seat: string }
+  | { op: "start" };
 
 /**
  * What if… from the wrist: pick the next point the model can change, step the value or the look-ahead,

@@ -43,6 +43,8 @@ export interface XrHooks {
   localOffset?(twin: string, world: Vector3Like): [number, number, number] | null;
   /** The call's incoming cameras (others sharing live video), for the floating video panel. */
   cameras?(): readonly XrCamera[];
+  /** Open a drill's sandbox room in this page (it reloads there: the immersive session ends). */
+  joinDrill?(plant: string): void;
 }
 
 /**
@@ -81,7 +83,11 @@ export type XrRequest =
   | "bookmark"
   | "procedureDone"
   | "whatIf"
-  | "whatIfRemove";
+  | "whatIfRemove"
+  | "drills"
+  | "drillStart"
+  | "drillEnd"
+  | "drillDebrief";
 
 /** GET /api/plants/<id>/timeline, as far as the headset reads it. */
 export interface XrTimeline {

@@ -2,6 +2,7 @@
 import path from "node:path";
 import type { JournalStore } from "../store/JournalStore.ts";
 import { DrillScoreStore } from "../store/DrillScoreStore.ts";
+import { DrillStore } from "../store/DrillStore.ts";
 import type { PlantHub } from "../runtime/PlantHub.ts";
 import type { Clock } from "../twin/Clock.ts";
 import { DrillBook } from "./DrillBook.ts";
@@ -10,6 +11,8 @@ import { startDrillFeed } from "./DrillFeed.ts";
 export interface Drills {
   book: DrillBook;
   scores: DrillScoreStore;
+  /** End and show the drills the previous process left (call once, before rooms open). */
+  recover(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,6 +26,7 @@ export function startDrills(o: {
   log: (m: string) => void;
 }): Drills {
   const scores = new DrillScoreStore(path.join(o.dataDir, "drill-scores.db"));
+  const records = new DrillStore(path.join(o.dataDir, "drills.db"));
   const book = new DrillBook({
     openSandbox: async (plant, base, scenario, startedAt) => {
       o.hub.openSandbox(plant, {
@@ -36,6 +40,9 @@ export function startDrills(o: {
     append: (e) => o.store.append(e),
     query: (plant, since, kinds) => o.store.query({ plant, since, kinds, limit: 10_000 }),
     keep: (r) => scores.add(r),
+    save: (d) => records.save(d),
+    saved: () => records.unfinished(),
+    scenarioOf: async (base, id) => (await o.hub.get(base)).plant.drills.find((s) => s.id === id),
     clock: o.clock,
     newId: o.newId,
     log: o.log,
@@ -43,9 +50,11 @@ export function startDrills(o: {
   return {
     book,
     scores,
+    recover: () => book.recover(),
     close: async () => {
       await book.close();
       scores.close();
+      records.close();
     },
   };
 }

@@ -55,6 +55,8 @@ function toState(d: Drill): DrillState {
   s.startedAt = d.startedAt;
   s.onsetAt = d.onsetAt;
   s.endedAt = d.endedAt;
+  s.stopped = d.stopped;
+  s.replay = d.replay;
   s.trainees = new ArraySchema<DrillTraineeState>(
     ...d.trainees.map((t) => {
       const ts = new DrillTraineeState();

@@ -73,6 +73,15 @@ export class DrillScoreStore {
     ).map(toRecord);
   }
 
+  /** One person's scores on the plant, newest first. */
+  recentOf(plant: string, user: string, limit = 200): DrillScoreRecord[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM drill_scores WHERE plant = ? AND user = ? ORDER BY scored_at DESC LIMIT ?")
+        .all(plant, user, limit) as Row[]
+    ).map(toRecord);
+  }
+
   close(): void {
     this.db.close();
   }

@@ -9,7 +9,7 @@ import { expect, test } from "./fixtures.ts";
 import type { Page } from "@playwright/test";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { devToken } from "../../kit/devSignIn.ts";
-import { expectQuietPage, joinAs, watchPage } from "./page.ts";
+import { DRILL_URL, expectQuietPage, joinAs, rejoinAfterReload, watchPage } from "./page.ts";
 
 let server: RunningServer;
 test.beforeAll(async () => {
@@ -22,11 +22,25 @@ test.afterAll(async () => {
 /** Follow the drill's "Join drill"/"Watch drill": the page reopens on the sandbox plant and joins with its name. */
 async function enterDrill(page: Page, button: string): Promise<void> {
   await page.locator("#drills .drill-card button", { hasText: button }).click();
-  await page.waitForURL(/plant=demo(~|%7E)drill-[a-z0-9]+/);
-  await expect(page.locator("#join")).toBeVisible();
-  await page.click("#join-go");
-  await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 180_000 });
+  await rejoinAfterReload(page, DRILL_URL);
 }
+
+test("alone in the room, an instructor cannot start a drill and is told why; no empty scores table", async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const ines = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const wi = watchPage(ines, server.url);
+  await joinAs(ines, server.url, "Instructor Ines", "?role=expert");
+  await ines.click("#btn-drills");
+  await expect(ines.locator("#drill-scenario")).toBeVisible();
+  await expect(ines.locator("#drill-go")).toBeDisabled();
+  await expect(ines.locator("#drills .drill-start")).toContainText("Nobody else is in the room to train.");
+  await expect(ines.locator("#drills .drill-no-scores")).toHaveText("No drill scored on this plant yet.");
+  await expect(ines.locator("#drills table")).toHaveCount(0);
+  await ines.context().close();
+  expectQuietPage(wi);
+});
 
 test("an instructor starts a drill, the trainee finds the fault and acts in the sandbox, both see the score, the debrief marks the trainee's actions", async ({
   browser,
@@ -72,9 +86,13 @@ test("an instructor starts a drill, the trainee finds the fault and acts in the 
   expect(points).toBeGreaterThan(0);
   await expect(tina.locator("#drills .drill-scores tr", { hasText: "Trainee Tina" })).toContainText(String(points));
 
-  // Debrief: the instructor replays the drill to the room; the trainee's actions are marks on the timeline.
+  // Debrief: the instructor replays the drill to the room, playing from its start (not a paused timeline); the
+  // trainee's actions are marks on the timeline.
   await ines.click("#drill-debrief");
-  for (const p of [ines, tina]) await expect(p.locator("#tl-label")).toContainText("PLAYBACK");
+  for (const p of [ines, tina]) await expect(p.locator("#tl-label")).toContainText(/PLAYBACK \d\d:\d\d:\d\d ▶ 1×/);
+  const shownAt = () => tina.evaluate(() => window.__gemba!.state()!.viewTime);
+  const first = await shownAt();
+  await expect.poll(shownAt, { timeout: 20_000 }).toBeGreaterThan(first);
   // The instructor's timeline redraws at once; the trainee's on its next refresh (every 10 s).
   for (const p of [ines, tina]) {
     await expect(p.locator('#tl-marks .tl-mark.select[title*="Trainee Tina selected P401"]')).toHaveCount(1, {

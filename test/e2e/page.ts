@@ -38,6 +38,20 @@ export async function joinAs(page: Page, url: string, name: string, query = ""):
   await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 180_000 });
 }
 
+/** The page's address once it is on a drill's sandbox plant of the demo (`?plant=demo~drill-<id>`). */
+export const DRILL_URL = /plant=demo(~|%7E)drill-[a-z0-9]+/;
+
+/**
+ * The page reopened itself on another plant (a drill's "Join drill" / "Watch drill", from the panel or the wrist):
+ * wait for that address, take the join dialog (it offers the same name) and wait until the room is ready.
+ */
+export async function rejoinAfterReload(page: Page, url: RegExp): Promise<void> {
+  await page.waitForURL(url);
+  await expect(page.locator("#join")).toBeVisible();
+  await page.click("#join-go");
+  await page.waitForFunction(() => window.__gemba?.ready === true, null, { timeout: 180_000 });
+}
+
 /** Count distinct (coarsely quantised) colours in what the page actually shows: a flat or blank view has very few. */
 export async function distinctScreenColours(page: Page): Promise<number> {
   const png = (await page.screenshot()).toString("base64");

@@ -9,20 +9,37 @@ import { joinAs } from "./page.ts";
 
 type V3 = [number, number, number];
 
-/** Aim at a point of the tab strip or the list panel (texture coordinates) and pull the trigger; returns what it hit. */
-export async function pressWrist(
-  page: Page,
-  mesh: "_xrTabs" | "_xrList" | "_xrKeyboard",
-  uv: [number, number],
-): Promise<string> {
+type WristMesh = "_xrTabs" | "_xrList" | "_xrKeyboard";
+
+/** Aim the right controller at a point of the tab strip or the list panel (texture coordinates). */
+async function aimAtWrist(page: Page, mesh: WristMesh, uv: [number, number]): Promise<void> {
   // The keyboard is the list panel's size, over it.
   const [w, h] = mesh === "_xrTabs" ? [TABS_W, TABS_H] : [LIST_W, LIST_H];
   const local: V3 = [(uv[0] - 0.5) * w, (uv[1] - 0.5) * h, 0];
   const world = await page.evaluate(([m, l]) => window.__iwer!.nodeToWorld(m, l), [mesh, local] as const);
   await page.evaluate((p) => window.__iwer!.aimAtWorld("controller-right", p), world);
   await xrFrames(page, 3);
+}
+
+/** Aim at a point of the tab strip or the list panel (texture coordinates) and pull the trigger; returns what it hit. */
+export async function pressWrist(page: Page, mesh: WristMesh, uv: [number, number]): Promise<string> {
+  await aimAtWrist(page, mesh, uv);
   await click(page, "controller-right");
   return page.evaluate(() => window.__gemba_xr!.lastClick);
+}
+
+/**
+ * Press a list button that reopens the page elsewhere (the Drills tab's Join drill): the press acts on the trigger's
+ * release, and the page it was in goes away, so this waits for the new address instead of reading the press back.
+ */
+export async function pressListAway(page: Page, hit: ListHit, url: RegExp): Promise<void> {
+  await aimAtWrist(page, "_xrList", listUv(hit));
+  await page.evaluate(() => window.__iwer!.button("controller-right", "trigger", 1));
+  await xrFrames(page, 3);
+  await Promise.all([
+    page.waitForURL(url),
+    page.evaluate(() => window.__iwer!.button("controller-right", "trigger", 0)),
+  ]);
 }
 
 export async function openTab(page: Page, tab: XrTab): Promise<void> {

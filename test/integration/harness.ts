@@ -10,13 +10,21 @@ import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { Redis } from "ioredis";
 import type { Room } from "@colyseus/sdk";
+import { matchMaker } from "@colyseus/core";
 import { joinPlant, type TestJoinOptions } from "../../kit/observer.ts";
 import { devToken } from "../../kit/devSignIn.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { startGemba, type GembaServer } from "../../server/app.ts";
 import type { Clock } from "../../server/twin/Clock.ts";
 import { afterAll, beforeAll } from "vitest";
-import type { Refusal, RequestPayload, RequestReply, RequestType } from "../../shared/protocol.ts";
+import {
+  PLANT_ROOM,
+  type Refusal,
+  type RequestPayload,
+  type RequestReply,
+  type RequestType,
+} from "../../shared/protocol.ts";
+import type { MessageCounters } from "../../server/rooms/messagePolicy.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 
 export const MOSQUITTO = process.env["TEST_MQTT_URL"] ?? "mqtt://127.0.0.1:1883";
@@ -174,6 +182,14 @@ export function ask<K extends RequestType>(
   payload: RequestPayload<K>,
 ): Promise<RequestReply<K>> {
   return room.request<RequestPayload<K>, RequestReply<K>>(type, payload);
+}
+
+/** The message counters (accepted, rejected, dropped) of this process's room of `plant` (the demo's by default). */
+export async function roomCounters(plant = "demo"): Promise<MessageCounters> {
+  const listings = await matchMaker.query({ name: PLANT_ROOM });
+  const listing = listings.find((l) => (l.metadata as { plant?: string } | undefined)?.plant === plant);
+  if (!listing) throw new Error(`no room of "${plant}" on this process`);
+  return (matchMaker.getLocalRoomById(listing.roomId) as unknown as { counters: MessageCounters }).counters;
 }
 
 /** The reason a room request was refused (`error.reason`), or null if it succeeded. */

@@ -2,18 +2,10 @@
  * A "done" that arrives again for a step already done (a replayed message, a stale page, a double press that got
  * through) is refused with the reason and counted, and the run does not move: one step, one journal row.
  */
-import { matchMaker } from "@colyseus/core";
 import { describe, expect, it } from "vitest";
-import { PLANT_ROOM } from "../../shared/protocol.ts";
-import type { MessageCounters } from "../../server/rooms/messagePolicy.ts";
-import { join, refusalOf, useServerAndPublisher, waitForState } from "./harness.ts";
+import { join, refusalOf, roomCounters, useServerAndPublisher, waitForState } from "./harness.ts";
 
 const ctx = useServerAndPublisher();
-
-async function roomCounters(): Promise<MessageCounters> {
-  const [listing] = await matchMaker.query({ name: PLANT_ROOM });
-  return (matchMaker.getLocalRoomById(listing!.roomId) as unknown as { counters: MessageCounters }).counters;
-}
 
 describe("procedure steps: replayed, stale and out-of-order done", () => {
   it("refuses a done for a step already done, for a step not reached and for an old run, with reasons and a counter", async () => {

@@ -5,23 +5,16 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Room } from "@colyseus/sdk";
-import { matchMaker } from "@colyseus/core";
-import { CloseCode, PLANT_ROOM } from "../../shared/protocol.ts";
+import { CloseCode } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { loadConfig } from "../../server/config.ts";
-import type { MessageCounters } from "../../server/rooms/messagePolicy.ts";
-import { join, useServerAndPublisher, waitForState } from "./harness.ts";
+import { join, roomCounters, useServerAndPublisher, waitForState } from "./harness.ts";
 
 // Default settings: the limit under test is the one users get.
 const ctx = useServerAndPublisher();
 
 const seatNamed = (room: Room<unknown, PlantRoomState>, name: string) =>
   [...room.state.seats.values()].find((s) => s.name === name);
-
-async function roomCounters(): Promise<MessageCounters> {
-  const [listing] = await matchMaker.query({ name: PLANT_ROOM });
-  return (matchMaker.getLocalRoomById(listing!.roomId) as unknown as { counters: MessageCounters }).counters;
-}
 
 describe("per-connection rate limit", () => {
   it("is 60 messages a second unless MAX_MESSAGES_PER_SECOND says otherwise, and refuses nonsense", () => {
