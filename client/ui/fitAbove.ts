@@ -5,6 +5,7 @@
  * over the notes panel and the timeline, which then took the clicks meant for its lower buttons (a what-if's
  * "Remove"), or hid theirs.
  */
+import { LayoutWatch } from "./LayoutWatch.ts";
 
 export interface Rect {
   left: number;
@@ -35,28 +36,15 @@ export function roomAbove(panel: Rect, others: readonly Rect[], viewHeight: numb
 const BELOW = "#notes, #timeline, #alarms";
 
 export class FitAbove {
-  // Measured on the next frame, not inside the observer's callback (changing sizes there is a ResizeObserver loop).
-  private readonly observer = new ResizeObserver(() => this.schedule());
-  private readonly onResize = () => this.schedule();
-  private frame = 0;
+  private readonly watch: LayoutWatch;
 
   constructor(
     private readonly panel: HTMLElement,
     private readonly margin = 12,
   ) {
-    window.addEventListener("resize", this.onResize);
     // The panel itself too: opening (hidden → shown) is a size change, and only then is its box known.
-    this.observer.observe(panel);
-    for (const el of document.querySelectorAll<HTMLElement>(BELOW)) this.observer.observe(el);
-    this.schedule();
-  }
-
-  schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.fit();
-    });
+    this.watch = new LayoutWatch([panel, ...document.querySelectorAll(BELOW)], () => this.fit());
+    this.watch.schedule();
   }
 
   fit(): void {
@@ -74,8 +62,6 @@ export class FitAbove {
   }
 
   dispose(): void {
-    window.removeEventListener("resize", this.onResize);
-    cancelAnimationFrame(this.frame);
-    this.observer.disconnect();
+    this.watch.dispose();
   }
 }

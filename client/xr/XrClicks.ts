@@ -146,7 +146,6 @@ export class XrClicks implements XrFeature {
     if (rig.mode === "ar") {
       if (rig.coloc) this.coloc.uncalibrate();
       this.placer.replace();
-    }
-    else if (rig.mode === "vr") this.tabletop.setScaleMode(rig.scaleMode === "walk" ? "tabletop" : "walk");
+    } else if (rig.mode === "vr") this.tabletop.setScaleMode(rig.scaleMode === "walk" ? "tabletop" : "walk");
   }
 }

@@ -241,7 +241,9 @@ async function twoHeadsetsAndALaser(browser: Browser, sc: Scenario) {
   if (sc.mode === "ar") {
     // Olu puts the miniature plant down by hand, as AR starts; Bea goes straight to the Align tab.
     await click(pages[0]!, "controller-right");
-    await pages[0]!.waitForFunction(() => window.__gemba_xr?.placed === true && window.__gemba_xr.scaleMode === "tabletop");
+    await pages[0]!.waitForFunction(
+      () => window.__gemba_xr?.placed === true && window.__gemba_xr.scaleMode === "tabletop",
+    );
     expect(await pages[1]!.evaluate(() => window.__gemba_xr!.placed)).toBe(false);
   }
   const [pa, pb] = pages as [Page, Page];
@@ -328,13 +330,11 @@ test("two headsets that calibrated on the same two marks see a third user's lase
   }
 });
 
-test("in a scanned room each mark lands where the controller's ray meets the real floor and is kept as an anchor; two headsets booted in different places then see a third user's laser at the same real spot", async ({
-  browser,
-}) => {
-  test.setTimeout(480_000);
-  // Olu points at the marks from one side, Bea from the other: only the floor under the ray is common.
-  const olu: Device = { origin: [0.3, 0, 0.2], yaw: 0.4 };
-  const bea: Device = { origin: [-0.5, 0, -0.3], yaw: -1.1 };
+/**
+ * The scanned-room story: Olu points at the marks from one side, Bea from the other, both booted elsewhere in the
+ * small office; only the floor under the ray is common.
+ */
+function scannedOffice(): Scenario {
   const oluAim: V3[] = [
     [0.2, 0.9, 0.35],
     [0.25, 0.85, 0.3],
@@ -344,15 +344,19 @@ test("in a scanned room each mark lands where the controller's ray meets the rea
     [-0.2, 0.9, 0.25],
   ];
   const officeMark = (which: 0 | 1) => (which === 0 ? OFFICE_MARK_1 : OFFICE_MARK_2);
-  const { pa, pb } = await calibrateAndCompare(browser, {
-    olu,
-    bea,
+  return {
+    olu: { origin: [0.3, 0, 0.2], yaw: 0.4 },
+    bea: { origin: [-0.5, 0, -0.3], yaw: -1.1 },
     oluHead: [-0.2, 1.6, 0.9],
     beaHead: [0.4, 1.6, 0.6],
     scannedRoom: true,
     oluMarks: (page, d, which) => pointAtMark(page, d, officeMark(which), oluAim[which]!),
     beaMarks: (page, d, which) => pointAtMark(page, d, officeMark(which), beaAim[which]!),
-  });
+  };
+}
+
+/** Both headsets' marks landed on the scanned floor and are kept as anchors; the room's marks are on the floor. */
+async function expectMarksOnTheFloor(pa: Page, pb: Page): Promise<void> {
   for (const p of [pa, pb]) {
     await expect
       .poll(() => p.evaluate(() => window.__gemba_xr!.calibration))
@@ -364,6 +368,14 @@ test("in a scanned room each mark lands where the controller's ray meets the rea
     return [c.ay, c.by];
   });
   for (const y of room) expect(Math.abs(y - OFFICE_FLOOR_Y)).toBeLessThan(0.03);
+}
+
+test("in a scanned room each mark lands where the controller's ray meets the real floor and is kept as an anchor; two headsets booted in different places then see a third user's laser at the same real spot", async ({
+  browser,
+}) => {
+  test.setTimeout(480_000);
+  const { pa, pb } = await calibrateAndCompare(browser, scannedOffice());
+  await expectMarksOnTheFloor(pa, pb);
   for (const p of [pa, pb]) await p.context().close();
 });
 
@@ -371,41 +383,14 @@ test("in AR two headsets mark the same two real spots on the scanned floor: each
   browser,
 }) => {
   test.setTimeout(480_000);
-  const olu: Device = { origin: [0.3, 0, 0.2], yaw: 0.4 };
-  const bea: Device = { origin: [-0.5, 0, -0.3], yaw: -1.1 };
-  const oluAim: V3[] = [
-    [0.2, 0.9, 0.35],
-    [0.25, 0.85, 0.3],
-  ];
-  const beaAim: V3[] = [
-    [-0.3, 0.95, 0.2],
-    [-0.2, 0.9, 0.25],
-  ];
-  const officeMark = (which: 0 | 1) => (which === 0 ? OFFICE_MARK_1 : OFFICE_MARK_2);
-  const { pa, pb } = await calibrateAndCompare(browser, {
-    olu,
-    bea,
-    oluHead: [-0.2, 1.6, 0.9],
-    beaHead: [0.4, 1.6, 0.6],
-    scannedRoom: true,
-    mode: "ar",
-    oluMarks: (page, d, which) => pointAtMark(page, d, officeMark(which), oluAim[which]!),
-    beaMarks: (page, d, which) => pointAtMark(page, d, officeMark(which), beaAim[which]!),
-  });
+  const { pa, pb } = await calibrateAndCompare(browser, { ...scannedOffice(), mode: "ar" });
   for (const p of [pa, pb]) {
     const xr = await p.evaluate(() => window.__gemba_xr!);
     expect(xr.mode).toBe("ar");
     expect(xr.placed).toBe(true);
     expect(xr.placement.scale).toBe(1);
-    await expect
-      .poll(() => p.evaluate(() => window.__gemba_xr!.calibration))
-      .toMatchObject({ aligned: true, onSurface: 2, anchors: 2 });
   }
-  const room = await pa.evaluate(() => {
-    const c = window.__gemba!.state()!.calibration;
-    return [c.ay, c.by];
-  });
-  for (const y of room) expect(Math.abs(y - OFFICE_FLOOR_Y)).toBeLessThan(0.03);
+  await expectMarksOnTheFloor(pa, pb);
 
   // The headset refines its tracking and moves Bea's two mark anchors. 3 mm is noise: the plant stays put.
   const placed = () => pb.evaluate(() => window.__gemba_xr!.placement);
