@@ -32,6 +32,7 @@ import { PlantScene } from "./scene/PlantScene.ts";
 import { fetchDefaultPlant, PlantSession } from "./session/PlantSession.ts";
 import { PresenceSender } from "./session/PresenceSender.ts";
 import { byId, toast } from "./ui/dom.ts";
+import { FitAbove } from "./ui/fitAbove.ts";
 import { Inspector } from "./ui/Inspector.ts";
 import { Labels } from "./ui/Labels.ts";
 import { Participants } from "./ui/Participants.ts";
@@ -145,6 +146,8 @@ async function boot(): Promise<void> {
     dataToken,
     () => signIn.token(name),
   );
+  // The inspector ends above the notes and the timeline (they exist now) and scrolls inside, never over them.
+  new FitAbove(byId("inspector"));
   timeline.onSelfLive = () => panels.markDirty();
   selfLive = () => timeline.selfLive;
   const modes = new MarkingModes(canvas, scene, marks, session);

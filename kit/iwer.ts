@@ -22,7 +22,7 @@ export type SemRoom = "office_small" | "office_large" | "meeting_room" | "living
 // Runs in the page. Coordinates: "device" = iwer's global space (= the session's local-floor space),
 // "world" = the Babylon scene (the plant frame when walking 1:1).
 const PAGE_SOURCE = `
-import { XRDevice, XRReferenceSpace, metaQuest3, lookRotation } from "iwer";
+import { XRDevice, XRReferenceSpace, metaQuest3, lookRotation, P_SESSION, P_SPACE } from "iwer";
 import { SyntheticEnvironmentModule } from "@iwer/sem";
 import { mat4, vec3 } from "gl-matrix";
 
@@ -118,6 +118,24 @@ window.__iwer = {
       g.updateMatrixWorld(true);
     }
   },
+  /**
+   * The headset refines its tracking: every anchor the session keeps moves by \`delta\` (device space, metres), as
+   * a real device moves anchors it re-localises. iwer has no public call for this; its anchor's space offset is
+   * reachable through the private-state symbols it exports. Returns how many anchors moved.
+   */
+  moveAnchors(delta) {
+    const session = device.activeSession;
+    if (!session) return 0;
+    let moved = 0;
+    for (const anchor of session[P_SESSION].trackedAnchors) {
+      const m = anchor.anchorSpace[P_SPACE].offsetMatrix;
+      m[12] += delta[0];
+      m[13] += delta[1];
+      m[14] += delta[2];
+      moved++;
+    }
+    return moved;
+  },
   endSession() {
     return device.activeSession ? device.activeSession.end() : Promise.resolve();
   },
@@ -185,6 +203,7 @@ export interface IwerPage {
   stick(kind: InputKind, x: number, y: number): void;
   loadRoom(json: unknown): void;
   placeRoom(at: [number, number, number], yaw: number): void;
+  moveAnchors(delta: [number, number, number]): number;
   endSession(): Promise<void>;
 }
 

@@ -243,8 +243,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     // An hour holds several cycles of a controlled level or a consumable (server/forecast/PlantForecaster.ts).
     forecastUsualMs: int(env, "FORECAST_USUAL_MINUTES", 60, 0, 720) * 60_000,
     maxJoinsPerUser: int(env, "MAX_JOINS_PER_USER", 10, 1, 1000),
-    // 5 minutes: long enough to take off a headset and type six digits on a slow laptop; 30 s to an hour.
-    handoffTtlMs: int(env, "HANDOFF_CODE_SECONDS", 300, 30, 3600) * 1000,
+    // 2 minutes (issue #20): enough to take off a headset and type six digits on a slow laptop, short enough that a
+    // code read over a shoulder is soon worthless; a site sets 30 s to an hour.
+    handoffTtlMs: int(env, "HANDOFF_CODE_SECONDS", 120, 30, 3600) * 1000,
     dataDir: path.resolve(root, env["DATA_DIR"] || "data"),
     devRole: role(env["DEV_ROLE"]),
     interest: interest(env["INTEREST"]),

@@ -2,6 +2,7 @@
  * Keeps the video panel clear of the page's other panels (clearSpot.ts): it measures them and moves the panel
  * when the window, the panel or any of them changes size (an inspector opening, the alarm list growing).
  */
+import { LayoutWatch } from "../ui/LayoutWatch.ts";
 import { clearSpot, type Box } from "./clearSpot.ts";
 
 /** What the panel must not cover: the top bar and every docked panel. */
@@ -10,24 +11,14 @@ const OTHERS = "#topbar, .panel, #timeline";
 const WIDTHS = [420, 360, 300, 240];
 
 export class PanelDock {
-  // Placed on the next frame, not inside the observer's callback: resizing the panel there would be a
-  // ResizeObserver loop (the browser reports it as an error).
-  private readonly observer = new ResizeObserver(() => this.schedule());
-  private readonly onResize = () => this.schedule();
-  private frame = 0;
+  private readonly watch: LayoutWatch;
 
   constructor(private readonly panel: HTMLElement) {
-    window.addEventListener("resize", this.onResize);
-    this.observer.observe(panel);
-    for (const el of document.querySelectorAll<HTMLElement>(OTHERS)) this.observer.observe(el);
+    this.watch = new LayoutWatch([panel, ...document.querySelectorAll(OTHERS)], () => this.place());
   }
 
   schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.place();
-    });
+    this.watch.schedule();
   }
 
   place(): void {
@@ -54,8 +45,6 @@ export class PanelDock {
   }
 
   dispose(): void {
-    window.removeEventListener("resize", this.onResize);
-    cancelAnimationFrame(this.frame);
-    this.observer.disconnect();
+    this.watch.dispose();
   }
 }

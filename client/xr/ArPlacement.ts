@@ -39,6 +39,8 @@ export class ArPlacement {
   private readonly r2: [number, number] = [0, 0];
   anchorCount = 0;
   placed = false;
+  /** Co-location holds the plant: no reticle, no hit test from the head (the marks have their own ring). */
+  private held = false;
 
   constructor(
     scene: Scene,
@@ -77,6 +79,7 @@ export class ArPlacement {
     this.anchor = null;
     this.anchorCount = 0;
     this.placed = false;
+    this.held = false;
     this.hasHit = false;
     this.reticle.setEnabled(false);
     if (this.hitTest) features.disableFeature(WebXRHitTest.Name);
@@ -99,7 +102,7 @@ export class ArPlacement {
       const p = pose.transform.position;
       this.hit.set(p.x, p.y, this.rightHanded ? p.z : -p.z);
     }
-    const show = this.hasHit && !this.placed;
+    const show = this.hasHit && !this.placed && !this.held;
     if (this.reticle.isEnabled() !== show) this.reticle.setEnabled(show);
     if (show) this.reticle.position.copyFrom(this.hit);
   }
@@ -108,7 +111,15 @@ export class ArPlacement {
   replace(): void {
     this.placed = false;
     this.hasHit = false;
+    this.held = false;
     if (this.hitTest) this.hitTest.paused = false;
+  }
+
+  /** Co-location takes the plant (true) or gives it back (false); the placement and its anchor are kept. */
+  hold(on: boolean): void {
+    this.held = on;
+    if (on) this.reticle.setEnabled(false);
+    if (this.hitTest) this.hitTest.paused = on || this.placed;
   }
 
   /** Put the plant at (x, y, z) facing `yaw` (usually the reticle), and anchor it there. */

@@ -2,6 +2,10 @@
  * AR: the real room shows behind a transparent clear (passthrough), the plant waits for placement, the next
  * select puts it down at the reticle on an anchor, and it follows the anchor as the device refines it.
  * "Re-place" picks it up again. Leaving the session gives the page its sky and clear colour back.
+ *
+ * Co-location (CoLocation) wins over a placement by hand: once this headset is aligned to the room's marks the
+ * plant stands full size on them, the hand placement's anchor no longer moves it and the reticle is off; undoing
+ * the alignment puts the miniature back where it was placed (or waits for a placement again).
  */
 import { Color4 } from "@babylonjs/core/Maths/math.color.js";
 import { ArPlacement } from "./ArPlacement.ts";
@@ -50,15 +54,41 @@ export class ArPlantPlacer implements XrFeature {
     scene.clearColor.copyFrom(this.savedClear);
   }
 
-  /** Whether the plant stands somewhere (in VR it always does). */
+  /** Whether the plant stands somewhere (in VR it always does; in AR once placed by hand or co-located). */
   get placed(): boolean {
-    return this.rig.mode === "ar" ? this.ar.placed : this.rig.mode !== null;
+    return this.rig.mode === "ar" ? this.ar.placed || this.rig.coloc !== null : this.rig.mode !== null;
   }
 
   /** AR: show the reticle again; the next select puts the plant (and a new anchor) there. */
   replace(): void {
     if (this.rig.mode !== "ar") return;
     this.ar.replace();
+  }
+
+  /**
+   * AR: the alignment to the room's marks (`rig.coloc`, full size) takes the plant from the hand placement.
+   * Returns whether a placement by hand was set aside (the panel says so).
+   */
+  coLocate(): boolean {
+    const { rig } = this;
+    if (rig.mode !== "ar" || !rig.coloc) return false;
+    this.ar.hold(true);
+    rig.frame.set(rig.coloc);
+    rig.frame.node.setEnabled(true);
+    return this.ar.placed;
+  }
+
+  /** AR: the alignment was undone: back to the miniature where it was placed by hand, or wait for a placement. */
+  release(): void {
+    const { rig } = this;
+    if (rig.mode !== "ar") return;
+    this.ar.hold(false);
+    if (this.ar.placed) {
+      rig.frame.set(this.ar.current(rig.pl));
+    } else {
+      rig.pl.scale = TABLETOP_SCALE;
+      rig.frame.node.setEnabled(false);
+    }
   }
 
   /**
@@ -90,7 +120,8 @@ export class ArPlantPlacer implements XrFeature {
   }
 
   private onAnchorMoved(): void {
-    if (this.gestureActive()) return;
+    // Co-located, the room's marks place the plant; the hand placement's anchor waits for an Undo.
+    if (this.gestureActive() || this.rig.coloc) return;
     this.ar.current(this.rig.pl);
     this.rig.frame.set(this.rig.pl);
   }

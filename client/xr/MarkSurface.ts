@@ -71,9 +71,11 @@ export class MarkSurface implements XrFeature {
     this.ring = ring;
   }
 
-  /** Co-location is walk-in VR only (CoLocation.beforeCalibrate); AR's hit test belongs to plant placement. */
+  /**
+   * VR and AR alike. In AR plant placement runs its own hit test from the head (Babylon's WebXRHitTest: where
+   * the user looks); this one is from the controller's ray (where the user aims), so the two are not one.
+   */
   attach(start: XrSessionStart): void {
-    if (start.mode !== "vr") return;
     this.session = start.helper.sessionManager;
     this.unavailable = false;
     start.subs.observe(start.helper.sessionManager.onXRFrameObservable, (frame) => this.onFrame(frame));

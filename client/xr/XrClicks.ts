@@ -1,13 +1,14 @@
 /**
- * What a trigger pull or pinch does, in this order: place the plant (AR, not yet placed), press a floating video
- * panel's button, press a tab or a wrist-panel button, take a floor mark (co-location), or select the asset the
- * ray hits, exactly as a desktop click does. A press that starts on a camera's picture draws on it instead
- * (XrVideoPanel). Also the controllers' face buttons (scale, pin).
+ * What a trigger pull or pinch does, in this order: press a floating video panel's button, press a tab or a list
+ * button, take a floor mark (co-location), place the plant (AR, not yet placed), press a wrist-panel button, or
+ * select the asset the ray hits, exactly as a desktop click does. The tabs come first so that in AR the Align tab
+ * works before the plant is placed (co-location puts it down itself). A press that starts on a camera's picture
+ * draws on it instead (XrVideoPanel). Also the controllers' face buttons (scale, pin).
  */
 import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
 import type { ArPlantPlacer } from "./ArPlantPlacer.ts";
 import type { TabletopMode } from "./TabletopMode.ts";
-import type { MarkSurface } from "./MarkSurface.ts";
+import type { CoLocation } from "./CoLocation.ts";
 import type { PanelButton } from "./WristPanel.ts";
 import type { XrFeature, XrSessionStart } from "./xrFeature.ts";
 import type { XrHand } from "./XrHand.ts";
@@ -26,7 +27,7 @@ export class XrClicks implements XrFeature {
     private readonly panels: XrPanels,
     private readonly placer: ArPlantPlacer,
     private readonly tabletop: TabletopMode,
-    private readonly marks: MarkSurface,
+    private readonly coloc: CoLocation,
     private readonly video: XrVideoPanel,
     /** The panel's "Exit" button. */
     private readonly exit: () => void,
@@ -75,7 +76,7 @@ export class XrClicks implements XrFeature {
       h.gestureDuringPress = false;
       h.selectSince = performance.now();
       // Trigger held on a camera's picture is a stroke: its release is not a click on what lies behind.
-      if (this.rig.mode !== "ar" || this.placer.ar.placed) h.gestureDuringPress = this.video.beginStroke(h);
+      if (this.placer.placed) h.gestureDuringPress = this.video.beginStroke(h);
       return;
     }
     if (this.video.endStroke(h)) {
@@ -90,10 +91,6 @@ export class XrClicks implements XrFeature {
     const { rig, panels } = this;
     const { panel } = rig;
     h.update();
-    if (rig.mode === "ar" && !this.placer.ar.placed) {
-      rig.lastClick = this.placer.place();
-      return;
-    }
     const onVideo = this.video.click(h.ray);
     if (onVideo) {
       rig.lastClick = onVideo;
@@ -102,6 +99,17 @@ export class XrClicks implements XrFeature {
     const onTabs = panels.click(h.ray);
     if (onTabs) {
       rig.lastClick = onTabs;
+      return;
+    }
+    if (panels.calibrating && h.side === "right") {
+      // Where the ray meets the floor (the ring), or the controller's tip held on the mark.
+      const step = panels.flow.step as "p1" | "p2";
+      rig.lastClick = `touch:${step}`;
+      panels.touch(this.coloc.marks.take(h, step));
+      return;
+    }
+    if (rig.mode === "ar" && !this.placer.placed) {
+      rig.lastClick = this.placer.place();
       return;
     }
     if (panel.root.isEnabled()) {
@@ -113,13 +121,6 @@ export class XrClicks implements XrFeature {
         if (b) this.pressButton(b);
         return;
       }
-    }
-    if (panels.calibrating && h.side === "right") {
-      // Where the ray meets the floor (the ring), or the controller's tip held on the mark.
-      const step = panels.flow.step as "p1" | "p2";
-      rig.lastClick = `touch:${step}`;
-      panels.touch(this.marks.take(h, step));
-      return;
     }
     const pick = rig.plant.scene.pickWithRay(h.ray, this.isPlantMesh);
     const mesh = pick?.hit ? pick.pickedMesh : null;
@@ -155,10 +156,12 @@ export class XrClicks implements XrFeature {
     panel.pin(!panel.pinned, left?.panelMount ?? null);
   }
 
-  /** VR: switch walk-in / tabletop. AR: pick the plant up for re-placing. */
+  /** VR: switch walk-in / tabletop. AR: pick the plant up for re-placing (placing by hand ends co-location). */
   private scaleButton(): void {
     const { rig } = this;
-    if (rig.mode === "ar") this.placer.replace();
-    else if (rig.mode === "vr") this.tabletop.setScaleMode(rig.scaleMode === "walk" ? "tabletop" : "walk");
+    if (rig.mode === "ar") {
+      if (rig.coloc) this.coloc.uncalibrate();
+      this.placer.replace();
+    } else if (rig.mode === "vr") this.tabletop.setScaleMode(rig.scaleMode === "walk" ? "tabletop" : "walk");
   }
 }

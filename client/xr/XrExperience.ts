@@ -6,7 +6,7 @@
  *   TabletopMode      walk-in 1:1 / tabletop 1:50 on a virtual table
  *   TabletopGestures  grab and two-hand scale on the tabletop and in AR
  *   ArPlantPlacer     AR passthrough and placement on an anchor
- *   CoLocation        alignment to the room's marks
+ *   CoLocation        alignment to the room's marks (VR walk-in and AR), marks by hit test kept as anchors
  *   XrClicks          what a trigger pull or pinch does (ray selection of assets, panel buttons)
  *   WristPanelPoll    the wrist panels, fed by the page's RoomView, and the drawn what-if (WhatIfGhosts)
  *   PresencePoses     head, hands and pointer in plant coordinates
@@ -18,7 +18,6 @@
  * near-interaction material; everything drawn is built from primitives. Observers go through two
  * `Subscriptions` (this object's lifetime, one session's lifetime). The frame loop allocates nothing.
  */
-import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import { WebXRExperienceHelper } from "@babylonjs/core/XR/webXRExperienceHelper.js";
 import { WebXRHandTracking } from "@babylonjs/core/XR/features/WebXRHandTracking.js";
 import { WebXRInput } from "@babylonjs/core/XR/webXRInput.js";
@@ -137,10 +136,7 @@ export class XrExperience implements XrController {
       calibrated: (out, room) => this.coloc.calibrated(out, room),
       uncalibrate: () => this.coloc.uncalibrate(),
       beforeCalibrate: () => this.coloc.beforeCalibrate(),
-      toPlant: (p) => {
-        const v = frame.toPlant(new Vector3(p[0], p[1], p[2]), new Vector3());
-        return [v.x, v.y, v.z];
-      },
+      toPlant: (p) => this.coloc.toPlant(p),
       centre: () => [frame.centre.x, frame.centre.y, frame.centre.z],
     });
     panel.setVisible(false);
@@ -150,7 +146,7 @@ export class XrExperience implements XrController {
     this.hands = new XrHands(rig, (h) => this.gestures.handRemoved(h));
     this.locomotion = new Locomotion(rig, this.viewer);
     this.tabletop = new TabletopMode(rig, this.viewer, this.hands, this.locomotion, this.gestures);
-    this.coloc = new CoLocation(rig, this.panels, this.tabletop, this.locomotion);
+    this.coloc = new CoLocation(rig, this.panels, this.tabletop, this.locomotion, this.placer);
     this.videoPanel = new XrVideoPanel(rig);
     const exit = () => void this.exitAsync().catch(() => {});
     this.clicks = new XrClicks(
@@ -159,7 +155,7 @@ export class XrExperience implements XrController {
       this.panels,
       this.placer,
       this.tabletop,
-      this.coloc.marks,
+      this.coloc,
       this.videoPanel,
       exit,
     );
@@ -294,7 +290,8 @@ export class XrExperience implements XrController {
       // AR's features must be enabled before the session is requested.
       this.placer.attach(start);
       await helper.enterXRAsync(mode === "ar" ? "immersive-ar" : "immersive-vr", "local-floor", this.rt ?? undefined, {
-        // VR: co-location marks land on scanned surfaces (hit test) and are kept as anchors, where the device can.
+        // Co-location marks land on scanned surfaces (hit test) and are kept as anchors, where the device can; in
+        // AR, plant placement's Babylon features have already asked for both.
         optionalFeatures: mode === "vr" ? ["hand-tracking", "hit-test", "anchors"] : ["hand-tracking"],
       });
       this.clicks.attach(start);
@@ -350,10 +347,10 @@ export class XrExperience implements XrController {
     rig.frames++;
     const hands = rig.hands;
     for (let i = 0; i < hands.length; i++) hands[i]!.update();
-    // Co-located, the real room is the reference: teleport and snap turn would break the alignment.
+    // Co-located, the real room is the reference: teleport, snap turn and AR's table gestures would break it.
     if (rig.mode === "vr" && rig.scaleMode === "walk") {
       if (!rig.coloc) this.locomotion.update();
-    } else if (rig.mode === "vr" || this.placer.ar.placed) this.gestures.update();
+    } else if (rig.mode === "vr" || (this.placer.ar.placed && !rig.coloc)) this.gestures.update();
     this.clicks.faceButtons();
     this.videoPanel.update();
     this.talk.update(performance.now());

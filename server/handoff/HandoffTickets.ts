@@ -1,6 +1,6 @@
 /**
  * Handoff tickets: the capability to move a seat to another device. Single use,
- * short-lived (5 minutes), bound to the seat, the user and the room. A ticket has a
+ * short-lived (2 minutes by default), bound to the seat, the user and the room. A ticket has a
  * long random token (for links and QR codes) and a 6-digit code (for typing);
  * code lookups are rate-limited per requester so guessing is hopeless.
  * Pure: clock and randomness are injected.
@@ -48,11 +48,12 @@ export const REFUSED = {
 } as const;
 
 /**
- * 5 minutes by default (HANDOFF_CODE_SECONDS): a person taking off a headset, finding the laptop and typing six digits
- * on a slow page needed more than the 60 s this once was (a browser test under load saw the code expire while the page
- * was still booting).
+ * 2 minutes by default (HANDOFF_CODE_SECONDS, issue #20): a person taking off a headset, finding the laptop and typing
+ * six digits on a slow page needed more than the 60 s this once was (a browser test under load saw the code expire
+ * while the page was still booting); longer only widens the window for a code read over a shoulder. Sites that need
+ * more set HANDOFF_CODE_SECONDS (server/config.ts, up to an hour).
  */
-export const TICKET_TTL_MS = 5 * 60_000;
+export const TICKET_TTL_MS = 2 * 60_000;
 /** Wrong codes a requester may try per minute before being refused outright. */
 export const CODE_ATTEMPTS_PER_MINUTE = 10;
 
@@ -115,7 +116,11 @@ export class HandoffTickets implements TicketBook {
     }
     if (this.now() >= t.expiresAt) {
       this.counters.refused++;
-      return { ok: false, code: "expired", message: "That handoff expired (they last 5 minutes). Ask for a new one." };
+      return {
+        ok: false,
+        code: "expired",
+        message: `That handoff expired (they last ${lifetimeWords(this.ttlMs)}). Ask for a new one.`,
+      };
     }
     return { ok: true, ticket: t };
   }
@@ -161,4 +166,12 @@ export class HandoffTickets implements TicketBook {
     }
     if (this.failures.size > 10_000) this.failures.clear();
   }
+}
+
+/** A code's lifetime as a person says it: "2 minutes", "90 seconds", "1 hour". */
+export function lifetimeWords(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s % 3600 === 0) return s === 3600 ? "1 hour" : `${s / 3600} hours`;
+  if (s % 60 === 0) return s === 60 ? "1 minute" : `${s / 60} minutes`;
+  return `${s} seconds`;
 }

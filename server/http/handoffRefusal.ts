@@ -5,5 +5,5 @@
  * Only "too many wrong codes" differs: it is about the requester, not the code.
  */
 export const HANDOFF_REFUSED =
-  "That handoff code or link does not work: it may be mistyped, already used, expired (they last 5 minutes) " +
+  "That handoff code or link does not work: it may be mistyped, already used, expired " +
   "or for someone else. Ask for a new one on the other device.";

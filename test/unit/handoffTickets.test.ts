@@ -22,15 +22,16 @@ describe("handoff tickets", () => {
     expect(t.claim(k.token, "dev:ada", "ip1")).toMatchObject({ ok: false, code: "used" });
   });
 
-  it("expires after 5 minutes", () => {
+  it("expires after 2 minutes by default, and says how long they last", () => {
     const { t, advance } = book();
     const k = t.create(base);
+    expect(TICKET_TTL_MS).toBe(120_000);
     advance(TICKET_TTL_MS - 1);
     expect(t.peek(k.token, "ip").ok).toBe(true);
     advance(1);
     const r = t.claim(k.token, "dev:ada", "ip");
     expect(r.ok ? "" : r.code).toBe("expired");
-    expect(r.ok ? "" : r.message).toMatch(/expired/);
+    expect(r.ok ? "" : r.message).toBe("That handoff expired (they last 2 minutes). Ask for a new one.");
   });
 
   it("lasts as long as HANDOFF_CODE_SECONDS says, for a slow headset or a strict site", () => {
@@ -46,6 +47,16 @@ describe("handoff tickets", () => {
     expect(t.peek(k.code, "ip").ok).toBe(true);
     now = 120_000;
     expect(t.claim(k.code, "dev:ada", "ip")).toMatchObject({ ok: false, code: "expired" });
+    // A site's own lifetime is what the refusal says, not the default's.
+    const long = new HandoffTickets(
+      () => now,
+      (n) => randomBytes(n),
+      90_000,
+    );
+    const l = long.create(base);
+    now += 90_000;
+    const r = long.claim(l.code, "dev:ada", "ip");
+    expect(r.ok ? "" : r.message).toContain("they last 90 seconds");
   });
 
   it("cannot be used to take someone else's seat", () => {

@@ -23,9 +23,9 @@ describe("MAX_FUTURE_SECONDS and MAX_JOINS_PER_USER", () => {
     );
   });
 
-  it("HANDOFF_CODE_SECONDS: 5 minutes by default, 30 s to an hour, else one sentence", () => {
-    expect(loadConfig({}).handoffTtlMs).toBe(300_000);
-    expect(loadConfig({ HANDOFF_CODE_SECONDS: "120" }).handoffTtlMs).toBe(120_000);
+  it("HANDOFF_CODE_SECONDS: 2 minutes by default, 30 s to an hour, else one sentence", () => {
+    expect(loadConfig({}).handoffTtlMs).toBe(120_000);
+    expect(loadConfig({ HANDOFF_CODE_SECONDS: "300" }).handoffTtlMs).toBe(300_000);
     expect(() => loadConfig({ HANDOFF_CODE_SECONDS: "10" })).toThrow(ConfigError);
     expect(() => loadConfig({ HANDOFF_CODE_SECONDS: "10" })).toThrow(/HANDOFF_CODE_SECONDS/);
   });
