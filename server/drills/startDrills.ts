@@ -41,7 +41,12 @@ export function startDrills(o: {
     query: (plant, since, kinds) => o.store.query({ plant, since, kinds, limit: 10_000 }),
     keep: (r) => scores.add(r),
     save: (d) => records.save(d),
-    saved: () => records.unfinished(),
+    saved: () =>
+      records.unfinished((id, why) =>
+        o.log(
+          `drills: the saved record of drill ${id} cannot be read (${why}); it is left out of recovery, kept in drills.db`,
+        ),
+      ),
     scenarioOf: async (base, id) => (await o.hub.get(base)).plant.drills.find((s) => s.id === id),
     clock: o.clock,
     newId: o.newId,

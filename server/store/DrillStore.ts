@@ -29,17 +29,21 @@ export class DrillStore {
       .run({ id: d.id, status: d.status, recover: d.recover ? 1 : 0, record: JSON.stringify(d) });
   }
 
-  /** Drills left running by the previous process, or stopped by its shutdown (to show them stopped). */
-  unfinished(): SavedDrill[] {
+  /**
+   * Drills left running by the previous process, or stopped by its shutdown (to show them stopped). A row that
+   * cannot be read is left out and reported to `unreadable` (it stays in the file for someone to look at): it must
+   * not stop start-up, and it must not vanish without a word either.
+   */
+  unfinished(unreadable: (id: string, why: string) => void): SavedDrill[] {
     const rows = this.db
-      .prepare("SELECT record FROM drills WHERE status = 'running' OR recover = 1 ORDER BY rowid")
-      .all() as { record: string }[];
+      .prepare("SELECT id, record FROM drills WHERE status = 'running' OR recover = 1 ORDER BY rowid")
+      .all() as { id: string; record: string }[];
     const out: SavedDrill[] = [];
     for (const r of rows) {
       try {
         out.push(JSON.parse(r.record) as SavedDrill);
-      } catch {
-        // A row that cannot be read is skipped, never allowed to stop start-up.
+      } catch (e) {
+        unreadable(r.id, (e as Error).message);
       }
     }
     return out;

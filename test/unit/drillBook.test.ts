@@ -5,8 +5,12 @@
  * start and a trainee already in a drill are refused; a drill under way when the process stops (or crashes) is ended
  * "stopped by a server restart" by the next process, scored from the journal as things stood.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { DrillBook } from "../../server/drills/DrillBook.ts";
+import { DrillBook, type SavedDrill } from "../../server/drills/DrillBook.ts";
 import { PlantJournal } from "../../server/journal/PlantJournal.ts";
 import { JournalStore } from "../../server/store/JournalStore.ts";
 import { DrillScoreStore } from "../../server/store/DrillScoreStore.ts";
@@ -38,7 +42,7 @@ function bookOn(s: Pick<Setup, "plant" | "clock" | "store" | "scores" | "records
     query: (p, since, kinds) => s.store.query({ plant: p, since, kinds, limit: 10_000 }),
     keep: (r) => s.scores.add(r),
     save: (d) => s.records.save(d),
-    saved: () => s.records.unfinished(),
+    saved: () => s.records.unfinished(() => {}),
     scenarioOf: (_base, id) => Promise.resolve(s.plant.drills.find((x) => x.id === id)),
     clock: s.clock,
     newId: () => ids.shift() ?? "zzzz9999",
@@ -63,7 +67,7 @@ async function setup() {
     query: (p, since, kinds) => store.query({ plant: p, since, kinds, limit: 10_000 }),
     keep: (r) => scores.add(r),
     save: (d) => records.save(d),
-    saved: () => records.unfinished(),
+    saved: () => records.unfinished(() => {}),
     scenarioOf: (_base, id) => Promise.resolve(plant.drills.find((x) => x.id === id)),
     clock,
     newId: () => "abcd1234",
@@ -183,5 +187,28 @@ describe("drill book", () => {
     expect(s.store.query({ plant: d.plant, kinds: ["drill.end"] }).map((e) => e.data)).toEqual([
       { reason: "Stopped by a server restart" },
     ]);
+  });
+
+  it("a saved drill whose record cannot be read is reported by id and left out; the others still recover", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gemba-drills-"));
+    try {
+      const file = path.join(dir, "drills.db");
+      const store = new DrillStore(file);
+      const base = { status: "running", recover: true } as const;
+      store.save({ ...base, id: "good0001" } as unknown as SavedDrill);
+      store.save({ ...base, id: "bad00002" } as unknown as SavedDrill);
+      store.close();
+      // A torn write or a hand edit: the record is no longer JSON.
+      const raw = new Database(file);
+      raw.prepare("UPDATE drills SET record = '{\"id\": \"bad0' WHERE id = 'bad00002'").run();
+      raw.close();
+      const reopened = new DrillStore(file);
+      const unreadable: string[] = [];
+      expect(reopened.unfinished((id) => unreadable.push(id)).map((d) => d.id)).toEqual(["good0001"]);
+      expect(unreadable).toEqual(["bad00002"]);
+      reopened.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
