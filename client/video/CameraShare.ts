@@ -2,10 +2,20 @@
  * This device's camera in the call: opened only when the person presses "Share camera" (rear camera on a phone,
  * facingMode "environment"), sent on every link of the voice mesh with replaceTrack, at the chosen resolution.
  * Every few seconds it reads the links' measured outgoing bandwidth and caps the camera's bitrate to fit
- * (RTCRtpSender maxBitrate); below STILLS_BELOW_KBPS it stops the video and answers still requests instead.
+ * (RTCRtpSender maxBitrate); below STILLS_BELOW_KBPS it stops the video and answers still requests instead, and
+ * tries live video now and then (tryLiveAfterMs) so a recovered link is noticed.
  */
 import type { VoiceTransport } from "../voice/VoiceTransport.ts";
-import { decideBitrate, meshKbps, outgoingKbps, type BitrateState, type Resolution } from "./bitratePolicy.ts";
+import {
+  CAP_KBPS,
+  decideBitrate,
+  meshKbps,
+  outgoingKbps,
+  TRY_LIVE_READINGS,
+  tryLiveAfterMs,
+  type BitrateState,
+  type Resolution,
+} from "./bitratePolicy.ts";
 import { grabStill, type StillFrame } from "./stillFrame.ts";
 
 const ADAPT_MS = 2000;
@@ -34,9 +44,11 @@ export class CameraShare {
   state: BitrateState = { mode: "live", against: 0 };
   /** Last measured outgoing bandwidth (kbps), null before the first reading. */
   measuredKbps: number | null = null;
-  /** Test and bench hook: use this reading instead of the measured one (forces the thin-link path). */
-  forcedKbps: number | null = null;
   maxBitrate: number | null = null;
+  /** In stills: readings into the current try at live video (0: not trying), failed tries, when the next one starts. */
+  tryReadings = 0;
+  private failedTries = 0;
+  private nextTryAt = 0;
   private transport: VoiceTransport | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
 
@@ -76,6 +88,7 @@ export class CameraShare {
     this.track = track;
     this.resolution = resolution;
     this.state = { mode: "live", against: 0 };
+    this.tryReadings = 0;
     this.preview.srcObject = new MediaStream([track]);
     void this.preview.play().catch(() => undefined);
     this.events.message(null);
@@ -123,17 +136,41 @@ export class CameraShare {
     if (!t || !this.track) return;
     const reports = (await t.videoStats?.()) ?? [];
     this.measuredKbps = meshKbps(reports.map((r) => outgoingKbps(r.values())));
-    const kbps = this.forcedKbps ?? this.measuredKbps;
-    const d = decideBitrate(this.state, { kbps }, this.resolution);
+    const d = decideBitrate(this.state, { kbps: this.measuredKbps }, this.resolution);
     const switched = d.mode !== this.state.mode;
     this.state = { mode: d.mode, against: d.against };
     if (d.mode === "live" && d.maxBitrate !== this.maxBitrate) {
       this.maxBitrate = d.maxBitrate;
       await t.setVideoMaxBitrate?.(d.maxBitrate);
     }
-    if (!switched) return;
+    if (!switched) {
+      if (d.mode === "stills") await this.tryLiveAsync(t);
+      return;
+    }
+    this.tryReadings = 0;
+    this.failedTries = 0;
+    this.nextTryAt = performance.now() + tryLiveAfterMs(0);
     // Stills: stop the RTP altogether (replaceTrack(null)); the camera stays open for stills on demand.
     await t.setOutboundVideo?.(d.mode === "live" ? this.track : null);
     this.events.mode(d.mode);
+  }
+
+  /**
+   * In stills: now and then send video again, at the resolution's full cap, for TRY_LIVE_READINGS readings; the
+   * readings above decide whether it stays (back to live) or stops again. Others keep seeing "stills" meanwhile.
+   */
+  private async tryLiveAsync(t: VoiceTransport): Promise<void> {
+    if (this.tryReadings > 0) {
+      if (++this.tryReadings <= TRY_LIVE_READINGS) return;
+      this.tryReadings = 0;
+      this.nextTryAt = performance.now() + tryLiveAfterMs(++this.failedTries);
+      await t.setOutboundVideo?.(null);
+      return;
+    }
+    if (performance.now() < this.nextTryAt) return;
+    this.tryReadings = 1;
+    this.maxBitrate = CAP_KBPS[this.resolution] * 1000;
+    await t.setVideoMaxBitrate?.(this.maxBitrate);
+    await t.setOutboundVideo?.(this.track);
   }
 }

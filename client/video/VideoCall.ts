@@ -253,10 +253,6 @@ export class VideoCall {
       get maxBitrate() {
         return call.camera.maxBitrate;
       },
-      forceKbps: (k) => {
-        call.camera.forcedKbps = k;
-      },
-      adapt: () => call.camera.adaptAsync(),
       tiles: () =>
         [...call.tiles.values()].map((t) => ({
           seat: t.seat,

@@ -14,6 +14,22 @@ export const LIVE_ABOVE_KBPS = 400;
 /** Readings in a row needed to change mode. */
 export const READINGS_TO_SWITCH = 2;
 
+/**
+ * In stills no video flows, so the browser's estimate cannot grow when the link recovers (measured on a link shaped
+ * by the kernel: it sat at 60-125 kbps for 90 s after the limit was lifted). So every so often the camera sends video
+ * again for a few readings, a try the estimate can grow on; a failed try doubles the wait (a thin link is not
+ * flooded every 10 s).
+ */
+export const TRY_LIVE_FIRST_MS = 10_000;
+export const TRY_LIVE_MAX_MS = 80_000;
+/** Readings a try lasts (2 s apart) before the camera goes back to stills. */
+export const TRY_LIVE_READINGS = 3;
+
+/** How long to stay in stills before the next try at live video, after `failed` tries that did not bring it back. */
+export function tryLiveAfterMs(failed: number): number {
+  return Math.min(TRY_LIVE_MAX_MS, TRY_LIVE_FIRST_MS * 2 ** failed);
+}
+
 /** Most a resolution needs for a clear picture of a machine (kbps); more is wasted on a shared plant Wi-Fi. */
 export const CAP_KBPS: Record<Resolution, number> = { 360: 800, 720: 2500 };
 /** Share of the measured bandwidth video may take: the voice and the room's updates need the rest. */

@@ -25,10 +25,6 @@ export interface VideoTestHook {
   readonly mode: "off" | "live" | "stills";
   readonly measuredKbps: number | null;
   readonly maxBitrate: number | null;
-  /** Use this bandwidth reading instead of the measured one (null: measure again). */
-  forceKbps(kbps: number | null): void;
-  /** Run one adaptation step now. */
-  adapt(): Promise<void>;
   tiles(): {
     seat: string;
     frozen: string | null;

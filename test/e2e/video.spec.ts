@@ -3,8 +3,8 @@
  * a generated test pattern (kit/y4m.ts) whose frame number is written in blocks, so the receiving page can tell
  * which frame it shows: frame rate and resolution are measured, and the delay from each frame's capture to its
  * presentation at the other page (kit/frameTimes.ts), all printed, not asserted against wall-clock limits. A stroke drawn on the technician's video reaches the technician's overlay; from a
- * device placed in the plant (AR, iwer) it becomes an ink annotation on the asset under it; a thin link (a
- * lowered bandwidth reading: CDP's network emulation does not touch WebRTC) switches the camera to stills.
+ * device placed in the plant (AR, iwer) it becomes an ink annotation on the asset under it; a thin link (UDP over
+ * loopback shaped by the kernel, kit/thinLink.ts) switches the camera to stills and back.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -16,6 +16,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, VOICE_CALL_ARGS } from "../../kit/browser
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { captureDelays, FRAME_TIMES_SOURCE } from "../../kit/frameTimes.ts";
 import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
+import { loopbackShapingStats, removeLoopbackShaping, shapeLoopbackUdp } from "../../kit/thinLink.ts";
 import { BIT_BLOCK, FRAME_BITS, readFrameNumber, writeTestPattern } from "../../kit/y4m.ts";
 import { expectQuietPage, joinAs, seatOf, watchPage, type PageWatch } from "./page.ts";
 import { buttonLocal, pictureLocal } from "../../client/xr/videoPanelLayout.ts";
@@ -43,6 +44,7 @@ test.afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
 });
 test.afterAll(async () => {
+  removeLoopbackShaping();
   await browser?.close();
   await server?.stop();
 });
@@ -294,41 +296,50 @@ test("the technician's camera reaches the expert: frames arrive (rate, size and 
   }
 });
 
-test("a thin link switches the camera to stills: video stops, 'New still' shows a sharp still to everyone, and a good link brings the video back", async () => {
+test("a link the kernel shapes to 150 kbit/s switches the camera to stills by itself: video stops, 'New still' shows a sharp still to everyone, and when the limit is lifted the video comes back by itself", async () => {
   const tech = await person("Tech Thin");
   const expert = await person("Expert Far");
   await shareCamera(tech.page);
   const tile = expert.page.locator(`.video-tile[data-seat="${tech.seat}"]`);
   await expect(tile).toBeVisible({ timeout: 60_000 });
-  // A good link first: the camera's bitrate is capped to fit (RTCRtpSender maxBitrate).
-  await tech.page.evaluate(async () => {
-    window.__gemba_video!.forceKbps(600);
-    await window.__gemba_video!.adapt();
-  });
-  expect(await tech.page.evaluate(() => window.__gemba_video!.maxBitrate)).toBe(450_000);
-  expect(await tech.page.evaluate(() => window.__gemba_video!.mode)).toBe("live");
-  // The link drops below 256 kbps for two readings in a row: stills.
-  await tech.page.evaluate(async () => {
-    window.__gemba_video!.forceKbps(180);
-    await window.__gemba_video!.adapt();
-    await window.__gemba_video!.adapt();
-  });
-  expect(await tech.page.evaluate(() => window.__gemba_video!.mode)).toBe("stills");
-  await expect(tile).toHaveAttribute("data-mode", "stills");
-  await expect(tech.page.locator("#video-status")).toContainText("Link too thin for video");
-  await tile.getByRole("button", { name: "New still" }).click();
-  await expert.page.waitForFunction(
-    (s) => !!window.__gemba_video!.tiles().find((t) => t.seat === s)?.frozen,
-    tech.seat,
+  const reading = () =>
+    tech.page.evaluate(() => ({ mode: window.__gemba_video!.mode, kbps: window.__gemba_video!.measuredKbps }));
+  // A good link first: the browser's own estimate, well above the switch point.
+  await expect.poll(async () => (await reading()).kbps ?? 0, { timeout: 60_000 }).toBeGreaterThan(400);
+  const good = await reading();
+  const undo = shapeLoopbackUdp(150);
+  try {
+    const t0 = Date.now();
+    await expect.poll(async () => (await reading()).mode, { timeout: 60_000 }).toBe("stills");
+    const thin = await reading();
+    console.log(
+      `thin link: estimate ${Math.round(good.kbps!)} kbps before, ${Math.round(thin.kbps!)} kbps shaped; stills after ${((Date.now() - t0) / 1000).toFixed(1)} s; shaper ${JSON.stringify(loopbackShapingStats())}`,
+    );
+    expect(thin.kbps).toBeLessThan(256);
+    await expect(tile).toHaveAttribute("data-mode", "stills");
+    await expect(tech.page.locator("#video-status")).toContainText("Link too thin for video");
+    // Stills go through the room (TCP, not shaped): the expert asks for one and gets the full picture.
+    await tile.getByRole("button", { name: "New still" }).click();
+    await expert.page.waitForFunction(
+      (s) => !!window.__gemba_video!.tiles().find((t) => t.seat === s)?.frozen,
+      tech.seat,
+    );
+    await expect(tile.getByRole("button", { name: "Back to live" })).toBeHidden();
+    const still = tile.locator("img");
+    await expect(still).toBeVisible();
+    expect(await still.evaluate((i: HTMLImageElement) => [i.naturalWidth, i.naturalHeight])).toEqual([
+      pattern.width,
+      pattern.height,
+    ]);
+  } finally {
+    undo();
+  }
+  // The limit is lifted: the camera's next try at live video finds the link and stays.
+  const t1 = Date.now();
+  await expect.poll(async () => (await reading()).mode, { timeout: 120_000 }).toBe("live");
+  console.log(
+    `link restored: live again after ${((Date.now() - t1) / 1000).toFixed(1)} s at ${Math.round((await reading()).kbps!)} kbps`,
   );
-  await expect(tile.getByRole("button", { name: "Back to live" })).toBeHidden();
-  await expect(tile.locator("img")).toBeVisible();
-  // The link recovers: video again.
-  await tech.page.evaluate(async () => {
-    window.__gemba_video!.forceKbps(2000);
-    await window.__gemba_video!.adapt();
-    await window.__gemba_video!.adapt();
-  });
   await expect(tile).toHaveAttribute("data-mode", "live");
   for (const w of [tech.watch, expert.watch]) {
     expect(w.offOrigin).toEqual([]);

@@ -1,6 +1,14 @@
 /** The camera's adaptation to the link (client/video/bitratePolicy.ts): caps, the switch to stills and back, readings. */
 import { describe, expect, it } from "vitest";
-import { decideBitrate, meshKbps, outgoingKbps, type BitrateState } from "../../client/video/bitratePolicy.ts";
+import {
+  decideBitrate,
+  meshKbps,
+  outgoingKbps,
+  TRY_LIVE_FIRST_MS,
+  TRY_LIVE_MAX_MS,
+  tryLiveAfterMs,
+  type BitrateState,
+} from "../../client/video/bitratePolicy.ts";
 
 const live: BitrateState = { mode: "live", against: 0 };
 
@@ -42,5 +50,11 @@ describe("camera bitrate policy", () => {
     expect(outgoingKbps([{ type: "candidate-pair", id: "P", nominated: true, state: "succeeded" }])).toBeNull();
     expect(meshKbps([null, 900, 300])).toBe(300);
     expect(meshKbps([null])).toBeNull();
+  });
+
+  it("in stills, tries live video again after 10 s, then waits twice as long after each failed try, at most 80 s", () => {
+    expect([0, 1, 2, 3, 4, 9].map(tryLiveAfterMs)).toEqual([10_000, 20_000, 40_000, 80_000, 80_000, 80_000]);
+    expect(tryLiveAfterMs(0)).toBe(TRY_LIVE_FIRST_MS);
+    expect(tryLiveAfterMs(50)).toBe(TRY_LIVE_MAX_MS);
   });
 });
