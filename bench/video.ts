@@ -60,6 +60,50 @@ function treeCpuSeconds(root: number, skip: number): number {
   return sum;
 }
 
+/** Every RTCPeerConnection a page makes, kept for reading its encoders' stats at the end of the window. */
+const KEEP_PEER_CONNECTIONS = `(() => {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__pcs.push(pc); return pc; };
+  window.RTCPeerConnection.prototype = Native.prototype;
+})();`;
+
+/** What a sender's camera was doing at the end of the window: its mode and why its encoders held back. */
+async function senderState(
+  page: Page,
+): Promise<{ mode: string; encoders: number; limitedBy: string[]; fps: number[] }> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter(
+      (pc) => pc.connectionState !== "closed",
+    );
+    const out = {
+      mode: window.__gemba_video!.mode as string,
+      encoders: 0,
+      limitedBy: [] as string[],
+      fps: [] as number[],
+    };
+    for (const pc of pcs)
+      for (const s of (await pc.getStats()).values() as IterableIterator<Record<string, unknown>>)
+        if (s.type === "outbound-rtp" && s.kind === "video" && s.framesPerSecond !== undefined) {
+          out.encoders++;
+          out.limitedBy.push(typeof s.qualityLimitationReason === "string" ? s.qualityLimitationReason : "?");
+          out.fps.push(Number(s.framesPerSecond));
+        }
+    return out;
+  });
+}
+
+/** Video frames this page has decoded so far, over all its links (inbound-rtp framesDecoded). */
+function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    let n = 0;
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs)
+      for (const s of (await pc.getStats()).values() as IterableIterator<Record<string, unknown>>)
+        if (s.type === "inbound-rtp" && s.kind === "video") n += Number(s.framesDecoded ?? 0);
+    return n;
+  });
+}
+
 async function join(page: Page, url: string, name: string): Promise<string> {
   await page.goto(url + "/");
   await page.fill("#join-name", name);
@@ -73,6 +117,7 @@ async function join(page: Page, url: string, name: string): Promise<string> {
 async function run(browser: Browser, url: string, serverPid: number, senders: number) {
   const ctx = await browser.newContext({ viewport: { width: 640, height: 400 } });
   await ctx.addInitScript({ content: FRAME_TIMES_SOURCE });
+  await ctx.addInitScript({ content: KEEP_PEER_CONNECTIONS });
   const pages: Page[] = [];
   const seats: string[] = [];
   for (let i = 0; i < senders; i++) {
@@ -107,11 +152,14 @@ async function run(browser: Browser, url: string, serverPid: number, senders: nu
       );
   }, seats);
   await Promise.all(all.map((p) => p.evaluate(() => (window.__frameTimes!.logging = true))));
+  const decoded0 = await framesDecoded(watcher);
   const cpu0 = treeCpuSeconds(process.pid, serverPid);
   const t0 = performance.now();
   await sleep(SECONDS * 1000); // the measuring window: a bench, not a test, waits here
   const cpu1 = treeCpuSeconds(process.pid, serverPid);
   const wall = (performance.now() - t0) / 1000;
+  const states = await Promise.all(pages.map(senderState));
+  const decoded = (await framesDecoded(watcher)) - decoded0;
   await Promise.all(all.map((p) => p.evaluate(() => (window.__frameTimes!.logging = false))));
   const logsOf = (p: Page): Promise<Record<string, FrameTime[]>> => p.evaluate(() => window.__frameTimes!.logs);
   const wLogs = await logsOf(watcher);
@@ -145,6 +193,7 @@ async function run(browser: Browser, url: string, serverPid: number, senders: nu
   return {
     senders,
     "frames/s per sender shown at watcher": round(frames / senders / wall, 1),
+    "frames/s per sender decoded at watcher": round(decoded / senders / wall, 1),
     "delay p50 ms": q(delays, 50),
     "delay p95 ms": q(delays, 95),
     "baseline p50 ms": q(base, 50),
@@ -155,7 +204,21 @@ async function run(browser: Browser, url: string, serverPid: number, senders: nu
     "CPU % per sender": round(((cpu1 - cpu0) / wall / senders) * 100, 0),
     "frames timed": delays.length,
     "frames without capture time": untimed,
+    "senders in stills at the end": states.filter((x) => x.mode === "stills").length,
+    "encoders per sender": round(states.reduce((a, x) => a + x.encoders, 0) / senders, 1),
+    "encoder fps p50": q(
+      states.flatMap((x) => x.fps),
+      50,
+    ),
+    "encoders held back by": tally(states.flatMap((x) => x.limitedBy)),
   };
+}
+
+/** "cpu 3, none 1": how many of each reason. */
+function tally(xs: string[]): string {
+  const n = new Map<string, number>();
+  for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
+  return [...n].map(([k, v]) => `${k} ${v}`).join(", ") || "–";
 }
 
 async function main(): Promise<void> {
@@ -190,7 +253,7 @@ async function main(): Promise<void> {
       seconds,
       params: { seconds: SECONDS, sizes: SIZES, pattern },
       method:
-        "requestVideoFrameCallback metadata on one clock (performance.timeOrigin + time): presentationTime - captureTime of each frame the watcher presents (delay), the same on the sender's own camera track in its page (baseline); receiveTime - captureTime (capture to receive); browser-wide CPU from /proc over the window",
+        "requestVideoFrameCallback metadata on one clock (performance.timeOrigin + time): presentationTime - captureTime of each frame the watcher presents (delay), the same on the sender's own camera track in its page (baseline); receiveTime - captureTime (capture to receive); browser-wide CPU from /proc over the window; at the window's end each sender's camera mode and its encoders' outbound-rtp framesPerSecond and qualityLimitationReason",
       table: rows,
     });
     console.log(`load average ${machine.loadAvg1mAtStart} -> ${round(os.loadavg()[0]!, 2)} on ${machine.cores} cores`);

@@ -109,13 +109,14 @@ export class VideoCall {
     return this.seats.flatMap((s) => {
       const stream = this.remote.get(s.id);
       const tile = this.tiles.get(s.id);
-      if (s.id === me || s.camera !== "live" || !stream || !tile) return [];
+      if (s.id === me || s.camera === "" || !stream || !tile) return [];
       const act = this.tileActions(s.id);
       return [
         {
           seat: s.id,
           name: s.name,
           stream,
+          stills: s.camera === "stills",
           frozen: tile.still,
           strokes: tile.strokes,
           inks: tile.inks,

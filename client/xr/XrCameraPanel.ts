@@ -2,7 +2,8 @@
  * One incoming camera on the headset's floating video panel (XrVideoPanel.ts stacks them): the picture (a
  * VideoTexture on the live stream, or the still everyone was shown after Freeze), the strokes drawn on it on a
  * transparent layer just in front, and a caption with the sender's name and one button: "Freeze" on the live
- * picture, "Back to live" on a still, as the desktop tile's.
+ * picture, "Back to live" on a still, "New still" when the sender's link is too thin for video, as the desktop
+ * tile's.
  *
  * Frame coordinates are the desktop tile's: x, y in 0..1 of the frame, y down. The picture's texture, the ink
  * layer and the caption are all uploaded the same way up (video and dynamic textures both flip on upload), so
@@ -29,6 +30,8 @@ const STILL_PX = { width: 640, height: 360 };
 const INK_PX = { width: 512, height: 288 };
 /** The ink layer sits this far (m) in front of the picture, toward the eyes. */
 const INK_LIFT = 0.002;
+/** `shownStill` while a thin link's panel waits for its first still. */
+const WAITING = "";
 /** A stroke being drawn, before the room relays it back in the drawer's colour. */
 const DRAWING_COLOR = "#e8eef2";
 
@@ -100,16 +103,19 @@ export class XrCameraPanel {
   show(cam: XrCamera, drawing: readonly number[] | null = null): void {
     this.cam = cam;
     const stillId = cam.frozen?.id ?? null;
-    if (stillId !== this.shownStill) {
-      this.shownStill = stillId;
+    // On a thin link no video flows: until a still arrives the picture says how to get one.
+    const picture = stillId ?? (cam.stills ? WAITING : null);
+    if (picture !== this.shownStill) {
+      this.shownStill = picture;
       if (cam.frozen) this.loadStill(cam.frozen.id, cam.frozen.jpeg);
+      else if (cam.stills) this.showWaiting();
       else this.pictureMat.emissiveTexture = this.texture;
     }
     if (cam.strokes !== this.shownStrokes || drawing) this.drawInk(drawing);
-    const key = `${cam.name}|${stillId !== null}|${cam.canDraw}`;
+    const key = `${cam.name}|${stillId !== null}|${cam.stills}|${cam.canDraw}`;
     if (key !== this.captionKey) {
       this.captionKey = key;
-      this.drawCaption(stillId !== null);
+      this.drawCaption(cam.stills ? "New still" : stillId !== null ? "Back to live" : "Freeze");
     }
   }
 
@@ -160,7 +166,7 @@ export class XrCameraPanel {
     this.inkTex.update();
   }
 
-  private drawCaption(frozen: boolean): void {
+  private drawCaption(label: string): void {
     const g = this.captionTex.getContext();
     const { width, height } = CAPTION_PX;
     const bx = Math.round(width * BUTTON_FROM);
@@ -172,18 +178,31 @@ export class XrCameraPanel {
     g.font = "16px sans-serif";
     g.fillStyle = "#9fb0bd";
     // Drawing is not a button: the reason it does nothing is said where the wearer looks.
-    g.fillText(
-      this.cam.canDraw ? "Hold the trigger on the picture to draw" : "Drawing needs the operator role",
-      10,
-      52,
-    );
+    const hint = this.cam.canDraw ? "Hold the trigger on the picture to draw" : "Drawing needs the operator role";
+    // On a thin link why the picture stands still matters more than how to draw.
+    g.fillText(fit(g, this.cam.stills ? "Link too thin for video: stills only" : hint, bx - 20), 10, 52);
     g.fillStyle = "#2d6cdf";
     g.fillRect(bx, 6, width - bx - 6, height - 12);
     g.fillStyle = "#ffffff";
     g.font = "bold 22px sans-serif";
-    const label = frozen ? "Back to live" : "Freeze";
     g.fillText(label, bx + (width - bx - 6 - g.measureText(label).width) / 2, 40);
     this.captionTex.update();
+  }
+
+  /** The picture while a thin link sends no video and no still has come yet. */
+  private showWaiting(): void {
+    const g = this.stillTex.getContext();
+    const { width, height } = STILL_PX;
+    g.fillStyle = "#0e1318";
+    g.fillRect(0, 0, width, height);
+    g.fillStyle = "#e8eef2";
+    g.font = "bold 30px sans-serif";
+    g.fillText("Link too thin for video", 40, height / 2 - 20);
+    g.font = "24px sans-serif";
+    g.fillStyle = "#9fb0bd";
+    g.fillText("Pull the trigger on New still for a sharp picture", 40, height / 2 + 24);
+    this.stillTex.update();
+    this.pictureMat.emissiveTexture = this.stillTex;
   }
 
   /** Decode the still (a data: URL, no network) and show it in place of the video. */
@@ -207,7 +226,7 @@ export class XrCameraPanel {
   }
 
   get stillShown(): string | null {
-    return this.pictureMat.emissiveTexture === this.stillTex ? this.shownStill : null;
+    return this.pictureMat.emissiveTexture === this.stillTex && this.shownStill !== WAITING ? this.shownStill : null;
   }
 
   dispose(): void {

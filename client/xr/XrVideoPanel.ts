@@ -38,6 +38,8 @@ export interface XrVideoDebug {
   visible: boolean;
   /** The still the panel shows (after Freeze), or null on the live picture. */
   frozen: string | null;
+  /** The sender's link is too thin for video (stills on demand). */
+  stills: boolean;
   /** Strokes the panel has drawn on the picture (as the room relayed them). */
   strokes: number;
   /** Points of a stroke being drawn on it now (0 when none). */
@@ -90,14 +92,19 @@ export class XrVideoPanel implements XrFeature {
   }
 
   /**
-   * A trigger pull released on a panel: its caption button does Freeze (a still for everyone) or Back to live.
-   * Returns what it did ("video:freeze", "video:live", "video:picture" for a pull on a picture that drew
+   * A trigger pull released on a panel: its caption button does Freeze (a still for everyone), Back to live, or
+   * New still (thin link). Returns what it did ("video:freeze", "video:live", "video:still", "video:picture" for a
+   * pull on a picture that drew
    * nothing), or null when the ray is not on a panel: the panel is drawn over the plant, so a pull on it never
    * selects the asset hidden behind it.
    */
   click(ray: Ray): string | null {
     for (const p of this.shown.values()) {
       if (!p.buttonAt(ray)) continue;
+      if (p.cam.stills) {
+        p.cam.freeze();
+        return "video:still";
+      }
       if (p.cam.frozen) {
         p.cam.live();
         // Shown at once, not at the next read of the room.
@@ -174,6 +181,7 @@ export class XrVideoPanel implements XrFeature {
       frames: p.frames,
       visible: p.plane.isEnabled() && p.plane.isVisible,
       frozen: p.stillShown,
+      stills: p.cam.stills,
       strokes: p.cam.strokes,
       drawing: (this.strokeOn(seat)?.length ?? 0) / 2,
     }));

@@ -55,6 +55,11 @@ export interface XrCamera {
   seat: string;
   name: string;
   stream: MediaStream;
+  /**
+   * The sender's link is too thin for video: the picture is the latest still, and the button asks for a new one
+   * (the desktop's "New still").
+   */
+  stills: boolean;
   /** The still everyone was shown (Freeze) while this page shows it frozen; null: the live picture. */
   frozen: { id: string; jpeg: string; width: number; height: number } | null;
   /** Strokes shown on this camera so far (only grows), and the newest ones (x, y pairs in 0..1, colour). */

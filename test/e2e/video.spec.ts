@@ -387,7 +387,7 @@ test("a stroke on the camera of a technician who has the plant placed in AR beco
   expectQuietPage(expert.watch);
 });
 
-test("in a headset the call's camera shows on a floating panel: the video plays there, the wearer draws on the live and the frozen picture with the controller's ray and freezes it for everyone; the strokes reach the technician and land on the asset their placed AR device films; the panel goes when the camera stops", async () => {
+test("in a headset the call's camera shows on a floating panel: the video plays there, the wearer draws on the live and the frozen picture with the controller's ray and freezes it for everyone; the strokes reach the technician and land on the asset their placed AR device films; on a thin link the panel says so and its button brings a new still; the panel goes when the camera stops", async () => {
   const tech = await person("Tech Filming", "ar");
   const wearer = await person("Expert Headset", "vr");
   await shareCamera(tech.page);
@@ -481,6 +481,21 @@ test("in a headset the call's camera shows on a floating panel: the video plays 
   expect(await pressPanelButton(wearer.page, tech.seat)).toBe("video:live");
   await expect.poll(async () => (await panel())?.frozen, { timeout: 30_000 }).toBeNull();
   expect(await tech.page.evaluate(() => window.__gemba_video!.tiles()[0]!.frozen)).toBe(still);
+
+  // The technician's link thins (the kernel shapes the call's UDP): the camera turns to stills. The panel stays,
+  // says why, and its button asks the technician's device for a new still, which the wearer then sees.
+  const undo = shapeLoopbackUdp(150);
+  try {
+    await tech.page.waitForFunction(() => window.__gemba_video!.mode === "stills", null, { timeout: 60_000 });
+    await expect.poll(async () => (await panel())?.stills, { timeout: 30_000 }).toBe(true);
+    expect((await panel())!.frozen, "no still yet: the panel says how to get one").toBeNull();
+    expect(await pressPanelButton(wearer.page, tech.seat)).toBe("video:still");
+    await expect.poll(async () => (await panel())?.frozen ?? null, { timeout: 60_000 }).not.toBeNull();
+    expect((await panel())!.frozen, "a new still, not the earlier one").not.toBe(still);
+    await wearer.page.screenshot({ path: "test-results/video-xr-stills.png" });
+  } finally {
+    undo();
+  }
   // The technician stops the camera: the panel goes. (Their page is in emulated AR, whose synthetic room is drawn
   // over the page: Playwright's pointer cannot reach the button there, so the button gets its click directly.)
   await tech.page.locator("#video-share").dispatchEvent("click");
