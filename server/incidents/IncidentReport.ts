@@ -7,6 +7,7 @@
  */
 import type { JournalEntry } from "../journal/JournalEntry.ts";
 import { alarmStateWords } from "../../shared/alarmWords.ts";
+import { drawingsHtml } from "./incidentDrawings.ts";
 import { incidentTimeline } from "./incidentTimeline.ts";
 
 export interface IncidentSignal {
@@ -109,6 +110,7 @@ td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-alig
 <p class="muted">Plant ${esc(inc.plant)} · times in UTC · report window ${esc(clock(inc.from))} to ${esc(clock(inc.to))} · generated ${esc(iso(inc.generatedAt))}</p>
 <h2>What happened</h2><table><tr><th>Time</th><th>What happened</th><th>Who</th><th>Values at that moment</th></tr>${lines.map(row).join("")}</table>
 <h2>Signals</h2>${inc.signals.map((s) => plot(s, inc.from, inc.to, marks)).join("\n")}
+${drawingsHtml(inc.collaboration)}
 </body></html>
 `;
 }

@@ -65,6 +65,10 @@ export function describeEntry(e: JournalEntry, twinName: (id: string) => string)
       return `${who} shared the view of${on}`;
     case "handoff":
       return `${who} moved from ${str(d["from"]) || "one device"} to ${str(d["to"]) || "another"}`;
+    case "video.stroke": {
+      const camera = str(d["cameraName"]) ? `${str(d["cameraName"])}'s camera` : "a camera";
+      return `${who} drew on ${camera}${str(d["still"]) ? ", on a frozen still (see Drawn on the camera)" : ", on the live picture"}`;
+    }
     case "join":
       return `${who} joined`;
     case "leave":

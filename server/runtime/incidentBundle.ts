@@ -19,6 +19,8 @@ const COLLABORATION = [
   "handoff",
   "join",
   "leave",
+  // Drawings on the call's camera: the frame they were drawn on travels with the first stroke on it.
+  "video.stroke",
 ];
 
 /**
@@ -62,6 +64,7 @@ export function assembleIncident(rt: PlantRuntime, alarmId: string, now: number,
         e.kind === "join" ||
         e.kind === "leave" ||
         e.kind === "handoff" ||
+        e.kind === "video.stroke" ||
         e.data["twin"] === twin ||
         e.subject === alarmId,
     );

@@ -9,7 +9,8 @@ import { matchMaker } from "@colyseus/core";
 import { MAX_STILL_CHARS, PLANT_ROOM, type ErrorMessage } from "../../shared/protocol.ts";
 import type { MessageCounters } from "../../server/rooms/messagePolicy.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
-import { join, startServer, waitForState, type Harness } from "./harness.ts";
+import { devToken } from "../../kit/devSignIn.ts";
+import { eventually, join, publisher, startServer, waitForState, type Harness } from "./harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -62,6 +63,41 @@ describe("camera, stills and strokes through the room", () => {
     const stroke = new Promise<{ camera: string; still: string; points: number[] }>((r) => tech.onMessage("stroke", r));
     expert.send("stroke", { camera: techSeat, still: s.id, points: [0.1, 0.1, 0.5, 0.5], color: "#ff8800" });
     expect(await stroke).toMatchObject({ camera: techSeat, still: s.id, points: [0.1, 0.1, 0.5, 0.5] });
+    for (const r of [tech, expert]) await r.leave();
+  });
+
+  it("a drawing on a frozen still during an alarm is kept with its frame in that alarm's incident report", async () => {
+    const tech = await join(h, "Tech");
+    const expert = await join(h, "Expert");
+    await waitForState(tech, () => !!seatOf(tech, "Expert"), "both seats");
+    const techSeat = seatOf(tech, "Tech")!.id;
+    tech.send("voice", { inCall: true, muted: false, speaking: false });
+    tech.send("camera", { mode: "live" });
+    await waitForState(expert, () => seatOf(expert, "Tech")?.camera === "live", "camera live");
+    // The tank overfills: a limit alarm, the incident the report is about.
+    const pub = await publisher();
+    await pub.publishAsync(`${h.config.topicPrefix}gemba/demo/T102/level`, JSON.stringify({ v: 98.5 }));
+    await pub.endAsync();
+    await waitForState(expert, (s) => s.alarms.get("limit.level:T102")?.state === "unack-active", "alarm raised");
+
+    const still = new Promise<{ id: string }>((r) => expert.onMessage("still", r));
+    tech.send("still", { jpeg: JPEG, width: 640, height: 360 });
+    const s = await still;
+    const echoed = new Promise((r) => tech.onMessage("stroke", r));
+    expert.send("stroke", { camera: techSeat, still: s.id, points: [0.25, 0.5, 0.75, 0.5], color: "#ff8800" });
+    await echoed;
+
+    const base = `http://127.0.0.1:${h.server.port}/api/plants/demo/incidents/limit.level:T102`;
+    const signedIn = { headers: { authorization: `Bearer ${await devToken(h.endpoint, "Reader", "viewer")}` } };
+    const html = await eventually(async () => {
+      const text = await (await fetch(`${base}?format=html`, signedIn)).text();
+      return text.includes("Drawn on the camera") && text;
+    }, "the drawing in the report");
+    expect(html).toContain(`href="data:image/jpeg;base64,${JPEG}"`);
+    expect(html).toContain('<polyline points="120.0,135.0 360.0,135.0" fill="none" stroke="#ff8800"');
+    expect(html).toContain("Tech&#39;s camera, still of");
+    expect(html).toContain("Expert drew on Tech&#39;s camera, on a frozen still");
+    expect(html).not.toMatch(/<script|https?:\/\//);
     for (const r of [tech, expert]) await r.leave();
   });
 

@@ -104,4 +104,68 @@ describe("incident report", () => {
     expect(valueAt(signals[0]!, T0 - 60_000)).toBeUndefined();
     expect(valueAt(signals[0]!, T0 + 50_000)).toBe(0.42);
   });
+
+  it("a drawing on a frozen still is kept with its frame: the still with the strokes over it, and a line in the timeline", () => {
+    const jpeg = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBD";
+    const still = { camera: "s2", cameraName: "Tech", still: "s2-1", width: 640, height: 360 };
+    const strokes = [
+      entry(T0 + 100_000, "video.stroke", "Ada", "desktop", {
+        ...still,
+        jpeg,
+        stillAt: T0 + 95_000,
+        points: [0.1, 0.2, 0.5, 0.5],
+        color: "#ff8800",
+      }),
+      entry(T0 + 101_000, "video.stroke", "Bo", "headset", {
+        ...still,
+        points: [0.5, 0.5, 0.9, 0.1],
+        color: "#3366ff",
+      }),
+      entry(T0 + 102_000, "video.stroke", "Ada", "desktop", {
+        camera: "s2",
+        cameraName: "Tech",
+        still: "",
+        points: [0, 0, 1, 1],
+      }),
+    ];
+    const lines = incidentTimeline(strokes, [], (t) => t).map((l) => l.what);
+    expect(lines).toEqual([
+      "Ada drew on Tech's camera, on a frozen still (see Drawn on the camera)",
+      "Bo drew on Tech's camera, on a frozen still (see Drawn on the camera)",
+      "Ada drew on Tech's camera, on the live picture",
+    ]);
+    const html = incidentHtml({ ...inc, collaboration: [...collaboration, ...strokes] });
+    expect(html).toContain("<h2>Drawn on the camera</h2>");
+    expect(html.match(/<figure><svg viewBox="0 0 480 270"/g)).toHaveLength(1);
+    expect(html).toContain(`href="data:image/jpeg;base64,${jpeg}"`);
+    // Both strokes on the still, in 480x270 picture coordinates, in their colours.
+    expect(html).toContain('<polyline points="48.0,54.0 240.0,135.0" fill="none" stroke="#ff8800"');
+    expect(html).toContain('<polyline points="240.0,135.0 432.0,27.0" fill="none" stroke="#3366ff"');
+    expect(html).toContain("Tech&#39;s camera, still of 09:01:35 UTC; drawn by Ada, Bo (2 strokes)");
+    expect(html).not.toMatch(/<script|https?:\/\//);
+  });
+
+  it("a hostile stroke record cannot inject markup: a bad colour falls back, a picture that is not base64 is left out", () => {
+    const bad = [
+      entry(T0, "video.stroke", "Eve", "desktop", {
+        still: "x",
+        jpeg: '"/><script>alert(1)</script>',
+        points: [0, 0, 1, 1],
+        color: "#fff",
+      }),
+      entry(T0, "video.stroke", "Eve", "desktop", {
+        still: "y",
+        jpeg: "QUJD",
+        cameraName: "<b>Tech</b>",
+        points: [0, 0, 1, "1"],
+        color: 'red" onload="alert(1)',
+      }),
+    ];
+    const html = incidentHtml({ ...inc, collaboration: bad });
+    expect(html).not.toContain("<script>");
+    expect(html).not.toContain("onload");
+    expect(html).not.toContain("<b>Tech</b>");
+    expect(html.match(/<figure><svg viewBox="0 0 480 270"/g)).toHaveLength(1);
+    expect(html).toContain('stroke="#ff8800"');
+  });
 });

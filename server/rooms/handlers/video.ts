@@ -98,7 +98,8 @@ export function videoHandlers(room: RoomScope) {
         room.record("denied", seat, { action: "videoStroke", camera: msg.camera });
         return refuse(client, "stroke", `${aRole(seat.role)} cannot draw on the video; an operator can.`);
       }
-      if (!cameraSeat(msg.camera)) return refuse(client, "stroke", "That participant is not sharing a camera.");
+      const cam = cameraSeat(msg.camera);
+      if (!cam) return refuse(client, "stroke", "That participant is not sharing a camera.");
       const frame = msg.still ? stills.get(msg.camera)?.find((s) => s.id === msg.still) : undefined;
       if (msg.still && !frame) return refuse(client, "stroke", "That still is no longer shown; freeze again.");
       if (tooSoon(`stroke:${seat.id}`, STROKE_INTERVAL_MS))
@@ -121,6 +122,8 @@ export function videoHandlers(room: RoomScope) {
       room.record("video.stroke", seat, {
         stroke: id,
         camera: msg.camera,
+        // The report names whose camera it was after the seat is long gone.
+        cameraName: cam.name,
         points: msg.points,
         color: msg.color,
         ...still,
