@@ -11,6 +11,7 @@ export function loadPlant(scene: PlantScene, plantId: Promise<string>, token: To
   const loading = (async () => {
     const model = await fetchPlantModel(await plantId, token);
     byId("plant-name").textContent = model.name;
+    byId("plant-name").title = model.name;
     byId("join-plant").textContent = model.name;
     document.title = `Gemba — ${model.name}`;
     // The scene is the first 90 % of the bar; joining the room until its first state arrives is the rest (main.ts).

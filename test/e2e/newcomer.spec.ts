@@ -27,6 +27,19 @@ test("a newcomer joins, finds and acknowledges the alarm, pins a note, moves to 
   const w2 = watchPage(second, server.url);
   await joinAs(first, server.url, "Noa");
 
+  // Every button of the top bar is on screen at 1280x720, even for a plant with a long name: the name gives way
+  // (ellipsis, full name on hover) before a button leaves the bar.
+  await expect(first.locator("#btn-drills")).toBeVisible();
+  await first.evaluate(() => {
+    document.getElementById("plant-name")!.textContent = "Brauerei Nord, Abfüllung Linie 3 (Glas und PET), Halle B";
+  });
+  const offScreen = await first.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>("#topbar button")]
+      .filter((b) => b.offsetParent && b.getBoundingClientRect().right > innerWidth)
+      .map((b) => b.textContent),
+  );
+  expect(offScreen).toEqual([]);
+
   // Someone else in the room sees what the newcomer's seat does (a real SDK client).
   const observer = await joinPlant(server.url, "Observer");
   const noaSeats = () => [...observer.state.seats.values()].filter((s) => s.name === "Noa");
