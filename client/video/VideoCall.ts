@@ -152,10 +152,22 @@ export class VideoCall {
       case "stroke": {
         const m = msg.m;
         this.tiles.get(m.camera)?.addStroke(m.points, m.color);
-        if (m.camera === this.deps.mySeat()) void this.placeStrokeAsync(m.id, m.from, m.points);
+        if (m.camera === this.deps.mySeat()) {
+          if (!m.still) this.sendStrokeFrame(m.id);
+          void this.placeStrokeAsync(m.id, m.from, m.points);
+        }
         break;
       }
     }
+  }
+
+  /**
+   * On the camera's own device: a stroke on the live picture is kept with the frame it was drawn on (the journal,
+   * the incident report). The frame is grabbed as the stroke arrives, a fraction of a second after it was drawn.
+   */
+  private sendStrokeFrame(stroke: string): void {
+    const frame = this.camera.still();
+    if (frame) this.deps.send("strokeFrame", { stroke, ...frame });
   }
 
   /** On the camera's own device: a stroke over what it filmed lands on the asset (when the device is registered). */

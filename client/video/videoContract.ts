@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { ClientMessage, RequestPayload } from "../../shared/protocol.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
 
-export type VideoMessage = "camera" | "still" | "stillAsk" | "stroke";
+export type VideoMessage = "camera" | "still" | "stillAsk" | "stroke" | "strokeFrame";
 
 export interface VideoDeps {
   scene: PlantScene;

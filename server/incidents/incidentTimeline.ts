@@ -106,6 +106,8 @@ export function incidentTimeline(
   const seen = new Set<string>();
   return [...entries]
     .filter((e) => {
+      // A live stroke's frame is the stroke's picture (Drawn on the camera), not something someone did.
+      if (e.kind === "video.strokeFrame") return false;
       // An entry can be both lifecycle and collaboration (an acknowledgement): list it once.
       const k = `${e.ts}|${e.kind}|${e.actor}|${e.subject}`;
       if (seen.has(k)) return false;

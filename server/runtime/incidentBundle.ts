@@ -21,6 +21,7 @@ const COLLABORATION = [
   "leave",
   // Drawings on the call's camera: the frame they were drawn on travels with the first stroke on it.
   "video.stroke",
+  "video.strokeFrame",
 ];
 
 /**
@@ -65,6 +66,7 @@ export function assembleIncident(rt: PlantRuntime, alarmId: string, now: number,
         e.kind === "leave" ||
         e.kind === "handoff" ||
         e.kind === "video.stroke" ||
+        e.kind === "video.strokeFrame" ||
         e.data["twin"] === twin ||
         e.subject === alarmId,
     );

@@ -18,7 +18,16 @@ const Unit = z
   .finite()
   .min(0, "Stroke points are 0..1 of the frame.")
   .max(1, "Stroke points are 0..1 of the frame.");
-/** Where a camera's frame is in the twin: a device placed in the plant (AR placement or co-location). */
+/** A camera picture: a base64 JPEG (no data: prefix) and its size in pixels. */
+const Picture = {
+  jpeg: z
+    .string()
+    .max(MAX_STILL_CHARS, `A still is at most ${MAX_STILL_CHARS / 1000}k base64 characters.`)
+    .regex(/^\/9j\/[A-Za-z0-9+/]*={0,2}$/, "A still is a base64 JPEG."),
+  width: z.number().int().min(16).max(4096),
+  height: z.number().int().min(16).max(4096),
+};
+/** A stroke's colour (the drawer's). */
 const Color = z.string().regex(/^#[0-9a-f]{6}$/i, "A stroke colour is #rrggbb.");
 
 export const VideoEvents = {
@@ -27,16 +36,12 @@ export const VideoEvents = {
   /** Ask a camera seat for a sharp still now ("Freeze"). */
   stillAsk: z.object({ camera: z.string().min(1).max(64) }).strict(),
   /** A still from this seat's camera: a base64 JPEG (no data: prefix) and its size in pixels. */
-  still: z
-    .object({
-      jpeg: z
-        .string()
-        .max(MAX_STILL_CHARS, `A still is at most ${MAX_STILL_CHARS / 1000}k base64 characters.`)
-        .regex(/^\/9j\/[A-Za-z0-9+/]*={0,2}$/, "A still is a base64 JPEG."),
-      width: z.number().int().min(16).max(4096),
-      height: z.number().int().min(16).max(4096),
-    })
-    .strict(),
+  still: z.object(Picture).strict(),
+  /**
+   * The frame a stroke on the live picture was drawn on, from the camera's own device (it grabs its current frame
+   * when the stroke reaches it), so the journal keeps what was marked with what was seen. Not relayed.
+   */
+  strokeFrame: z.object({ stroke: z.string().min(1).max(80), ...Picture }).strict(),
   /** A stroke on a camera's frame: the live picture (still "") or a still by id; points are x, y pairs in 0..1. */
   stroke: z
     .object({

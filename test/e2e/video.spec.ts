@@ -16,6 +16,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, VOICE_CALL_ARGS } from "../../kit/browser
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { captureDelays, FRAME_TIMES_SOURCE } from "../../kit/frameTimes.ts";
 import { click, installIwer, xrFrames } from "../../kit/iwer.ts";
+import { devToken } from "../../kit/devSignIn.ts";
 import { loopbackShapingStats, removeLoopbackShaping, shapeLoopbackUdp } from "../../kit/thinLink.ts";
 import { BIT_BLOCK, FRAME_BITS, readFrameNumber, writeTestPattern } from "../../kit/y4m.ts";
 import { expectQuietPage, joinAs, seatOf, watchPage, type PageWatch } from "./page.ts";
@@ -347,7 +348,7 @@ test("a link the kernel shapes to 150 kbit/s switches the camera to stills by it
   }
 });
 
-test("a stroke on the camera of a technician who has the plant placed in AR becomes an ink note on the asset it circles, for both, and it is still there after the expert rejoins", async () => {
+test("a stroke on the camera of a technician who has the plant placed in AR becomes an ink note on the asset it circles, for both, its frame is kept in the journal, and the note is still there after the expert rejoins", async () => {
   const tech = await person("Tech Placed", "ar");
   const expert = await person("Expert Desk");
   await shareCamera(tech.page);
@@ -374,6 +375,16 @@ test("a stroke on the camera of a technician who has the plant placed in AR beco
   const expected = `ink|${twin}|Drawn on the camera by Expert Desk|line`;
   for (const p of [tech.page, expert.page]) await expect.poll(() => note(p), { timeout: 60_000 }).toBe(expected);
   await expect(expert.page.locator("#note-list")).toContainText("Drawn on the camera by Expert Desk");
+  // The technician's page also kept the frame the stroke was drawn on (the journal; the incident report draws it).
+  const admin = { authorization: `Bearer ${await devToken(server.url, "Auditor", "admin")}` };
+  const frames = async () => {
+    const r = await tech.page.request.get(`${server.url}/api/plants/demo/journal?kind=video.strokeFrame`, {
+      headers: admin,
+    });
+    const { entries } = (await r.json()) as { entries: { data: { stroke: string; width: number; jpeg: string } }[] };
+    return entries.map((e) => `${e.data.stroke}|${e.data.width}|${e.data.jpeg.startsWith("/9j/")}`);
+  };
+  await expect.poll(frames, { timeout: 30_000 }).toEqual([`${placed.stroke}|${pattern.width}|true`]);
 
   // The expert leaves and comes back: the note is kept by the room, on the same asset.
   await expert.page.reload();

@@ -149,6 +149,12 @@ function validSamples(k: Known): { [K in ClientMessageType]: fc.Arbitrary<z.inpu
       width: fc.integer({ min: 16, max: 4096 }),
       height: fc.integer({ min: 16, max: 4096 }),
     }),
+    strokeFrame: fc.record({
+      stroke: fc.string({ minLength: 1, maxLength: 20 }),
+      jpeg: fc.constantFrom("/9j/4AAQSkZJRg==", "/9j/2wBD"),
+      width: fc.integer({ min: 16, max: 4096 }),
+      height: fc.integer({ min: 16, max: 4096 }),
+    }),
     stroke: fc.record({
       camera: seat,
       still: fc.string({ maxLength: 20 }),

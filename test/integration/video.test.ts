@@ -66,10 +66,11 @@ describe("camera, stills and strokes through the room", () => {
     for (const r of [tech, expert]) await r.leave();
   });
 
-  it("a drawing on a frozen still during an alarm is kept with its frame in that alarm's incident report", async () => {
+  it("drawings on a frozen still and on the live picture during an alarm are kept with their frames in that alarm's incident report", async () => {
     const tech = await join(h, "Tech");
     const expert = await join(h, "Expert");
-    await waitForState(tech, () => !!seatOf(tech, "Expert"), "both seats");
+    const supervisor = await join(h, "Supervisor");
+    await waitForState(tech, () => !!seatOf(tech, "Expert") && !!seatOf(tech, "Supervisor"), "three seats");
     const techSeat = seatOf(tech, "Tech")!.id;
     tech.send("voice", { inCall: true, muted: false, speaking: false });
     tech.send("camera", { mode: "live" });
@@ -86,6 +87,11 @@ describe("camera, stills and strokes through the room", () => {
     const echoed = new Promise((r) => tech.onMessage("stroke", r));
     expert.send("stroke", { camera: techSeat, still: s.id, points: [0.25, 0.5, 0.75, 0.5], color: "#ff8800" });
     await echoed;
+    // On the live picture: the camera's device answers the stroke with the frame it was drawn on (here the SDK
+    // client stands in for the page, which does it in VideoCall).
+    const live = new Promise<{ id: string }>((r) => tech.onMessage("stroke", r));
+    supervisor.send("stroke", { camera: techSeat, still: "", points: [0.5, 0.25, 0.5, 0.75], color: "#3366ff" });
+    tech.send("strokeFrame", { stroke: (await live).id, jpeg: JPEG, width: 640, height: 360 });
 
     const base = `http://127.0.0.1:${h.server.port}/api/plants/demo/incidents/limit.level:T102`;
     const signedIn = { headers: { authorization: `Bearer ${await devToken(h.endpoint, "Reader", "viewer")}` } };
@@ -97,8 +103,15 @@ describe("camera, stills and strokes through the room", () => {
     expect(html).toContain('<polyline points="120.0,135.0 360.0,135.0" fill="none" stroke="#ff8800"');
     expect(html).toContain("Tech&#39;s camera, still of");
     expect(html).toContain("Expert drew on Tech&#39;s camera, on a frozen still");
+    expect(html).toContain("Supervisor drew on Tech&#39;s camera, on the live picture");
+    const withLive = await eventually(async () => {
+      const text = await (await fetch(`${base}?format=html`, signedIn)).text();
+      return text.includes("live picture of") && text;
+    }, "the live stroke's frame in the report");
+    expect(withLive).toContain("Tech&#39;s camera, live picture of");
+    expect(withLive).toContain('<polyline points="240.0,67.5 240.0,202.5" fill="none" stroke="#3366ff"');
     expect(html).not.toMatch(/<script|https?:\/\//);
-    for (const r of [tech, expert]) await r.leave();
+    for (const r of [tech, expert, supervisor]) await r.leave();
   });
 
   it("refuses a camera from a viewer, stills that are not JPEG or too big, strokes off the frame or on a gone still, and floods", async () => {
@@ -135,6 +148,19 @@ describe("camera, stills and strokes through the room", () => {
     e = ve.next();
     viewer.send("stroke", { camera: techSeat, still: "", points: [0.1, 0.1, 0.5, 0.5], color: "#ff8800" });
     expect(await e).toMatch(/A viewer cannot draw on the video/);
+    // A frame for a stroke that does not exist, from a seat that is not the camera, or twice: refused.
+    e = te.next();
+    tech.send("strokeFrame", { stroke: `${techSeat}-s999`, jpeg: JPEG, width: 640, height: 360 });
+    expect(await e).toMatch(/No stroke on your live picture is waiting/);
+    const drawn = new Promise<{ id: string }>((r) => tech.onMessage("stroke", r));
+    tech.send("stroke", { camera: techSeat, still: "", points: [0.1, 0.1, 0.5, 0.5], color: "#ff8800" });
+    const strokeId = (await drawn).id;
+    e = ve.next();
+    viewer.send("strokeFrame", { stroke: strokeId, jpeg: JPEG, width: 640, height: 360 });
+    expect(await e).toMatch(/No stroke on your live picture is waiting/);
+    tech.send("strokeFrame", { stroke: strokeId, jpeg: JPEG, width: 640, height: 360 });
+    // The second frame for it is refused too (counted below; the same sentence is told at most once a second).
+    tech.send("strokeFrame", { stroke: strokeId, jpeg: JPEG, width: 640, height: 360 });
     // Two stills at once: the second is refused (at most twice a second).
     tech.send("still", { jpeg: JPEG, width: 640, height: 360 });
     e = te.next();
@@ -143,12 +169,13 @@ describe("camera, stills and strokes through the room", () => {
     // Leaving the call turns the camera off.
     tech.send("voice", { inCall: false, muted: false, speaking: false });
     await waitForState(viewer, () => seatOf(viewer, "Tam")?.camera === "", "camera off with the call");
-    expect(relayed).toBe(1);
+    expect(relayed).toBe(2);
     const [listing] = await matchMaker.query({ name: PLANT_ROOM });
     const room = matchMaker.getLocalRoomById(listing!.roomId) as unknown as { counters: MessageCounters };
     expect(room.counters.rejected["still"]).toBeGreaterThanOrEqual(3);
     expect(room.counters.rejected["stroke"]).toBeGreaterThanOrEqual(3);
     expect(room.counters.rejected["camera"]).toBeGreaterThanOrEqual(1);
+    expect(room.counters.rejected["strokeFrame"]).toBe(3);
     for (const r of [viewer, tech]) await r.leave();
   });
 });

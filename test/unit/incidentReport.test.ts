@@ -125,7 +125,18 @@ describe("incident report", () => {
         camera: "s2",
         cameraName: "Tech",
         still: "",
+        stroke: "s1-s3",
         points: [0, 0, 1, 1],
+        color: "#ff8800",
+      }),
+      // The camera's device answers the live stroke with the frame it was drawn on.
+      entry(T0 + 102_400, "video.strokeFrame", "Tech", "phone", {
+        stroke: "s1-s3",
+        camera: "s2",
+        cameraName: "Tech",
+        jpeg,
+        width: 320,
+        height: 240,
       }),
     ];
     const lines = incidentTimeline(strokes, [], (t) => t).map((l) => l.what);
@@ -138,6 +149,10 @@ describe("incident report", () => {
     expect(html).toContain("<h2>Drawn on the camera</h2>");
     expect(html.match(/<figure><svg viewBox="0 0 480 270"/g)).toHaveLength(1);
     expect(html).toContain(`href="data:image/jpeg;base64,${jpeg}"`);
+    // The live stroke on its own frame (4:3 here), corner to corner; the frame entry is no line of the timeline.
+    expect(html).toContain('<figure><svg viewBox="0 0 480 360"');
+    expect(html).toContain('<polyline points="0.0,0.0 480.0,360.0" fill="none" stroke="#ff8800"');
+    expect(html).toContain("Tech&#39;s camera, live picture of 09:01:42 UTC; drawn by Ada (1 stroke)");
     // Both strokes on the still, in 480x270 picture coordinates, in their colours.
     expect(html).toContain('<polyline points="48.0,54.0 240.0,135.0" fill="none" stroke="#ff8800"');
     expect(html).toContain('<polyline points="240.0,135.0 432.0,27.0" fill="none" stroke="#3366ff"');

@@ -18,6 +18,8 @@ export const ASK_INTERVAL_MS = 500;
 export const STROKE_INTERVAL_MS = 100;
 /** Stills kept per camera for strokes to refer to (the newest few: a stroke lands on what was just shown). */
 const STILLS_KEPT = 4;
+/** Strokes on a camera's live picture still waiting for their frame from that camera's device (the newest few). */
+const LIVE_STROKES_KEPT = 20;
 
 interface Still {
   id: string;
@@ -29,12 +31,14 @@ interface Still {
   journaled: boolean;
 }
 
-type VideoEvents = Pick<EventHandlers, "camera" | "stillAsk" | "still" | "stroke">;
+type VideoEvents = Pick<EventHandlers, "camera" | "stillAsk" | "still" | "stroke" | "strokeFrame">;
 
 export function videoHandlers(room: RoomScope) {
   const { ctx, state } = room;
   const last = new Map<string, number>();
   const stills = new Map<string, Still[]>();
+  /** Per camera seat: ids of strokes on its live picture whose frame has not come yet. */
+  const unframed = new Map<string, string[]>();
   let seq = 0;
 
   /** Refuse (counted, told once a second) a video message; returns false so handlers can `return refuse(...)`. */
@@ -119,6 +123,12 @@ export function videoHandlers(room: RoomScope) {
           ? { still: frame.id, jpeg: frame.jpeg, width: frame.width, height: frame.height, stillAt: frame.at }
           : { still: msg.still };
       if (frame) frame.journaled = true;
+      if (!msg.still) {
+        const waiting = unframed.get(msg.camera) ?? [];
+        waiting.push(id);
+        if (waiting.length > LIVE_STROKES_KEPT) waiting.shift();
+        unframed.set(msg.camera, waiting);
+      }
       room.record("video.stroke", seat, {
         stroke: id,
         camera: msg.camera,
@@ -129,12 +139,28 @@ export function videoHandlers(room: RoomScope) {
         ...still,
       });
     },
+    strokeFrame(client, msg, seat) {
+      const waiting = unframed.get(seat.id) ?? [];
+      const at = waiting.indexOf(msg.stroke);
+      if (at < 0)
+        return refuse(client, "strokeFrame", "No stroke on your live picture is waiting for its frame by that id.");
+      waiting.splice(at, 1);
+      room.record("video.strokeFrame", seat, {
+        stroke: msg.stroke,
+        camera: seat.id,
+        cameraName: seat.name,
+        jpeg: msg.jpeg,
+        width: msg.width,
+        height: msg.height,
+      });
+    },
   };
 
   return {
     events,
     forgetSeat(id: string): void {
       stills.delete(id);
+      unframed.delete(id);
       for (const k of [...last.keys()]) if (k.endsWith(`:${id}`)) last.delete(k);
     },
   };
