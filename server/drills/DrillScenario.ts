@@ -6,7 +6,7 @@
 import path from "node:path";
 import { z } from "zod";
 import type { PlantModel } from "../../shared/plant.ts";
-import type { PlantIssue } from "../plant/PlantError.ts";
+import { zodPath, type PlantIssue } from "../plant/PlantError.ts";
 import { loadPlantFolder } from "../plant/plantFolder.ts";
 import { suggest } from "../rules/check.ts";
 import { FAULTS } from "../sim/faultCatalogue.ts";
@@ -52,10 +52,6 @@ export const DrillScenarioDef = z
   .strict();
 
 export type DrillScenario = z.output<typeof DrillScenarioDef> & { readonly file: string };
-
-function zodPath(p: readonly PropertyKey[]): string {
-  return p.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
-}
 
 /** Check one parsed file against the model and the plant's rules and procedures. */
 export function checkScenario(

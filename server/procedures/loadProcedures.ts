@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import type { PlantModel } from "../../shared/plant.ts";
-import type { PlantIssue } from "../plant/PlantError.ts";
+import { zodPath, type PlantIssue } from "../plant/PlantError.ts";
 import { loadPlantFolder } from "../plant/plantFolder.ts";
 import { suggest } from "../rules/check.ts";
 import { compileRules, type CompiledRule } from "../rules/index.ts";
@@ -29,10 +29,6 @@ export interface Procedure {
   /** Path relative to the plant directory, e.g. "procedures/isolate-p401.json". */
   readonly file: string;
   readonly steps: readonly ProcedureStep[];
-}
-
-function zodPath(p: readonly PropertyKey[]): string {
-  return p.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
 }
 
 /** Compile a gate on one twin; its problems come back in the rules' words, re-addressed to the step. */
