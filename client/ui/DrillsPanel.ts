@@ -12,6 +12,7 @@ import type { DrillSummary } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { byId, el, toast } from "./dom.ts";
 import { debriefBlocked, scoreLine } from "./drillWords.ts";
+import "./toolbarPanel.css";
 import "./drills.css";
 
 export interface DrillActions {
@@ -30,7 +31,7 @@ type Me = { seat: string | null; name: string; role: string };
 const hhmm = (t: number) => new Date(t).toLocaleTimeString([], { hour12: false });
 
 export class DrillsPanel {
-  private readonly root = el("aside", "panel");
+  private readonly root = el("aside", "panel toolbar-panel");
   private readonly current = el("div", "drill-current");
   private readonly starter = el("div", "drill-start");
   private readonly history = el("div", "drill-history");
@@ -45,7 +46,7 @@ export class DrillsPanel {
     this.root.id = "drills";
     this.root.setAttribute("aria-label", "Drills");
     this.root.hidden = true;
-    const head = el("div", "drill-head");
+    const head = el("div", "panel-head");
     const close = el("button", "", "Close");
     close.type = "button";
     close.addEventListener("click", () => this.toggle(false));

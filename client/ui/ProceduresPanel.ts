@@ -8,6 +8,7 @@ import { can } from "../../shared/permissions.ts";
 import type { ProcedureSummary } from "../../shared/protocol.ts";
 import type { PlantRoomState } from "../../shared/state.ts";
 import { byId, el } from "./dom.ts";
+import "./toolbarPanel.css";
 import "./procedures.css";
 
 export interface ProcedureActions {
@@ -22,7 +23,7 @@ export interface ProcedureActions {
 type Me = { seat: string | null; name: string; role: string };
 
 export class ProceduresPanel {
-  private readonly root = el("aside", "panel");
+  private readonly root = el("aside", "panel toolbar-panel");
   private readonly listEl = el("ul", "proc-list");
   private readonly runEl = el("div", "proc-run");
   private readonly stepsEl = el("ul", "proc-steps");
@@ -48,7 +49,7 @@ export class ProceduresPanel {
     this.root.id = "procedures";
     this.root.setAttribute("aria-label", "Procedures");
     this.root.hidden = true;
-    const head = el("div", "proc-head");
+    const head = el("div", "panel-head");
     const close = el("button", "", "Close");
     close.type = "button";
     close.addEventListener("click", () => this.toggle(false));

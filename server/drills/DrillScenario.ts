@@ -3,12 +3,11 @@
  * and when, the distractors, and what a trainee is expected to find and do. Checked when the plant loads, like
  * procedures: every problem names the file and the field ("drills/cip.json at expect.alarm: unknown rule ...").
  */
-import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { PlantModel } from "../../shared/plant.ts";
-import type { PlantIssue } from "../plant/PlantError.ts";
-import { readJsonFile } from "../plant/dtdl/modelFiles.ts";
+import { zodPath, type PlantIssue } from "../plant/PlantError.ts";
+import { loadPlantFolder } from "../plant/plantFolder.ts";
 import { suggest } from "../rules/check.ts";
 import { FAULTS } from "../sim/faultCatalogue.ts";
 
@@ -53,10 +52,6 @@ export const DrillScenarioDef = z
   .strict();
 
 export type DrillScenario = z.output<typeof DrillScenarioDef> & { readonly file: string };
-
-function zodPath(p: readonly PropertyKey[]): string {
-  return p.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
-}
 
 /** Check one parsed file against the model and the plant's rules and procedures. */
 export function checkScenario(
@@ -104,22 +99,9 @@ export async function loadScenarios(
   ruleIds: readonly string[],
   procedureIds: readonly string[],
 ): Promise<{ scenarios: DrillScenario[]; issues: PlantIssue[] }> {
-  const dir = path.join(plantDir, "drills");
-  let names: string[];
-  try {
-    names = (await fs.readdir(dir)).filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort();
-  } catch {
-    return { scenarios: [], issues: [] };
-  }
-  const scenarios: DrillScenario[] = [];
-  const issues: PlantIssue[] = [];
-  for (const name of names) {
-    const file = `drills/${name}`;
-    const raw = await readJsonFile(path.join(dir, name), file, issues);
-    if (raw === undefined) continue;
+  const { items, issues } = await loadPlantFolder(plantDir, "drills", (raw, file) => {
     const r = checkScenario(raw, file, model, ruleIds, procedureIds);
-    issues.push(...r.issues);
-    if (r.scenario) scenarios.push(r.scenario);
-  }
-  return { scenarios, issues };
+    return { item: r.scenario, issues: r.issues };
+  });
+  return { scenarios: items, issues };
 }

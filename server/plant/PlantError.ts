@@ -5,6 +5,11 @@ export interface PlantIssue {
   reason: string;
 }
 
+/** A zod issue's path as a PlantIssue says it: `steps[2].gate`. */
+export function zodPath(p: readonly PropertyKey[]): string {
+  return p.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
+}
+
 export class PlantError extends Error {
   readonly issues: PlantIssue[];
   constructor(issues: PlantIssue[]) {

@@ -9,7 +9,7 @@ import type { PlantModel, TypeDef } from "../../shared/plant.ts";
 import { loadModels } from "./dtdl/loadModels.ts";
 import { readJsonFile } from "./dtdl/modelFiles.ts";
 import { buildTypeDef } from "./typeDefs.ts";
-import { PlantError, type PlantIssue } from "./PlantError.ts";
+import { PlantError, zodPath, type PlantIssue } from "./PlantError.ts";
 import { PlantInstance, type Binding } from "./instance.ts";
 import { compileRules, type CompiledRule } from "../rules/index.ts";
 import { validateSparkplugBindings } from "../ingest/sparkplug/validateBindings.ts";
@@ -34,10 +34,6 @@ export interface LoadedPlant {
   drills: DrillScenario[];
   /** Accepted with a warning (e.g. a vendor DTDL extension context); start-up logs them, plant:check prints them. */
   warnings: PlantIssue[];
-}
-
-function zodPath(p: readonly PropertyKey[]): string {
-  return p.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
 }
 
 export async function loadPlantDir(dir: string): Promise<LoadedPlant> {

@@ -5,11 +5,10 @@
  * A gate is compiled with the rules' own compiler (a one-twin rule), so its syntax, its checks and its messages are
  * the ones engineers know from alarms.
  */
-import fs from "node:fs/promises";
 import path from "node:path";
 import type { PlantModel } from "../../shared/plant.ts";
-import type { PlantIssue } from "../plant/PlantError.ts";
-import { readJsonFile } from "../plant/dtdl/modelFiles.ts";
+import { zodPath, type PlantIssue } from "../plant/PlantError.ts";
+import { loadPlantFolder } from "../plant/plantFolder.ts";
 import { suggest } from "../rules/check.ts";
 import { compileRules, type CompiledRule } from "../rules/index.ts";
 import { ProcedureDef } from "./ProcedureDef.ts";
@@ -30,10 +29,6 @@ export interface Procedure {
   /** Path relative to the plant directory, e.g. "procedures/isolate-p401.json". */
   readonly file: string;
   readonly steps: readonly ProcedureStep[];
-}
-
-function zodPath(p: readonly PropertyKey[]): string {
-  return p.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
 }
 
 /** Compile a gate on one twin; its problems come back in the rules' words, re-addressed to the step. */
@@ -98,22 +93,9 @@ export async function loadProcedures(
   plantDir: string,
   model: PlantModel,
 ): Promise<{ procedures: Procedure[]; issues: PlantIssue[] }> {
-  const dir = path.join(plantDir, "procedures");
-  let names: string[];
-  try {
-    names = (await fs.readdir(dir)).filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort();
-  } catch {
-    return { procedures: [], issues: [] };
-  }
-  const procedures: Procedure[] = [];
-  const issues: PlantIssue[] = [];
-  for (const name of names) {
-    const file = `procedures/${name}`;
-    const raw = await readJsonFile(path.join(dir, name), file, issues);
-    if (raw === undefined) continue;
+  const { items, issues } = await loadPlantFolder(plantDir, "procedures", (raw, file) => {
     const r = checkProcedure(raw, file, model);
-    issues.push(...r.issues);
-    if (r.procedure) procedures.push(r.procedure);
-  }
-  return { procedures, issues };
+    return { item: r.procedure, issues: r.issues };
+  });
+  return { procedures: items, issues };
 }

@@ -7,7 +7,8 @@
 import { expect, test } from "./fixtures.ts";
 import { startAppServer, type RunningServer } from "../../kit/appServer.ts";
 import { devToken } from "../../kit/devSignIn.ts";
-import { clickAssetInView, joinAs, watchPage } from "./page.ts";
+import type { Page } from "@playwright/test";
+import { clickAssetInView, expectQuietPage, joinAs, watchPage, type PageWatch } from "./page.ts";
 
 /** The demo's pumps whose speed the process model knows. */
 const PUMPS = ["P101", "P103", "P201", "P301", "P302", "P401"];
@@ -20,13 +21,19 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
+/** Every story: a person on a desktop page of the given height joins under `name`; the page is watched from the start. */
+async function joinOnDesktop(page: Page, name: string, height = 800): Promise<PageWatch> {
+  test.setTimeout(300_000);
+  const watch = watchPage(page, server.url);
+  await page.setViewportSize({ width: 1280, height });
+  await joinAs(page, server.url, name);
+  return watch;
+}
+
 test("a person asks what if a pump ran at half speed and sees the predicted values as ghosts beside the live ones", async ({
   page,
 }) => {
-  test.setTimeout(300_000);
-  const watch = watchPage(page, server.url);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await joinAs(page, server.url, "Shift lead");
+  const watch = await joinOnDesktop(page, "Shift lead");
 
   // A pump with a speed the process model knows, drawn where a click lands on it.
   const pump = await clickAssetInView(page, PUMPS);
@@ -68,17 +75,13 @@ test("a person asks what if a pump ran at half speed and sees the predicted valu
   await expect(item).toHaveCount(0);
   await expect(flowRow.locator(".whatif-ghost")).toBeHidden();
 
-  expect(watch.offOrigin).toEqual([]);
-  expect(watch.errors).toEqual([]);
+  expectQuietPage(watch);
 });
 
 test("a person asks what if a pump cavitated or a speed drifted: faults from the same form, refused in words when the number is missing", async ({
   page,
 }) => {
-  test.setTimeout(300_000);
-  const watch = watchPage(page, server.url);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await joinAs(page, server.url, "Reliability");
+  const watch = await joinOnDesktop(page, "Reliability");
   // Cavitation needs a running pump (a stopped one is refused with that sentence): the transfer pumps P101 and P103
   // start and stop with their tank levels, the others run all the time in the demo.
   const pump = await clickAssetInView(page, ["P201", "P301", "P302", "P401"]);
@@ -111,17 +114,13 @@ test("a person asks what if a pump cavitated or a speed drifted: faults from the
     new RegExp(`^Reliability: ${pump} Speed \\(drifting -100 rpm/min\\) `),
   );
 
-  expect(watch.offOrigin).toEqual([]);
-  expect(watch.errors).toEqual([]);
+  expectQuietPage(watch);
 });
 
 test("a what-if saved in the room is laid over what really happened, with how far off it was in plant words", async ({
   page,
 }) => {
-  test.setTimeout(300_000);
-  const watch = watchPage(page, server.url);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await joinAs(page, server.url, "Reliability");
+  const watch = await joinOnDesktop(page, "Reliability");
   const pump = await clickAssetInView(page, ["P201", "P301", "P302", "P401"]);
 
   // What if the pump's speed stays where it is: the flow of the line it feeds is predicted to hold.
@@ -168,18 +167,14 @@ test("a what-if saved in the room is laid over what really happened, with how fa
   expect(off).toBeCloseTo(predicted! - was!, 2);
   await page.request.delete(`${server.url}/api/sim/faults`, { headers: expert, data: {} });
 
-  expect(watch.offOrigin).toEqual([]);
-  expect(watch.errors).toEqual([]);
+  expectQuietPage(watch);
 });
 
 test("with a pump in alarm open in the inspector (its tallest), the inspector ends above the notes and the timeline and scrolls inside: its what-if's Remove takes a plain click", async ({
   page,
 }) => {
-  test.setTimeout(300_000);
-  const watch = watchPage(page, server.url);
   // A laptop's window: the tall inspector used to reach the bottom and lie over the notes panel and the timeline.
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await joinAs(page, server.url, "Night shift");
+  const watch = await joinOnDesktop(page, "Night shift", 720);
 
   // P401 cavitates: its alarm and forecast rows join its points in the inspector.
   const trainer = { authorization: `Bearer ${await devToken(server.url, "Trainer", "expert")}` };
@@ -234,6 +229,5 @@ test("with a pump in alarm open in the inspector (its tallest), the inspector en
     await page.request.delete(`${server.url}/api/sim/faults`, { headers: trainer });
   }
 
-  expect(watch.offOrigin).toEqual([]);
-  expect(watch.errors).toEqual([]);
+  expectQuietPage(watch);
 });

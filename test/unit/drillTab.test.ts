@@ -67,20 +67,67 @@ const scored = {
 };
 
 describe("the Drills tab", () => {
-  it("tells a trainee in the plant's room that a drill runs for them: the brief, how long, and Join", () => {
-    const m = new WristDrills().tab(room("demo", [drill()]), tina, T0 + 125_000);
-    expect(tabText(m)).toBe(
-      [
+  const scoredDrill = drill({ status: "ended", endedAt: T0 + 30_000, trainees: [scored] });
+  // What the tab reads, line by line, for each role at one moment of a drill, and what its button does. A loop, not
+  // it.each: it.each cuts a "$story" name to 40 characters in the report.
+  const moments = [
+    {
+      story: "tells a trainee in the plant's room that a drill runs for them: the brief, how long, and Join",
+      inRoom: "demo",
+      shown: drill(),
+      who: tina,
+      at: T0 + 125_000,
+      lines: [
         "A drill is running for you",
         "[Join drill]",
         "You take over the shift. Watch the — plant, find what is wrong, and act on it as you would",
         "for real.",
         "Under way 2:05 — instructor Instructor Ines",
         "Join drill reopens the page there: — enter VR again to take part",
-      ].join("\n"),
-    );
-    expect(m.actions[0]!.action).toEqual({ kind: "drill", op: { op: "join", plant: "demo~drill-abcd1234" } });
-  });
+      ],
+      button: 0,
+      op: { op: "join", plant: "demo~drill-abcd1234" },
+    },
+    {
+      story: "shows the trainee's score: time to detect, time to act, wrong actions, alarm handling; Debrief is live",
+      inRoom: scoredDrill.plant,
+      shown: scoredDrill,
+      who: tina,
+      at: T0 + 40_000,
+      lines: [
+        "Your score: 80 points",
+        "[Debrief]",
+        "Found it in 12 s — time to detect, from the fault's start",
+        "Acted in 19 s — time to the correct action",
+        "1 wrong action — Shelved the alarm limit.level:T102 during the upset i…",
+        "Alarm handling clean — ISA-18.2: acknowledged in time, nothing hidden",
+      ],
+      button: 0,
+      op: { op: "debrief", drill: "abcd1234" },
+    },
+    {
+      story: "shows the instructor every trainee's score with End drill and Debrief",
+      inRoom: "demo~drill-abcd1234",
+      shown: drill({ trainees: [scored, { ...scored, user: "dev:bo", name: "Bo", status: "running" }] }),
+      who: ines,
+      at: T0 + 61_000,
+      lines: [
+        "Drill · under way 1:01",
+        "[Debrief] [End drill]",
+        "Trainee Tina: 80 points — found 12 s · acted 19 s · 1 wrong · 0 alarm findings",
+        "Bo: working on it…",
+      ],
+      button: 1,
+      op: { op: "end", drill: "abcd1234" },
+    },
+  ];
+  for (const { story, inRoom, shown, who, at, lines, button, op } of moments) {
+    it(story, () => {
+      const m = new WristDrills().tab(room(inRoom, [shown]), who, at);
+      expect(tabText(m)).toBe(lines.join("\n"));
+      expect(m.actions[button]!.action).toEqual({ kind: "drill", op });
+    });
+  }
 
   it("in the drill's room shows the trainee the brief until scored, with Debrief greyed and why", () => {
     const m = new WristDrills().tab(room("demo~drill-abcd1234", [drill()]), tina, T0 + 9_000);
@@ -91,41 +138,11 @@ describe("the Drills tab", () => {
     expect(m.rows.length).toBeLessThanOrEqual(VISIBLE_ROWS);
   });
 
-  it("shows the trainee's score: time to detect, time to act, wrong actions, alarm handling; Debrief is live", () => {
-    const d = drill({ status: "ended", endedAt: T0 + 30_000, trainees: [scored] });
-    const m = new WristDrills().tab(room(d.plant, [d]), tina, T0 + 40_000);
-    expect(tabText(m)).toBe(
-      [
-        "Your score: 80 points",
-        "[Debrief]",
-        "Found it in 12 s — time to detect, from the fault's start",
-        "Acted in 19 s — time to the correct action",
-        "1 wrong action — Shelved the alarm limit.level:T102 during the upset i…",
-        "Alarm handling clean — ISA-18.2: acknowledged in time, nothing hidden",
-      ].join("\n"),
-    );
-    expect(m.actions[0]!.action).toEqual({ kind: "drill", op: { op: "debrief", drill: "abcd1234" } });
-  });
-
   it("says where the debrief's replay is, over the score", () => {
-    const d = drill({ status: "ended", endedAt: T0 + 30_000, trainees: [scored] });
-    const m = new WristDrills().tab(room(d.plant, [d], { viewTime: T0 + 4_000, playbackSpeed: 1 }), tina, T0 + 40_000);
+    const replaying = { viewTime: T0 + 4_000, playbackSpeed: 1 };
+    const m = new WristDrills().tab(room(scoredDrill.plant, [scoredDrill], replaying), tina, T0 + 40_000);
     expect(m.header).toMatch(/^Debrief ▶ 1× at \d\d:\d\d:\d\d$/);
     expect(m.rows[0]!.text).toBe("Found it in 12 s");
-  });
-
-  it("shows the instructor every trainee's score with End drill and Debrief", () => {
-    const two = drill({ trainees: [scored, { ...scored, user: "dev:bo", name: "Bo", status: "running" }] });
-    const m = new WristDrills().tab(room(two.plant, [two]), ines, T0 + 61_000);
-    expect(tabText(m)).toBe(
-      [
-        "Drill · under way 1:01",
-        "[Debrief] [End drill]",
-        "Trainee Tina: 80 points — found 12 s · acted 19 s · 1 wrong · 0 alarm findings",
-        "Bo: working on it…",
-      ].join("\n"),
-    );
-    expect(m.actions[1]!.action).toEqual({ kind: "drill", op: { op: "end", drill: "abcd1234" } });
   });
 
   it("greys Debrief on a drill stopped by a server restart: nothing is left to replay", () => {
