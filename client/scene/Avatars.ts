@@ -259,7 +259,13 @@ export class Avatars {
   }
 }
 
+/**
+ * Aim at the seat's pose. A pose with a missing or non-finite number (a seat the room has not filled in yet) is
+ * not a target: smoothing toward it would leave the avatar at NaN for good, since every later step starts from NaN.
+ */
 function setTarget(p: PoseState, pos: Vector3, rot: Quaternion): void {
+  const v = [p.x, p.y, p.z, p.qx, p.qy, p.qz, p.qw];
+  if (!v.every((n) => Number.isFinite(n))) return;
   pos.set(p.x, p.y, p.z);
   rot.set(p.qx, p.qy, p.qz, p.qw);
   if (rot.lengthSquared() < 0.5) rot.set(0, 0, 0, 1);

@@ -8,7 +8,8 @@
 import { Room, ServerError, type Client, generateId } from "@colyseus/core";
 import { Encoder, MapSchema } from "@colyseus/schema";
 import { CloseCode, JoinError, PROTOCOL_VERSION, type ServerMessagePayload } from "../../shared/protocol.ts";
-import { PlantRoomState, PointerState, PoseState, SeatState, type AlarmState } from "../../shared/state.ts";
+import { PlantRoomState, SeatState, type AlarmState } from "../../shared/state.ts";
+import { restingPointer, restingPose } from "./presence.ts";
 import type { AnnotationState } from "../../shared/state.ts";
 import type { Actor } from "../journal/JournalEntry.ts";
 import { PlantJournal } from "../journal/PlantJournal.ts";
@@ -306,14 +307,11 @@ export function definePlantRoom(ctx: PlantRoomContext) {
       seat.presence = "online";
       seat.selection = "";
       seat.joinedAt = ctx.now();
-      seat.head = new PoseState();
-      seat.head.qw = 1;
-      seat.left = new PoseState();
-      seat.left.qw = 1;
-      seat.right = new PoseState();
-      seat.right.qw = 1;
+      seat.head = restingPose();
+      seat.left = restingPose();
+      seat.right = restingPose();
       seat.hands = 0;
-      seat.pointer = new PointerState();
+      seat.pointer = restingPointer();
       seat.following = "";
       seat.speaking = false;
       seat.inCall = false;

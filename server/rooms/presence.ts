@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import type { ClientMessage, Pose } from "../../shared/protocol.ts";
-import type { PoseState, SeatState } from "../../shared/state.ts";
+import { PointerState, PoseState, type SeatState } from "../../shared/state.ts";
 
 export const MAX_POSE_HZ = 30;
 
@@ -28,6 +28,25 @@ export class PoseGate {
   forget(seat: string): void {
     this.last.delete(seat);
   }
+}
+
+/**
+ * A seat's pose before its device sends one: at the origin, upright. Every field is set: a schema field never
+ * assigned is not sent, and another page smoothing an avatar toward a missing number kept it at NaN for good.
+ */
+export function restingPose(): PoseState {
+  const p = new PoseState();
+  setPose(p, [0, 0, 0, 0, 0, 0, 1]);
+  return p;
+}
+
+/** A pointer that is off, every field set (as restingPose). */
+export function restingPointer(): PointerState {
+  const p = new PointerState();
+  p.active = false;
+  [p.ox, p.oy, p.oz, p.tx, p.ty, p.tz] = [0, 0, 0, 0, 0, 0];
+  p.twin = "";
+  return p;
 }
 
 function setPose(p: PoseState, v: Pose): void {

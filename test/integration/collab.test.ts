@@ -33,6 +33,19 @@ describe("presence and pointing", () => {
     await b.leave();
   });
 
+  it("a seat that has not sent a pose yet has a whole one (origin, upright), not missing numbers", async () => {
+    const a = await join(h, "Early");
+    const b = await join(h, "Late");
+    await waitForState(a, () => !!seatOf(a, "Late"), "Late's seat");
+    const late = seatOf(a, "Late")!;
+    // Another page smooths an avatar toward these numbers: a missing one made it NaN for good.
+    for (const p of [late.head, late.left, late.right])
+      expect([p.x, p.y, p.z, p.qx, p.qy, p.qz, p.qw]).toEqual([0, 0, 0, 0, 0, 0, 1]);
+    expect([late.pointer.ox, late.pointer.tx, late.pointer.active]).toEqual([0, 0, false]);
+    await a.leave();
+    await b.leave();
+  });
+
   it("NaN and huge coordinates are refused with a reason and change nothing; others keep receiving", async () => {
     const a = await join(h, "Watcher");
     const bad = await join(h, "Glitchy");
