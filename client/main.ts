@@ -46,6 +46,7 @@ import { installVideo } from "./video/VideoCall.ts";
 import { installVoice } from "./voice/index.ts";
 import { installXr } from "./xr/index.ts";
 import { fetchIncidentAsync, fetchTimelineAsync } from "./xr/pageReads.ts";
+import { fetchPointHistoryAsync } from "./ui/pointHistory.ts";
 
 async function boot(): Promise<void> {
   const canvas = byId<HTMLCanvasElement>("view");
@@ -170,6 +171,7 @@ async function boot(): Promise<void> {
       localOffset: (twin, w) => marks.localOffset(twin, new Vector3(w.x, w.y, w.z)),
       timeline: () => fetchTimelineAsync(plantId, dataToken),
       incident: (alarm) => fetchIncidentAsync(plantId, alarm, dataToken),
+      history: (twin, point, from, to) => fetchPointHistoryAsync(plantId, dataToken, { twin, point, from, to }),
       talk: (down) => voice.setPushToTalk(down),
       cameras: () => video?.incoming() ?? [],
       joinDrill: (plant) => openDrillRoom(plant, name),

@@ -10,7 +10,8 @@ import { formatAge, formatQualityCode, formatValue, structuredRows } from "./for
 import { FORECAST_CHART_MS, TwinForecast } from "../../shared/forecast.ts";
 import { alarmForecastText } from "./forecastText.ts";
 import { chartStart, type PredictedLine } from "./whatIfGhost.ts";
-import { predictionMiss, predictionMissText } from "./whatIfError.ts";
+import { predictionMiss, predictionMissText } from "../../shared/whatIfMiss.ts";
+import { CHART_RECENT_MS, fetchPointHistoryAsync } from "./pointHistory.ts";
 
 /** The room's what-ifs as the inspector shows them (client/ui/WhatIfPanel.ts): a dashed line and a ghost value. */
 export interface WhatIfGhosts {
@@ -29,7 +30,7 @@ export class Inspector {
     row: HTMLTableRowElement;
     spark: HTMLCanvasElement;
     ghost: HTMLElement;
-    /** How far the drawn what-if's prediction was from what happened (whatIfError.ts). */
+    /** How far the drawn what-if's prediction was from what happened (shared/whatIfMiss.ts). */
     miss: HTMLElement;
   }[] = [];
   /** What-ifs drawn beside the live values; set once the page wires them. */
@@ -71,21 +72,14 @@ export class Inspector {
         if (p.schema === "structured") return; // no numeric history: its table is the value
         const predicted = this.whatIf?.line(tw.id, p.name);
         // Back to the drawn what-if's fork, so its prediction stays beside what really happened after it.
-        const t0 = chartStart(to, 5 * 60_000, predicted);
-        const q = new URLSearchParams({
-          twin: tw.id,
-          point: p.name,
-          from: String(t0),
-          to: String(to),
-          max: "120",
-        });
+        const t0 = chartStart(to, CHART_RECENT_MS, predicted);
         try {
-          const res = await authFetch(
-            `/api/plants/${encodeURIComponent(this.model.id)}/history?${q.toString()}`,
-            this.token,
-          );
-          if (!res.ok || seq !== this.sparkSeq) return;
-          const h = (await res.json()) as { ts: number[]; v: number[] };
+          const h = await fetchPointHistoryAsync(this.model.id, this.token, {
+            twin: tw.id,
+            point: p.name,
+            from: t0,
+            to,
+          });
           const cell = this.cells[i];
           const f = ahead?.points[p.name];
           // The past is not forecast: during playback the chart ends at the room's instant.

@@ -5,6 +5,7 @@
 import type { PointDef } from "../../shared/plant.ts";
 import type { WhatIfSeriesState, WhatIfState } from "../../shared/whatIfState.ts";
 import { timeLeftText } from "./forecastText.ts";
+import { num } from "../../shared/valueWords.ts";
 
 const LIMIT_WORDS: Record<string, string> = {
   highAlarm: "HIGH",
@@ -13,11 +14,8 @@ const LIMIT_WORDS: Record<string, string> = {
   lowAlarm: "LOW",
 };
 
-/** "2.10 bar": a value at the point's own decimals, with its unit. */
-export const num = (def: PointDef | undefined, v: number) => {
-  const n = v.toFixed(def?.decimals ?? 2);
-  return def?.symbol ? `${n} ${def.symbol}` : n;
-};
+// The value in words moved to shared/ so the server's incident report says values exactly as the page does.
+export { num };
 
 export function whatIfTitle(w: WhatIfState, def: PointDef | undefined): string {
   const was = (def ? w.was.toFixed(def.decimals) : String(w.was)) + "";

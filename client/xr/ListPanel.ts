@@ -8,7 +8,7 @@
 import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
 import { Control } from "@babylonjs/gui/2D/controls/control.js";
 import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
-import { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
+import { TextBlock, type TextWrapping } from "@babylonjs/gui/2D/controls/textBlock.js";
 import { MeshBuilder } from "@babylonjs/core/Meshes/meshBuilder.js";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh.js";
 import type { Scene } from "@babylonjs/core/scene.js";
@@ -34,6 +34,16 @@ import {
   TEX_W,
 } from "./panelLayout.ts";
 import { VISIBLE_ROWS, type PanelButtonModel, type TabModel } from "./panelModels.ts";
+
+/**
+ * TextWrapping.Ellipsis and .WordWrap (a const enum, not importable as a value here): a line too long for its
+ * place ends in "…" measured in the real font rather than being cut mid-letter at the panel's edge.
+ */
+const ELLIPSIS = 2 as TextWrapping;
+const WORD_WRAP = 1 as TextWrapping;
+/** A row's text alone (56 px), or over the sub line's space too (a wrapping sentence: two lines of 42 px). */
+const TEXT_H = 56;
+const WRAPPED_H = 104;
 
 interface ButtonView {
   rect: Rectangle;
@@ -67,6 +77,7 @@ export class ListPanel {
     this.adt.background = "#0d1419";
 
     this.header = text("_xrListHeader", 40, "#ffffff", true);
+    this.header.textWrapping = ELLIPSIS;
     place(this.header, MARGIN, 8, TEX_W - 2 * MARGIN - 160, HEADER_H - 8);
     this.adt.addControl(this.header);
     this.more = text("_xrListMore", 32, "#9fb3c1");
@@ -85,8 +96,10 @@ export class ListPanel {
       swatch.thickness = 0;
       place(swatch, MARGIN - 24, top + 14, 10, ROW_H - 28);
       const t = text(`_xrRowText${r}`, 42, "#ffffff", true);
-      place(t, MARGIN, top + 4, slotLeft(0) - MARGIN - 8, 56);
+      place(t, MARGIN, top + 4, slotLeft(0) - MARGIN - 8, TEXT_H);
       const sub = text(`_xrRowSub${r}`, 32, "#9fb3c1");
+      t.textWrapping = ELLIPSIS;
+      sub.textWrapping = ELLIPSIS;
       place(sub, MARGIN, top + 60, slotLeft(0) - MARGIN - 8, 44);
       const b0 = button(`_xrRowBtn${r}.0`);
       const b1 = button(`_xrRowBtn${r}.1`);
@@ -144,6 +157,12 @@ export class ListPanel {
       // A row without buttons (a procedure step's text, a report line) reads across the whole panel.
       const width = `${!row?.buttons[0] && !row?.buttons[1] ? TEX_W - 2 * MARGIN : slotLeft(0) - MARGIN - 8}px`;
       if (v.text.width !== width) v.text.width = width;
+      const wrap = row?.wrap ? WORD_WRAP : ELLIPSIS;
+      if (v.text.textWrapping !== wrap) v.text.textWrapping = wrap;
+      const height = `${row?.wrap ? WRAPPED_H : TEXT_H}px`;
+      if (v.text.height !== height) v.text.height = height;
+      const valign = row?.wrap ? Control.VERTICAL_ALIGNMENT_TOP : Control.VERTICAL_ALIGNMENT_CENTER;
+      if (v.text.textVerticalAlignment !== valign) v.text.textVerticalAlignment = valign;
       if (v.sub.width !== width) v.sub.width = width;
     }
     this.renderSlider(m.slider);

@@ -38,6 +38,7 @@ import { bookmarkName, hhmmss, scrubTarget, sliderTime, timeTab } from "./timeTa
 import { incidentTab, reportPages, reportsTab, type IncidentLike } from "./incidentTab.ts";
 import { procedureTab } from "./procedureTab.ts";
 import { WristWhatIf } from "./whatIfTab.ts";
+import { WhatIfMissFeed } from "./WhatIfMissFeed.ts";
 import { WristDrills } from "./drillTab.ts";
 import { processLinks } from "../../shared/processModel.ts";
 import { PANEL_H, type WristPanel } from "./WristPanel.ts";
@@ -100,7 +101,8 @@ export class XrPanels {
     this.keyboard = new KeyboardPanel(scene, wrist.root, PANEL_H, toward);
     this.tabs.setActive(this.tab);
     this.list.setVisible(false);
-    this.whatIf = new WristWhatIf(hooks.model, processLinks(hooks.model?.relationships ?? []));
+    const misses = new WhatIfMissFeed(hooks, () => this.refresh(this.lastView, performance.now(), true));
+    this.whatIf = new WristWhatIf(hooks.model, processLinks(hooks.model?.relationships ?? []), misses);
     this.feed = new TimelineFeed(hooks, () => this.refresh(this.lastView, performance.now(), true));
   }
 

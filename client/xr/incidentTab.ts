@@ -22,12 +22,16 @@ export interface IncidentLike {
   alarm: { id: string; twin: string; message: string; activeAt: number; state: string };
   lifecycle: EntryLike[];
   collaboration: EntryLike[];
+  /** What-ifs forked during the incident and how far each was off (server/incidents/whatIfOutcome.ts); older servers send none. */
+  whatIfs?: { ts: number; by: string; change: string; misses: { name: string; text: string }[] }[];
 }
 
 export interface ReportLine {
   ts: number;
   text: string;
   sub: string;
+  /** A sentence on two lines (how far a what-if was off), no sub. */
+  wrap?: boolean;
 }
 
 const LINE_COLOR = "#b8c7d1";
@@ -100,7 +104,12 @@ export function reportLines(inc: IncidentLike): ReportLine[] {
     const d = describe(e, inc.alarm.id);
     if (d) out.push({ ts: e.ts, ...d });
   }
-  return out;
+  // Each what-if, then how good its prediction was, in the desktop's sentence ("L401 Flow: At +45 s: predicted …").
+  for (const w of inc.whatIfs ?? []) {
+    out.push({ ts: w.ts, text: `${w.by} asked what if`, sub: w.change });
+    for (const m of w.misses) out.push({ ts: w.ts, text: `${m.name}: ${m.text}`, sub: "", wrap: true });
+  }
+  return out.sort((a, b) => a.ts - b.ts);
 }
 
 /** Pick an alarm to read its report (the alarms the Alarms tab shows, newest first). */
@@ -144,6 +153,10 @@ export function incidentTab(inc: IncidentLike, page: number): TabModel {
     more: 0,
   };
   for (const l of lines.slice(p * VISIBLE_ROWS, (p + 1) * VISIBLE_ROWS)) {
+    if (l.wrap) {
+      m.rows.push({ text: l.text, sub: "", color: LINE_COLOR, buttons: [null, null], wrap: true });
+      continue;
+    }
     m.rows.push({
       text: clip(l.text, 26),
       sub: clip(`${hhmmss(l.ts)}${l.sub ? ` · ${l.sub}` : ""}`, 40),

@@ -115,6 +115,8 @@ export interface PanelRow {
   color: string;
   /** Two slots at the row's right end. */
   buttons: [PanelButtonModel | null, PanelButtonModel | null];
+  /** A sentence too long for one line (no sub, no buttons): it wraps onto the sub line's space. */
+  wrap?: boolean;
 }
 
 export interface TabModel {

@@ -3,8 +3,10 @@
  * desktop form offers (set, stuck or drifting on a point the process model can change, or a catalogue fault it can
  * answer for; a press picks the next one), its value or drift with −/+ steps, how far to look ahead with −/+
  * minutes, and Predict; below, the room's what-ifs with what each predicts at that look-ahead, Show (draw it as
- * the ghost in the plant) and Remove. The server predicts and checks; this keeps only the person's draft and which
- * what-if is drawn. The room's what-ifs come from the page's RoomView snapshot, like everything else on the wrist.
+ * the ghost in the plant) and Remove, and under the drawn one how far its prediction was from what happened, in the
+ * desktop's sentence (shared/whatIfMiss.ts). The server predicts and checks; this keeps only the person's draft and
+ * which what-if is drawn. The room's what-ifs come from the page's RoomView snapshot, like everything else on the
+ * wrist; the samples a prediction is compared with from the history request the desktop chart makes.
  */
 import { can } from "../../shared/permissions.ts";
 import type { PlantModel, PointDef } from "../../shared/plant.ts";
@@ -13,9 +15,16 @@ import { askFor, changesFor, type WhatIfAsk, type WhatIfChange } from "../ui/wha
 import { inputsOf, movesOf, pointDef, rangeOf, WHATIF_HORIZONS_MIN } from "../ui/whatIfInputs.ts";
 import { timeLeftText } from "../ui/forecastText.ts";
 import { num, valueAhead, whatIfLimitText } from "../ui/whatIfWords.ts";
+import { predictionMissText, type PredictionMiss } from "../../shared/whatIfMiss.ts";
+import { wrapTitle } from "./titleWrap.ts";
+import type { MissAsk } from "./WhatIfMissFeed.ts";
 import { VISIBLE_ROWS, type Me, type PanelRow, type TabModel, type WhatIfOp } from "./panelModels.ts";
 
 const DEFAULT_AHEAD_MIN = 10;
+/** A what-if's title on one row beside its two buttons (42 px bold in 564 px); longer wraps onto the line below. */
+const TITLE_CHARS = 22;
+/** Fault words that say what happens to a point ("stuck where it is", "drifting +200 rpm/min"): the point is named. */
+const ON_POINT = /^(?:stuck|drifting)\b/;
 
 /** A step a thumb can press to cross the range in about ten presses: 1, 2 or 5 × a power of ten. */
 export function valueStep(range: [number, number]): number {
@@ -38,7 +47,7 @@ const row = (text: string, sub = "", color = "#e8eef2", buttons: PanelRow["butto
 export interface WhatIfSeriesLike {
   twin: string;
   point: string;
-  values: ArrayLike<number>;
+  values: readonly number[];
   limit: string;
   limitValue: number;
   limitAfterS: number;
@@ -50,6 +59,8 @@ export interface WhatIfLike {
   value: number;
   /** The fault in words ("cavitation", "stuck where it is"); "" or absent for a plain set. */
   fault?: string;
+  /** Plant time of the fork (ms). */
+  from: number;
   horizonS: number;
   stepS: number;
   series: ReadonlyMap<string, WhatIfSeriesLike>;
@@ -57,8 +68,15 @@ export interface WhatIfLike {
 /** The parts of the page's RoomView snapshot the tab reads. */
 export interface WhatIfView {
   past: boolean;
+  /** The instant shown (epoch ms): now, or the shared playback time. */
+  at: number;
   twins: ReadonlyMap<string, { points?: ReadonlyMap<string, { v: number; ts: number }> | undefined }>;
   room: { whatIfs: ReadonlyMap<string, WhatIfLike> };
+}
+
+/** Where the tab reads how far a prediction was off (WhatIfMissFeed.ts: the samples come from the page). */
+export interface MissSource {
+  read(ask: MissAsk, to: number): PredictionMiss | null;
 }
 
 /** A request the tab makes of the room, and the words for its success. */
@@ -87,6 +105,7 @@ export class WristWhatIf {
   constructor(
     private readonly model: PlantModel | undefined,
     private readonly links: readonly ProcessLink[],
+    private readonly misses: MissSource | null = null,
   ) {}
 
   /** Seconds ahead the ghosts and the list show, within the what-if's own horizon. */
@@ -250,13 +269,17 @@ export class WristWhatIf {
         .join(" · ");
       const isShown = w.id === shown?.id;
       const show = { kind: "whatif" as const, op: { op: "show" as const, id: w.id } };
+      const name = def?.displayName ?? w.point;
+      const { title, rest } = wrapTitle(
+        w.fault
+          ? `${w.twin} ${ON_POINT.test(w.fault) ? `${name} ` : ""}${w.fault}`
+          : `${w.twin} ${name} → ${num(def, w.value)}`,
+        TITLE_CHARS,
+      );
       m.rows.push(
         row(
-          clip(
-            w.fault ? `${w.twin} ${w.fault}` : `${w.twin} ${def?.displayName ?? w.point} → ${num(def, w.value)}`,
-            24,
-          ),
-          clip(`+${Math.round(aheadS / 60)} min: ${values}`, 32),
+          title,
+          clip(`${rest ? `${rest} · ` : ""}+${Math.round(aheadS / 60)} min: ${values}`, 32),
           isShown ? "#ffa726" : "#b8c7d1",
           [
             isShown
@@ -268,6 +291,7 @@ export class WristWhatIf {
           ],
         ),
       );
+      if (isShown) this.missRow(m, view, w, moved[0]);
       // The drawn what-if's first limit crossing gets a row of its own: the time to an alarm is what people act on.
       const first = isShown ? moved.find((s) => s.limit) : undefined;
       if (first && m.rows.length < VISIBLE_ROWS) {
@@ -282,6 +306,21 @@ export class WristWhatIf {
       }
     }
     m.more = ordered.length - listed;
+  }
+
+  /**
+   * Under the drawn what-if, once a value came in after its fork: how far the prediction of the first point it moves
+   * was from what happened, the desktop's sentence ("L101 Flow: At +45 s: predicted 12.00 L/s, was 7.21 L/s, off by
+   * 4.79 L/s"), on two lines. Before the time to an alarm: once time has passed, how good the prediction was is what
+   * says whether to trust that time.
+   */
+  private missRow(m: TabModel, view: WhatIfView, w: WhatIfLike, s: WhatIfSeriesLike | undefined): void {
+    if (!s || !this.misses || m.rows.length >= VISIBLE_ROWS) return;
+    const ask = { id: w.id, twin: s.twin, point: s.point, from: w.from, stepMs: w.stepS * 1000, values: s.values };
+    const miss = this.misses.read(ask, view.at);
+    if (!miss) return;
+    const d = pointDef(this.model, s.twin, s.point);
+    m.rows.push({ ...row(`${s.twin} ${d?.displayName ?? s.point}: ${predictionMissText(d, miss)}`), wrap: true });
   }
 
   /** A press: change the draft (null back), or the request to make of the room. */

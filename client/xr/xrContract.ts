@@ -7,6 +7,7 @@
 import type { TransformNode } from "@babylonjs/core/Meshes/transformNode.js";
 import type { PlantModel } from "../../shared/plant.ts";
 import type { RoomSnapshot } from "../app/RoomView.ts";
+import type { PointSamples } from "../ui/pointHistory.ts";
 import type { IncidentLike } from "./incidentTab.ts";
 
 export type Pose7 = [number, number, number, number, number, number, number];
@@ -35,6 +36,8 @@ export interface XrHooks {
   follow?(seat: string | null): void;
   /** The plant's timeline (working-memory horizon, journal events incl. bookmarks), as the desktop timeline reads it. */
   timeline?(): Promise<XrTimeline>;
+  /** A point's samples in a span, as the inspector's chart reads them (the What if tab compares a prediction). */
+  history?(twin: string, point: string, from: number, to: number): Promise<PointSamples>;
   /** An alarm's incident report (the desktop's download, as JSON), for reading it on the wrist. */
   incident?(alarm: string): Promise<IncidentLike>;
   /** Push-to-talk from a controller button or a held pinch: while down, a muted microphone is open. */

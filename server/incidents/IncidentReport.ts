@@ -9,6 +9,7 @@ import type { JournalEntry } from "../journal/JournalEntry.ts";
 import { alarmStateWords } from "../../shared/alarmWords.ts";
 import { drawingsHtml } from "./incidentDrawings.ts";
 import { incidentTimeline } from "./incidentTimeline.ts";
+import type { IncidentWhatIf } from "./whatIfOutcome.ts";
 
 export interface IncidentSignal {
   key: string;
@@ -37,6 +38,8 @@ export interface Incident {
   signals: IncidentSignal[];
   lifecycle: JournalEntry[];
   collaboration: JournalEntry[];
+  /** What-ifs saved in the report's window, each with how far its prediction was from what happened. */
+  whatIfs: IncidentWhatIf[];
   generatedAt: number;
 }
 
@@ -109,8 +112,21 @@ td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-alig
 <p>Now: <strong>${esc(alarmStateWords(inc.alarm.state))}</strong>. Raised ${esc(iso(inc.alarm.activeAt).replace("T", " ").slice(0, 19))} UTC.</p>
 <p class="muted">Plant ${esc(inc.plant)} · times in UTC · report window ${esc(clock(inc.from))} to ${esc(clock(inc.to))} · generated ${esc(iso(inc.generatedAt))}</p>
 <h2>What happened</h2><table><tr><th>Time</th><th>What happened</th><th>Who</th><th>Values at that moment</th></tr>${lines.map(row).join("")}</table>
+${whatIfSection(inc)}
 <h2>Signals</h2>${inc.signals.map((s) => plot(s, inc.from, inc.to, marks)).join("\n")}
 ${drawingsHtml(inc.collaboration)}
 </body></html>
 `;
+}
+
+/** "What-ifs during the incident": who asked what, and for each point it moved how far off the prediction was. */
+function whatIfSection(inc: Incident): string {
+  if (inc.whatIfs.length === 0) return "";
+  const row = (w: IncidentWhatIf) => {
+    const how = w.misses.length
+      ? w.misses.map((m) => `${m.name}: ${m.text}`)
+      : ["Nothing to compare yet: no value came in after the fork"];
+    return `<tr><td title="${esc(iso(w.ts))}">${esc(clock(w.ts))}</td><td>${esc(w.change)}</td><td>${esc(w.by)}</td><td class="values">${how.map(esc).join("<br>")}</td></tr>`;
+  };
+  return `<h2>What-ifs during the incident</h2><table><tr><th>Saved</th><th>What if</th><th>Who</th><th>Predicted against what happened</th></tr>${inc.whatIfs.map(row).join("")}</table>`;
 }

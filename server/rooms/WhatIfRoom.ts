@@ -49,9 +49,14 @@ export class WhatIfRoom {
         horizonS: p.horizonS,
         from: p.from,
         past: p.past,
-        // What was predicted, so it can be laid over what happened: the end value and the first crossing.
+        stepS: p.stepS,
+        // What was predicted, so it can be laid over what happened: the end value, the first crossing, and the
+        // values `stepS` apart from the fork that the incident report compares with the plant (whatIfOutcome.ts).
         predicted: Object.fromEntries(
-          p.series.map((s) => [s.key, { end: round(s.end), ...(s.first ? { first: s.first } : {}) }]),
+          p.series.map((s) => [
+            s.key,
+            { end: round(s.end), ...(s.first ? { first: s.first } : {}), values: s.values.map(round) },
+          ]),
         ),
       }),
     );

@@ -4,6 +4,7 @@
  * incident's work order carries it, so both say the same thing (server/incidents/IncidentReport.ts renders it).
  */
 import type { Incident } from "../incidents/IncidentReport.ts";
+import { whatIfOutcome, type IncidentWhatIf, type ReportPoint } from "../incidents/whatIfOutcome.ts";
 import type { PlantRuntime } from "./PlantHub.ts";
 
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -72,6 +73,7 @@ export function assembleIncident(rt: PlantRuntime, alarmId: string, now: number,
     );
   return {
     plant,
+    whatIfs: savedWhatIfs(rt, from, to, now),
     alarm: {
       id: alarmId,
       rule: text(first.data["rule"]),
@@ -88,4 +90,24 @@ export function assembleIncident(rt: PlantRuntime, alarmId: string, now: number,
     collaboration,
     generatedAt: now,
   };
+}
+
+/**
+ * The what-ifs forked inside the report's window, each laid over what the plant did after its fork, up to now. The
+ * fork instant is plant time, the clock of the alarm and the signals; the row's own time is the server's, and a
+ * what-if asked at a playback instant is saved after the time it forks at (never before), hence `since` only.
+ */
+function savedWhatIfs(rt: PlantRuntime, from: number, to: number, now: number): IncidentWhatIf[] {
+  const point = (key: string): ReportPoint | undefined => {
+    const [t, p] = key.split("/");
+    const i = t && p ? rt.twin.indexOf(t, p) : undefined;
+    if (i === undefined) return undefined;
+    const def = rt.twin.points[i]!.def;
+    // As many samples as the desktop chart asks for (client/ui/Inspector.ts), so both compare the same instant.
+    return { name: `${t} ${def.displayName}`, def, samples: (a, b) => rt.twin.rangeOf(i, a, b, 120) };
+  };
+  return rt.store
+    .query({ plant: rt.plant.model.id, since: from, kinds: ["whatif"], limit: 1000 })
+    .flatMap((e) => whatIfOutcome(e, point, now) ?? [])
+    .filter((w) => w.from >= from && w.from <= to);
 }

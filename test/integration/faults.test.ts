@@ -63,6 +63,10 @@ describe("simulator faults through the real broker raise their rule alarms, and 
     await run(90);
     expect([...room.state.alarms.keys()].filter((id) => !id.startsWith("limit."))).toEqual([]);
 
+    // A what-if saved before the pump cavitates: "P401's speed stays where it is" predicts its line's flow holds for
+    // the next minute (a minute that ends while the pump still cavitates: the faults are cleared only after all five
+    // alarms came in, and the report compares at the last value inside the prediction's span).
+    await room.request("whatIf", { twin: "P401", point: "speed", fault: "stuck", horizonS: 60 });
     for (const [name, target] of FAULTS) sim.injectFault(name, target);
     const raised = await run(200, (s) => FAULTS.every(([, , id]) => isActive(s, id)));
     expect(FAULTS.filter(([, , id]) => !isActive(room.state, id)).map((f) => f[2])).toEqual([]);
@@ -96,17 +100,26 @@ describe("simulator faults through the real broker raise their rule alarms, and 
       signals: { key: string; ts: number[] }[];
       lifecycle: { kind: string; actor: string }[];
       collaboration: { kind: string; data: { text?: string } }[];
+      whatIfs: { change: string; misses: { name: string; predicted: number; actual: number; text: string }[] }[];
     };
     expect(inc.alarm.twin).toBe("P401");
     const flow = inc.signals.find((x) => x.key === "P401/flow")!;
     expect(flow.ts.some((t) => t < inc.alarm.activeAt) && flow.ts.some((t) => t > inc.alarm.activeAt)).toBe(true);
     expect(inc.lifecycle.map((e) => e.kind)).toEqual(["alarm.active", "alarm.cleared", "alarm.ack"]);
     expect(inc.lifecycle[2]!.actor).toBe("Control room");
+    // How good the what-if was: the pump cavitated, so the flow it predicted to hold fell short, in the desktop's words.
+    expect(inc.whatIfs.map((w) => w.change)).toEqual([expect.stringMatching(/^P401 Speed \(stuck where it is\)/)]);
+    const miss = inc.whatIfs[0]!.misses.find((m) => m.name.endsWith(" Flow"))!;
+    expect(miss.text).toMatch(
+      /^At \+\d+ (?:s|min): predicted \d+\.\d\d L\/s, was \d+\.\d\d L\/s, off by \d+\.\d\d L\/s$/,
+    );
+    expect(miss.actual).toBeLessThan(miss.predicted * 0.8);
     const csv = await (await fetch(`${base}?format=csv`, signedIn)).text();
     expect(csv.split("\n")[0]).toBe("time,signal,value,unit");
     expect(csv).toContain(",P401/suctionPressure,");
     const html = await (await fetch(`${base}?format=html`, signedIn)).text();
     expect(html).toContain("<svg");
+    expect(html).toContain(`${miss.name}: ${miss.text}`);
     expect(html).not.toMatch(/<script|https?:\/\//);
     await room.leave();
   }, 120_000);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { incidentHtml, type Incident } from "../../server/incidents/IncidentReport.ts";
 import { incidentTimeline, valueAt } from "../../server/incidents/incidentTimeline.ts";
+import { predictionMissText } from "../../shared/whatIfMiss.ts";
 import type { JournalEntry } from "../../server/journal/JournalEntry.ts";
 
 const T0 = Date.UTC(2026, 11, 6, 9, 0, 0);
@@ -65,6 +66,7 @@ const inc: Incident = {
   signals,
   lifecycle,
   collaboration,
+  whatIfs: [],
   generatedAt: T0 + 200_000,
 };
 
@@ -98,6 +100,34 @@ describe("incident report", () => {
     expect(html).toContain("Active, acknowledged");
     expect(html).not.toMatch(/limit\.suctionPressure|ack-active|alarm\.shelve|\{&quot;|"seat"/);
     expect(html).not.toMatch(/<script|https?:\/\//);
+  });
+
+  it("the HTML report says how far each what-if saved during the incident was from what happened", () => {
+    const miss = { afterS: 45, predicted: 12, actual: 7.214 };
+    const flow = { decimals: 2, symbol: "L/s" };
+    const html = incidentHtml({
+      ...inc,
+      whatIfs: [
+        {
+          ts: T0 - 60_000,
+          by: "Reliability",
+          twin: "P401",
+          point: "speed",
+          fault: "stuck where it is",
+          was: 2900,
+          value: 2900,
+          horizonS: 600,
+          from: T0 - 60_000,
+          change: "P401 Speed (stuck where it is), 10 min ahead",
+          misses: [{ key: "L401/flow", name: "L401 Flow", ...miss, text: predictionMissText(flow, miss) }],
+        },
+      ],
+    });
+    expect(html).toContain("What-ifs during the incident");
+    expect(html).toContain("P401 Speed (stuck where it is), 10 min ahead");
+    expect(html).toContain("L401 Flow: At +45 s: predicted 12.00 L/s, was 7.21 L/s, off by 4.79 L/s");
+    // None saved: no empty section.
+    expect(incidentHtml(inc)).not.toContain("What-ifs during the incident");
   });
 
   it("a moment before the first sample has no value rather than a made-up one", () => {

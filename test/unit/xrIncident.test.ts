@@ -46,6 +46,34 @@ describe("an incident report on the wrist", () => {
     ]);
   });
 
+  it("a what-if asked during the incident is in its place, with how far its prediction was off on two lines", () => {
+    const asked: IncidentLike = {
+      ...inc,
+      whatIfs: [
+        {
+          ts: T + 30_000,
+          by: "Ada",
+          change: "P102 Speed (stuck where it is), 10 min ahead",
+          misses: [{ name: "L102 Flow", text: "At +45 s: predicted 12.00 L/s, was 7.21 L/s, off by 4.79 L/s" }],
+        },
+      ],
+    };
+    expect(reportLines(asked).map((l) => `${l.text}|${l.sub}`)).toEqual([
+      "Bo joined|",
+      "Alarm came in|Level high",
+      "Ada asked what if|P102 Speed (stuck where it is), 10 min ahead",
+      "L102 Flow: At +45 s: predicted 12.00 L/s, was 7.21 L/s, off by 4.79 L/s|",
+      "Acknowledged by Bo|",
+      "Shelved by Bo|Probe being swapped",
+      "Ada pinned a note|Probe loose",
+      "Shelving ran out|",
+    ]);
+    expect(incidentTab(asked, 0).rows[3]).toMatchObject({
+      text: "L102 Flow: At +45 s: predicted 12.00 L/s, was 7.21 L/s, off by 4.79 L/s",
+      wrap: true,
+    });
+  });
+
   it("says a cleared condition and an unknown event in words, never as journal codes", () => {
     const more: IncidentLike = {
       ...inc,

@@ -19,6 +19,7 @@ beforeAll(async () => {
   links = processLinks(model.relationships);
 });
 
+const FORK = 1_000_000;
 const lead: Me = { seat: "s1", name: "Ada", role: "operator" };
 const viewer: Me = { seat: "s2", name: "Bo", role: "viewer" };
 
@@ -26,6 +27,7 @@ function view(speed: number | null, whatIfs: WhatIfLike[] = []): WhatIfView {
   const points = new Map(speed === null ? [] : [["speed", { v: speed, ts: 1000 }]]);
   return {
     past: false,
+    at: FORK + 60_000,
     twins: new Map([["P101", { points }]]),
     room: { whatIfs: new Map(whatIfs.map((w) => [w.id, w])) },
   };
@@ -38,6 +40,7 @@ function whatIf(id: string, flowEnd: number, over: Partial<WhatIfLike> = {}): Wh
     twin: "P101",
     point: "speed",
     value: 1450,
+    from: FORK,
     horizonS: 600,
     stepS: 5,
     series: new Map([
@@ -223,5 +226,36 @@ describe("What if on the wrist", () => {
     const w = new WristWhatIf(model, links);
     const v = view(2900, [whatIf("a", 7.2, { fault: "cavitation", value: 1740 })]);
     expect(w.tab(v, "T201", lead).rows[1]!.text).toBe("P101 cavitation");
+  });
+
+  it("a long title wraps at a word onto the line below and still says what it is, its rate whole", () => {
+    const w = new WristWhatIf(model, links);
+    const v = view(2900, [whatIf("a", 7.2, { fault: "drifting +200 rpm/min", value: 2900 })]);
+    const r = w.tab(v, "T201", lead).rows[1]!;
+    expect(r.text).toBe("P101 Speed drifting");
+    expect(r.sub).toMatch(/^\+200 rpm\/min · \+10 min: L101 /);
+  });
+
+  it("under the drawn what-if: how far its prediction of the first point it moves was off, in the desktop's sentence", () => {
+    const asked: { ask: unknown; to: number }[] = [];
+    const misses = {
+      read: (ask: { id: string; point: string }, to: number) => {
+        asked.push({ ask, to });
+        return ask.point === "flow" ? { afterS: 45, predicted: 12, actual: 7.214 } : null;
+      },
+    };
+    const w = new WristWhatIf(model, links, misses);
+    const m = w.tab(view(2900, [whatIf("a", 7.2)]), "T201", lead);
+    expect(m.rows[2]).toMatchObject({
+      text: "L101 Flow: At +45 s: predicted 12.00 L/s, was 7.21 L/s, off by 4.79 L/s",
+      wrap: true,
+    });
+    // The prediction the room holds, from its fork, compared up to the instant the tab shows.
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.to).toBe(FORK + 60_000);
+    expect(asked[0]!.ask).toMatchObject({ id: "a", twin: "L101", point: "flow", from: FORK, stepMs: 5000 });
+    // Nothing known yet: no row.
+    const none = new WristWhatIf(model, links, { read: () => null });
+    expect(tabText(none.tab(view(2900, [whatIf("a", 7.2)]), "T201", lead))).not.toContain("predicted");
   });
 });

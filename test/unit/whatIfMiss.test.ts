@@ -1,7 +1,7 @@
-/** A what-if's prediction beside what really happened, in words (client/ui/whatIfError.ts). */
+/** A what-if's prediction beside what really happened, in words (shared/whatIfMiss.ts). */
 import { describe, expect, it } from "vitest";
 import type { PointDef } from "../../shared/plant.ts";
-import { predictionMiss, predictionMissText } from "../../client/ui/whatIfError.ts";
+import { predictionMiss, predictionMissText } from "../../shared/whatIfMiss.ts";
 
 const FORK = 1_000_000;
 /** 12 L/s held for 10 minutes, a value every 5 s (121 values), as the room state carries it. */
@@ -33,8 +33,8 @@ describe("the prediction beside what happened", () => {
     expect(predictionMissText(flow, { afterS: 45, predicted: 12, actual: 7.214 })).toBe(
       "At +45 s: predicted 12.00 L/s, was 7.21 L/s, off by 4.79 L/s",
     );
-    expect(
-      predictionMissText({ decimals: 1, symbol: "bar" } as PointDef, { afterS: 185, predicted: 2.1, actual: 2.3 }),
-    ).toBe("At +3 min: predicted 2.1 bar, was 2.3 bar, off by 0.2 bar");
+    expect(predictionMissText({ decimals: 1, symbol: "bar" }, { afterS: 185, predicted: 2.1, actual: 2.3 })).toBe(
+      "At +3 min: predicted 2.1 bar, was 2.3 bar, off by 0.2 bar",
+    );
   });
 });

@@ -1,11 +1,13 @@
 /**
- * How far a what-if's prediction was from what really happened, in plant words, under the inspector's chart:
- * "At +3 min: predicted 2.10 bar, was 2.30 bar, off by 0.20 bar". The chart lays the dashed prediction over the
- * solid line of the plant's values; this says the gap at the newest value inside the prediction's span (the live
- * value while the horizon runs, the value at its end once it has passed), so nobody has to read it off the pixels.
+ * How far a what-if's prediction was from what really happened, in plant words:
+ * "At +3 min: predicted 2.10 bar, was 2.30 bar, off by 0.20 bar". The desktop says it under the inspector's chart
+ * (where the dashed prediction lies over the solid line of the plant's values), the wrist's What if tab under the
+ * drawn what-if, and the incident report beside each what-if saved during the incident: one function, so all three
+ * give the same figures. It is the gap at the newest value inside the prediction's span (the live value while the
+ * horizon runs, the value at its end once it has passed), so nobody has to read it off the pixels.
  */
-import type { PointDef } from "../../shared/plant.ts";
-import { num } from "./whatIfWords.ts";
+import type { PointDef } from "./plant.ts";
+import { num } from "./valueWords.ts";
 
 export interface PredictionMiss {
   /** Seconds after the fork of the compared instant. */
@@ -42,7 +44,7 @@ export function predictionMiss(
 }
 
 /** "At +3 min: predicted 2.10 bar, was 2.30 bar, off by 0.20 bar" (seconds under a minute). */
-export function predictionMissText(def: PointDef | undefined, m: PredictionMiss): string {
+export function predictionMissText(def: Pick<PointDef, "decimals" | "symbol"> | undefined, m: PredictionMiss): string {
   const after = m.afterS < 60 ? `${Math.round(m.afterS)} s` : `${Math.round(m.afterS / 60)} min`;
   // The gap from the two numbers as shown, so the three figures agree to the last digit a person reads.
   const digits = def?.decimals ?? 2;
