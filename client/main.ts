@@ -152,9 +152,9 @@ async function boot(): Promise<void> {
   timeline.onSelfLive = () => panels.markDirty();
   selfLive = () => timeline.selfLive;
   const modes = new MarkingModes(canvas, scene, marks, session);
-  const procedures = installProcedures(session, scene, selection);
+  const procedures = installProcedures(session, scene, selection, labels.firstValue);
   const incidents = installIncidents(model, session);
-  const drills = installDrills(session, plantId, dataToken, name, () => timeline.refresh());
+  const drills = installDrills(session, plantId, dataToken, name, () => timeline.refresh(), labels.firstValue);
   const whatIfs = installWhatIf(session, model, inspector, (t) => selection.select(t));
 
   const xr = installXr(

@@ -255,14 +255,15 @@ try {
     await join(page, server.url, "Trainee Tina", `?plant=${encodeURIComponent(plant)}`);
     await enterVrFacing(page, "P401");
     await openTab(page, "alarms");
-    await page.waitForFunction(() => /\nP401 · [^\n]*\[Ack\]/.test(window.__gemba_xr?.tabText ?? ""), null, {
+    // The cavitation alarm's own row: the pump's limit alarm can be listed first.
+    await page.waitForFunction(() => /\nP401 · Cavitation[^\n]*\[Ack\]/.test(window.__gemba_xr?.tabText ?? ""), null, {
       timeout: 90_000,
     });
     const row = await page.evaluate(() =>
       window
         .__gemba_xr!.tabText.split("\n")
         .slice(2)
-        .findIndex((l) => l.startsWith("P401 · ")),
+        .findIndex((l) => l.startsWith("P401 · Cavitation")),
     );
     await press(page, "_xrList", listUv({ area: "row", row, slot: 0 }));
     await openTab(page, "drills");

@@ -33,6 +33,8 @@ export function installDrills(
   name: string,
   /** Redraw the timeline's marks (the debrief's trainee actions). */
   refreshTimeline: () => Promise<void>,
+  /** The first live value on screen (Labels.firstValue): the panel's code loads after it. */
+  firstValue: Promise<void>,
 ): Drills {
   const actions: DrillActions = {
     list: async () => (await session.ask("drills", {})).drills,
@@ -54,5 +56,5 @@ export function installDrills(
       return DrillScoresReply.parse(await res.json()).scores;
     },
   };
-  return lazyPanel("drills", async () => new (await import("../ui/DrillsPanel.ts")).DrillsPanel(actions));
+  return lazyPanel("drills", async () => new (await import("../ui/DrillsPanel.ts")).DrillsPanel(actions), firstValue);
 }

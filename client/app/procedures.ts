@@ -1,7 +1,7 @@
 /**
  * The procedures panel wired to the room: requests through the session, "show" through the page's selection.
  * The panel's code is not needed to show the first live value: it is imported once the room's first state has
- * arrived and the page has a moment to spare, and it is then given the latest state.
+ * arrived and that value is on screen (lazyPanel), and it is then given the latest state.
  */
 import type { PlantRoomState } from "../../shared/state.ts";
 import type { PlantScene } from "../scene/PlantScene.ts";
@@ -17,7 +17,13 @@ export interface Procedures {
   update(state: PlantRoomState, me: Me): void;
 }
 
-export function installProcedures(session: PlantSession, scene: PlantScene, selection: Selection): Procedures {
+export function installProcedures(
+  session: PlantSession,
+  scene: PlantScene,
+  selection: Selection,
+  /** The first live value on screen (Labels.firstValue): the panel's code loads after it. */
+  firstValue: Promise<void>,
+): Procedures {
   const actions: ProcedureActions = {
     list: async () => (await session.ask("procedures", {})).procedures,
     start: async (procedure) => {
@@ -34,5 +40,9 @@ export function installProcedures(session: PlantSession, scene: PlantScene, sele
       scene.focus(twin);
     },
   };
-  return lazyPanel("procedures", async () => new (await import("../ui/ProceduresPanel.ts")).ProceduresPanel(actions));
+  return lazyPanel(
+    "procedures",
+    async () => new (await import("../ui/ProceduresPanel.ts")).ProceduresPanel(actions),
+    firstValue,
+  );
 }
