@@ -148,7 +148,14 @@ describe("camera, stills and strokes through the room", () => {
     e = ve.next();
     viewer.send("stroke", { camera: techSeat, still: "", points: [0.1, 0.1, 0.5, 0.5], color: "#ff8800" });
     expect(await e).toMatch(/A viewer cannot draw on the video/);
-    // A frame for a stroke that does not exist, from a seat that is not the camera, or twice: refused.
+    // A frame that is not a JPEG, or too big; for a stroke that does not exist, from a seat that is not the camera,
+    // or twice: refused.
+    e = te.next();
+    tech.send("strokeFrame", { stroke: "x", jpeg: "iVBORw0KGgo=", width: 640, height: 360 });
+    expect(await e).toMatch(/base64 JPEG/);
+    e = te.next();
+    tech.send("strokeFrame", { stroke: "x", jpeg: "/9j/" + "A".repeat(MAX_STILL_CHARS), width: 640, height: 360 });
+    expect(await e).toMatch(/at most/);
     e = te.next();
     tech.send("strokeFrame", { stroke: `${techSeat}-s999`, jpeg: JPEG, width: 640, height: 360 });
     expect(await e).toMatch(/No stroke on your live picture is waiting/);
@@ -175,7 +182,7 @@ describe("camera, stills and strokes through the room", () => {
     expect(room.counters.rejected["still"]).toBeGreaterThanOrEqual(3);
     expect(room.counters.rejected["stroke"]).toBeGreaterThanOrEqual(3);
     expect(room.counters.rejected["camera"]).toBeGreaterThanOrEqual(1);
-    expect(room.counters.rejected["strokeFrame"]).toBe(3);
+    expect(room.counters.rejected["strokeFrame"]).toBe(5);
     for (const r of [viewer, tech]) await r.leave();
   });
 });

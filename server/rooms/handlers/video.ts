@@ -68,7 +68,10 @@ export function videoHandlers(room: RoomScope) {
       if (seat.camera === mode) return;
       if (seat.camera === "" || mode === "") room.record(mode ? "video.on" : "video.off", seat, {});
       seat.camera = mode;
-      if (!mode) stills.delete(seat.id);
+      if (!mode) {
+        stills.delete(seat.id);
+        unframed.delete(seat.id);
+      }
     },
     stillAsk(client, msg, seat) {
       const cam = cameraSeat(msg.camera);
